@@ -1,0 +1,95 @@
+/**
+ * Where calls go: the resource's `connection`, completed from stack config (`hyperv-replica:*`), else the local
+ * machine. Also the one place that opens a CIM session for a connection.
+ */
+import * as path from "node:path";
+import type { CimSession } from "./cim";
+import { CimError } from "./cim";
+import { HyperVSimulator } from "./simulator";
+import type { ConnectionInputs, PublicConnection } from "./types";
+import type { CheckFailure } from "./validate";
+import { mergeConnection, withoutPassword } from "./mergeConnection";
+import { checkConnectionFields } from "./validate";
+
+export const CONFIG_NAMESPACE = "hyperv-replica";
+
+/** Settings read once from stack config by `configure`. */
+export interface ProviderConfig {
+  /** Connection fields from `hyperv-replica:transport`, `:host`, `:port`, ... */
+  readonly connection: ConnectionInputs;
+  /** `hyperv-replica:powershell`: pwsh, powershell.exe, or a path. */
+  readonly powershell?: string;
+  /** Problems found in the config, reported by `check` against the resources that use it. */
+  readonly failures: readonly CheckFailure[];
+}
+
+export const EMPTY_CONFIG: ProviderConfig = { connection: {}, failures: [] };
+
+const STRING_KEYS = [
+  "transport",
+  "host",
+  "authentication",
+  "username",
+  "password",
+  "simulatorStateFile",
+] as const;
+
+/** Reads the provider's keys from stack config. Values arrive as strings; numbers and booleans are parsed here. */
+export function readProviderConfig(get: (key: string) => unknown): ProviderConfig {
+  const connection: Record<string, unknown> = {};
+  const failures: CheckFailure[] = [];
+  for (const key of STRING_KEYS) {
+    const value = get(`${CONFIG_NAMESPACE}:${key}`);
+    if (value !== undefined) connection[key] = value;
+  }
+  const port = get(`${CONFIG_NAMESPACE}:port`);
+  if (port !== undefined)
+    connection.port = typeof port === "string" && /^\d+$/.test(port) ? Number(port) : port;
+  const useSsl = get(`${CONFIG_NAMESPACE}:useSsl`);
+  if (useSsl !== undefined)
+    connection.useSsl = useSsl === "true" ? true : useSsl === "false" ? false : useSsl;
+  failures.push(...checkConnectionFields(connection, `${CONFIG_NAMESPACE}:`));
+  const powershell = get(`${CONFIG_NAMESPACE}:powershell`);
+  if (powershell !== undefined && (typeof powershell !== "string" || powershell.trim() === "")) {
+    failures.push({
+      property: `${CONFIG_NAMESPACE}:powershell`,
+      reason: "must be pwsh, powershell.exe, or a path",
+    });
+  }
+  return {
+    connection: connection as ConnectionInputs,
+    ...(typeof powershell === "string" ? { powershell } : {}),
+    failures,
+  };
+}
+
+/** The effective connection: the resource's fields, completed from stack config, else the local machine. */
+export function resolveConnection(
+  input: ConnectionInputs | null | undefined,
+  config: ProviderConfig,
+): ConnectionInputs {
+  return mergeConnection(input, config.connection);
+}
+
+/** The connection as stored in the outputs: the password never leaves the provider. */
+export function publicConnection(input: ConnectionInputs | null | undefined): PublicConnection | null {
+  return input === undefined || input === null ? null : withoutPassword(input);
+}
+
+/** Opens a CIM session for a resolved connection. */
+export type SessionFactory = (connection: ConnectionInputs, config: ProviderConfig) => Promise<CimSession>;
+
+export const openSession: SessionFactory = async (connection) => {
+  switch (connection.transport ?? "local") {
+    case "simulator":
+      return new HyperVSimulator({
+        stateFile: path.resolve(connection.simulatorStateFile ?? ""),
+        hostName: path.basename(connection.simulatorStateFile ?? "simulator"),
+      }).session();
+    default:
+      throw new CimError(
+        "environment",
+        `The ${connection.transport ?? "local"} transport runs CIM calls through PowerShell, which this version of pulumi-hyperv-replica does not include yet; use the simulator transport to rehearse`,
+      );
+  }
+};

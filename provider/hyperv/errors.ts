@@ -1,0 +1,244 @@
+import { CimError } from "../cim";
+import { jobStateName, returnCodeName } from "./codes";
+
+/** Where an error happened, in the words a user knows. Never holds a secret. */
+export interface ErrorContext {
+  /** The collection's name (or id when the name is not known yet). */
+  readonly collection?: string;
+  /** The WMI method, for example `RevertFailover`. */
+  readonly method?: string;
+  /** Where calls went, for example `hv-replica01 (wsman)`. */
+  readonly host?: string;
+}
+
+function where(context: ErrorContext): string {
+  const parts = [
+    context.collection !== undefined ? `collection '${context.collection}'` : undefined,
+    context.method !== undefined ? `method ${context.method}` : undefined,
+    context.host !== undefined ? `host ${context.host}` : undefined,
+  ].filter((p) => p !== undefined);
+  return parts.length > 0 ? ` [${parts.join(", ")}]` : "";
+}
+
+function compose(prefix: string, detail: string, context: ErrorContext, advice?: string): string {
+  return `${prefix}: ${detail}${where(context)}${advice ? `. ${advice}` : ""}`;
+}
+
+/** The base of every error the Hyper-V layer raises. */
+export class HyperVError extends Error {
+  override name = "HyperVError";
+  /** The method call this error ended, when one was made: what `lastOperation` reports. */
+  operation?: OperationRecordLike;
+
+  constructor(
+    message: string,
+    readonly context: ErrorContext,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The shape of `OperationRecord` (replicationService.ts), repeated here to keep this module a leaf. */
+export interface OperationRecordLike {
+  readonly method: string;
+  readonly jobId: string | null;
+  readonly jobState: string | null;
+  readonly errorCode: number | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+/** Advice for a method's return value, where a fix is known. */
+export const RETURN_CODE_ADVICE: Readonly<Record<number, string>> = {
+  32768:
+    "Hyper-V gave no reason; the Microsoft-Windows-Hyper-V-VMMS-Admin event log on the host has the details",
+  32769:
+    "The account needs Hyper-V administrator rights on the replica cluster: add it to 'Hyper-V Administrators' (or Administrators) on every node, then run again",
+  32770:
+    "The host does not support this operation on VM collections; it needs Windows Server 2016 or later with the root\\HyperVCluster\\v2 namespace",
+  32771:
+    "Hyper-V could not tell the outcome; refresh the stack to read the collection's real state, then run again",
+  32772: "The host timed out; run again, and check the host's load if it repeats",
+  32773:
+    "Hyper-V rejected a parameter; check that recoveryPoint is the InstanceID of a recovery point of this collection, or use 'latest'",
+  32774:
+    "Another operation is using the collection or one of its VMs; wait for it to finish (Hyper-V Manager or Get-VMReplication shows it), then run again",
+  32775: "The collection is not in a state that allows this operation; refresh the stack to see its state",
+  32776: "Hyper-V rejected an argument's data type; this is a defect in the provider, please report it",
+  32777:
+    "The Virtual Machine Management service or the node is not available; check vmms and the cluster, or point the connection at another node of the replica cluster",
+  32778: "The host is out of memory; free memory on the replica node, then run again",
+  32779:
+    "A file of the collection's VMs is missing on the replica storage; check the replica VMs' storage paths",
+};
+
+/** A replication method answered with a return value other than 0 or 4096. */
+export class HyperVReturnCodeError extends HyperVError {
+  override name = "HyperVReturnCodeError";
+
+  constructor(
+    readonly returnValue: number,
+    context: ErrorContext,
+    advice: string | undefined = RETURN_CODE_ADVICE[returnValue],
+  ) {
+    super(
+      compose(
+        "Hyper-V refused the call",
+        `${context.method ?? "the method"} returned ${returnValue} (${returnCodeName(returnValue)})`,
+        context,
+        advice,
+      ),
+      context,
+    );
+  }
+}
+
+/** What is known about a job when it ended badly. */
+export interface JobFailure {
+  readonly jobId: string;
+  readonly jobState: number;
+  readonly errorCode: number;
+  readonly errorDescription: string;
+  readonly errorSummaryDescription: string;
+  /** The messages of GetErrorEx, if the host gave any. */
+  readonly errors: readonly string[];
+}
+
+/** A job ended in Terminated, Killed or Exception. */
+export class HyperVJobError extends HyperVError {
+  override name = "HyperVJobError";
+
+  constructor(
+    readonly failure: JobFailure,
+    context: ErrorContext,
+  ) {
+    const f = failure;
+    const texts = [f.errorDescription, f.errorSummaryDescription, ...f.errors].filter((t) => t.trim() !== "");
+    const unique = [...new Set(texts)];
+    super(
+      compose(
+        "Hyper-V job failed",
+        `job ${f.jobId} ended ${jobStateName(f.jobState)} (${f.jobState}) with ErrorCode ${f.errorCode}` +
+          (unique.length > 0 ? `: ${unique.join(" | ")}` : ""),
+        context,
+        "Refresh the stack to see the collection's state; the Hyper-V-VMMS-Admin event log on the host has the details",
+      ),
+      context,
+    );
+  }
+}
+
+/** A job was still unfinished at the deadline. */
+export class JobTimeoutError extends HyperVError {
+  override name = "JobTimeoutError";
+
+  constructor(
+    readonly jobId: string,
+    readonly timeoutSeconds: number,
+    readonly terminateRequested: boolean,
+    context: ErrorContext,
+  ) {
+    super(
+      compose(
+        "Timed out waiting for a Hyper-V job",
+        `job ${jobId} did not finish within ${timeoutSeconds} s`,
+        context,
+        terminateRequested
+          ? "Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up"
+          : `The job may still be running on the host: watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${jobId}'"), then run again; raise jobTimeoutSeconds for long failovers`,
+      ),
+      context,
+    );
+  }
+}
+
+/** The collection does not exist on the host (or the name matches none). */
+export class NotFoundError extends HyperVError {
+  override name = "NotFoundError";
+
+  constructor(what: string, context: ErrorContext, advice: string) {
+    super(compose("Not found", what, context, advice), context);
+  }
+}
+
+/** The name matched several collections: ElementName is not unique in Hyper-V. */
+export class AmbiguousCollectionError extends HyperVError {
+  override name = "AmbiguousCollectionError";
+
+  constructor(
+    readonly collectionIds: readonly string[],
+    context: ErrorContext,
+  ) {
+    super(
+      compose(
+        "Ambiguous collection name",
+        `${collectionIds.length} collections have this name (${collectionIds.join(", ")})`,
+        context,
+        "Set collectionId to the CollectionID of the one you mean",
+      ),
+      context,
+    );
+  }
+}
+
+/** The collection is in a state from which the requested change is not possible or not safe. */
+export class InvalidStateError extends HyperVError {
+  override name = "InvalidStateError";
+
+  constructor(detail: string, advice: string, context: ErrorContext) {
+    super(compose("Invalid state", detail, context, advice), context);
+  }
+}
+
+/** The host could not be reached or refused the connection. */
+export class HostError extends HyperVError {
+  override name = "HostError";
+
+  constructor(
+    readonly cimError: CimError,
+    context: ErrorContext,
+  ) {
+    super(
+      compose(
+        HOST_ERROR_PREFIX[cimError.category],
+        cimError.message,
+        context,
+        HOST_ERROR_ADVICE[cimError.category],
+      ),
+      context,
+      {
+        cause: cimError,
+      },
+    );
+  }
+
+  get transient(): boolean {
+    return this.cimError.transient;
+  }
+}
+
+const HOST_ERROR_PREFIX: Readonly<Record<CimError["category"], string>> = {
+  unreachable: "Cannot reach the host",
+  accessDenied: "Access denied",
+  wbem: "The CIM call failed",
+  timeout: "The CIM call timed out",
+  environment: "Cannot run the CIM call here",
+  protocol: "Unexpected answer from the host",
+};
+
+const HOST_ERROR_ADVICE: Readonly<Record<CimError["category"], string | undefined>> = {
+  unreachable: "Check the host name, that WinRM listens (Test-WSMan), and the firewall; then run again",
+  accessDenied:
+    "Check the username and password (hyperv-replica:password as secret config), the authentication mechanism, and that the account has Hyper-V administrator rights",
+  wbem: "Hyper-V gave no return value; the Hyper-V-VMMS-Admin event log on the host has the details",
+  timeout: "Run again; check the host's load if it repeats",
+  environment: undefined,
+  protocol: "This is likely a defect in the provider; please report it with the message above",
+};
+
+/** Wraps a CIM transport error with where it happened; other errors pass through. */
+export function withContext(error: unknown, context: ErrorContext): unknown {
+  if (error instanceof CimError) return new HostError(error, context);
+  return error;
+}

@@ -1,0 +1,6 @@
+export * from "./codes";
+export * from "./errors";
+export * from "./collections";
+export * from "./jobs";
+export * from "./replicationService";
+export * from "./runningJobs";

@@ -1,0 +1,55 @@
+import type { CimInstance } from "../cim";
+import type { RenderContext } from "./classes";
+import { Assoc, Cls } from "./constants";
+import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
+import { collectionById, type SimState } from "./state";
+
+/** An association class, followed from either end: given one instance, the instances at the other end. */
+export interface AssociationDef {
+  readonly name: string;
+  related(state: SimState, ctx: RenderContext, source: CimInstance): CimInstance[];
+}
+
+const text = (source: CimInstance, property: string): string => String(source.properties[property]);
+
+/** The collection a job, recovery point or member points at, as an instance list. */
+function collectionList(state: SimState, id: string): CimInstance[] {
+  const collection = collectionById(state, id);
+  return collection ? [collectionInstance(collection)] : [];
+}
+
+export const ASSOCIATIONS: readonly AssociationDef[] = [
+  {
+    name: Assoc.affectedJobElement,
+    related(state, ctx, source) {
+      if (source.className === Cls.job) {
+        const job = state.jobs.find((j) => j.instanceId === text(source, "InstanceID"));
+        return job ? collectionList(state, job.collectionId) : [];
+      }
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      return state.jobs.filter((j) => j.collectionId === id).map((j) => jobInstance(j, ctx.now));
+    },
+  },
+  {
+    name: Assoc.collectedVirtualSystems,
+    related(state, _ctx, source) {
+      if (source.className === Cls.collection) {
+        return collectionById(state, text(source, "CollectionID"))?.members.map(computerSystemInstance) ?? [];
+      }
+      if (source.className !== Cls.computerSystem) return [];
+      const vmId = text(source, "Name");
+      return state.collections.filter((c) => c.members.some((m) => m.id === vmId)).map(collectionInstance);
+    },
+  },
+  {
+    name: Assoc.recoveryPointOfCollection,
+    // The docs do not say which end is which, so both directions work.
+    related(state, _ctx, source) {
+      if (source.className === Cls.recoveryPoint) return collectionList(state, text(source, "CollectionID"));
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      return state.recoveryPoints.filter((p) => p.collectionId === id).map(recoveryPointInstance);
+    },
+  },
+];

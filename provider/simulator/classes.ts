@@ -1,0 +1,76 @@
+import type { CimInstance } from "../cim";
+import { Cls, sameText } from "./constants";
+import {
+  collectionInstance,
+  computerSystemInstance,
+  jobInstance,
+  recoveryPointInstance,
+  serviceInstance,
+} from "./render";
+import { sample } from "./sample";
+import type { SimState } from "./state";
+
+/** What rendering needs besides the state. */
+export interface RenderContext {
+  readonly now: number;
+  readonly hostName: string;
+}
+
+/** One class the simulator serves: its keys, its properties (for query checks) and its superclasses. */
+export interface ClassDef {
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly properties: readonly string[];
+  readonly ancestors: readonly string[];
+  instances(state: SimState, ctx: RenderContext): CimInstance[];
+}
+
+const MANAGED_SYSTEM_ELEMENT = ["CIM_LogicalElement", "CIM_ManagedSystemElement", "CIM_ManagedElement"];
+
+export const CLASSES: readonly ClassDef[] = [
+  {
+    name: Cls.collection,
+    keys: ["CollectionID"],
+    properties: Object.keys(collectionInstance(sample.collection).properties),
+    ancestors: ["CIM_CollectionOfMSEs", "CIM_Collection", "CIM_ManagedElement"],
+    instances: (state) => state.collections.map(collectionInstance),
+  },
+  {
+    name: Cls.recoveryPoint,
+    keys: ["InstanceID", "CollectionID"],
+    properties: Object.keys(recoveryPointInstance(sample.recoveryPoint).properties),
+    ancestors: ["CIM_ManagedElement"],
+    instances: (state) => state.recoveryPoints.map(recoveryPointInstance),
+  },
+  {
+    name: Cls.job,
+    keys: ["InstanceID"],
+    properties: Object.keys(jobInstance(sample.job, 0).properties),
+    ancestors: ["CIM_ConcreteJob", "CIM_Job", ...MANAGED_SYSTEM_ELEMENT],
+    instances: (state, ctx) => state.jobs.map((job) => jobInstance(job, ctx.now)),
+  },
+  {
+    name: Cls.service,
+    keys: ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"],
+    properties: Object.keys(serviceInstance("").properties),
+    ancestors: ["CIM_Service", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
+    instances: (_state, ctx) => [serviceInstance(ctx.hostName)],
+  },
+  {
+    name: Cls.computerSystem,
+    keys: ["Name"],
+    properties: Object.keys(computerSystemInstance(sample.member).properties),
+    ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
+    instances: (state) => state.collections.flatMap((c) => c.members.map(computerSystemInstance)),
+  },
+];
+
+/** The class itself, by name in any case. */
+export function classNamed(name: string): ClassDef | undefined {
+  return CLASSES.find((def) => sameText(def.name, name));
+}
+
+/** The classes an instance of `name` may belong to: that class or its subclasses, as WQL's FROM and ResultClass. */
+export function classesUnder(name: string): ClassDef[] {
+  return CLASSES.filter((def) => [def.name, ...def.ancestors].some((n) => sameText(n, name)));
+}

@@ -1,0 +1,24 @@
+import type { Clock } from "../clock";
+import type { InvokeContext } from "./invoke";
+import { settle } from "./jobs";
+import type { SimState } from "./state";
+import type { StateStore } from "./store";
+
+/** A store plus what every transaction needs: the time, settled jobs, and the host's fixed settings. */
+export class Cluster {
+  constructor(
+    readonly store: StateStore,
+    readonly clock: Clock,
+    readonly hostName: string,
+    readonly timeBeforeRemovalMs: number,
+  ) {}
+
+  /** Runs `change` on the state as it stands now: jobs whose time is up have finished first. */
+  transact<T>(change: (state: SimState, ctx: InvokeContext) => T): Promise<T> {
+    return this.store.transact((state) => {
+      const now = this.clock.now();
+      settle(state, now);
+      return change(state, { now, hostName: this.hostName, timeBeforeRemovalMs: this.timeBeforeRemovalMs });
+    });
+  }
+}

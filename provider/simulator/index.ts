@@ -1,0 +1,18 @@
+/**
+ * An embedded Hyper-V simulator: the `root/HyperVCluster/v2` classes that Hyper-V Replica collection failover uses,
+ * behind the same `CimSession` seam as a real host. Rehearse a DR pipeline against it, inject faults, and read
+ * back exactly what the host was asked to do.
+ *
+ * @packageDocumentation
+ */
+export { HyperVSimulator, type CollectionPatch } from "./simulator";
+export type {
+  Fault,
+  FaultTimes,
+  MethodCall,
+  SeedCollection,
+  SimCollection,
+  SimJob,
+  SimRecoveryPoint,
+  SimulatorOptions,
+} from "./types";

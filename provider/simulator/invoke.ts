@@ -1,0 +1,94 @@
+import { CimError, isCimRef, type CimArguments, type CimMethodResult, type CimRef } from "../cim";
+import type { RenderContext } from "./classes";
+import { Cls, sameText } from "./constants";
+import { argument, invokeService, type JobContext } from "./failover";
+import { takeCallFault } from "./faults";
+import { invokeJob, jobOf } from "./jobMethods";
+import { serviceInstance } from "./render";
+import type { SimState, StoredCall } from "./state";
+
+/** A result or the CimError to throw, so a failed call still commits the state (its log entry, its spent fault). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: CimError };
+
+export type InvokeContext = RenderContext & JobContext;
+
+export interface Invocation {
+  readonly target: CimRef;
+  readonly method: string;
+  readonly args: CimArguments;
+}
+
+/** Answers one method call and appends it to the call log, whatever the answer. */
+export function invokeMethod(
+  state: SimState,
+  ctx: InvokeContext,
+  call: Invocation,
+): Outcome<CimMethodResult> {
+  const entry = logCall(state, ctx.now, call);
+  const outcome = answer(state, ctx, call);
+  if (!outcome.ok) {
+    entry.error = outcome.error.message;
+    return outcome;
+  }
+  entry.returnValue = outcome.value.returnValue;
+  const job = outcome.value.outParameters["Job"];
+  if (isCimRef(job)) entry.jobId = String(job.keys["InstanceID"]);
+  return outcome;
+}
+
+/** Logs a call that never reached the host because it was unreachable. */
+export function logUnreachable(state: SimState, now: number, call: Invocation, error: CimError): void {
+  logCall(state, now, call).error = error.message;
+}
+
+function logCall(state: SimState, now: number, { target, method, args }: Invocation): StoredCall {
+  const entry: StoredCall = {
+    at: now,
+    className: target.className,
+    method,
+    arguments: structuredClone(args),
+  };
+  const collection = argument(args, "Collection");
+  if (isCimRef(collection) && typeof collection.keys["CollectionID"] === "string") {
+    entry.collectionId = collection.keys["CollectionID"];
+  }
+  if (sameText(target.className, Cls.job)) {
+    const job = jobOf(state, target);
+    if (job) entry.collectionId = job.collectionId;
+    if (typeof target.keys["InstanceID"] === "string") entry.jobId = target.keys["InstanceID"];
+  }
+  state.calls.push(entry);
+  return entry;
+}
+
+/** Injected faults answer first, before the target or any state is looked at. */
+function answer(
+  state: SimState,
+  ctx: InvokeContext,
+  { target, method, args }: Invocation,
+): Outcome<CimMethodResult> {
+  const fault = takeCallFault(state, method);
+  if (fault?.kind === "wbemError") {
+    return { ok: false, error: new CimError("wbem", fault.message ?? "The method call failed.") };
+  }
+  if (fault) return { ok: true, value: { returnValue: fault.code, outParameters: {} } };
+  if (sameText(target.className, Cls.job))
+    return { ok: true, value: invokeJob(state, ctx.now, target, method, args) };
+  if (sameText(target.className, Cls.service) && isTheService(target, ctx.hostName)) {
+    return { ok: true, value: invokeService(state, ctx, method, args) };
+  }
+  return {
+    ok: false,
+    error: new CimError("wbem", `Not found: no ${target.className} instance matches the REF`),
+  };
+}
+
+/** The singleton: every key the REF gives must match (an empty REF is taken to mean the singleton). */
+function isTheService(ref: CimRef, hostName: string): boolean {
+  const service = serviceInstance(hostName).properties;
+  return Object.entries(ref.keys).every(([key, value]) => {
+    const name = Object.keys(service).find((k) => sameText(k, key));
+    const actual = name === undefined ? undefined : service[name];
+    return typeof actual === "string" && typeof value === "string" && sameText(actual, value);
+  });
+}

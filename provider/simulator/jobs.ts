@@ -1,0 +1,109 @@
+import { HUNG_PERCENT, JobState, MAX_STARTING_MS, ReturnCode } from "./constants";
+import { failoverSpec } from "./specs";
+import { collectionById, type JobEnd, type SimState, type StoredJob } from "./state";
+import type { SimJob } from "./types";
+
+/**
+ * Jobs are driven by the clock alone, with no timers: whoever reads the state first settles it, which finishes every
+ * job whose time is up (in finish order, so effects land as they would have) and drops jobs past TimeBeforeRemoval.
+ */
+export function settle(state: SimState, now: number): void {
+  const due = state.jobs
+    .flatMap((job) => {
+      const at = finishTime(job);
+      return !job.finished && at !== undefined && at <= now ? [{ job, at }] : [];
+    })
+    .sort((a, b) => a.at - b.at);
+  for (const { job, at } of due) finishJob(state, job, job.plannedEnd, at);
+  state.jobs = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
+}
+
+const NO_ERROR = { errorCode: 0, errorDescription: "", errorSummaryDescription: "" };
+
+export const COMPLETED: JobEnd = { jobState: JobState.completed, ...NO_ERROR };
+
+/** Ends a job and applies its effect: the method's result on success, the old state otherwise. */
+export function finishJob(state: SimState, job: StoredJob, end: JobEnd, at: number): void {
+  job.finished = { ...end, at };
+  const collection = collectionById(state, job.collectionId);
+  const spec = failoverSpec(job.method);
+  if (!collection || !spec) return;
+  if (end.jobState !== JobState.completed) {
+    collection.replicationState = job.restore.replicationState;
+    collection.failedOverReplicationType = job.restore.failedOverReplicationType;
+    return;
+  }
+  collection.replicationState = spec.onSuccess.replicationState;
+  if (spec.onSuccess.failedOverReplicationType !== undefined) {
+    collection.failedOverReplicationType = spec.onSuccess.failedOverReplicationType;
+  }
+  if (spec.dropsRecoveryPoints) {
+    state.recoveryPoints = state.recoveryPoints.filter((point) => point.collectionId !== collection.id);
+  }
+}
+
+/** What RequestStateChange(4) leaves behind. ErrorCode 32768 (Failed) is our choice; the docs give none. */
+export function terminatedEnd(job: StoredJob): JobEnd {
+  return {
+    jobState: JobState.terminated,
+    errorCode: ReturnCode.failed,
+    errorDescription: `The ${job.method} job was terminated by a RequestStateChange request.`,
+    errorSummaryDescription: `${failoverSpec(job.method)?.jobName ?? job.method} was cancelled.`,
+  };
+}
+
+export function isRunning(job: StoredJob): boolean {
+  return !job.finished;
+}
+
+/** When the job ends on its own, or `undefined` when it never does. */
+export function finishTime(job: StoredJob): number | undefined {
+  if (job.hangs || job.durationMs === null) return undefined;
+  return job.submittedAt + job.durationMs;
+}
+
+/** A job reports Starting for its first min(500 ms, 10 % of its duration). */
+export function startingMs(job: StoredJob): number {
+  return job.durationMs === null ? MAX_STARTING_MS : Math.min(MAX_STARTING_MS, job.durationMs / 10);
+}
+
+/** Progress while running: elapsed / duration, never 100 before completion, and capped for jobs that never end. */
+export function percentAt(job: StoredJob, at: number): number {
+  if (at - job.submittedAt < startingMs(job)) return 0;
+  if (job.durationMs === null) return HUNG_PERCENT;
+  const linear = job.durationMs <= 0 ? 99 : Math.floor(((at - job.submittedAt) / job.durationMs) * 100);
+  const percent = Math.min(linear, 99);
+  return job.hangs ? Math.min(percent, HUNG_PERCENT) : percent;
+}
+
+/** The job as it reads at `now`. Assumes the state was settled at `now`. */
+export function jobAt(job: StoredJob, now: number): SimJob {
+  const base = {
+    instanceId: job.instanceId,
+    method: job.method,
+    jobType: job.jobType,
+    collectionId: job.collectionId,
+    cancellable: job.cancellable,
+    submittedAt: job.submittedAt,
+  };
+  if (job.finished) {
+    const { at, jobState, errorCode, errorDescription, errorSummaryDescription } = job.finished;
+    const percentComplete = jobState === JobState.completed ? 100 : percentAt(job, at);
+    return {
+      ...base,
+      jobState,
+      percentComplete,
+      errorCode,
+      errorDescription,
+      errorSummaryDescription,
+      finishedAt: at,
+    };
+  }
+  const starting = now - job.submittedAt < startingMs(job);
+  return {
+    ...base,
+    jobState: starting ? JobState.starting : JobState.running,
+    percentComplete: percentAt(job, now),
+    ...NO_ERROR,
+  };
+}

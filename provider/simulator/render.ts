@@ -1,0 +1,101 @@
+import { toCimDateTime, toCimInterval, type CimInstance, type CimValue } from "../cim";
+import { Cls, JobState, OperationalStatus } from "./constants";
+import { jobAt, startingMs } from "./jobs";
+import { failoverSpec } from "./specs";
+import type { StoredCollection, StoredJob, StoredRecoveryPoint } from "./state";
+
+/** Turns stored records into the CIM instances a real host would return, property names as in the MOF. */
+
+const instance = (className: string, properties: Record<string, CimValue>): CimInstance => ({
+  className,
+  properties,
+});
+
+export function collectionInstance(c: StoredCollection): CimInstance {
+  return instance(Cls.collection, {
+    CollectionID: c.id,
+    ElementName: c.name,
+    InstanceID: `Microsoft:${c.id}`,
+    ReplicationState: c.replicationState,
+    ReplicationMode: c.replicationMode,
+    FailedOverReplicationType: c.failedOverReplicationType,
+    LastApplyTime: c.lastApplyTime === null ? null : toCimDateTime(c.lastApplyTime),
+    LastApplyVirtualMachineIds: c.members.map((m) => m.id),
+    LastApplyConsistencyLevel: c.lastApplyConsistencyLevel,
+  });
+}
+
+export function recoveryPointInstance(p: StoredRecoveryPoint): CimInstance {
+  return instance(Cls.recoveryPoint, {
+    InstanceID: p.instanceId,
+    CollectionID: p.collectionId,
+    CreationTime: toCimDateTime(p.creationTime),
+    ConsistencyLevel: p.consistencyLevel,
+    ElementName: `Recovery point ${new Date(p.creationTime).toISOString()}`,
+    VirtualMachineIds: p.virtualMachineIds,
+  });
+}
+
+export function computerSystemInstance(member: { id: string; name: string }): CimInstance {
+  return instance(Cls.computerSystem, {
+    CreationClassName: Cls.computerSystem,
+    Name: member.id,
+    ElementName: member.name,
+    Caption: "Virtual Machine",
+  });
+}
+
+/** The service's Name and SystemCreationClassName are not in the fact sheet (inferred from Msvm_ReplicationService). */
+export function serviceInstance(hostName: string): CimInstance {
+  return instance(Cls.service, {
+    CreationClassName: Cls.service,
+    Name: "vmms",
+    SystemCreationClassName: "Msvm_ComputerSystem",
+    SystemName: hostName,
+    ElementName: "Hyper-V Collection Replication Service",
+    EnabledState: 5,
+  });
+}
+
+const JOB_STATUS: Record<number, string> = {
+  [JobState.starting]: "Job is starting",
+  [JobState.running]: "Job is running",
+  [JobState.completed]: "Job completed successfully",
+  [JobState.terminated]: "Job was terminated",
+  [JobState.killed]: "Job was killed",
+  [JobState.exception]: "Job failed",
+};
+
+/** CIM_Job convention: OK while running, then Completed plus OK, Stopped or Error. GetErrorEx keys off "not OK". */
+function operationalStatus(jobState: number): number[] {
+  if (jobState === JobState.starting || jobState === JobState.running) return [OperationalStatus.ok];
+  if (jobState === JobState.completed) return [OperationalStatus.ok, OperationalStatus.completed];
+  if (jobState === JobState.terminated) return [OperationalStatus.stopped, OperationalStatus.completed];
+  return [OperationalStatus.error, OperationalStatus.completed];
+}
+
+export function jobInstance(job: StoredJob, now: number): CimInstance {
+  const view = jobAt(job, now);
+  const startedAt = job.submittedAt + startingMs(job);
+  const until = view.finishedAt ?? now;
+  const started = until >= startedAt;
+  return instance(Cls.job, {
+    InstanceID: job.instanceId,
+    Name: failoverSpec(job.method)?.jobName ?? job.method,
+    JobState: view.jobState,
+    PercentComplete: view.percentComplete,
+    JobStatus: JOB_STATUS[view.jobState] ?? "Job state unknown",
+    ErrorCode: view.errorCode,
+    ErrorDescription: view.errorDescription || null,
+    ErrorSummaryDescription: view.errorSummaryDescription || null,
+    Cancellable: view.cancellable,
+    JobType: view.jobType,
+    TimeSubmitted: toCimDateTime(job.submittedAt),
+    StartTime: started ? toCimDateTime(startedAt) : null,
+    ElapsedTime: toCimInterval(until - job.submittedAt),
+    TimeOfLastStateChange: toCimDateTime(view.finishedAt ?? (started ? startedAt : job.submittedAt)),
+    TimeBeforeRemoval: toCimInterval(job.timeBeforeRemovalMs),
+    OperationalStatus: operationalStatus(view.jobState),
+    DeleteOnCompletion: false,
+  });
+}

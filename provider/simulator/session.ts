@@ -1,0 +1,111 @@
+import {
+  CimError,
+  type AssociatorOptions,
+  type CimArguments,
+  type CimCallOptions,
+  type CimFilter,
+  type CimInstance,
+  type CimMethodResult,
+  type CimRef,
+  type CimSession,
+} from "../cim";
+import type { Cluster } from "./cluster";
+import { takeTransportFaults, type TransportFaults } from "./faults";
+import { invokeMethod, logUnreachable, type InvokeContext, type Outcome } from "./invoke";
+import { associatorsOf, getInstance, queryInstances } from "./query";
+import type { SimState } from "./state";
+
+type Operation<T> = (state: SimState, ctx: InvokeContext) => Outcome<T>;
+type UnreachableHook = (state: SimState, ctx: InvokeContext, error: CimError) => void;
+
+/** Turns a CimError thrown while answering into an outcome, so the transaction still commits. */
+function attempt<T>(answer: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: answer() };
+  } catch (error) {
+    if (error instanceof CimError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** The CimSession seam over the simulated cluster. Each call is one transaction on the shared state. */
+export class SimulatorSession implements CimSession {
+  readonly target: string;
+  private closed = false;
+
+  constructor(private readonly cluster: Cluster) {
+    this.target = `${cluster.hostName} (simulator)`;
+  }
+
+  query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {
+    return this.call(options, (state, ctx) => attempt(() => queryInstances(state, ctx, className, filter)));
+  }
+
+  get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
+    return this.call(options, (state, ctx) => attempt(() => getInstance(state, ctx, ref)));
+  }
+
+  invoke(
+    target: CimRef,
+    method: string,
+    args: CimArguments,
+    options?: CimCallOptions,
+  ): Promise<CimMethodResult> {
+    const call = { target, method, args };
+    return this.call(
+      options,
+      (state, ctx) => invokeMethod(state, ctx, call),
+      (state, ctx, error) => logUnreachable(state, ctx.now, call, error),
+    );
+  }
+
+  associators(ref: CimRef, associators: AssociatorOptions, options?: CimCallOptions): Promise<CimInstance[]> {
+    return this.call(options, (state, ctx) => attempt(() => associatorsOf(state, ctx, ref, associators)));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /**
+   * Transport faults are taken first. Without a delay the call is answered in the same transaction; with one, the
+   * session waits on the clock outside any lock and answers afterwards, at the later time.
+   */
+  private async call<T>(
+    options: CimCallOptions | undefined,
+    op: Operation<T>,
+    onUnreachable?: UnreachableHook,
+  ) {
+    const signal = options?.signal;
+    if (this.closed) throw new CimError("protocol", `the session to ${this.target} is closed`);
+    signal?.throwIfAborted();
+    const first = await this.cluster.transact((state, ctx) => {
+      const faults = takeTransportFaults(state);
+      const outcome =
+        faults.delayMs === undefined ? this.reach(state, ctx, faults, op, onUnreachable) : undefined;
+      return { faults, outcome };
+    });
+    let outcome = first.outcome;
+    if (!outcome) {
+      await this.cluster.clock.sleep(first.faults.delayMs ?? 0, signal);
+      outcome = await this.cluster.transact((state, ctx) =>
+        this.reach(state, ctx, first.faults, op, onUnreachable),
+      );
+    }
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  private reach<T>(
+    state: SimState,
+    ctx: InvokeContext,
+    faults: TransportFaults,
+    op: Operation<T>,
+    onUnreachable?: UnreachableHook,
+  ): Outcome<T> {
+    if (!faults.unreachable) return op(state, ctx);
+    const error = new CimError("unreachable", `${this.target} did not answer (simulated outage)`);
+    onUnreachable?.(state, ctx, error);
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,200 @@
+import type { CimSession } from "../cim";
+import { systemClock, type Clock } from "../clock";
+import { Cluster } from "./cluster";
+import { DEFAULT_HOST_NAME, DEFAULT_TIME_BEFORE_REMOVAL_MS, NAMESPACE, sameText } from "./constants";
+import { addFault } from "./faults";
+import { FileStore } from "./fileStore";
+import { jobAt } from "./jobs";
+import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./records";
+import { SimulatorSession } from "./session";
+import { failoverSpec } from "./specs";
+import { collectionById, findCollection, requireCollection } from "./state";
+import { MemoryStore } from "./store";
+import type {
+  Fault,
+  MethodCall,
+  SeedCollection,
+  SimCollection,
+  SimJob,
+  SimRecoveryPoint,
+  SimulatorOptions,
+} from "./types";
+
+/** The fields {@link HyperVSimulator.setCollection} may change. */
+export type CollectionPatch = Partial<
+  Pick<SimCollection, "replicationState" | "replicationMode" | "failedOverReplicationType">
+>;
+
+type ResolvedOptions = Required<Omit<SimulatorOptions, "stateFile">> & Pick<SimulatorOptions, "stateFile">;
+
+const DEFAULT_OPTIONS: ResolvedOptions = {
+  clock: systemClock,
+  hostName: DEFAULT_HOST_NAME,
+  timeBeforeRemovalMs: DEFAULT_TIME_BEFORE_REMOVAL_MS,
+};
+
+function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const resolved = { ...DEFAULT_OPTIONS, ...options };
+  if (typeof resolved.hostName !== "string" || resolved.hostName === "") {
+    throw new TypeError("hostName must be a non-empty string");
+  }
+  if (!(resolved.timeBeforeRemovalMs >= 0)) {
+    throw new RangeError(`timeBeforeRemovalMs must be 0 or more, got ${resolved.timeBeforeRemovalMs}`);
+  }
+  if (resolved.stateFile !== undefined && resolved.stateFile === "") {
+    throw new TypeError("stateFile must be a path");
+  }
+  return resolved;
+}
+
+/**
+ * An in-memory (or file-backed) Hyper-V cluster that serves the `root/HyperVCluster/v2` classes the provider uses:
+ * VM collections, their recovery points and member VMs, `Msvm_CollectionReplicationService` with InitiateFailover,
+ * RevertFailover and CommitFailover, and the jobs they start. Use {@link HyperVSimulator.session} wherever a
+ * `CimSession` is expected to rehearse a DR pipeline without a host; seed collections, inject faults and read the
+ * call log through the other methods.
+ *
+ * Jobs advance with the clock, not with timers: pass a `FakeClock` and advance it to move them along.
+ */
+export class HyperVSimulator {
+  /** The CIM namespace the simulator stands in for. */
+  static readonly namespace: "root/HyperVCluster/v2" = NAMESPACE;
+
+  private readonly cluster: Cluster;
+
+  /** @throws TypeError or RangeError when an option is malformed. */
+  constructor(options: SimulatorOptions = {}) {
+    const { clock, stateFile, hostName, timeBeforeRemovalMs } = resolveOptions(options);
+    const store = stateFile === undefined ? new MemoryStore() : new FileStore(stateFile);
+    this.cluster = new Cluster(store, clock, hostName, timeBeforeRemovalMs);
+  }
+
+  /** The clock this simulator reads. */
+  get clock(): Clock {
+    return this.cluster.clock;
+  }
+
+  /** Creates the state file, holding an empty cluster, if `stateFile` is set and the file does not exist yet. */
+  init(): Promise<void> {
+    return this.cluster.store.init();
+  }
+
+  /**
+   * Adds a collection with its member VMs and recovery points.
+   * @throws Error when a collection with the same id exists, TypeError/RangeError when the seed is malformed.
+   */
+  addCollection(seed: SeedCollection): Promise<SimCollection> {
+    return this.cluster.transact((state, { now }) => {
+      const { collection, points } = seedRecords(seed, now);
+      if (collectionById(state, collection.id))
+        throw new Error(`a collection with id ${collection.id} exists`);
+      state.collections.push(collection);
+      state.recoveryPoints.push(...points);
+      return collectionView(collection);
+    });
+  }
+
+  /**
+   * Changes a collection behind the provider's back, as an operator or a failure would (drift). Running jobs are
+   * not touched: when they end they still set their own result.
+   * @param idOrName the CollectionID, or the ElementName when no id matches.
+   * @throws Error when no collection (or more than one by name) matches; RangeError for a value outside uint16.
+   */
+  async setCollection(idOrName: string, patch: CollectionPatch): Promise<SimCollection> {
+    for (const [field, value] of Object.entries(patch)) if (value !== undefined) checkUint16(field, value);
+    return this.cluster.transact((state) => {
+      const collection = requireCollection(state, idOrName);
+      if (patch.replicationState !== undefined) collection.replicationState = patch.replicationState;
+      if (patch.replicationMode !== undefined) collection.replicationMode = patch.replicationMode;
+      if (patch.failedOverReplicationType !== undefined) {
+        collection.failedOverReplicationType = patch.failedOverReplicationType;
+      }
+      return collectionView(collection);
+    });
+  }
+
+  /**
+   * Removes a collection with its member VMs and recovery points. Its jobs stay until they are removed as usual.
+   * @throws Error when no collection (or more than one by name) matches.
+   */
+  removeCollection(idOrName: string): Promise<void> {
+    return this.cluster.transact((state) => {
+      const collection = requireCollection(state, idOrName);
+      state.collections = state.collections.filter((c) => c !== collection);
+      state.recoveryPoints = state.recoveryPoints.filter((p) => p.collectionId !== collection.id);
+    });
+  }
+
+  /** Every collection, in the order they were added. */
+  collections(): Promise<SimCollection[]> {
+    return this.cluster.transact((state) => state.collections.map(collectionView));
+  }
+
+  /**
+   * One collection by CollectionID (any letter case), else by exact ElementName; `undefined` when none matches.
+   * @throws Error when the name matches more than one collection.
+   */
+  collection(idOrName: string): Promise<SimCollection | undefined> {
+    return this.cluster.transact((state) => {
+      const found = findCollection(state, idOrName);
+      return found && collectionView(found);
+    });
+  }
+
+  /** The recovery points of a collection, oldest first; empty when it has none or does not exist. */
+  recoveryPoints(collectionId: string): Promise<SimRecoveryPoint[]> {
+    return this.cluster.transact((state) =>
+      state.recoveryPoints
+        .filter((p) => sameText(p.collectionId, collectionId))
+        .sort((a, b) => a.creationTime - b.creationTime)
+        .map(recoveryPointView),
+    );
+  }
+
+  /** The jobs that still exist, as they read now, in the order they were started. */
+  jobs(): Promise<SimJob[]> {
+    return this.cluster.transact((state, { now }) => state.jobs.map((job) => jobAt(job, now)));
+  }
+
+  /** Every `invoke` the host received, in order, refused and faulted ones included. */
+  calls(): Promise<MethodCall[]> {
+    return this.cluster.transact((state) => structuredClone(state.calls));
+  }
+
+  /**
+   * Adds a fault. Faults fire in the order they were added, before the host looks at the call, and are counted
+   * down as they fire.
+   * @throws RangeError when `times` or `delayMs` is malformed.
+   */
+  injectFault(fault: Fault): Promise<void> {
+    return this.cluster.transact((state) => addFault(state, structuredClone(fault)));
+  }
+
+  /** Removes every pending fault. */
+  clearFaults(): Promise<void> {
+    return this.cluster.transact((state) => {
+      state.faults = [];
+    });
+  }
+
+  /**
+   * Sets how long the jobs `method` starts from now on take; `null` = they never finish. Defaults: InitiateFailover
+   * 3000 ms, RevertFailover 2000 ms, CommitFailover 1500 ms. Jobs already running keep their duration.
+   * @throws RangeError when `method` starts no job or `ms` is negative.
+   */
+  async setJobDuration(method: string, ms: number | null): Promise<void> {
+    const spec = failoverSpec(method);
+    if (!spec) throw new RangeError(`${method} does not start a job in the simulator`);
+    if (ms !== null && !(ms >= 0 && Number.isFinite(ms))) {
+      throw new RangeError(`a job duration must be 0 or more milliseconds, or null, got ${ms}`);
+    }
+    return this.cluster.transact((state) => {
+      state.jobDurations[spec.method] = ms;
+    });
+  }
+
+  /** A `CimSession` on `root/HyperVCluster/v2` of this cluster; its `target` is `<hostName> (simulator)`. */
+  session(): CimSession {
+    return new SimulatorSession(this.cluster);
+  }
+}

@@ -1,0 +1,128 @@
+import { CimError } from "../cim";
+import { sameText } from "./constants";
+import type { Fault } from "./types";
+
+/**
+ * The whole simulated cluster as plain JSON, so the memory and file stores hold the same thing. Times are clock
+ * milliseconds; CIM strings are made only when instances are read.
+ */
+export interface SimState {
+  version: 1;
+  collections: StoredCollection[];
+  recoveryPoints: StoredRecoveryPoint[];
+  jobs: StoredJob[];
+  calls: StoredCall[];
+  faults: Fault[];
+  /** Job durations set with setJobDuration, by method; `null` = never finishes. */
+  jobDurations: Record<string, number | null>;
+}
+
+export interface StoredCollection {
+  id: string;
+  name: string;
+  replicationState: number;
+  replicationMode: number;
+  failedOverReplicationType: number;
+  members: { id: string; name: string }[];
+  lastApplyTime: number | null;
+  lastApplyConsistencyLevel: number;
+}
+
+export interface StoredRecoveryPoint {
+  instanceId: string;
+  collectionId: string;
+  creationTime: number;
+  consistencyLevel: number;
+  virtualMachineIds: string[];
+}
+
+/** How a job ends, or is planned to end. */
+export interface JobEnd {
+  jobState: number;
+  errorCode: number;
+  errorDescription: string;
+  errorSummaryDescription: string;
+}
+
+export interface StoredJob {
+  instanceId: string;
+  method: string;
+  jobType: number;
+  collectionId: string;
+  submittedAt: number;
+  /** `null` = never finishes on its own. */
+  durationMs: number | null;
+  timeBeforeRemovalMs: number;
+  cancellable: boolean;
+  /** A jobHangs fault: Running forever at a fixed percentage. */
+  hangs: boolean;
+  /** Where the job will end when its duration is up (a jobFails fault changes it). */
+  plannedEnd: JobEnd;
+  /** The collection's state before the call, restored when the job does not complete. */
+  restore: { replicationState: number; failedOverReplicationType: number };
+  finished?: JobEnd & { at: number };
+}
+
+export interface StoredCall {
+  at: number;
+  className: string;
+  method: string;
+  collectionId?: string;
+  arguments: Record<string, unknown>;
+  returnValue?: number;
+  jobId?: string;
+  error?: string;
+}
+
+export function emptyState(): SimState {
+  return {
+    version: 1,
+    collections: [],
+    recoveryPoints: [],
+    jobs: [],
+    calls: [],
+    faults: [],
+    jobDurations: {},
+  };
+}
+
+/** Checks the shape of a state read from a file; `where` names the file in the message. */
+export function parseState(text: string, where: string): SimState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new CimError("environment", `simulator state file ${where} is not valid JSON`, undefined, {
+      cause,
+    });
+  }
+  const state = value as Partial<SimState> | null;
+  if (state?.version !== 1 || !Array.isArray(state.collections) || !Array.isArray(state.jobs)) {
+    throw new CimError("environment", `simulator state file ${where} is not a version 1 simulator state`);
+  }
+  return { ...emptyState(), ...state };
+}
+
+/** Finds a collection by CollectionID (any case, like a GUID), else by exact ElementName; throws when ambiguous. */
+export function findCollection(state: SimState, idOrName: string): StoredCollection | undefined {
+  const byId = state.collections.find((c) => sameText(c.id, idOrName));
+  if (byId) return byId;
+  const byName = state.collections.filter((c) => c.name === idOrName);
+  if (byName.length > 1) {
+    throw new Error(
+      `${byName.length} simulated collections are named "${idOrName}"; use the CollectionID instead`,
+    );
+  }
+  return byName[0];
+}
+
+/** Like {@link findCollection}, for operations that need the collection to exist. */
+export function requireCollection(state: SimState, idOrName: string): StoredCollection {
+  const found = findCollection(state, idOrName);
+  if (!found) throw new Error(`no simulated collection has the CollectionID or name "${idOrName}"`);
+  return found;
+}
+
+export function collectionById(state: SimState, id: string): StoredCollection | undefined {
+  return state.collections.find((c) => sameText(c.id, id));
+}

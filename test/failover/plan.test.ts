@@ -1,0 +1,149 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Plan } from "../../provider/failover/plan";
+import { planFailover } from "../../provider/failover/plan";
+import type { DesiredState } from "../../provider/failover/states";
+import { observedState } from "../../provider/failover/states";
+
+const REPLICA = 2;
+type Expected = "none" | "wait" | "refuse" | string[];
+
+/** What each ReplicationState of a replica collection leads to, for normal / failedOver / committed. */
+const TABLE: Record<number, [Expected, Expected, Expected]> = {
+  0: ["refuse", "refuse", "refuse"],
+  1: ["refuse", "refuse", "refuse"],
+  2: ["refuse", "refuse", "refuse"],
+  3: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  4: ["wait", "wait", "wait"],
+  5: [["RevertFailover"], "none", ["CommitFailover"]],
+  6: ["refuse", "refuse", "none"],
+  7: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  8: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  9: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  10: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  11: ["refuse", "refuse", "refuse"],
+  12: ["refuse", "refuse", "refuse"],
+  13: ["refuse", "refuse", "refuse"],
+  14: ["refuse", "refuse", "refuse"],
+  15: ["refuse", "refuse", "refuse"],
+  16: [["RevertFailover"], "refuse", "refuse"],
+  17: ["refuse", "refuse", "refuse"],
+};
+
+const OBSERVED: Record<number, string> = {
+  0: "notReplicating",
+  1: "initialReplicationPending",
+  2: "initialReplicationPending",
+  3: "normal",
+  4: "failoverInProgress",
+  5: "failedOver",
+  6: "committed",
+  7: "normal",
+  8: "normal",
+  9: "normal",
+  10: "normal",
+  11: "plannedFailoverInProgress",
+  12: "repurposeInProgress",
+  13: "testFailoverInProgress",
+  14: "partiallyReplicating",
+  15: "partiallyReplicating",
+  16: "partiallyFailedOver",
+  17: "unknown",
+};
+
+const DESIRED: DesiredState[] = ["normal", "failedOver", "committed"];
+
+function summarize(plan: Plan): Expected {
+  return plan.kind === "call" ? plan.steps.map((s) => s.method) : plan.kind;
+}
+
+describe("planFailover on a replica collection", () => {
+  const cases = Object.entries(TABLE).flatMap(([state, row]) =>
+    DESIRED.map((desired, i) => ({ state: Number(state), desired, expected: row[i]! })),
+  );
+
+  it.each(cases)("ReplicationState $state, desired $desired: $expected", ({ state, desired, expected }) => {
+    const plan = planFailover({ replicationState: state, replicationMode: REPLICA }, desired, {
+      recoveryPoint: "latest",
+    });
+    expect(summarize(plan)).toEqual(expected);
+  });
+
+  it.each(Object.entries(OBSERVED))("reports ReplicationState %s as %s", (state, word) => {
+    expect(observedState({ replicationState: Number(state), replicationMode: REPLICA })).toBe(word);
+  });
+
+  it("passes the chosen recovery point to InitiateFailover, and null for latest", () => {
+    const chosen = planFailover({ replicationState: 3, replicationMode: REPLICA }, "failedOver", {
+      recoveryPoint: "Microsoft:RP-1",
+    });
+    const latest = planFailover({ replicationState: 3, replicationMode: REPLICA }, "committed", {
+      recoveryPoint: "latest",
+    });
+    expect(chosen).toEqual({
+      kind: "call",
+      steps: [{ method: "InitiateFailover", recoveryPoint: "Microsoft:RP-1", expect: [5] }],
+    });
+    expect(latest).toEqual({
+      kind: "call",
+      steps: [
+        { method: "InitiateFailover", recoveryPoint: null, expect: [5] },
+        { method: "CommitFailover", recoveryPoint: null, expect: [6] },
+      ],
+    });
+  });
+
+  it("expects a reverted collection to be back to a not-failed-over state", () => {
+    const plan = planFailover({ replicationState: 5, replicationMode: REPLICA }, "normal", {
+      recoveryPoint: "latest",
+    });
+    expect(plan).toEqual({
+      kind: "call",
+      steps: [{ method: "RevertFailover", recoveryPoint: null, expect: [3, 7, 8, 9, 10] }],
+    });
+  });
+
+  it("explains a refusal with the observed state and what to do instead", () => {
+    const plan = planFailover({ replicationState: 6, replicationMode: REPLICA }, "normal", {
+      recoveryPoint: "latest",
+    });
+    expect(plan).toEqual({
+      kind: "refuse",
+      reason:
+        "it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal",
+      advice: expect.stringContaining("Keep failoverState 'committed'"),
+    });
+  });
+});
+
+describe("planFailover on collections that are not replicas", () => {
+  const modes = [
+    { mode: 0, word: "notReplicating", advice: "Enable replication" },
+    { mode: 1, word: "primary", advice: "Point the connection at a node of the replica cluster" },
+    { mode: 3, word: "testReplica", advice: "Use the replica collection itself" },
+    { mode: 9, word: "unknown", advice: "Inspect the collection" },
+  ];
+  const cases = modes.flatMap((m) =>
+    Array.from({ length: 17 }, (_, state) => DESIRED.map((desired) => ({ ...m, state, desired }))).flat(),
+  );
+
+  it.each(cases)(
+    "mode $mode, state $state, desired $desired is refused",
+    ({ mode, word, advice, state, desired }) => {
+      expect(observedState({ replicationState: state, replicationMode: mode })).toBe(word);
+      const plan = planFailover({ replicationState: state, replicationMode: mode }, desired, {
+        recoveryPoint: "latest",
+      });
+      expect(plan).toMatchObject({ kind: "refuse", advice: expect.stringContaining(advice) });
+    },
+  );
+});
+
+describe("the planner module", () => {
+  it("imports nothing that can reach a host: only state names and its own types", () => {
+    const source = readFileSync(path.join(__dirname, "../../provider/failover/plan.ts"), "utf8");
+    const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+    expect([...new Set(imports)].sort()).toEqual(["../hyperv/codes", "./states"]);
+  });
+});

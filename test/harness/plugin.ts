@@ -1,0 +1,198 @@
+/**
+ * Drives the real Pulumi dynamic-provider plugin (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC, the way the
+ * Pulumi engine does, without the Pulumi CLI. Used by the end-to-end tests and by `npm run demo`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC stubs are untyped JavaScript */
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// Take grpc-js and google-protobuf from @pulumi/pulumi's own resolution: the same instances its stubs use.
+const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
+const grpc = fromPulumi("@grpc/grpc-js");
+const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+const pb = require("@pulumi/pulumi/proto/provider_pb");
+const { Status } = require("@pulumi/pulumi/proto/status_pb");
+const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** The provider text exactly as `pulumi.dynamic.Resource` stores it in `__provider`. */
+export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+  return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+}
+
+/**
+ * A Pulumi project directory whose node_modules holds this package, as a user's project would: the plugin
+ * resolves `require("pulumi-hyperv-replica/...")` from its working directory.
+ */
+export function makeProjectDir(prefix = "hvr-project-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(REPO_ROOT, path.join(dir, "node_modules", "pulumi-hyperv-replica"), "dir");
+  return dir;
+}
+
+/** A gRPC error from the plugin, with the partial-failure outputs when the engine would record some. */
+export interface PluginError extends Error {
+  code: number;
+  details: string;
+  partial?: { id: string; properties: Record<string, unknown>; reasons: string[] };
+}
+
+export interface PluginOptions {
+  /** The Pulumi project directory (the plugin's working directory). */
+  cwd: string;
+  project?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called for each line the plugin prints after its port (what `pulumi up` shows as diagnostics). */
+  onLine?: (line: string) => void;
+}
+
+export class Plugin {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+  ) {}
+
+  static async start(options: PluginOptions): Promise<Plugin> {
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
+      cwd: options.cwd,
+      env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "dr", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stderr: string[] = [];
+    child.stderr!.on("data", (d) => stderr.push(String(d)));
+    const lines = readline.createInterface({ input: child.stdout! });
+    const port = await new Promise<number>((resolve, reject) => {
+      lines.once("line", (l) => resolve(Number(l.trim())));
+      child.once("exit", (code) =>
+        reject(new Error(`plugin exited (${code}) before printing its port: ${stderr.join("")}`)),
+      );
+    });
+    const plugin = new Plugin(
+      child,
+      new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()),
+    );
+    plugin.stderr.push(...stderr);
+    child.stderr!.on("data", (d) => plugin.stderr.push(String(d)));
+    lines.on("line", (l) => {
+      plugin.stdout.push(l);
+      options.onLine?.(l);
+    });
+    return plugin;
+  }
+
+  private rpc(method: string, request: unknown): Promise<any> {
+    return new Promise((resolve, reject) =>
+      this.client[method](request, (error: any, response: any) =>
+        error ? reject(decodeError(error)) : resolve(response),
+      ),
+    );
+  }
+
+  private message(Class: any, fields: Record<string, unknown>): any {
+    const m = new Class();
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      m[`set${k[0]!.toUpperCase()}${k.slice(1)}`](
+        typeof v === "object" && v !== null ? Struct.fromJavaScript(v) : v,
+      );
+    }
+    return m;
+  }
+
+  /** Configure with the whole stack config, keys as `namespace:key`. */
+  async configure(config: Record<string, unknown>): Promise<void> {
+    await this.rpc("configure", this.message(pb.ConfigureRequest, { args: config, acceptsecrets: true }));
+  }
+
+  async check(olds: object, news: object) {
+    const r = await this.rpc("check", this.message(pb.CheckRequest, { olds, news }));
+    return {
+      inputs: r.getInputs()?.toJavaScript() as Record<string, unknown>,
+      failures: r
+        .getFailuresList()
+        .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })) as {
+        property: string;
+        reason: string;
+      }[],
+    };
+  }
+
+  async diff(id: string, oldOutputs: object, newInputs: object) {
+    const r = await this.rpc("diff", this.message(pb.DiffRequest, { id, olds: oldOutputs, news: newInputs }));
+    const C = pb.DiffResponse.DiffChanges;
+    const changes = r.getChanges();
+    return {
+      changes: changes === C.DIFF_SOME ? true : changes === C.DIFF_NONE ? false : undefined,
+      replaces: r.getReplacesList() as string[],
+      deleteBeforeReplace: r.getDeletebeforereplace() as boolean,
+    };
+  }
+
+  async create(inputs: object) {
+    const r = await this.rpc("create", this.message(pb.CreateRequest, { properties: inputs, timeout: 0 }));
+    return { id: r.getId() as string, outs: r.getProperties().toJavaScript() as Record<string, unknown> };
+  }
+
+  async read(id: string, outputs: object, inputs?: object) {
+    const r = await this.rpc("read", this.message(pb.ReadRequest, { id, properties: outputs, inputs }));
+    return {
+      id: r.getId() as string,
+      props: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+    };
+  }
+
+  async update(id: string, oldOutputs: object, newInputs: object) {
+    const r = await this.rpc(
+      "update",
+      this.message(pb.UpdateRequest, { id, olds: oldOutputs, news: newInputs, timeout: 0 }),
+    );
+    return { outs: r.getProperties().toJavaScript() as Record<string, unknown> };
+  }
+
+  async delete(id: string, outputs: object): Promise<void> {
+    await this.rpc("delete", this.message(pb.DeleteRequest, { id, properties: outputs }));
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGINT");
+    await exited;
+  }
+}
+
+function decodeError(error: any): PluginError {
+  const result = new Error(error.details ?? error.message) as PluginError;
+  result.code = error.code;
+  result.details = error.details;
+  const raw = error.metadata?.get?.("grpc-status-details-bin")?.[0];
+  const any = raw ? Status.deserializeBinary(raw).getDetailsList()[0] : undefined;
+  if (any?.getTypeUrl() === "type.googleapis.com/pulumirpc.ErrorResourceInitFailed") {
+    const detail = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue());
+    result.partial = {
+      id: detail.getId(),
+      properties: detail.getProperties().toJavaScript(),
+      reasons: detail.getReasonsList(),
+    };
+  }
+  return result;
+}
+
+/** Outputs without the provider text, for assertions and printing. */
+export function withoutProvider(props: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { __provider, ...rest } = props ?? {};
+  return rest;
+}

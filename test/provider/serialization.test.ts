@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { collectionFailoverProvider } from "../../provider/collectionFailoverProvider";
+import { serializeProvider } from "../harness/plugin";
+
+describe("the serialized provider", () => {
+  it("is small and loads only the package's runtime, by name", async () => {
+    const text = await serializeProvider(collectionFailoverProvider);
+    const requires = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+    expect(requires).toEqual(["pulumi-hyperv-replica/runtime"]);
+    expect(text.length).toBeLessThan(4_000);
+  });
+
+  it("holds no absolute path, so it runs wherever the package is installed", async () => {
+    const text = await serializeProvider(collectionFailoverProvider);
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toMatch(/\/(work|home|tmp|Users)\//);
+  });
+});
