@@ -19,6 +19,10 @@ export interface ProviderConfig {
   readonly connection: ConnectionInputs;
   /** `hyperv-replica:powershell`: pwsh, powershell.exe, or a path. */
   readonly powershell?: string;
+  /** `hyperv-replica:maxSessions`: how many PowerShell processes may run calls in parallel per connection. */
+  readonly maxSessions?: number;
+  /** `hyperv-replica:jobPollInitialMs` and `:jobPollMaxMs`: the first and the longest pause between job polls. */
+  readonly polling?: { readonly initialMs?: number; readonly maxMs?: number };
   /** Problems found in the config, reported by `check` against the resources that use it. */
   readonly failures: readonly CheckFailure[];
 }
@@ -34,6 +38,27 @@ const STRING_KEYS = [
   "simulatorStateFile",
 ] as const;
 
+const asNumber = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v);
+const asBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+
+/** A whole-number setting within bounds, or a failure that names the key. */
+function readInteger(
+  get: (key: string) => unknown,
+  key: string,
+  [min, max]: readonly [number, number],
+  failures: CheckFailure[],
+): number | undefined {
+  const raw = get(`${CONFIG_NAMESPACE}:${key}`);
+  if (raw === undefined) return undefined;
+  const value = asNumber(raw);
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  failures.push({
+    property: `${CONFIG_NAMESPACE}:${key}`,
+    reason: `${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`,
+  });
+  return undefined;
+}
+
 /** Reads the provider's keys from stack config. Values arrive as strings; numbers and booleans are parsed here. */
 export function readProviderConfig(get: (key: string) => unknown): ProviderConfig {
   const connection: Record<string, unknown> = {};
@@ -43,11 +68,9 @@ export function readProviderConfig(get: (key: string) => unknown): ProviderConfi
     if (value !== undefined) connection[key] = value;
   }
   const port = get(`${CONFIG_NAMESPACE}:port`);
-  if (port !== undefined)
-    connection.port = typeof port === "string" && /^\d+$/.test(port) ? Number(port) : port;
+  if (port !== undefined) connection.port = asNumber(port);
   const useSsl = get(`${CONFIG_NAMESPACE}:useSsl`);
-  if (useSsl !== undefined)
-    connection.useSsl = useSsl === "true" ? true : useSsl === "false" ? false : useSsl;
+  if (useSsl !== undefined) connection.useSsl = asBoolean(useSsl);
   failures.push(...checkConnectionFields(connection, `${CONFIG_NAMESPACE}:`));
   const powershell = get(`${CONFIG_NAMESPACE}:powershell`);
   if (powershell !== undefined && (typeof powershell !== "string" || powershell.trim() === "")) {
@@ -56,9 +79,27 @@ export function readProviderConfig(get: (key: string) => unknown): ProviderConfi
       reason: "must be pwsh, powershell.exe, or a path",
     });
   }
+  const maxSessions = readInteger(get, "maxSessions", [1, 32], failures);
+  const initialMs = readInteger(get, "jobPollInitialMs", [10, 600_000], failures);
+  const maxMs = readInteger(get, "jobPollMaxMs", [10, 3_600_000], failures);
+  if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
+    failures.push({
+      property: `${CONFIG_NAMESPACE}:jobPollMaxMs`,
+      reason: `${maxMs} is less than jobPollInitialMs (${initialMs}); the cap must be at least the first interval`,
+    });
+  }
   return {
     connection: connection as ConnectionInputs,
-    ...(typeof powershell === "string" ? { powershell } : {}),
+    ...(typeof powershell === "string" && powershell.trim() !== "" ? { powershell } : {}),
+    ...(maxSessions !== undefined ? { maxSessions } : {}),
+    ...(initialMs !== undefined || maxMs !== undefined
+      ? {
+          polling: {
+            ...(initialMs !== undefined ? { initialMs } : {}),
+            ...(maxMs !== undefined ? { maxMs } : {}),
+          },
+        }
+      : {}),
     failures,
   };
 }

@@ -104,7 +104,13 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const locks = new KeyedLock();
   let config: ProviderConfig = EMPTY_CONFIG;
 
-  const reconcileDeps: ReconcileDeps = { ...deps, lock: (key, fn) => locks.run(key, fn) };
+  const lock: ReconcileDeps["lock"] = (key, fn) => locks.run(key, fn);
+  /** Polling from stack config, over the defaults; the cap never falls below the first interval. */
+  const polling = (): PollingOptions => {
+    const initialMs = config.polling?.initialMs ?? deps.polling.initialMs;
+    const maxMs = Math.max(initialMs, config.polling?.maxMs ?? deps.polling.maxMs);
+    return { ...deps.polling, initialMs, maxMs };
+  };
 
   async function withSession<T>(
     connection: ConnectionInputs | null | undefined,
@@ -129,7 +135,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
           timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
           cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
         },
-        reconcileDeps,
+        { ...deps, polling: polling(), lock },
       ),
     );
   }
