@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import type { CimSession } from "./cim";
-import { CimError } from "./cim";
+import { PowerShellCimSession } from "./powershell";
 import { HyperVSimulator } from "./simulator";
 import type { ConnectionInputs, PublicConnection } from "./types";
 import type { CheckFailure } from "./validate";
@@ -120,17 +120,15 @@ export function publicConnection(input: ConnectionInputs | null | undefined): Pu
 /** Opens a CIM session for a resolved connection. */
 export type SessionFactory = (connection: ConnectionInputs, config: ProviderConfig) => Promise<CimSession>;
 
-export const openSession: SessionFactory = async (connection) => {
-  switch (connection.transport ?? "local") {
-    case "simulator":
-      return new HyperVSimulator({
-        stateFile: path.resolve(connection.simulatorStateFile ?? ""),
-        hostName: path.basename(connection.simulatorStateFile ?? "simulator"),
-      }).session();
-    default:
-      throw new CimError(
-        "environment",
-        `The ${connection.transport ?? "local"} transport runs CIM calls through PowerShell, which this version of pulumi-hyperv-replica does not include yet; use the simulator transport to rehearse`,
-      );
+export const openSession: SessionFactory = async (connection, config) => {
+  if ((connection.transport ?? "local") === "simulator") {
+    return new HyperVSimulator({
+      stateFile: path.resolve(connection.simulatorStateFile ?? ""),
+      hostName: path.basename(connection.simulatorStateFile ?? "simulator"),
+    }).session();
   }
+  return new PowerShellCimSession(connection, {
+    ...(config.powershell !== undefined ? { executable: config.powershell } : {}),
+    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+  });
 };

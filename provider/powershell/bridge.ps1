@@ -1,0 +1,365 @@
+# pulumi-hyperv-replica CIM bridge.
+#
+# Loaded once per PowerShell session. Every request is one line, `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and
+# every answer is one line, `HVR1:<JSON envelope>`: {"ok":true,"data":...} or {"ok":false,"error":{category,message,code}}.
+# Values travel only inside the payload and are never turned into script text. The script makes one CIM call per
+# request and converts; loops, retries and decisions live in the provider's TypeScript.
+#
+# Runs on PowerShell 7 (and Windows PowerShell 5.1) using only the core language, .NET, and CimCmdlets.
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+$VerbosePreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
+[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+
+# The key that decrypts secrets in payloads arrives in the environment, never in script text; it is then removed
+# from the environment so that no child process inherits it.
+$script:HvrKey = $null
+if ($env:HVR_BRIDGE_KEY) { $script:HvrKey = [Convert]::FromBase64String($env:HVR_BRIDGE_KEY) }
+[Environment]::SetEnvironmentVariable('HVR_BRIDGE_KEY', $null)
+$script:HvrSession = $null
+$script:HvrTimeout = 120
+$script:HvrNameRule = '^[A-Za-z_][A-Za-z0-9_]*$'
+
+# ---- JSON ------------------------------------------------------------------------------------------------------
+
+function ConvertFrom-HvrJsonElement($Element) {
+    switch ($Element.ValueKind.ToString()) {
+        'Object' {
+            $table = [ordered]@{}
+            foreach ($p in $Element.EnumerateObject()) { $table[$p.Name] = ConvertFrom-HvrJsonElement $p.Value }
+            return $table
+        }
+        'Array' {
+            $items = [System.Collections.Generic.List[object]]::new()
+            foreach ($e in $Element.EnumerateArray()) { $items.Add((ConvertFrom-HvrJsonElement $e)) }
+            return , $items.ToArray()
+        }
+        'String' { return $Element.GetString() }
+        'Number' {
+            $raw = $Element.GetRawText()
+            if ($raw -match '^-?\d+$') { return [long]$raw }
+            return $Element.GetDouble()
+        }
+        'True' { return $true }
+        'False' { return $false }
+        default { return $null }
+    }
+}
+
+# Windows PowerShell 5.1 has no System.Text.Json: there, ConvertFrom-Json's objects become dictionaries too.
+function ConvertTo-HvrTable($Value) {
+    if ($Value -is [System.Management.Automation.PSCustomObject]) {
+        $table = [ordered]@{}
+        foreach ($p in $Value.PSObject.Properties) { $table[$p.Name] = ConvertTo-HvrTable $p.Value }
+        return $table
+    }
+    if ($Value -is [array]) { return , @(foreach ($v in $Value) { ConvertTo-HvrTable $v }) }
+    return $Value
+}
+
+function ConvertFrom-HvrJson([string]$Json) {
+    if ('System.Text.Json.JsonDocument' -as [type]) {
+        $doc = [System.Text.Json.JsonDocument]::Parse($Json)
+        try { return ConvertFrom-HvrJsonElement $doc.RootElement } finally { $doc.Dispose() }
+    }
+    return ConvertTo-HvrTable (ConvertFrom-Json -InputObject $Json)
+}
+
+function ConvertTo-HvrJsonString([string]$Text) {
+    if ($Text -cmatch '^[\x20\x21\x23-\x5b\x5d-\x7e]*$') { return '"' + $Text + '"' }
+    $sb = [System.Text.StringBuilder]::new($Text.Length + 2)
+    [void]$sb.Append('"')
+    foreach ($c in $Text.ToCharArray()) {
+        $code = [int]$c
+        if ($c -eq '"') { [void]$sb.Append('\"') }
+        elseif ($c -eq '\') { [void]$sb.Append('\\') }
+        elseif ($code -lt 0x20 -or $code -gt 0x7e) { [void]$sb.Append(('\u{0:x4}' -f $code)) }
+        else { [void]$sb.Append($c) }
+    }
+    [void]$sb.Append('"')
+    return $sb.ToString()
+}
+
+# Writes JSON by hand: every string is escaped to ASCII, so the console's code page cannot garble it. Dictionary keys
+# are read with get_Keys(): `.Keys` would return an entry named "keys", and references have one.
+function ConvertTo-HvrJson($Value) {
+    if ($null -eq $Value) { return 'null' }
+    if ($Value -is [string]) { return ConvertTo-HvrJsonString $Value }
+    if ($Value -is [bool]) { if ($Value) { return 'true' } else { return 'false' } }
+    if ($Value -is [System.Collections.IDictionary]) {
+        $parts = foreach ($k in $Value.get_Keys()) { (ConvertTo-HvrJsonString ([string]$k)) + ':' + (ConvertTo-HvrJson $Value[$k]) }
+        return '{' + ($parts -join ',') + '}'
+    }
+    if ($Value -is [System.Collections.IEnumerable]) {
+        $parts = foreach ($item in $Value) { ConvertTo-HvrJson $item }
+        return '[' + ($parts -join ',') + ']'
+    }
+    if ($Value -is [double] -or $Value -is [single] -or $Value -is [decimal]) {
+        return ([double]$Value).ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
+    }
+    if ($Value -is [ValueType]) { return ([System.IConvertible]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
+    return ConvertTo-HvrJsonString ([string]$Value)
+}
+
+function Write-HvrEnvelope($Envelope) {
+    [Console]::Out.WriteLine('HVR1:' + (ConvertTo-HvrJson $Envelope))
+}
+
+# ---- CIM values ------------------------------------------------------------------------------------------------
+
+function ConvertTo-HvrDateTime($Value) {
+    if ($Value -is [TimeSpan]) {
+        $micro = [long](($Value.Ticks % [TimeSpan]::TicksPerSecond) / 10)
+        return ('{0:d8}{1:d2}{2:d2}{3:d2}.{4:d6}:000' -f $Value.Days, $Value.Hours, $Value.Minutes, $Value.Seconds, $micro)
+    }
+    $utc = ([DateTime]$Value).ToUniversalTime()
+    $micro = [long](($utc.Ticks % [TimeSpan]::TicksPerSecond) / 10)
+    return $utc.ToString('yyyyMMddHHmmss', [System.Globalization.CultureInfo]::InvariantCulture) + ('.{0:d6}+000' -f $micro)
+}
+
+# One CIM value as JSON-friendly data: datetimes as DMTF strings, 64-bit integers as decimal strings, references and
+# embedded instances as {className, keys}.
+function ConvertTo-HvrValue($Value, [string]$CimType) {
+    if ($null -eq $Value) { return $null }
+    $elementType = $CimType -replace 'Array$', ''
+    if ($CimType -like '*Array') {
+        $items = foreach ($v in $Value) { ConvertTo-HvrValue $v $elementType }
+        return , @($items)
+    }
+    switch ($elementType) {
+        'DateTime' { return ConvertTo-HvrDateTime $Value }
+        'UInt64' { return ([UInt64]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
+        'SInt64' { return ([Int64]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
+        'Reference' { return Get-HvrRef $Value }
+        'Instance' { return Get-HvrRef $Value }
+        default { return $Value }
+    }
+}
+
+function Test-HvrCimInstance($Value) {
+    return $null -ne $Value.PSObject.Properties['CimInstanceProperties'] -and $null -ne $Value.PSObject.Properties['CimClass']
+}
+
+# A value known only by its .NET type (method out parameters carry no CimType).
+function ConvertTo-HvrLooseValue($Value) {
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [string]) { return $Value }
+    if (Test-HvrCimInstance $Value) { return Get-HvrRef $Value }
+    if ($Value -is [DateTime] -or $Value -is [TimeSpan]) { return ConvertTo-HvrDateTime $Value }
+    if ($Value -is [UInt64] -or $Value -is [Int64]) { return $Value.ToString([System.Globalization.CultureInfo]::InvariantCulture) }
+    if ($Value -is [System.Collections.IEnumerable]) { return , @(foreach ($v in $Value) { ConvertTo-HvrLooseValue $v }) }
+    return $Value
+}
+
+function Test-HvrKey($Property) {
+    return ([string]$Property.Flags) -match '\bKey\b'
+}
+
+function Get-HvrRef($Instance) {
+    $keys = [ordered]@{}
+    foreach ($p in $Instance.CimInstanceProperties) {
+        if ((Test-HvrKey $p) -and $null -ne $p.Value) { $keys[$p.Name] = ConvertTo-HvrValue $p.Value ([string]$p.CimType) }
+    }
+    return [ordered]@{ className = $Instance.CimClass.CimClassName; keys = $keys }
+}
+
+function ConvertTo-HvrInstance($Instance) {
+    $properties = [ordered]@{}
+    foreach ($p in $Instance.CimInstanceProperties) { $properties[$p.Name] = ConvertTo-HvrValue $p.Value ([string]$p.CimType) }
+    return [ordered]@{ className = $Instance.CimClass.CimClassName; properties = $properties }
+}
+
+# ---- queries ---------------------------------------------------------------------------------------------------
+
+function Assert-HvrName([string]$Name, [string]$What) {
+    if ($Name -notmatch $script:HvrNameRule) { throw [System.ArgumentException]::new("invalid $What name") }
+}
+
+# A WQL condition built from data: names are checked against a strict pattern, strings are quoted with WQL escapes.
+function Get-HvrFilter($Filter) {
+    if ($null -eq $Filter) { return $null }
+    $conditions = foreach ($name in $Filter.get_Keys()) {
+        Assert-HvrName $name 'property'
+        $value = $Filter[$name]
+        if ($value -is [bool]) { if ($value) { "$name = TRUE" } else { "$name = FALSE" } }
+        elseif ($value -is [long] -or $value -is [int] -or $value -is [double]) {
+            "$name = " + ([double]$value).ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
+        }
+        else { "$name = '" + (([string]$value) -replace '\\', '\\' -replace "'", "\'") + "'" }
+    }
+    if (@($conditions).Count -eq 0) { return $null }
+    return (@($conditions) -join ' AND ')
+}
+
+function Get-HvrCommon([string]$Namespace) {
+    $common = @{ Namespace = $Namespace; OperationTimeoutSec = $script:HvrTimeout }
+    if ($null -ne $script:HvrSession) { $common.CimSession = $script:HvrSession }
+    return $common
+}
+
+function Find-HvrInstances([string]$Namespace, [string]$ClassName, $Filter) {
+    Assert-HvrName $ClassName 'class'
+    $arguments = Get-HvrCommon $Namespace
+    $arguments.ClassName = $ClassName
+    $wql = Get-HvrFilter $Filter
+    if ($null -ne $wql) { $arguments.Filter = $wql }
+    return @(Get-CimInstance @arguments)
+}
+
+function Resolve-HvrRef([string]$Namespace, $Ref) {
+    $found = @(Find-HvrInstances $Namespace $Ref.className $Ref.keys)
+    if ($found.Count -eq 0) { return $null }
+    return $found[0]
+}
+
+# ---- credentials -----------------------------------------------------------------------------------------------
+
+function Unprotect-HvrSecret($Sealed) {
+    if ($null -eq $script:HvrKey) { throw [System.InvalidOperationException]::new('no key to open the credential with') }
+    $aes = [System.Security.Cryptography.Aes]::Create()
+    try {
+        $aes.Key = $script:HvrKey
+        $aes.IV = [Convert]::FromBase64String($Sealed.iv)
+        $cipher = [Convert]::FromBase64String($Sealed.data)
+        $plain = $aes.CreateDecryptor().TransformFinalBlock($cipher, 0, $cipher.Length)
+        $secure = [System.Security.SecureString]::new()
+        try {
+            foreach ($c in [System.Text.Encoding]::UTF8.GetChars($plain)) { $secure.AppendChar($c) }
+        } finally { [Array]::Clear($plain, 0, $plain.Length) }
+        $secure.MakeReadOnly()
+        return $secure
+    } finally { $aes.Dispose() }
+}
+
+function Connect-HvrHost($Request) {
+    if ($null -ne $Request.operationTimeoutSec) { $script:HvrTimeout = [int]$Request.operationTimeoutSec }
+    if ($null -ne $script:HvrSession) { Remove-CimSession -CimSession $script:HvrSession; $script:HvrSession = $null }
+    $hasCredential = $null -ne $Request.username
+    if ($Request.transport -eq 'local' -and -not $hasCredential) { return [ordered]@{ connected = 'local' } }
+    $arguments = @{ OperationTimeoutSec = $script:HvrTimeout; ErrorAction = 'Stop' }
+    $arguments.ComputerName = if ($Request.transport -eq 'local') { 'localhost' } else { $Request.host }
+    if ($null -ne $Request.port) { $arguments.Port = [uint32]$Request.port }
+    if ($null -ne $Request.authentication) { $arguments.Authentication = $Request.authentication }
+    if ($Request.useSsl -eq $true) { $arguments.SessionOption = New-CimSessionOption -UseSsl }
+    if ($hasCredential) {
+        if ($null -eq $Request.password) { throw [System.ArgumentException]::new('a username was given without a password') }
+        $arguments.Credential = [System.Management.Automation.PSCredential]::new($Request.username, (Unprotect-HvrSecret $Request.password))
+    }
+    $script:HvrSession = New-CimSession @arguments
+    return [ordered]@{ connected = $arguments.ComputerName }
+}
+
+# ---- operations ------------------------------------------------------------------------------------------------
+
+function Invoke-HvrQuery($Request) {
+    $found = Find-HvrInstances $Request.namespace $Request.className $Request.filter
+    return , @(foreach ($i in $found) { ConvertTo-HvrInstance $i })
+}
+
+function Invoke-HvrGet($Request) {
+    $instance = Resolve-HvrRef $Request.namespace $Request.ref
+    if ($null -eq $instance) { return $null }
+    return ConvertTo-HvrInstance $instance
+}
+
+function Invoke-HvrMethod($Request) {
+    Assert-HvrName $Request.method 'method'
+    $target = Resolve-HvrRef $Request.namespace $Request.target
+    if ($null -eq $target) { throw [System.Management.Automation.ItemNotFoundException]::new('the target instance of the method was not found') }
+    $arguments = @{}
+    foreach ($name in $Request.arguments.get_Keys()) {
+        Assert-HvrName $name 'argument'
+        $value = $Request.arguments[$name]
+        if ($value -is [System.Collections.IDictionary] -and $value.Contains('className')) {
+            $ref = Resolve-HvrRef $Request.namespace $value
+            if ($null -eq $ref) { throw [System.Management.Automation.ItemNotFoundException]::new("the instance passed as $name was not found") }
+            $value = $ref
+        }
+        $arguments[$name] = $value
+    }
+    $call = Get-HvrCommon $Request.namespace
+    $call.Remove('Namespace')
+    $result = Invoke-CimMethod -InputObject $target -MethodName $Request.method -Arguments $arguments @call
+    # Invoke-CimMethod emits one object: ReturnValue, each out parameter, and PSComputerName, as properties.
+    $outParameters = [ordered]@{}
+    foreach ($p in $result.PSObject.Properties) {
+        if ($p.Name -notin 'ReturnValue', 'PSComputerName' -and $null -ne $p.Value) {
+            $outParameters[$p.Name] = ConvertTo-HvrLooseValue $p.Value
+        }
+    }
+    return [ordered]@{ returnValue = [long]$result.ReturnValue; outParameters = $outParameters }
+}
+
+function Invoke-HvrAssociators($Request) {
+    $source = Resolve-HvrRef $Request.namespace $Request.ref
+    if ($null -eq $source) { return , @() }
+    $arguments = Get-HvrCommon $Request.namespace
+    $arguments.InputObject = $source
+    if ($null -ne $Request.association) { Assert-HvrName $Request.association 'association'; $arguments.Association = $Request.association }
+    if ($null -ne $Request.resultClass) { Assert-HvrName $Request.resultClass 'class'; $arguments.ResultClassName = $Request.resultClass }
+    $found = @(Get-CimAssociatedInstance @arguments)
+    return , @(foreach ($i in $found) { ConvertTo-HvrInstance $i })
+}
+
+# ---- errors ----------------------------------------------------------------------------------------------------
+
+function Get-HvrErrorCategory($Record) {
+    $exception = $Record.Exception
+    $text = $exception.Message
+    $category = [string]$Record.CategoryInfo.Category
+    $typeName = $exception.GetType().FullName
+    if ($exception -is [System.Management.Automation.CommandNotFoundException]) { return 'environment' }
+    if ($category -in 'PermissionDenied', 'AuthenticationError', 'SecurityError' -or
+        $text -match 'Access is denied|Access denied|user name or password is incorrect|logon failure|Unauthorized') { return 'accessDenied' }
+    if ($text -match 'timed out|timeout') { return 'timeout' }
+    if ($category -in 'ConnectionError', 'ResourceUnavailable' -or
+        $text -match 'WinRM cannot complete|cannot connect|could not be resolved|No such host|network path was not found|RPC server is unavailable|cannot find the computer') { return 'unreachable' }
+    if ($typeName -like '*CimException' -or $category -in 'NotSpecified', 'InvalidOperation', 'ObjectNotFound') { return 'wbem' }
+    return 'wbem'
+}
+
+function Get-HvrErrorCode($Exception) {
+    foreach ($name in 'NativeErrorCode', 'StatusCode', 'HResult') {
+        if ($Exception.PSObject.Properties[$name]) {
+            $value = $Exception.$name
+            if ($null -ne $value -and ($value -is [ValueType] -or $value -is [Enum])) { return [long]$value }
+        }
+    }
+    return $null
+}
+
+# ---- entry point -----------------------------------------------------------------------------------------------
+
+function Invoke-HvrBridge([string]$Payload) {
+    $stage = 'decode'
+    try {
+        $json = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
+        $request = ConvertFrom-HvrJson $json
+        $stage = 'call'
+        $data = $null
+        switch ($request.op) {
+            'ping' { $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition } }
+            'connect' { $data = Connect-HvrHost $request }
+            'query' { $data = Invoke-HvrQuery $request }
+            'get' { $data = Invoke-HvrGet $request }
+            'invoke' { $data = Invoke-HvrMethod $request }
+            'associators' { $data = Invoke-HvrAssociators $request }
+            default { throw [System.ArgumentException]::new('unknown operation') }
+        }
+        Write-HvrEnvelope ([ordered]@{ ok = $true; data = $data })
+    } catch {
+        $errorRecord = $_
+        Write-HvrEnvelope ([ordered]@{
+                ok = $false
+                error = [ordered]@{
+                    category = if ($stage -eq 'decode') { 'protocol' } else { Get-HvrErrorCategory $errorRecord }
+                    message = $errorRecord.Exception.Message
+                    code = Get-HvrErrorCode $errorRecord.Exception
+                }
+            })
+    }
+}

@@ -1,0 +1,108 @@
+/** A small pool of warm PowerShell processes for one connection. */
+export interface Poolable {
+  readonly broken: boolean;
+  dispose(): Promise<void>;
+}
+
+export interface PoolOptions<T extends Poolable> {
+  /** Starts and prepares one member. */
+  readonly create: () => Promise<T>;
+  /** How many members may exist at once. */
+  readonly max: number;
+  /** How long an unused member stays warm. */
+  readonly idleMs: number;
+}
+
+interface Idle<T> {
+  readonly member: T;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Lends members one caller at a time, starting new ones up to `max` so that concurrent Pulumi steps do not queue
+ * behind one process. Broken members are disposed of and replaced; idle ones are closed after `idleMs`, with
+ * unref'd timers, so an idle pool never keeps the plugin alive.
+ */
+export class Pool<T extends Poolable> {
+  private readonly idle: Idle<T>[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private size = 0;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions<T>) {}
+
+  /** How many members exist (idle or lent), for tests and benchmarks. */
+  get members(): number {
+    return this.size;
+  }
+
+  async use<R>(fn: (member: T) => Promise<R>): Promise<R> {
+    const member = await this.acquire();
+    try {
+      return await fn(member);
+    } finally {
+      this.release(member);
+    }
+  }
+
+  private async acquire(): Promise<T> {
+    for (;;) {
+      if (this.closed) throw new Error("the PowerShell session pool is closed");
+      const idle = this.idle.pop();
+      if (idle) {
+        clearTimeout(idle.timer);
+        if (!idle.member.broken) return idle.member;
+        this.discard(idle.member);
+        continue;
+      }
+      if (this.size < this.options.max) {
+        this.size++;
+        try {
+          return await this.options.create();
+        } catch (error) {
+          this.size--;
+          this.wakeOne();
+          throw error;
+        }
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(member: T): void {
+    if (member.broken || this.closed) {
+      this.discard(member);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const at = this.idle.findIndex((i) => i.member === member);
+      if (at >= 0) {
+        this.idle.splice(at, 1);
+        this.discard(member);
+      }
+    }, this.options.idleMs);
+    timer.unref();
+    this.idle.push({ member, timer });
+    this.wakeOne();
+  }
+
+  private discard(member: T): void {
+    this.size--;
+    void member.dispose();
+    this.wakeOne();
+  }
+
+  private wakeOne(): void {
+    this.waiting.shift()?.();
+  }
+
+  /** Disposes of every idle member now; members on loan are disposed of when they come back. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const idle = this.idle.splice(0);
+    for (const i of idle) clearTimeout(i.timer);
+    this.size -= idle.length;
+    await Promise.all(idle.map((i) => i.member.dispose()));
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+}

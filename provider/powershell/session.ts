@@ -1,0 +1,157 @@
+import { createHash, randomBytes } from "node:crypto";
+import type {
+  AssociatorOptions,
+  CimArguments,
+  CimCallOptions,
+  CimFilter,
+  CimInstance,
+  CimMethodResult,
+  CimRef,
+  CimSession,
+} from "../cim";
+import { CimError } from "../cim";
+import type { ConnectionInputs } from "../types";
+import { BridgeProcess } from "./bridgeProcess";
+import { chooseExecutable, resolveExecutable } from "./executable";
+import { Pool } from "./pool";
+import { newProcessKey, seal } from "./seal";
+
+export const NAMESPACE = "root/HyperVCluster/v2";
+
+export interface PowerShellSettings {
+  /** pwsh, powershell.exe, or a path. */
+  readonly executable?: string;
+  /** PowerShell processes per connection. Default 4. */
+  readonly maxSessions?: number;
+  /** How long an unused process stays warm. Default 60 s. */
+  readonly idleMs?: number;
+  /** The CIM operation timeout (-OperationTimeoutSec). Default 120 s. */
+  readonly operationTimeoutSec?: number;
+  /** When a request is given up and its process replaced. Default 30 s after the operation timeout. */
+  readonly requestTimeoutMs?: number;
+}
+
+const DEFAULTS = { maxSessions: 4, idleMs: 60_000, operationTimeoutSec: 120 } as const;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const salt = randomBytes(16);
+const pools = new Map<string, Pool<BridgeProcess>>();
+
+/** Identifies a connection without holding its password: the password only contributes a salted hash. */
+function poolKey(connection: ConnectionInputs, executable: string): string {
+  const { password, ...rest } = connection;
+  const secret =
+    password === undefined ? "" : createHash("sha256").update(salt).update(password).digest("hex");
+  return JSON.stringify([executable, rest, secret]);
+}
+
+function assertName(name: string, what: string): void {
+  if (!NAME.test(name)) throw new CimError("protocol", `invalid ${what} name ${JSON.stringify(name)}`);
+}
+
+function connectRequest(connection: ConnectionInputs, key: Buffer, operationTimeoutSec: number) {
+  return {
+    op: "connect",
+    transport: connection.transport ?? "local",
+    host: connection.host ?? null,
+    port: connection.port ?? null,
+    useSsl: connection.useSsl ?? false,
+    authentication: connection.authentication ?? null,
+    username: connection.username ?? null,
+    password: connection.password === undefined ? null : seal(connection.password, key),
+    operationTimeoutSec,
+  };
+}
+
+function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Pool<BridgeProcess> {
+  const executable = resolveExecutable(chooseExecutable(settings.executable));
+  const key = poolKey(connection, executable);
+  let pool = pools.get(key);
+  if (!pool) {
+    const operationTimeoutSec = settings.operationTimeoutSec ?? DEFAULTS.operationTimeoutSec;
+    pool = new Pool({
+      max: settings.maxSessions ?? DEFAULTS.maxSessions,
+      idleMs: settings.idleMs ?? DEFAULTS.idleMs,
+      create: async () => {
+        const processKey = newProcessKey();
+        const bridge = await BridgeProcess.start({
+          executable,
+          key: processKey,
+          requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
+        });
+        try {
+          await bridge.request(connectRequest(connection, processKey, operationTimeoutSec));
+          return bridge;
+        } catch (error) {
+          await bridge.dispose();
+          throw error;
+        }
+      },
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes every warm PowerShell process (tests and benchmarks; the plugin relies on idle timers). */
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
+
+/** The CIM seam over PowerShell: `local` CIM on this machine, or `wsman` through one CimSession per process. */
+export class PowerShellCimSession implements CimSession {
+  readonly target: string;
+  private readonly pool: Pool<BridgeProcess>;
+
+  constructor(connection: ConnectionInputs, settings: PowerShellSettings = {}) {
+    const transport = connection.transport ?? "local";
+    this.target = transport === "wsman" ? `${connection.host ?? "?"} (wsman)` : "this machine (local)";
+    this.pool = poolFor(connection, settings);
+  }
+
+  private request(payload: Record<string, unknown>, options?: CimCallOptions): Promise<unknown> {
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    return this.pool.use((bridge) => bridge.request({ namespace: NAMESPACE, ...payload }));
+  }
+
+  async query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {
+    assertName(className, "class");
+    for (const name of Object.keys(filter ?? {})) assertName(name, "property");
+    return ((await this.request({ op: "query", className, filter: filter ?? null }, options)) ??
+      []) as CimInstance[];
+  }
+
+  async get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
+    assertName(ref.className, "class");
+    return ((await this.request({ op: "get", ref }, options)) ?? undefined) as CimInstance | undefined;
+  }
+
+  async invoke(
+    target: CimRef,
+    method: string,
+    args: CimArguments,
+    options?: CimCallOptions,
+  ): Promise<CimMethodResult> {
+    assertName(method, "method");
+    for (const name of Object.keys(args)) assertName(name, "argument");
+    const result = (await this.request(
+      { op: "invoke", target, method, arguments: args },
+      options,
+    )) as CimMethodResult;
+    return { returnValue: result.returnValue, outParameters: result.outParameters ?? {} };
+  }
+
+  async associators(ref: CimRef, a: AssociatorOptions, options?: CimCallOptions): Promise<CimInstance[]> {
+    const payload = {
+      op: "associators",
+      ref,
+      association: a.association ?? null,
+      resultClass: a.resultClass ?? null,
+    };
+    return ((await this.request(payload, options)) ?? []) as CimInstance[];
+  }
+
+  /** Warm processes stay in the pool for the next resource; idle ones close by themselves. */
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,3 @@
+import { cimContract } from "./contract";
+
+cimContract("the simulator, directly", async (sim) => sim.session());

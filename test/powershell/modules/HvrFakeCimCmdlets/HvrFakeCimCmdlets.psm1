@@ -1,0 +1,229 @@
+# Test-only stand-ins for the CimCmdlets the bridge uses (CimCmdlets do not exist on Linux). PowerShell loads this
+# module by itself when the bridge first calls Get-CimInstance, because the tests put this folder on PSModulePath.
+# Each cmdlet forwards to a loopback HTTP endpoint ($env:HVR_FAKE_CIM_URL) that serves the Hyper-V simulator, and
+# returns objects shaped like CIM instances: CimClass.CimClassName, and CimInstanceProperties with Name, Value,
+# CimType and Flags, holding .NET values of the CIM types (UInt16, UInt64, DateTime, TimeSpan, ...).
+# Written for the core language only: no Utility or Management cmdlets.
+
+Set-StrictMode -Version 3.0
+$script:Client = [System.Net.Http.HttpClient]::new()
+$script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
+
+function ConvertFrom-FakeJsonElement($Element) {
+    switch ($Element.ValueKind.ToString()) {
+        'Object' {
+            $table = [ordered]@{}
+            foreach ($p in $Element.EnumerateObject()) { $table[$p.Name] = ConvertFrom-FakeJsonElement $p.Value }
+            return $table
+        }
+        'Array' { return , @(foreach ($e in $Element.EnumerateArray()) { ConvertFrom-FakeJsonElement $e }) }
+        'String' { return $Element.GetString() }
+        'Number' { if ($Element.GetRawText() -match '^-?\d+$') { return [long]$Element.GetRawText() } return $Element.GetDouble() }
+        'True' { return $true }
+        'False' { return $false }
+        default { return $null }
+    }
+}
+
+function Test-FakeInstance($Value) {
+    return $null -ne $Value -and $null -ne $Value.PSObject.Properties['CimInstanceProperties']
+}
+
+# A fake instance as a reference {className, keys} for the endpoint.
+function ConvertTo-FakeRef($Instance) {
+    $keys = [ordered]@{}
+    foreach ($p in $Instance.CimInstanceProperties) {
+        if ([string]$p.Flags -match '\bKey\b') { $keys[$p.Name] = ConvertTo-FakeWireValue $p.Value }
+    }
+    return [ordered]@{ className = $Instance.CimClass.CimClassName; keys = $keys }
+}
+
+function ConvertTo-FakeWireValue($Value) {
+    if ($null -eq $Value) { return $null }
+    if (Test-FakeInstance $Value) { return ConvertTo-FakeRef $Value }
+    if ($Value -is [System.Collections.IDictionary]) {
+        $copy = [ordered]@{}
+        foreach ($k in $Value.get_Keys()) { $copy[[string]$k] = ConvertTo-FakeWireValue $Value[$k] }
+        return $copy
+    }
+    if ($Value -is [array]) { return , @(foreach ($v in $Value) { ConvertTo-FakeWireValue $v }) }
+    if ($Value -is [uint16] -or $Value -is [uint32] -or $Value -is [int]) { return [long]$Value }
+    return $Value
+}
+
+function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body) {
+    $json = [System.Text.Json.JsonSerializer]::Serialize((ConvertTo-FakeWireValue $Body), [object], [System.Text.Json.JsonSerializerOptions]::new())
+    $content = [System.Net.Http.StringContent]::new($json, [System.Text.Encoding]::UTF8, 'application/json')
+    $response = $script:Client.PostAsync($env:HVR_FAKE_CIM_URL, $content).GetAwaiter().GetResult()
+    $doc = [System.Text.Json.JsonDocument]::Parse($response.Content.ReadAsStringAsync().GetAwaiter().GetResult())
+    try { $envelope = ConvertFrom-FakeJsonElement $doc.RootElement } finally { $doc.Dispose() }
+    if ($envelope.ok) { return , $envelope.data }
+    # Raise the error the way CimCmdlets would: a terminating error with the matching category.
+    $category = switch ($envelope.error.category) {
+        'unreachable' { 'ConnectionError' }
+        'accessDenied' { 'AuthenticationError' }
+        'timeout' { 'OperationTimeout' }
+        default { 'NotSpecified' }
+    }
+    $record = [System.Management.Automation.ErrorRecord]::new(
+        [System.Exception]::new([string]$envelope.error.message), 'HvrFakeCim', $category, $null)
+    $Cmdlet.ThrowTerminatingError($record)
+}
+
+function ConvertFrom-FakeDateTime([string]$Text) {
+    if ($Text.EndsWith(':000')) {
+        $span = [TimeSpan]::new([int]$Text.Substring(0, 8), [int]$Text.Substring(8, 2), [int]$Text.Substring(10, 2), [int]$Text.Substring(12, 2))
+        return $span.Add([TimeSpan]::FromTicks([long]$Text.Substring(15, 6) * 10))
+    }
+    $styles = [System.Globalization.DateTimeStyles]::AssumeUniversal -bor [System.Globalization.DateTimeStyles]::AdjustToUniversal
+    $time = [DateTime]::ParseExact($Text.Substring(0, 14), 'yyyyMMddHHmmss', $script:Invariant, $styles)
+    $offset = [int]$Text.Substring(22, 3)
+    if ($Text[21] -eq '-') { $offset = -$offset }
+    return $time.AddTicks([long]$Text.Substring(15, 6) * 10).AddMinutes(-$offset)
+}
+
+function ConvertFrom-FakeValue($Value, [string]$CimType) {
+    if ($null -eq $Value) { return $null }
+    if ($CimType -like '*Array') {
+        $element = $CimType -replace 'Array$', ''
+        $items = @(foreach ($v in $Value) { ConvertFrom-FakeValue $v $element })
+        if ($element -eq 'UInt16') { return , [uint16[]]$items }
+        return , [string[]]$items
+    }
+    switch ($CimType) {
+        'UInt16' { return [uint16]$Value }
+        'UInt32' { return [uint32]$Value }
+        'UInt64' { return [UInt64]::Parse([string]$Value, $script:Invariant) }
+        'SInt64' { return [Int64]::Parse([string]$Value, $script:Invariant) }
+        'Boolean' { return [bool]$Value }
+        'DateTime' { return ConvertFrom-FakeDateTime ([string]$Value) }
+        'Reference' { return New-FakeRefInstance $Value }
+        default { return $Value }
+    }
+}
+
+function New-FakeInstanceObject([string]$ClassName, $Properties) {
+    return [PSCustomObject]@{ CimClass = [PSCustomObject]@{ CimClassName = $ClassName }; CimInstanceProperties = $Properties }
+}
+
+function New-FakeProperty([string]$Name, $Value, [string]$CimType, [bool]$Key) {
+    $flags = if ($Key) { 'Property, Key' } else { 'Property' }
+    return [PSCustomObject]@{ Name = $Name; Value = $Value; CimType = $CimType; Flags = $flags }
+}
+
+function New-FakeInstance($Wire) {
+    $properties = @(foreach ($p in $Wire.properties) {
+            New-FakeProperty $p.name (ConvertFrom-FakeValue $p.value $p.cimType) $p.cimType $p.key
+        })
+    return New-FakeInstanceObject $Wire.className $properties
+}
+
+# An out REF comes back with only its key properties filled, as from real CIM.
+function New-FakeRefInstance($Ref) {
+    $properties = @(foreach ($k in $Ref['keys'].get_Keys()) {
+            $value = $Ref['keys'][$k]
+            $type = if ($value -is [string]) { 'String' } else { 'UInt32' }
+            New-FakeProperty $k $value $type $true
+        })
+    return New-FakeInstanceObject $Ref.className $properties
+}
+
+# Reads back what Get-HvrFilter wrote: Name = 'text' | number | TRUE | FALSE, joined with AND; \' and \\ escapes.
+function ConvertFrom-FakeWql([string]$Wql) {
+    $filter = [ordered]@{}
+    $i = 0
+    $n = $Wql.Length
+    while ($i -lt $n) {
+        while ($i -lt $n -and $Wql[$i] -eq ' ') { $i++ }
+        $start = $i
+        while ($i -lt $n -and [string]$Wql[$i] -match '[A-Za-z0-9_]') { $i++ }
+        $name = $Wql.Substring($start, $i - $start)
+        while ($Wql[$i] -eq ' ') { $i++ }
+        if ($Wql[$i] -ne '=') { throw "unsupported WQL: $Wql" }
+        $i++
+        while ($Wql[$i] -eq ' ') { $i++ }
+        if ($Wql[$i] -eq "'") {
+            $i++
+            $text = [System.Text.StringBuilder]::new()
+            while ($Wql[$i] -ne "'") {
+                if ($Wql[$i] -eq '\') { $i++ }
+                [void]$text.Append($Wql[$i])
+                $i++
+            }
+            $i++
+            $value = $text.ToString()
+        } else {
+            $start = $i
+            while ($i -lt $n -and $Wql[$i] -ne ' ') { $i++ }
+            $token = $Wql.Substring($start, $i - $start)
+            $value = if ($token -eq 'TRUE') { $true } elseif ($token -eq 'FALSE') { $false } else { [long]$token }
+        }
+        $filter[$name] = $value
+        while ($i -lt $n -and $Wql[$i] -eq ' ') { $i++ }
+        if ($i -lt $n) {
+            if ($Wql.Substring($i, 3) -ne 'AND') { throw "unsupported WQL: $Wql" }
+            $i += 3
+        }
+    }
+    return $filter
+}
+
+function Get-CimInstance {
+    [CmdletBinding()]
+    param([string]$Namespace, [string]$ClassName, [string]$Filter, $CimSession, [uint32]$OperationTimeoutSec)
+    $wql = if ($Filter) { ConvertFrom-FakeWql $Filter } else { $null }
+    $data = Invoke-FakeCim $PSCmdlet @{ op = 'query'; namespace = $Namespace; className = $ClassName; filter = $wql }
+    foreach ($wire in $data) { New-FakeInstance $wire }
+}
+
+function Invoke-CimMethod {
+    [CmdletBinding()]
+    param($InputObject, [string]$MethodName, [System.Collections.IDictionary]$Arguments, $CimSession, [uint32]$OperationTimeoutSec)
+    $body = @{ op = 'invoke'; target = (ConvertTo-FakeRef $InputObject); method = $MethodName; arguments = $Arguments }
+    $data = Invoke-FakeCim $PSCmdlet $body
+    $result = [ordered]@{ ReturnValue = [uint32]$data.returnValue }
+    foreach ($name in $data.outParameters.get_Keys()) {
+        $value = $data.outParameters[$name]
+        if ($value -is [System.Collections.IDictionary] -and $value.Contains('ref')) { $value = New-FakeRefInstance $value }
+        elseif ($value -is [array]) { $value = [string[]]$value }
+        $result[$name] = $value
+    }
+    $result.PSComputerName = $null
+    [PSCustomObject]$result
+}
+
+function Get-CimAssociatedInstance {
+    [CmdletBinding()]
+    param($InputObject, [string]$Association, [string]$ResultClassName, [string]$Namespace, $CimSession, [uint32]$OperationTimeoutSec)
+    $body = @{ op = 'associators'; ref = (ConvertTo-FakeRef $InputObject); association = $null; resultClass = $null }
+    if ($Association) { $body.association = $Association }
+    if ($ResultClassName) { $body.resultClass = $ResultClassName }
+    $data = Invoke-FakeCim $PSCmdlet $body
+    foreach ($wire in $data) { New-FakeInstance $wire }
+}
+
+function New-CimSessionOption {
+    [CmdletBinding()]
+    param([switch]$UseSsl)
+    [PSCustomObject]@{ UseSsl = [bool]$UseSsl }
+}
+
+function New-CimSession {
+    [CmdletBinding()]
+    param([string]$ComputerName, [uint32]$Port, [string]$Authentication, [pscredential]$Credential, $SessionOption, [uint32]$OperationTimeoutSec)
+    $body = [ordered]@{ op = 'connect'; computerName = $ComputerName; port = [long]$Port; authentication = $Authentication }
+    $body.useSsl = $null -ne $SessionOption -and $SessionOption.UseSsl
+    if ($null -ne $Credential) {
+        $body.username = $Credential.UserName
+        $body.password = $Credential.GetNetworkCredential().Password
+    }
+    $data = Invoke-FakeCim $PSCmdlet $body
+    [PSCustomObject]@{ Id = $data.id; ComputerName = $ComputerName }
+}
+
+function Remove-CimSession {
+    [CmdletBinding()]
+    param($CimSession)
+}
+
+Export-ModuleMember -Function Get-CimInstance, Invoke-CimMethod, Get-CimAssociatedInstance, New-CimSession, New-CimSessionOption, Remove-CimSession

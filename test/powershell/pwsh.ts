@@ -1,0 +1,38 @@
+/** Finds a PowerShell 7 for the bridge tests, or says why there is none so they can report themselves skipped. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { resolveExecutable } from "../../provider/powershell";
+
+const REPO = path.resolve(__dirname, "../..");
+export const TEST_MODULES = path.join(REPO, "test/powershell/modules");
+
+export interface Pwsh {
+  /** The executable, when one was found. */
+  readonly path?: string;
+  /** Why there is none. */
+  readonly reason?: string;
+}
+
+export function findPwsh(): Pwsh {
+  if (process.env.HVR_PWSH) return { path: process.env.HVR_PWSH };
+  const built = path.join(REPO, ".tools/pwsh/pwsh");
+  if (fs.existsSync(built)) return { path: built };
+  try {
+    return { path: resolveExecutable("pwsh") };
+  } catch {
+    return {
+      reason:
+        "no PowerShell 7: pwsh is not on PATH and the test host was not built (`npm run pwsh:build` needs the .NET SDK; .ci/run builds it)",
+    };
+  }
+}
+
+/** Points spawned PowerShell processes at the test-only CIM cmdlets and their endpoint. */
+export function useFakeCimCmdlets(url: string): void {
+  process.env.PSModulePath = TEST_MODULES;
+  process.env.HVR_FAKE_CIM_URL = url;
+}
+
+export function skipTitle(title: string, pwsh: Pwsh): string {
+  return pwsh.path ? title : `${title} (skipped: ${pwsh.reason})`;
+}
