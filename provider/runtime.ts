@@ -20,14 +20,17 @@ import type { ReconcileDeps, ReconcileResult } from "./failover/reconcile";
 import { reconcile, ReconcileFailure } from "./failover/reconcile";
 import type { DesiredState } from "./failover/states";
 import { observedState } from "./failover/states";
-import type { Collection, CollectionSelector, PollingOptions } from "./hyperv";
+import type { Collection, CollectionSelector, PollingOptions, ReadRetryOptions } from "./hyperv";
 import {
   DEFAULT_POLLING,
+  DEFAULT_READ_RETRIES,
+  describeSelector,
   findCollection,
   InvalidStateError,
   REPLICATION_MODE_NAMES,
   replicationModeName,
   replicationStateName,
+  retryRead,
   withContext,
 } from "./hyperv";
 import { KeyedLock } from "./keyedLock";
@@ -47,6 +50,8 @@ export interface RuntimeDeps {
   readonly openSession: SessionFactory;
   readonly polling: PollingOptions;
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /** How reads dropped by the transport are retried; method calls never are. */
+  readonly readRetries: ReadRetryOptions;
 }
 
 export const DEFAULT_DEPS: RuntimeDeps = {
@@ -55,12 +60,20 @@ export const DEFAULT_DEPS: RuntimeDeps = {
   openSession,
   polling: DEFAULT_POLLING,
   busyRetries: { attempts: 4, initialDelayMs: 2000 },
+  readRetries: DEFAULT_READ_RETRIES,
 };
 
 type Props = Record<string, unknown>;
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
+
+/** Where a connection points, in the words of a session's `target`, for errors raised before a session exists. */
+function describeTarget(connection: ConnectionInputs): string {
+  const transport = connection.transport ?? "local";
+  if (transport === "simulator") return `${connection.simulatorStateFile ?? "simulator"} (simulator)`;
+  return `${connection.host ?? "localhost"} (${transport})`;
+}
 
 const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
 
@@ -112,11 +125,19 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
     return { ...deps.polling, initialMs, maxMs };
   };
 
+  /** Runs `fn` on a session for the connection; a session that cannot be opened names the collection and host. */
   async function withSession<T>(
     connection: ConnectionInputs | null | undefined,
+    collection: string,
     fn: (session: CimSession) => Promise<T>,
   ): Promise<T> {
-    const session = await deps.openSession(resolveConnection(connection, config), config);
+    const resolved = resolveConnection(connection, config);
+    let session: CimSession;
+    try {
+      session = await deps.openSession(resolved, config);
+    } catch (error) {
+      throw withContext(error, { collection, host: describeTarget(resolved) });
+    }
     try {
       return await fn(session);
     } finally {
@@ -125,11 +146,12 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   }
 
   async function apply(inputs: CollectionFailoverInputs): Promise<ReconcileResult> {
-    return withSession(inputs.connection, (session) =>
+    const selector = selectorOf(inputs);
+    return withSession(inputs.connection, describeSelector(selector), (session) =>
       reconcile(
         session,
         {
-          selector: selectorOf(inputs),
+          selector,
           desired: inputs.failoverState,
           recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
           timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
@@ -191,13 +213,20 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
 
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {
       const connection = (props.connection ?? null) as ConnectionInputs | null;
-      const collection = await withSession(connection, async (session) => {
-        try {
-          return await findCollection(session, { id });
-        } catch (error) {
-          throw withContext(error, { collection: String(props.collectionName ?? id), host: session.target });
-        }
-      });
+      const name = String(props.collectionName ?? id);
+      const collection = await withSession(connection, name, (session) =>
+        retryRead(
+          () => findCollection(session, { id }, undefined, { collection: name, host: session.target }),
+          {
+            clock: deps.clock,
+            retries: deps.readRetries,
+            onRetry: (error, delay) =>
+              deps.log(
+                `[${name}] ${error.message}; reading the collection again in ${Math.round(delay / 1000)} s`,
+              ),
+          },
+        ),
+      );
       if (collection === undefined) return {};
       const stored = props as unknown as CollectionFailoverOutputs;
       const inputs: CollectionFailoverInputs = {

@@ -139,3 +139,23 @@ function refuse(o: Observation, observed: ObservedState, desired: DesiredState):
   }
   return undefined;
 }
+
+/**
+ * What to tell the user after a method returned 32775 (Invalid state) and the collection, read again, is not in the
+ * desired state: the planner's own advice when it would refuse from there, else whether the collection moved.
+ */
+export function adviceAfterInvalidState(
+  method: FailoverMethod,
+  before: Observation,
+  after: Observation,
+  desired: DesiredState,
+  options: PlanOptions,
+): string {
+  const plan = planFailover(after, desired, options);
+  if (plan.kind === "refuse") return plan.advice;
+  const [was, now] = [before.replicationState, after.replicationState];
+  if (now !== was) {
+    return `The collection changed while the call was made (from ${replicationStateName(was)} (${was}) to ${replicationStateName(now)} (${now})); run again to plan from its new state`;
+  }
+  return `Hyper-V does not allow ${method} from this state although Hyper-V Replica normally does; check the member VMs' replication (Get-VMReplication on the replica nodes) and the Hyper-V-VMMS-Admin event log, then run again`;
+}

@@ -3,81 +3,39 @@
  * only part of failover/ that touches the host; the planner itself stays pure.
  */
 import type { CimSession } from "../cim";
-import type { Clock } from "../clock";
 import type {
   Collection,
   CollectionSelector,
   ErrorContext,
+  FailoverMethod,
+  MethodOptions,
   OperationRecord,
-  PollingOptions,
+  RunningFailoverJob,
 } from "../hyperv";
 import {
   callFailoverMethod,
-  describeFailure,
-  describeProgress,
   describeSelector,
   findCollection,
   findRunningFailoverJob,
+  followFailoverJob,
   HostError,
   HyperVError,
-  HyperVJobError,
   HyperVReturnCodeError,
   InvalidStateError,
-  jobRef,
-  jobStateName,
   NotFoundError,
-  operationRecord,
   replicationStateName,
   ReplicationState,
+  retryRead,
   ReturnCode,
-  waitForJob,
 } from "../hyperv";
-import type { RunningFailoverJob } from "../hyperv";
 import type { Plan, Step } from "./plan";
-import { describeObservation, planFailover } from "./plan";
-import type { DesiredState } from "./states";
+import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
+import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
+import { ReconcileFailure } from "./request";
 import { observedState } from "./states";
 
-export interface ReconcileRequest {
-  readonly selector: CollectionSelector;
-  readonly desired: DesiredState;
-  /** `latest` or a recovery point InstanceID. */
-  readonly recoveryPoint: string;
-  readonly timeoutSeconds: number;
-  readonly cancelJobOnTimeout: boolean;
-}
-
-export interface ReconcileDeps {
-  readonly clock: Clock;
-  /** Where progress lines go (the plugin's stdout, which Pulumi shows). */
-  readonly log: (line: string) => void;
-  readonly polling: PollingOptions;
-  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
-  /** Runs `fn` while holding a lock on `key`: calls for one collection never overlap. */
-  readonly lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
-}
-
-export interface ReconcileResult {
-  readonly collection: Collection;
-  /** The last method called for this collection in this run, or null when nothing had to be called. */
-  readonly lastOperation: OperationRecord | null;
-}
-
-/** A reconcile that failed part-way; it carries what the host showed afterwards, so the stack can match it. */
-export class ReconcileFailure extends Error {
-  override name = "ReconcileFailure";
-
-  constructor(
-    readonly error: unknown,
-    /** The collection as re-read after the failure, when it could be read. */
-    readonly collection: Collection | undefined,
-    readonly lastOperation: OperationRecord | null,
-    /** Whether any method was called on the host in this run. */
-    readonly methodCalled: boolean,
-  ) {
-    super(error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
+export type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
+export { ReconcileFailure } from "./request";
 
 /** Observation, waits and calls are bounded: two steps plus waits never need more rounds than this. */
 const MAX_ROUNDS = 8;
@@ -88,7 +46,14 @@ export async function reconcile(
   request: ReconcileRequest,
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
-  const found = await findCollection(session, request.selector);
+  const found = await retryRead(() => findCollection(session, request.selector), {
+    clock: deps.clock,
+    retries: deps.readRetries,
+    onRetry: (error, delay) =>
+      deps.log(
+        `[${describeSelector(request.selector)}] ${error.message}; looking the collection up again in ${Math.round(delay / 1000)} s`,
+      ),
+  });
   if (found === undefined) throw notFound(session, request.selector);
   return deps.lock(`${session.target}|${found.id.toLowerCase()}`, () =>
     new Driver(session, request, deps, found).run(),
@@ -109,6 +74,9 @@ class Driver {
   private lastOperation: OperationRecord | null = null;
   private methodCalled = false;
   private transportRetries = 0;
+  /** The method being called, if any: errors meanwhile name it. */
+  private method: FailoverMethod | undefined;
+  private readonly untiedJobsLogged = new Set<string>();
 
   constructor(
     private readonly session: CimSession,
@@ -118,7 +86,10 @@ class Driver {
   ) {}
 
   private get context(): ErrorContext {
-    return { collection: this.collection.name, host: this.session.target };
+    const { name } = this.collection;
+    return this.method === undefined
+      ? { collection: name, host: this.session.target }
+      : { collection: name, method: this.method, host: this.session.target };
   }
 
   private log(line: string): void {
@@ -134,8 +105,9 @@ class Driver {
         if (plan.kind === "none") return { collection: this.collection, lastOperation: this.lastOperation };
         await this.carryOut(plan);
       }
-      throw new HyperVError(
-        `Gave up: the collection did not settle after ${MAX_ROUNDS} rounds of observe-and-act; ${describeObservation(this.collection)}`,
+      throw new InvalidStateError(
+        `the collection did not settle after ${MAX_ROUNDS} rounds of observe-and-act; ${describeObservation(this.collection)}`,
+        "Something else keeps changing the collection (another tool, operator or pipeline); stop it, refresh the stack, then run again",
         this.context,
       );
     } catch (error) {
@@ -145,7 +117,12 @@ class Driver {
 
   /** Waits for a failover that someone else started; true when it waited (so the caller observes again). */
   private async waitForOthers(): Promise<boolean> {
-    const running = await findRunningFailoverJob(this.session, this.collection);
+    const running = await this.read("looking for a running failover job", () =>
+      findRunningFailoverJob(this.session, this.collection, {
+        context: this.context,
+        onUntied: ({ method, job }) => this.logUntied(method, job.id),
+      }),
+    );
     if (running) {
       await this.adopt(running);
       return true;
@@ -167,20 +144,23 @@ class Driver {
   private async call(step: Step): Promise<void> {
     const before = this.collection;
     this.methodCalled = true;
+    this.method = step.method;
     try {
-      const result = await callFailoverMethod(this.session, before, step.method, step.recoveryPoint, {
-        ...this.deps,
-        timeoutSeconds: this.request.timeoutSeconds,
-        cancelOnTimeout: this.request.cancelJobOnTimeout,
-        progress: (line) => this.log(line),
-      });
+      const result = await callFailoverMethod(
+        this.session,
+        before,
+        step.method,
+        step.recoveryPoint,
+        this.methodOptions(),
+      );
       this.lastOperation = result.record;
       await this.reread();
       this.verify(step, before, result.vanished);
     } catch (error) {
-      if (error instanceof HyperVError && error.operation)
-        this.lastOperation = error.operation as OperationRecord;
-      await this.recover(step, error);
+      this.noteOperation(error);
+      await this.recover(step, before, error);
+    } finally {
+      this.method = undefined;
     }
   }
 
@@ -203,24 +183,28 @@ class Driver {
   }
 
   /** Decides whether a failed call is over (32775 with the goal reached), worth another round, or fatal. */
-  private async recover(step: Step, error: unknown): Promise<void> {
+  private async recover(step: Step, before: Collection, error: unknown): Promise<void> {
     if (error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.InvalidState) {
       await this.reread();
       if (observedState(this.collection) === this.request.desired) {
         this.log(`${step.method} returned 32775, but the collection is already ${this.request.desired}`);
         return;
       }
-      const plan = planFailover(this.collection, this.request.desired, this.request);
-      const advice =
-        plan.kind === "refuse" ? plan.advice : "Refresh the stack to see the state, then run again";
       throw new InvalidStateError(
         `${step.method} returned 32775 (Invalid state for this operation); ${describeObservation(this.collection)}`,
-        advice,
-        { ...this.context, method: step.method },
+        adviceAfterInvalidState(step.method, before, this.collection, this.request.desired, this.request),
+        this.context,
       );
     }
-    if (error instanceof HostError && error.transient && this.transportRetries < MAX_TRANSPORT_RETRIES) {
-      // The call may or may not have reached the host; the next round re-reads and adopts its job if it did.
+    // A transport error on the call itself: it may or may not have reached the host, so it is never repeated
+    // blindly. The next round re-reads and adopts the job if it started. A drop while waiting for a known job
+    // (jobId set) already had until the deadline to recover.
+    if (
+      error instanceof HostError &&
+      error.transient &&
+      error.jobId === undefined &&
+      this.transportRetries < MAX_TRANSPORT_RETRIES
+    ) {
       const delay = this.deps.busyRetries.initialDelayMs * 2 ** this.transportRetries++;
       this.log(
         `${step.method}: ${error.cimError.message}; observing the collection again in ${Math.round(delay / 1000)} s`,
@@ -232,36 +216,34 @@ class Driver {
     throw error;
   }
 
-  private async adopt({ method, job }: RunningFailoverJob): Promise<void> {
+  private async adopt(running: RunningFailoverJob): Promise<void> {
+    const { method, job } = running;
     this.log(
       `${method} job ${job.id} is already running on the host; waiting for it instead of starting another`,
     );
-    const context = { ...this.context, method };
-    const startedAt = this.deps.clock.now();
-    const outcome = await waitForJob(this.session, jobRef(job.id), {
-      ...this.deps,
-      deadline: startedAt + this.request.timeoutSeconds * 1000,
-      timeoutSeconds: this.request.timeoutSeconds,
-      cancelOnTimeout: this.request.cancelJobOnTimeout,
-      onProgress: (j) => this.log(describeProgress(method, j)),
-      context,
-    });
-    const finishedAt = this.deps.clock.now();
-    if (outcome.kind === "vanished") {
-      this.lastOperation = operationRecord(method, job.id, "Vanished", null, startedAt, finishedAt);
-    } else {
-      const state = outcome.job;
-      this.lastOperation = operationRecord(
-        method,
-        job.id,
-        jobStateName(state.jobState),
-        state.errorCode,
-        startedAt,
-        finishedAt,
-      );
-      if (state.jobState !== 7) throw new HyperVJobError(await describeFailure(this.session, state), context);
+    try {
+      const result = await followFailoverJob(this.session, this.collection, running, this.methodOptions());
+      this.lastOperation = result.record;
+    } catch (error) {
+      this.noteOperation(error);
+      throw error;
     }
     await this.reread();
+  }
+
+  private methodOptions(): MethodOptions {
+    return {
+      ...this.deps,
+      timeoutSeconds: this.request.timeoutSeconds,
+      cancelOnTimeout: this.request.cancelJobOnTimeout,
+      progress: (line) => this.log(line),
+    };
+  }
+
+  /** Keeps the record of a method whose job ended badly, so the outputs say what happened. */
+  private noteOperation(error: unknown): void {
+    if (error instanceof HyperVError && error.operation)
+      this.lastOperation = error.operation as OperationRecord;
   }
 
   /** State 4 with no job to follow: poll the collection until it leaves FailoverInitiated. */
@@ -284,9 +266,36 @@ class Driver {
   }
 
   private async reread(): Promise<void> {
-    const now = await findCollection(this.session, { id: this.collection.id });
-    if (now === undefined) throw notFound(this.session, { id: this.collection.id });
+    const { id } = this.collection;
+    const now = await this.read("reading the collection", () =>
+      findCollection(this.session, { id }, undefined, this.context),
+    );
+    if (now === undefined) {
+      throw new NotFoundError(
+        `the collection (CollectionID ${id}) no longer exists on the host`,
+        this.context,
+        "It was removed while this run was under way; check the cluster (Get-VMGroup), then refresh the stack",
+      );
+    }
     this.collection = now;
+  }
+
+  /** An idempotent read, tried again with back-off when the transport drops it. */
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retryRead(fn, {
+      clock: this.deps.clock,
+      retries: this.deps.readRetries,
+      onRetry: (error, delay) =>
+        this.log(`${what}: ${error.message}; trying again in ${Math.round(delay / 1000)} s`),
+    });
+  }
+
+  private logUntied(method: FailoverMethod, jobId: string): void {
+    if (this.untiedJobsLogged.has(jobId)) return;
+    this.untiedJobsLogged.add(jobId);
+    this.log(
+      `an unfinished ${method} job ${jobId} is on the host, but nothing ties it to this collection; not waiting for it`,
+    );
   }
 
   private async tryReread(): Promise<Collection | undefined> {

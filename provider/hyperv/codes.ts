@@ -129,4 +129,6 @@ export const CLASS = {
   replicationService: "Msvm_CollectionReplicationService",
   job: "Msvm_ConcreteJob",
   affectedJobElement: "Msvm_AffectedJobElement",
+  collectedVirtualSystems: "Msvm_CollectedVirtualSystems",
+  computerSystem: "Msvm_ComputerSystem",
 } as const;

@@ -1,6 +1,7 @@
 import type { CimCallOptions, CimInstance, CimRef, CimSession, CimValue } from "../cim";
 import { CimError } from "../cim";
 import { CLASS } from "./codes";
+import type { ErrorContext } from "./errors";
 import { AmbiguousCollectionError, withContext } from "./errors";
 
 /** A VM collection as the provider sees it. */
@@ -58,14 +59,15 @@ export function toCollection(instance: CimInstance): Collection {
 
 /**
  * Looks a collection up by CollectionID or by ElementName. Returns `undefined` when none matches; a name that
- * matches several collections is an error, because acting on the wrong one would be worse than stopping.
+ * matches several collections is an error, because acting on the wrong one would be worse than stopping. Errors
+ * name `context` when given (the collection's name and the method in progress), else the selector and the host.
  */
 export async function findCollection(
   session: CimSession,
   selector: CollectionSelector,
   options?: CimCallOptions,
+  context: ErrorContext = { collection: describeSelector(selector), host: session.target },
 ): Promise<Collection | undefined> {
-  const context = { collection: describeSelector(selector), host: session.target };
   try {
     if ("id" in selector) {
       const instance = await session.get(collectionRef(selector.id), options);

@@ -80,12 +80,15 @@ export class HyperVReturnCodeError extends HyperVError {
   constructor(
     readonly returnValue: number,
     context: ErrorContext,
+    /** How many times the method was called, all with this answer (32774 is retried). */
+    readonly attempts = 1,
     advice: string | undefined = RETURN_CODE_ADVICE[returnValue],
   ) {
     super(
       compose(
         "Hyper-V refused the call",
-        `${context.method ?? "the method"} returned ${returnValue} (${returnCodeName(returnValue)})`,
+        `${context.method ?? "the method"} returned ${returnValue} (${returnCodeName(returnValue)})` +
+          (attempts > 1 ? ` on all ${attempts} attempts` : ""),
         context,
         advice,
       ),
@@ -129,6 +132,34 @@ export class HyperVJobError extends HyperVError {
   }
 }
 
+/**
+ * What became of the job at the deadline: Terminate was requested and accepted, not asked for, not possible
+ * because the job is not cancellable, or refused by the host.
+ */
+export type TerminateOutcome =
+  | { readonly kind: "requested" }
+  | { readonly kind: "notAsked" }
+  | { readonly kind: "notCancellable" }
+  | { readonly kind: "refused"; readonly detail: string };
+
+/** How to watch a job, then what to do: running again waits for the job instead of starting another. */
+function watchJob(jobId: string): string {
+  return `watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${jobId}'"), then run again: the provider waits for a running failover job instead of starting another`;
+}
+
+function timeoutAdvice(jobId: string, terminate: TerminateOutcome): string {
+  switch (terminate.kind) {
+    case "requested":
+      return "Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up";
+    case "notAsked":
+      return `The job is still running on the host: ${watchJob(jobId)}. Raise jobTimeoutSeconds for long failovers`;
+    case "notCancellable":
+      return `cancelJobOnTimeout is set, but Hyper-V marks this job as not cancellable, so it was left running on the host: ${watchJob(jobId)}`;
+    case "refused":
+      return `Termination (RequestStateChange 4) was not accepted (${terminate.detail}), so the job is still running on the host: ${watchJob(jobId)}`;
+  }
+}
+
 /** A job was still unfinished at the deadline. */
 export class JobTimeoutError extends HyperVError {
   override name = "JobTimeoutError";
@@ -136,7 +167,7 @@ export class JobTimeoutError extends HyperVError {
   constructor(
     readonly jobId: string,
     readonly timeoutSeconds: number,
-    readonly terminateRequested: boolean,
+    readonly terminate: TerminateOutcome,
     context: ErrorContext,
   ) {
     super(
@@ -144,12 +175,15 @@ export class JobTimeoutError extends HyperVError {
         "Timed out waiting for a Hyper-V job",
         `job ${jobId} did not finish within ${timeoutSeconds} s`,
         context,
-        terminateRequested
-          ? "Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up"
-          : `The job may still be running on the host: watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${jobId}'"), then run again; raise jobTimeoutSeconds for long failovers`,
+        timeoutAdvice(jobId, terminate),
       ),
       context,
     );
+  }
+
+  /** Whether the host accepted a Terminate request for the job. */
+  get terminateRequested(): boolean {
+    return this.terminate.kind === "requested";
   }
 }
 
@@ -198,18 +232,18 @@ export class HostError extends HyperVError {
   constructor(
     readonly cimError: CimError,
     context: ErrorContext,
+    /** Set when contact was lost while waiting for this job: the job goes on, so the call must not be repeated. */
+    readonly jobId?: string,
   ) {
     super(
       compose(
         HOST_ERROR_PREFIX[cimError.category],
         cimError.message,
         context,
-        HOST_ERROR_ADVICE[cimError.category],
+        jobId === undefined ? HOST_ERROR_ADVICE[cimError.category] : lostJobAdvice(jobId),
       ),
       context,
-      {
-        cause: cimError,
-      },
+      { cause: cimError },
     );
   }
 
@@ -236,6 +270,10 @@ const HOST_ERROR_ADVICE: Readonly<Record<CimError["category"], string | undefine
   environment: undefined,
   protocol: "This is likely a defect in the provider; please report it with the message above",
 };
+
+function lostJobAdvice(jobId: string): string {
+  return `Contact was lost while waiting for job ${jobId}, which may still be running on the host. Once the host answers again (Test-WSMan, the firewall, the vmms service), ${watchJob(jobId)}`;
+}
 
 /** Wraps a CIM transport error with where it happened; other errors pass through. */
 export function withContext(error: unknown, context: ErrorContext): unknown {

@@ -4,3 +4,4 @@ export * from "./collections";
 export * from "./jobs";
 export * from "./replicationService";
 export * from "./runningJobs";
+export * from "./retry";

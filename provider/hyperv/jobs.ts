@@ -2,7 +2,7 @@ import type { CimInstance, CimRef, CimSession } from "../cim";
 import { CimError } from "../cim";
 import type { Clock } from "../clock";
 import { CLASS, isTerminalJobState, jobStateName } from "./codes";
-import type { ErrorContext, JobFailure } from "./errors";
+import type { ErrorContext, JobFailure, TerminateOutcome } from "./errors";
 import { HostError, JobTimeoutError, withContext } from "./errors";
 
 /** A job as read from the host. */
@@ -36,6 +36,8 @@ export interface JobWaitOptions {
   /** Request Terminate (RequestStateChange 4) at the deadline if the job is cancellable. */
   readonly cancelOnTimeout: boolean;
   readonly onProgress?: (job: JobSnapshot) => void;
+  /** Called once per outage when a read of the job fails in transit; waiting goes on until the deadline. */
+  readonly onContactLost?: (error: CimError) => void;
   readonly signal?: AbortSignal;
   readonly context: ErrorContext;
 }
@@ -73,8 +75,10 @@ export function describeProgress(method: string, job: JobSnapshot): string {
 }
 
 /**
- * Waits until the job reaches a terminal state (7-10), polling with back-off. Transport drops while waiting are
- * retried until the deadline, because the job keeps running on the host whatever happens to the connection.
+ * Waits until the job reaches a terminal state (7-10), polling fast at first and then slower up to a cap. Transport
+ * drops while waiting are retried until the deadline, because the job keeps running on the host whatever happens to
+ * the connection. A job that is simply gone (no transport error) finished and was removed after TimeBeforeRemoval:
+ * only the collection can tell how it ended.
  */
 export async function waitForJob(
   session: CimSession,
@@ -85,29 +89,41 @@ export async function waitForJob(
   const jobId = String(ref.keys.InstanceID);
   let delay = polling.initialMs;
   let lastSeen: string | undefined;
+  let lostContact = false;
   for (;;) {
-    let instance: CimInstance | undefined;
-    let transportFailed = false;
-    try {
-      instance = await session.get(ref, { signal: options.signal });
-    } catch (error) {
-      if (!(error instanceof CimError && error.transient) || clock.now() >= options.deadline) {
-        throw withContext(error, options.context);
-      }
-      transportFailed = true;
-    }
-    if (instance !== undefined) {
-      const job = toJobSnapshot(instance);
+    const read = await readJob(session, ref, options);
+    if (read.kind === "lost") {
+      if (clock.now() >= options.deadline) throw new HostError(read.error, options.context, jobId);
+      if (!lostContact) options.onContactLost?.(read.error);
+      lostContact = true;
+    } else if (read.kind === "gone") {
+      return { kind: "vanished", jobId };
+    } else {
+      lostContact = false;
+      const job = read.job;
       const seen = `${job.jobState}/${job.percentComplete}`;
       if (seen !== lastSeen) options.onProgress?.(job);
       lastSeen = seen;
       if (isTerminalJobState(job.jobState)) return { kind: "finished", job };
       if (clock.now() >= options.deadline) throw await timeOut(session, job, options);
-    } else if (lastSeen !== undefined || !transportFailed) {
-      return { kind: "vanished", jobId };
     }
     await clock.sleep(Math.max(0, Math.min(delay, options.deadline - clock.now())), options.signal);
     delay = Math.min(polling.maxMs, delay * polling.factor);
+  }
+}
+
+type JobRead =
+  | { readonly kind: "seen"; readonly job: JobSnapshot }
+  | { readonly kind: "gone" }
+  | { readonly kind: "lost"; readonly error: CimError };
+
+async function readJob(session: CimSession, ref: CimRef, options: JobWaitOptions): Promise<JobRead> {
+  try {
+    const instance = await session.get(ref, { signal: options.signal });
+    return instance === undefined ? { kind: "gone" } : { kind: "seen", job: toJobSnapshot(instance) };
+  } catch (error) {
+    if (error instanceof CimError && error.transient) return { kind: "lost", error };
+    throw withContext(error, options.context);
   }
 }
 
@@ -116,16 +132,30 @@ async function timeOut(
   job: JobSnapshot,
   options: JobWaitOptions,
 ): Promise<JobTimeoutError> {
-  let terminateRequested = false;
-  if (options.cancelOnTimeout && job.cancellable) {
-    try {
-      const result = await session.invoke(jobRef(job.id), "RequestStateChange", { RequestedState: 4 });
-      terminateRequested = result.returnValue === 0 || result.returnValue === 4096;
-    } catch (error) {
-      if (!(error instanceof CimError)) throw error;
-    }
+  return new JobTimeoutError(
+    job.id,
+    options.timeoutSeconds,
+    await terminate(session, job, options),
+    options.context,
+  );
+}
+
+/** Asks the host to terminate the job, when the user wants that and the job allows it. Never throws a CimError. */
+async function terminate(
+  session: CimSession,
+  job: JobSnapshot,
+  options: JobWaitOptions,
+): Promise<TerminateOutcome> {
+  if (!options.cancelOnTimeout) return { kind: "notAsked" };
+  if (!job.cancellable) return { kind: "notCancellable" };
+  try {
+    const result = await session.invoke(jobRef(job.id), "RequestStateChange", { RequestedState: 4 });
+    if (result.returnValue === 0 || result.returnValue === 4096) return { kind: "requested" };
+    return { kind: "refused", detail: `return value ${result.returnValue}` };
+  } catch (error) {
+    if (!(error instanceof CimError)) throw error;
+    return { kind: "refused", detail: error.message };
   }
-  return new JobTimeoutError(job.id, options.timeoutSeconds, terminateRequested, options.context);
 }
 
 /** Collects what the host says about a failed job, including the GetErrorEx messages when it gives them. */

@@ -3,11 +3,14 @@ import { isCimRef } from "../cim";
 import type { Clock } from "../clock";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
-import { CLASS, type FailoverMethod, jobStateName, ReturnCode } from "./codes";
+import { CLASS, type FailoverMethod, JobState, jobStateName, ReturnCode } from "./codes";
 import type { ErrorContext } from "./errors";
-import { HyperVError, HyperVJobError, HyperVReturnCodeError, withContext } from "./errors";
+import { HyperVJobError, HyperVReturnCodeError, NotFoundError, withContext } from "./errors";
 import type { JobSnapshot, PollingOptions } from "./jobs";
-import { describeFailure, describeProgress, waitForJob } from "./jobs";
+import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
+import type { ReadRetryOptions } from "./retry";
+import { retryRead } from "./retry";
+import type { RunningFailoverJob } from "./runningJobs";
 
 /** What the provider reports about the last method it called. Times are ISO 8601. */
 export interface OperationRecord {
@@ -29,6 +32,8 @@ export interface MethodOptions {
   readonly progress: (line: string) => void;
   /** How often to retry 32774 (System is in use), and the first back-off. */
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /** How to retry the reads around the call (the service lookup) when the transport drops them. */
+  readonly readRetries: ReadRetryOptions;
   readonly signal?: AbortSignal;
 }
 
@@ -42,13 +47,26 @@ export function recoveryPointRef(collectionId: string, instanceId: string): CimR
   return { className: CLASS.recoveryPoint, keys: { InstanceID: instanceId, CollectionID: collectionId } };
 }
 
-async function replicationService(session: CimSession, context: ErrorContext): Promise<CimRef> {
-  const services = await session.query(CLASS.replicationService);
+async function replicationService(
+  session: CimSession,
+  context: ErrorContext,
+  options: MethodOptions,
+): Promise<CimRef> {
+  const services = await retryRead(() => session.query(CLASS.replicationService), {
+    clock: options.clock,
+    retries: options.readRetries,
+    onRetry: (error, delay) =>
+      options.progress(
+        `${context.method}: ${error.message}; reading ${CLASS.replicationService} again in ${Math.round(delay / 1000)} s`,
+      ),
+    signal: options.signal,
+  });
   const service = services[0];
   if (service === undefined) {
-    throw new HyperVError(
-      `Not supported: ${CLASS.replicationService} does not exist on ${session.target}. VM collection replication needs Windows Server 2016 or later and the root\\HyperVCluster\\v2 namespace (a cluster node)`,
+    throw new NotFoundError(
+      `${CLASS.replicationService} does not exist on this host`,
       context,
+      "VM collection replication needs Windows Server 2016 or later and the root\\HyperVCluster\\v2 namespace: point the connection at a node of the replica cluster",
     );
   }
   const keyNames = ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"];
@@ -74,7 +92,7 @@ export async function callFailoverMethod(
 ): Promise<MethodResult> {
   const context: ErrorContext = { collection: collection.name, method, host: session.target };
   try {
-    const service = await replicationService(session, context);
+    const service = await replicationService(session, context, options);
     const args: Record<string, CimArguments[string]> = { Collection: collectionRef(collection.id) };
     if (method === "InitiateFailover" && recoveryPoint !== null) {
       args.CollectionRecoveryPoint = recoveryPointRef(collection.id, recoveryPoint);
@@ -82,49 +100,86 @@ export async function callFailoverMethod(
     const { clock } = options;
     let startedAt = clock.now();
     let result = await session.invoke(service, method, args, { signal: options.signal });
-    for (let attempt = 0; result.returnValue === ReturnCode.SystemInUse; attempt++) {
-      if (attempt >= options.busyRetries.attempts) break;
-      const delay = options.busyRetries.initialDelayMs * 2 ** attempt;
+    let attempts = 1;
+    // 32774 means the host refused without acting, so calling again is safe.
+    while (result.returnValue === ReturnCode.SystemInUse && attempts <= options.busyRetries.attempts) {
+      const delay = options.busyRetries.initialDelayMs * 2 ** (attempts - 1);
       options.progress(
         `${method}: the collection is in use (32774); trying again in ${Math.round(delay / 1000)} s`,
       );
       await clock.sleep(delay, options.signal);
       startedAt = clock.now();
       result = await session.invoke(service, method, args, { signal: options.signal });
+      attempts++;
     }
     if (result.returnValue === ReturnCode.Completed) {
       return { record: operationRecord(method, null, null, null, startedAt, clock.now()), vanished: false };
     }
     const job = result.outParameters.Job;
     if (result.returnValue !== ReturnCode.JobStarted || !isCimRef(job)) {
-      throw new HyperVReturnCodeError(result.returnValue, context);
+      throw new HyperVReturnCodeError(result.returnValue, context, attempts);
     }
-    const outcome = await waitForJob(session, job, {
-      clock,
-      deadline: startedAt + options.timeoutSeconds * 1000,
-      timeoutSeconds: options.timeoutSeconds,
-      polling: options.polling,
-      cancelOnTimeout: options.cancelOnTimeout,
-      onProgress: (j) => options.progress(describeProgress(method, j)),
-      signal: options.signal,
-      context,
-    });
-    const jobId = String(job.keys.InstanceID);
-    if (outcome.kind === "vanished") {
-      return {
-        record: operationRecord(method, jobId, "Vanished", null, startedAt, clock.now()),
-        vanished: true,
-      };
-    }
-    if (outcome.job.jobState !== 7) {
-      const error = new HyperVJobError(await describeFailure(session, outcome.job), context);
-      error.operation = finished(method, outcome.job, startedAt, clock.now());
-      throw error;
-    }
-    return { record: finished(method, outcome.job, startedAt, clock.now()), vanished: false };
+    return await seeJobThrough(session, method, job, startedAt, context, options);
   } catch (error) {
     throw withContext(error, context);
   }
+}
+
+/**
+ * Waits for a failover job that was already running (an interrupted run's, or an operator's) exactly as for one
+ * this run started. The deadline runs from now, not from the job's TimeSubmitted: that is the host's clock, which
+ * may differ from this one.
+ */
+export async function followFailoverJob(
+  session: CimSession,
+  collection: Collection,
+  running: RunningFailoverJob,
+  options: MethodOptions,
+): Promise<MethodResult> {
+  const context: ErrorContext = { collection: collection.name, method: running.method, host: session.target };
+  try {
+    const ref = jobRef(running.job.id);
+    return await seeJobThrough(session, running.method, ref, options.clock.now(), context, options);
+  } catch (error) {
+    throw withContext(error, context);
+  }
+}
+
+/** Waits for the job until the deadline and turns its end into a record, or into an error that carries one. */
+async function seeJobThrough(
+  session: CimSession,
+  method: FailoverMethod,
+  job: CimRef,
+  startedAt: number,
+  context: ErrorContext,
+  options: MethodOptions,
+): Promise<MethodResult> {
+  const { clock } = options;
+  const jobId = String(job.keys.InstanceID);
+  const outcome = await waitForJob(session, job, {
+    clock,
+    deadline: startedAt + options.timeoutSeconds * 1000,
+    timeoutSeconds: options.timeoutSeconds,
+    polling: options.polling,
+    cancelOnTimeout: options.cancelOnTimeout,
+    onProgress: (j) => options.progress(describeProgress(method, j)),
+    onContactLost: (e) =>
+      options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),
+    signal: options.signal,
+    context,
+  });
+  if (outcome.kind === "vanished") {
+    return {
+      record: operationRecord(method, jobId, "Vanished", null, startedAt, clock.now()),
+      vanished: true,
+    };
+  }
+  if (outcome.job.jobState !== JobState.Completed) {
+    const error = new HyperVJobError(await describeFailure(session, outcome.job), context);
+    error.operation = finished(method, outcome.job, startedAt, clock.now());
+    throw error;
+  }
+  return { record: finished(method, outcome.job, startedAt, clock.now()), vanished: false };
 }
 
 function finished(method: FailoverMethod, job: JobSnapshot, startedAt: number, finishedAt: number) {

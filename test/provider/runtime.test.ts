@@ -174,7 +174,7 @@ describe("failures", () => {
       .create(inputs("failedOver", { jobTimeoutSeconds: 60 }))
       .catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(
-      /^Timed out waiting for a Hyper-V job: job (\S+) did not finish within 60 s .*The job may still be running on the host/,
+      /^Timed out waiting for a Hyper-V job: job (\S+) did not finish within 60 s .*The job is still running on the host/,
     );
   });
 

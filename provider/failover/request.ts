@@ -1,0 +1,53 @@
+/** What the reconcile driver is asked to do, what it needs, and what it returns or throws. */
+import type { Clock } from "../clock";
+import type {
+  Collection,
+  CollectionSelector,
+  OperationRecord,
+  PollingOptions,
+  ReadRetryOptions,
+} from "../hyperv";
+import type { DesiredState } from "./states";
+
+export interface ReconcileRequest {
+  readonly selector: CollectionSelector;
+  readonly desired: DesiredState;
+  /** `latest` or a recovery point InstanceID. */
+  readonly recoveryPoint: string;
+  readonly timeoutSeconds: number;
+  readonly cancelJobOnTimeout: boolean;
+}
+
+export interface ReconcileDeps {
+  readonly clock: Clock;
+  /** Where progress lines go (the plugin's stdout, which Pulumi shows). */
+  readonly log: (line: string) => void;
+  readonly polling: PollingOptions;
+  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /** How to retry reads (never method calls) that the transport dropped. */
+  readonly readRetries: ReadRetryOptions;
+  /** Runs `fn` while holding a lock on `key`: calls for one collection never overlap. */
+  readonly lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export interface ReconcileResult {
+  readonly collection: Collection;
+  /** The last method called for this collection in this run, or null when nothing had to be called. */
+  readonly lastOperation: OperationRecord | null;
+}
+
+/** A reconcile that failed part-way; it carries what the host showed afterwards, so the stack can match it. */
+export class ReconcileFailure extends Error {
+  override name = "ReconcileFailure";
+
+  constructor(
+    readonly error: unknown,
+    /** The collection as re-read after the failure, when it could be read. */
+    readonly collection: Collection | undefined,
+    readonly lastOperation: OperationRecord | null,
+    /** Whether any method was called on the host in this run. */
+    readonly methodCalled: boolean,
+  ) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Job polling: fast at first, then backing off to a cap, both set by stack config; a progress line on every change;
+ * and a four-hour job waited for on the fake clock with a bounded number of reads.
+ */
+import { describe, expect, it } from "vitest";
+import { hostState, inputs, methods, setup, T0 } from "./fixtures";
+
+const HOUR = 3_600_000;
+
+/** The pauses between successive reads of the job, and how many reads there were. */
+function jobReads(seam: Awaited<ReturnType<typeof setup>>["seam"], calledAt: number) {
+  const times = seam.filter((c) => c.op === "get" && c.className === "Msvm_ConcreteJob").map((c) => c.at);
+  return { count: times.length, pauses: times.map((t, i) => t - (i === 0 ? calledAt : times[i - 1]!)) };
+}
+
+describe("job polling", () => {
+  it("starts at 250 ms and backs off by half again each time to 5 s by default", async () => {
+    const { sim, rt, seam } = await setup();
+    await sim.setJobDuration("InitiateFailover", 20_000);
+
+    await rt.create(inputs("failedOver"));
+
+    const [call] = await sim.calls();
+    expect(jobReads(seam, call!.at)).toEqual({
+      count: 11,
+      pauses: [0, 250, 375, 562.5, 843.75, 1265.625, 1898.4375, 2847.65625, 4271.484375, 5000, 5000],
+    });
+  });
+
+  it("follows hyperv-replica:jobPollInitialMs and :jobPollMaxMs from stack config", async () => {
+    const { sim, rt, seam } = await setup();
+    await sim.setJobDuration("InitiateFailover", 20_000);
+    rt.configure(
+      (key) => ({ "hyperv-replica:jobPollInitialMs": "1000", "hyperv-replica:jobPollMaxMs": "4000" })[key],
+    );
+
+    await rt.create(inputs("failedOver"));
+
+    const [call] = await sim.calls();
+    expect(jobReads(seam, call!.at)).toEqual({
+      count: 8,
+      pauses: [0, 1000, 1500, 2250, 3375, 4000, 4000, 4000],
+    });
+  });
+
+  it("writes a progress line on every change of percentage or state, and only then", async () => {
+    const { sim, rt, lines } = await setup();
+    await sim.setJobDuration("InitiateFailover", 20_000);
+    rt.configure((key) => ({ "hyperv-replica:jobPollMaxMs": "1000" })[key]);
+
+    await rt.create(inputs("failedOver"));
+
+    const progress = lines.filter((l) => l.includes(" job ")).map((l) => l.replace(/job \S+:/, "job:"));
+    expect(progress).toEqual([
+      "[sql-cluster] InitiateFailover job: 0% starting",
+      "[sql-cluster] InitiateFailover job: 3% running",
+      ...Array.from({ length: 19 }, (_, i) => `[sql-cluster] InitiateFailover job: ${5 * (i + 1)}% running`),
+      "[sql-cluster] InitiateFailover job: 100% completed",
+    ]);
+  });
+});
+
+describe("a four-hour failover", () => {
+  it("is waited for to the end within a five-hour jobTimeoutSeconds, with reads bounded by the 5 s cap", async () => {
+    const { sim, rt, seam, lines } = await setup();
+    await sim.setJobDuration("InitiateFailover", 4 * HOUR);
+
+    const created = await rt.create(inputs("failedOver", { jobTimeoutSeconds: 5 * 3600 }));
+
+    const [call] = await sim.calls();
+    const reads = jobReads(seam, call!.at);
+    expect(created.outs).toMatchObject({
+      failoverState: "failedOver",
+      replicationState: 5,
+      lastOperation: {
+        method: "InitiateFailover",
+        jobId: call!.jobId,
+        jobState: "Completed",
+        errorCode: 0,
+        startedAt: new Date(T0).toISOString(),
+        // Reads at 0, then 250 ms growing by half to the 5 s cap (12.3 s in), then every 5 s: the first read
+        // after the end comes 2.3 s after it.
+        finishedAt: new Date(T0 + 4 * HOUR + 2314.453125).toISOString(),
+      },
+    });
+    expect(reads.count).toBe(1 + 8 + 2878);
+    expect(Math.max(...reads.pauses)).toBe(5000);
+    expect(lines.filter((l) => l.includes("% running"))).toHaveLength(100);
+    expect(await methods(sim)).toEqual(["InitiateFailover"]);
+    expect(await hostState(sim)).toBe(5);
+  });
+});
