@@ -55,14 +55,18 @@ export interface LastOperationOutput {
   readonly jobId: string | null;
   /**
    * The job's final state (`Completed`, `Terminated`, `Killed`, `Exception`), `Vanished` when the host removed it
-   * before it was seen finishing, or null when the method finished without a job.
+   * before it was seen finishing, its state when the provider stopped waiting at `jobTimeoutSeconds` (such as
+   * `Running`), or null when the method finished without a job.
    */
   readonly jobState: string | null;
   /** The job's ErrorCode (0 when it succeeded), or null when there was no job or it vanished. */
   readonly errorCode: number | null;
   /** When the method was called (ISO 8601); after retries of 32774 (in use), the call that was accepted. */
   readonly startedAt: string;
-  /** When the job was seen finished, or the method returned when there was no job (ISO 8601). */
+  /**
+   * When the job was seen finished, or the method returned when there was no job (ISO 8601); null when the
+   * provider stopped waiting before the job finished.
+   */
   readonly finishedAt: string | null;
 }
 

@@ -169,6 +169,8 @@ export class JobTimeoutError extends HyperVError {
     readonly timeoutSeconds: number,
     readonly terminate: TerminateOutcome,
     context: ErrorContext,
+    /** The JobState last read, before any Terminate request. */
+    readonly lastJobState = 4,
   ) {
     super(
       compose(

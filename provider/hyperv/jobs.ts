@@ -137,6 +137,7 @@ async function timeOut(
     options.timeoutSeconds,
     await terminate(session, job, options),
     options.context,
+    job.jobState,
   );
 }
 

@@ -5,8 +5,8 @@ import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { CLASS, type FailoverMethod, JobState, jobStateName, ReturnCode } from "./codes";
 import type { ErrorContext } from "./errors";
-import { HyperVJobError, HyperVReturnCodeError, NotFoundError, withContext } from "./errors";
-import type { JobSnapshot, PollingOptions } from "./jobs";
+import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, NotFoundError, withContext } from "./errors";
+import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
 import type { ReadRetryOptions } from "./retry";
 import { retryRead } from "./retry";
@@ -156,18 +156,34 @@ async function seeJobThrough(
 ): Promise<MethodResult> {
   const { clock } = options;
   const jobId = String(job.keys.InstanceID);
-  const outcome = await waitForJob(session, job, {
-    clock,
-    deadline: startedAt + options.timeoutSeconds * 1000,
-    timeoutSeconds: options.timeoutSeconds,
-    polling: options.polling,
-    cancelOnTimeout: options.cancelOnTimeout,
-    onProgress: (j) => options.progress(describeProgress(method, j)),
-    onContactLost: (e) =>
-      options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),
-    signal: options.signal,
-    context,
-  });
+  let outcome: JobOutcome;
+  try {
+    outcome = await waitForJob(session, job, {
+      clock,
+      deadline: startedAt + options.timeoutSeconds * 1000,
+      timeoutSeconds: options.timeoutSeconds,
+      polling: options.polling,
+      cancelOnTimeout: options.cancelOnTimeout,
+      onProgress: (j) => options.progress(describeProgress(method, j)),
+      onContactLost: (e) =>
+        options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),
+      signal: options.signal,
+      context,
+    });
+  } catch (error) {
+    // The stack should still name the job that is (or was) running on the host after the provider stopped waiting.
+    if (error instanceof JobTimeoutError) {
+      error.operation = operationRecord(
+        method,
+        jobId,
+        jobStateName(error.lastJobState),
+        null,
+        startedAt,
+        null,
+      );
+    }
+    throw error;
+  }
   if (outcome.kind === "vanished") {
     return {
       record: operationRecord(method, jobId, "Vanished", null, startedAt, clock.now()),

@@ -178,6 +178,28 @@ describe("failures", () => {
     );
   });
 
+  it("records the job still running on the host when the wait times out", async () => {
+    const { sim, rt } = await setup();
+    await sim.injectFault({ kind: "jobHangs", method: "InitiateFailover" });
+    const error = await rt.create(inputs("failedOver", { jobTimeoutSeconds: 60 })).catch((e: unknown) => e);
+    const [job] = await sim.jobs();
+    expect(error).toMatchObject({
+      id: ID,
+      properties: {
+        failoverState: "failoverInProgress",
+        replicationState: 4,
+        lastOperation: {
+          method: "InitiateFailover",
+          jobId: job!.instanceId,
+          jobState: "Running",
+          errorCode: null,
+          startedAt: expect.any(String),
+          finishedAt: null,
+        },
+      },
+    });
+  });
+
   it("terminates a cancellable job at the timeout when asked to", async () => {
     const { sim, rt } = await setup();
     await sim.injectFault({ kind: "jobHangs", method: "InitiateFailover" });
