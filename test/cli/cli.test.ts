@@ -1,0 +1,272 @@
+/**
+ * `hyperv-replica-sim`, the package's bin, run as a separate process on a state file that this test also opens
+ * through the simulator API, as a pipeline and a Pulumi program would share it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HyperVSimulator } from "../../provider/simulator";
+import { collectionRef, SERVICE } from "../simulator/fixtures";
+import { cli, CLI, requireBuild } from "./run";
+
+const GUID = "[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}";
+let dir: string;
+let file: string;
+
+beforeAll(() => {
+  requireBuild();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-cli-"));
+  file = path.join(dir, "drill", "cluster.json");
+});
+
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const sim = () => new HyperVSimulator({ stateFile: file });
+
+describe("hyperv-replica-sim", () => {
+  it("is an executable script for node, the package's bin", () => {
+    expect(fs.readFileSync(CLI, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+    expect(pkg.bin).toEqual({ "hyperv-replica-sim": "dist/cli.js" });
+  });
+
+  it("without a command prints the usage of every command to stderr and exits 2", () => {
+    const result = cli([]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    for (const command of [
+      "init",
+      "add",
+      "show",
+      "calls",
+      "jobs",
+      "set-state",
+      "job-duration",
+      "fault",
+      "clear-faults",
+    ]) {
+      expect(result.stderr).toContain(`hyperv-replica-sim ${command} <stateFile>`);
+    }
+    expect(cli(["help"])).toMatchObject({ status: 0, stdout: result.stderr, stderr: "" });
+  });
+
+  it("rejects an unknown command, option or missing argument with exit code 2 and the command's usage", () => {
+    expect(cli(["seed", file])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^hyperv-replica-sim: 'seed' is not a command\n/),
+    });
+    expect(cli(["show", file, "--verbose"])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(
+        /^hyperv-replica-sim show: Unknown option '--verbose'.*\nUsage: hyperv-replica-sim show <stateFile> \[--json\]\n$/s,
+      ),
+    });
+    expect(cli(["set-state", file, "sql-cluster"])).toMatchObject({
+      status: 2,
+      stderr:
+        "hyperv-replica-sim set-state: set-state needs <replicationState>\nUsage: hyperv-replica-sim set-state <stateFile> <collection> <replicationState> [--mode <replicationMode>]\n",
+    });
+  });
+
+  it("before init: the simulator's error says the CLI creates the file, and the CLI's error names the command", async () => {
+    await expect(sim().collections()).rejects.toThrow(
+      `simulator state file ${file} does not exist; create it first (HyperVSimulator.init or the CLI)`,
+    );
+    expect(cli(["show", file])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `hyperv-replica-sim show: ${file} does not exist; create it first: hyperv-replica-sim init ${file}\n`,
+    });
+  });
+
+  it("init creates the folder and the file with the collections in Replicating, and prints them", async () => {
+    const result = cli([
+      "init",
+      file,
+      "--collection",
+      "sql-cluster:sql-a,sql-b",
+      "--collection",
+      "app-tier",
+      "--recovery-points",
+      "3",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^Created ${file}\\n` +
+          "COLLECTION   ID +REPLICATION STATE  MODE     MEMBERS\\n" +
+          `sql-cluster  ${GUID}  Replicating \\(3\\)    Replica  sql-a, sql-b\\n` +
+          `app-tier     ${GUID}  Replicating \\(3\\)    Replica\\n$`,
+      ),
+    );
+    const collections = await sim().collections();
+    expect(
+      collections.map((c) => [c.name, c.replicationState, c.replicationMode, c.members.map((m) => m.name)]),
+    ).toEqual([
+      ["sql-cluster", 3, 2, ["sql-a", "sql-b"]],
+      ["app-tier", 3, 2, []],
+    ]);
+    expect(await sim().recoveryPoints(collections[0]!.id)).toHaveLength(3);
+  });
+
+  it("init refuses to overwrite an existing file unless --force is given", () => {
+    expect(cli(["init", file])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `hyperv-replica-sim init: ${file} exists already; pass --force to start over, or use 'hyperv-replica-sim add'\n`,
+    });
+    const other = path.join(dir, "other.json");
+    expect(cli(["init", other]).status).toBe(0);
+    expect(cli(["init", other, "--force", "--collection", "web"]).status).toBe(0);
+    expect(JSON.parse(cli(["show", other, "--json"]).stdout).map((c: { name: string }) => c.name)).toEqual([
+      "web",
+    ]);
+  });
+
+  it("add appends collections; show --json gives the names of the states and modes", () => {
+    expect(cli(["add", file, "--collection", "file-server:fs-01"]).status).toBe(0);
+    expect(cli(["add", file]).status).toBe(2);
+    const shown = JSON.parse(cli(["show", file, "--json"]).stdout);
+    expect(
+      shown.map((c: Record<string, unknown>) => [c.name, c.replicationStateName, c.replicationModeName]),
+    ).toEqual([
+      ["sql-cluster", "Replicating", "Replica"],
+      ["app-tier", "Replicating", "Replica"],
+      ["file-server", "Replicating", "Replica"],
+    ]);
+  });
+
+  it("set-state changes a collection out of band, by state name or number, with the failover type that goes with it", async () => {
+    const byName = cli(["set-state", file, "file-server", "recovered"]);
+    expect(byName.status).toBe(0);
+    expect(byName.stdout).toMatch(
+      new RegExp(
+        `^COLLECTION +ID +REPLICATION STATE +MODE +MEMBERS\\nfile-server +${GUID} +Recovered \\(5\\) +Replica +fs-01\\n$`,
+      ),
+    );
+    expect(await sim().collection("file-server")).toMatchObject({
+      replicationState: 5,
+      failedOverReplicationType: 1,
+    });
+
+    expect(cli(["set-state", file, "file-server", "3", "--mode", "Primary"]).status).toBe(0);
+    expect(await sim().collection("file-server")).toMatchObject({
+      replicationState: 3,
+      replicationMode: 1,
+      failedOverReplicationType: 0,
+    });
+  });
+
+  it("set-state names the problem: an unknown state (exit 2) or collection (exit 1)", () => {
+    const badState = cli(["set-state", file, "file-server", "failedOver"]);
+    expect(badState.status).toBe(2);
+    expect(badState.stderr).toContain("'failedOver' is not a ReplicationState; use one of Disabled (0), ");
+    expect(badState.stderr).toContain("Recovered (5), Committed (6)");
+    expect(cli(["set-state", file, "nope", "Recovered"])).toMatchObject({
+      status: 1,
+      stderr: 'hyperv-replica-sim set-state: no simulated collection has the CollectionID or name "nope"\n',
+    });
+  });
+
+  it("calls and jobs show what the host was asked, in text and in JSON", async () => {
+    expect(cli(["calls", file])).toEqual({ status: 0, stdout: "(no calls)\n", stderr: "" });
+    expect(cli(["job-duration", file, "InitiateFailover", "never"]).stdout).toBe(
+      "InitiateFailover: jobs never finish\n",
+    );
+    expect(cli(["fault", file, "return-code", "RevertFailover", "--code", "32775"]).status).toBe(0);
+
+    const sql = (await sim().collection("sql-cluster"))!;
+    const session = sim().session();
+    await session.invoke(SERVICE, "InitiateFailover", { Collection: collectionRef(sql.id) });
+    await session.invoke(SERVICE, "RevertFailover", { Collection: collectionRef(sql.id) });
+    await session.close();
+
+    const calls = cli(["calls", file]).stdout.trimEnd().split("\n");
+    expect(calls[0]).toMatch(/^TIME +CALL +COLLECTION +RESULT$/);
+    expect(calls[1]).toMatch(
+      new RegExp(
+        `^\\S+Z  Msvm_CollectionReplicationService.InitiateFailover  sql-cluster  4096 \\(job ${GUID}\\)$`,
+      ),
+    );
+    expect(calls[2]).toMatch(/^\S+Z +Msvm_CollectionReplicationService.RevertFailover +sql-cluster +32775$/);
+    expect(JSON.parse(cli(["calls", file, "--json"]).stdout)).toEqual(await sim().calls());
+
+    const jobs = cli(["jobs", file]).stdout.trimEnd().split("\n");
+    expect(jobs[0]).toMatch(/^JOB +METHOD +COLLECTION +STATE +DONE +ERROR$/);
+    expect(jobs[1]).toMatch(
+      new RegExp(`^${GUID}  InitiateFailover  sql-cluster  (Starting \\(3\\)|Running \\(4\\)) +\\d+%$`),
+    );
+    expect(JSON.parse(cli(["jobs", file, "--json"]).stdout)).toEqual([
+      expect.objectContaining({ method: "InitiateFailover", collectionId: sql.id }),
+    ]);
+  });
+
+  it("fault adds the faults a real host can produce, and clear-faults removes them", async () => {
+    expect(
+      cli([
+        "fault",
+        file,
+        "job-fails",
+        "RevertFailover",
+        "--job-state",
+        "9",
+        "--error-code",
+        "32768",
+        "--message",
+        "Killed by the operator.",
+        "--times",
+        "2",
+      ]),
+    ).toEqual({
+      status: 0,
+      stdout:
+        'Added fault {"kind":"jobFails","method":"RevertFailover","jobState":9,"errorCode":32768,"errorDescription":"Killed by the operator.","times":2}\n',
+      stderr: "",
+    });
+    expect(cli(["fault", file, "unreachable", "--times", "always"]).stdout).toBe(
+      'Added fault {"kind":"unreachable","times":"always"}\n',
+    );
+    expect(cli(["fault", file, "slow", "--delay-ms", "100"]).status).toBe(0);
+    expect(cli(["fault", file, "job-hangs", "CommitFailover"]).status).toBe(0);
+    expect(
+      cli(["fault", file, "wbem-error", "InitiateFailover", "--message", "The RPC server is unavailable."])
+        .status,
+    ).toBe(0);
+    expect(cli(["clear-faults", file])).toEqual({ status: 0, stdout: "No faults pending\n", stderr: "" });
+    expect(await sim().collections()).toHaveLength(3); // reachable again: the unreachable fault is gone
+  });
+
+  it.each([
+    [["fault", "FILE", "job-hangs"], "fault job-hangs needs the method, such as RevertFailover"],
+    [
+      ["fault", "FILE", "job-fails", "Refresh"],
+      "only InitiateFailover, RevertFailover, CommitFailover start jobs, not 'Refresh'",
+    ],
+    [["fault", "FILE", "return-code", "InitiateFailover"], "fault return-code needs --code"],
+    [
+      ["fault", "FILE", "unreachable", "InitiateFailover"],
+      "fault unreachable applies to every call and takes no method",
+    ],
+    [
+      ["fault", "FILE", "job-fails", "RevertFailover", "--job-state", "7"],
+      "--job-state must be a whole number from 8 to 10, got '7'",
+    ],
+    [
+      ["fault", "FILE", "explode"],
+      "'explode' is not a fault; use return-code, job-fails, job-hangs, wbem-error, unreachable or slow",
+    ],
+    [
+      ["job-duration", "FILE", "Reboot", "10"],
+      "Reboot does not start a job in the simulator; use InitiateFailover, RevertFailover, CommitFailover or all",
+    ],
+    [["job-duration", "FILE", "all", "-5"], "Unknown option '-5'"],
+  ])("%j is a usage error: %s", (args, message) => {
+    const result = cli(args.map((a) => (a === "FILE" ? file : a)));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});

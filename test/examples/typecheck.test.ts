@@ -1,0 +1,49 @@
+/**
+ * Every TypeScript example type-checks with its own tsconfig.json, against this repository's sources: the package
+ * name is mapped to provider/index.ts, so no `npm install` in the example is needed.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../harness/plugin";
+
+const EXAMPLES = path.join(REPO_ROOT, "examples");
+const typescriptExamples = fs
+  .readdirSync(EXAMPLES)
+  .filter((name) => fs.existsSync(path.join(EXAMPLES, name, "tsconfig.json")));
+
+function typecheck(example: string): string[] {
+  const configFile = path.join(example, "tsconfig.json");
+  const { config, error } = ts.readConfigFile(configFile, (file) => ts.sys.readFile(file));
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
+  const parsed = ts.parseJsonConfigFileContent(
+    config,
+    ts.sys,
+    example,
+    {
+      noEmit: true,
+      baseUrl: example,
+      paths: { "pulumi-hyperv-replica": [path.join(REPO_ROOT, "provider", "index.ts")] },
+    },
+    configFile,
+  );
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) =>
+    ts.formatDiagnostic(d, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => REPO_ROOT,
+      getNewLine: () => "\n",
+    }),
+  );
+}
+
+describe("the TypeScript examples", () => {
+  it("include dr-drill", () => {
+    expect(typescriptExamples).toContain("dr-drill");
+  });
+
+  it.each(typescriptExamples)("%s type-checks with its own tsconfig.json", (name) => {
+    expect(typecheck(path.join(EXAMPLES, name))).toEqual([]);
+  });
+});
