@@ -1,0 +1,136 @@
+/** The command line of `hyperv-replica-sim`: its shapes, and the parsing of option values. */
+import type { ParseArgsConfig } from "node:util";
+import type { Fault, HyperVSimulator } from "../simulator";
+
+export const BIN = "hyperv-replica-sim";
+export const FAILOVER_METHODS = ["InitiateFailover", "RevertFailover", "CommitFailover"] as const;
+
+/** A mistake in the command line: the command's usage is printed and the exit code is 2. */
+export class UsageError extends Error {}
+
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface Parsed {
+  /** The state file, resolved against the working directory. */
+  readonly file: string;
+  /** A required positional after the state file, by name. */
+  arg(name: string): string;
+  /** An optional positional, or `undefined` when it was not given. */
+  optionalArg(name: string): string | undefined;
+  readonly values: Values;
+}
+
+export interface Command {
+  /** What follows `hyperv-replica-sim <name> <stateFile>` in the usage line. */
+  readonly usage: string;
+  readonly summary: string;
+  readonly positionals?: readonly string[];
+  readonly optional?: readonly string[];
+  readonly options?: ParseArgsConfig["options"];
+  /** Whether the state file must exist already. */
+  readonly needsFile?: boolean;
+  run(parsed: Parsed): Promise<string>;
+}
+
+export const option = (values: Values, key: string): string | undefined => {
+  const value = values[key];
+  return typeof value === "string" ? value : undefined;
+};
+
+export function integer(value: string, what: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+/** A number, or a name from `names` in any letter case. */
+export function numberOrName(value: string, what: string, names: Readonly<Record<number, string>>): number {
+  if (/^\d+$/.test(value) && names[Number(value)] !== undefined) return Number(value);
+  const hit = Object.entries(names).find(([, name]) => name.toLowerCase() === value.toLowerCase());
+  if (hit) return Number(hit[0]);
+  const known = Object.entries(names).map(([n, name]) => `${name} (${n})`);
+  throw new UsageError(`'${value}' is not a ${what}; use one of ${known.join(", ")}`);
+}
+
+/** `name[:vm,vm,...]` */
+function collectionSpec(spec: string, recoveryPoints: number | undefined) {
+  const colon = spec.indexOf(":");
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const members =
+    colon < 0
+      ? []
+      : spec
+          .slice(colon + 1)
+          .split(",")
+          .filter((m) => m !== "");
+  if (name.trim() === "") throw new UsageError(`--collection '${spec}' has no name; write name[:vm,vm,...]`);
+  return { name, members, ...(recoveryPoints !== undefined ? { recoveryPoints } : {}) };
+}
+
+export async function seed(parsed: Parsed, sim: HyperVSimulator): Promise<void> {
+  const points = option(parsed.values, "recovery-points");
+  const recoveryPoints = points === undefined ? undefined : integer(points, "--recovery-points", 1, 1000);
+  for (const spec of (parsed.values.collection as string[] | undefined) ?? []) {
+    await sim.addCollection(collectionSpec(spec, recoveryPoints));
+  }
+}
+
+export const seedOptions = {
+  collection: { type: "string", multiple: true },
+  "recovery-points": { type: "string" },
+} as const;
+
+/** FailedOverReplicationType as Hyper-V keeps it beside these states: Regular while failed over, Planned for 11. */
+export const failedOverTypeFor = (state: number) =>
+  [4, 5, 6, 16].includes(state) ? 1 : state === 11 ? 2 : 0;
+
+export function faultTimes(values: Values): { times?: number | "always" } {
+  const times = option(values, "times");
+  if (times === undefined) return {};
+  if (times === "always") return { times };
+  return { times: integer(times, "--times (or 'always')", 1, 1_000_000) };
+}
+
+export function faultFrom(kind: string, method: string | undefined, values: Values): Fault {
+  const needMethod = (startsJob = false): string => {
+    if (method === undefined) throw new UsageError(`fault ${kind} needs the method, such as RevertFailover`);
+    if (startsJob && !FAILOVER_METHODS.some((m) => m.toLowerCase() === method.toLowerCase())) {
+      throw new UsageError(`only ${FAILOVER_METHODS.join(", ")} start jobs, not '${method}'`);
+    }
+    return method;
+  };
+  if ((kind === "unreachable" || kind === "slow") && method !== undefined) {
+    throw new UsageError(`fault ${kind} applies to every call and takes no method`);
+  }
+  const number = (key: string, fallback: string | undefined, min: number, max: number) => {
+    const value = option(values, key) ?? fallback;
+    if (value === undefined) throw new UsageError(`fault ${kind} needs --${key}`);
+    return integer(value, `--${key}`, min, max);
+  };
+  const message = option(values, "message");
+  switch (kind) {
+    case "return-code":
+      return { kind: "returnCode", method: needMethod(), code: number("code", undefined, 1, 65535) };
+    case "job-fails":
+      return {
+        kind: "jobFails",
+        method: needMethod(true),
+        jobState: number("job-state", "10", 8, 10) as 8 | 9 | 10,
+        errorCode: number("error-code", "32768", 1, 65535),
+        errorDescription: message ?? "The simulated job failed.",
+      };
+    case "job-hangs":
+      return { kind: "jobHangs", method: needMethod(true) };
+    case "wbem-error":
+      return { kind: "wbemError", method: needMethod(), ...(message !== undefined ? { message } : {}) };
+    case "unreachable":
+      return { kind: "unreachable" };
+    case "slow":
+      return { kind: "slow", delayMs: number("delay-ms", undefined, 0, 86_400_000) };
+    default:
+      throw new UsageError(
+        `'${kind}' is not a fault; use return-code, job-fails, job-hangs, wbem-error, unreachable or slow`,
+      );
+  }
+}

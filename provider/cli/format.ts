@@ -1,0 +1,35 @@
+/** How `hyperv-replica-sim` prints: JSON for machines, aligned columns for people. */
+import { replicationModeName, replicationStateName } from "../hyperv/codes";
+import type { SimCollection } from "../simulator";
+
+export const json = { json: { type: "boolean" } } as const;
+export const print = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** Left-aligned columns, two spaces apart. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+const stateText = (n: number) => `${replicationStateName(n)} (${n})`;
+
+export function collectionsTable(collections: readonly SimCollection[]): string {
+  if (collections.length === 0) return "(no collections)";
+  return table([
+    ["COLLECTION", "ID", "REPLICATION STATE", "MODE", "MEMBERS"],
+    ...collections.map((c) => [
+      c.name,
+      c.id,
+      stateText(c.replicationState),
+      replicationModeName(c.replicationMode),
+      c.members.map((m) => m.name).join(", "),
+    ]),
+  ]);
+}
