@@ -208,8 +208,14 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
   }
   if (present(c.password) && !present(c.username))
     need("username", "missing: a password needs the username it belongs to");
-  if (c.authentication === "CredSSP" && !present(c.password)) {
-    need("password", "missing: CredSSP needs explicit credentials (username and password)");
+  if (present(c.username) && !present(c.password) && transport !== "simulator") {
+    need(
+      "password",
+      "missing: a username needs its password (set hyperv-replica:password as secret config), or leave the username out to connect as the current identity",
+    );
+  }
+  if (c.authentication === "CredSSP" && !present(c.username)) {
+    need("username", "missing: CredSSP needs explicit credentials (username and password)");
   }
   return failures;
 }

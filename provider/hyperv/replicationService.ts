@@ -1,5 +1,5 @@
 import type { CimArguments, CimRef, CimSession } from "../cim";
-import { isCimRef } from "../cim";
+import { CimError, isCimRef } from "../cim";
 import type { Clock } from "../clock";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
@@ -116,8 +116,12 @@ export async function callFailoverMethod(
       return { record: operationRecord(method, null, null, null, startedAt, clock.now()), vanished: false };
     }
     const job = result.outParameters.Job;
-    if (result.returnValue !== ReturnCode.JobStarted || !isCimRef(job)) {
+    if (result.returnValue !== ReturnCode.JobStarted) {
       throw new HyperVReturnCodeError(result.returnValue, context, attempts);
+    }
+    if (!isCimRef(job) || typeof job.keys.InstanceID !== "string" || job.keys.InstanceID === "") {
+      // Waiting on anything else could follow another collection's job; re-reading is the honest way on.
+      throw new CimError("protocol", `${method} started a job (4096) but returned no usable Job reference`);
     }
     return await seeJobThrough(session, method, job, startedAt, context, options);
   } catch (error) {

@@ -70,7 +70,8 @@ function ConvertFrom-HvrJson([string]$Json) {
 }
 
 function ConvertTo-HvrJsonString([string]$Text) {
-    if ($Text -cmatch '^[\x20\x21\x23-\x5b\x5d-\x7e]*$') { return '"' + $Text + '"' }
+    # \z, not $: $ also matches before a final newline, which must be escaped like any other.
+    if ($Text -cmatch '\A[\x20\x21\x23-\x5b\x5d-\x7e]*\z') { return '"' + $Text + '"' }
     $sb = [System.Text.StringBuilder]::new($Text.Length + 2)
     [void]$sb.Append('"')
     foreach ($c in $Text.ToCharArray()) {
@@ -101,7 +102,11 @@ function ConvertTo-HvrJson($Value) {
     if ($Value -is [double] -or $Value -is [single] -or $Value -is [decimal]) {
         return ([double]$Value).ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
     }
-    if ($Value -is [ValueType]) { return ([System.IConvertible]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
+    if ($Value -is [byte] -or $Value -is [sbyte] -or $Value -is [int16] -or $Value -is [uint16] -or
+        $Value -is [int] -or $Value -is [uint32] -or $Value -is [long] -or $Value -is [uint64]) {
+        return ([System.IConvertible]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture)
+    }
+    # Anything else (a char, an enum, a GUID) is written as its text.
     return ConvertTo-HvrJsonString ([string]$Value)
 }
 
@@ -141,7 +146,13 @@ function ConvertTo-HvrValue($Value, [string]$CimType) {
 }
 
 function Test-HvrCimInstance($Value) {
-    return $null -ne $Value.PSObject.Properties['CimInstanceProperties'] -and $null -ne $Value.PSObject.Properties['CimClass']
+    return $null -ne $Value.PSObject.Properties['CimInstanceProperties'] -and $null -ne $Value.PSObject.Properties['CimSystemProperties']
+}
+
+# CimSystemProperties is set on every CIM instance, including the key-only ones out parameters return; CimClass
+# may be null on those.
+function Get-HvrClassName($Instance) {
+    return [string]$Instance.CimSystemProperties.ClassName
 }
 
 # A value known only by its .NET type (method out parameters carry no CimType).
@@ -164,13 +175,19 @@ function Get-HvrRef($Instance) {
     foreach ($p in $Instance.CimInstanceProperties) {
         if ((Test-HvrKey $p) -and $null -ne $p.Value) { $keys[$p.Name] = ConvertTo-HvrValue $p.Value ([string]$p.CimType) }
     }
-    return [ordered]@{ className = $Instance.CimClass.CimClassName; keys = $keys }
+    if ($keys.Count -eq 0) {
+        # No key flags came with it: a reference is then best named by every property it has.
+        foreach ($p in $Instance.CimInstanceProperties) {
+            if ($null -ne $p.Value) { $keys[$p.Name] = ConvertTo-HvrValue $p.Value ([string]$p.CimType) }
+        }
+    }
+    return [ordered]@{ className = Get-HvrClassName $Instance; keys = $keys }
 }
 
 function ConvertTo-HvrInstance($Instance) {
     $properties = [ordered]@{}
     foreach ($p in $Instance.CimInstanceProperties) { $properties[$p.Name] = ConvertTo-HvrValue $p.Value ([string]$p.CimType) }
-    return [ordered]@{ className = $Instance.CimClass.CimClassName; properties = $properties }
+    return [ordered]@{ className = Get-HvrClassName $Instance; properties = $properties }
 }
 
 # ---- queries ---------------------------------------------------------------------------------------------------
@@ -185,9 +202,13 @@ function Get-HvrFilter($Filter) {
     $conditions = foreach ($name in $Filter.get_Keys()) {
         Assert-HvrName $name 'property'
         $value = $Filter[$name]
-        if ($value -is [bool]) { if ($value) { "$name = TRUE" } else { "$name = FALSE" } }
-        elseif ($value -is [long] -or $value -is [int] -or $value -is [double]) {
-            "$name = " + ([double]$value).ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
+        if ($null -eq $value) { "$name IS NULL" }
+        elseif ($value -is [bool]) { if ($value) { "$name = TRUE" } else { "$name = FALSE" } }
+        elseif ($value -is [long] -or $value -is [int]) {
+            "$name = " + ([long]$value).ToString([System.Globalization.CultureInfo]::InvariantCulture)
+        }
+        elseif ($value -is [double]) {
+            "$name = " + $value.ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
         }
         else { "$name = '" + (([string]$value) -replace '\\', '\\' -replace "'", "\'") + "'" }
     }
@@ -210,9 +231,14 @@ function Find-HvrInstances([string]$Namespace, [string]$ClassName, $Filter) {
     return @(Get-CimInstance @arguments)
 }
 
+# A reference names one instance by its keys. The replication service is the one exception: a singleton, it may be
+# named by its class alone.
 function Resolve-HvrRef([string]$Namespace, $Ref) {
-    $found = @(Find-HvrInstances $Namespace $Ref.className $Ref.keys)
+    $keys = $Ref['keys']
+    if (($null -eq $keys -or $keys.Count -eq 0) -and $Ref.className -ne 'Msvm_CollectionReplicationService') { return $null }
+    $found = @(Find-HvrInstances $Namespace $Ref.className $keys)
     if ($found.Count -eq 0) { return $null }
+    if ($found.Count -gt 1) { throw [System.ArgumentException]::new("the reference to $($Ref.className) matches $($found.Count) instances") }
     return $found[0]
 }
 
@@ -311,14 +337,12 @@ function Get-HvrErrorCategory($Record) {
     $exception = $Record.Exception
     $text = $exception.Message
     $category = [string]$Record.CategoryInfo.Category
-    $typeName = $exception.GetType().FullName
     if ($exception -is [System.Management.Automation.CommandNotFoundException]) { return 'environment' }
     if ($category -in 'PermissionDenied', 'AuthenticationError', 'SecurityError' -or
         $text -match 'Access is denied|Access denied|user name or password is incorrect|logon failure|Unauthorized') { return 'accessDenied' }
     if ($text -match 'timed out|timeout') { return 'timeout' }
     if ($category -in 'ConnectionError', 'ResourceUnavailable' -or
         $text -match 'WinRM cannot complete|cannot connect|could not be resolved|No such host|network path was not found|RPC server is unavailable|cannot find the computer') { return 'unreachable' }
-    if ($typeName -like '*CimException' -or $category -in 'NotSpecified', 'InvalidOperation', 'ObjectNotFound') { return 'wbem' }
     return 'wbem'
 }
 

@@ -14,6 +14,10 @@ const CATEGORIES: readonly CimErrorCategory[] = [
   "protocol",
 ];
 
+type Envelope =
+  | { ok: true; data: unknown }
+  | { ok: false; error: { category: string; message: string; code: number | null } };
+
 let scriptCache: string | undefined;
 
 /** The bridge script, shipped beside this module, base64-encoded once. */
@@ -100,14 +104,23 @@ export class BridgeProcess {
       .find((l) => l.startsWith(ENVELOPE_PREFIX));
     if (line === undefined)
       throw this.fail("protocol", `the bridge answered without an envelope: ${redact(raw).slice(0, 300)}`);
-    const envelope = JSON.parse(line.slice(ENVELOPE_PREFIX.length)) as
-      | { ok: true; data: unknown }
-      | { ok: false; error: { category: string; message: string; code: number | null } };
+    const envelope = this.parse(line.slice(ENVELOPE_PREFIX.length));
     if (envelope.ok) return envelope.data;
     const category = (CATEGORIES as readonly string[]).includes(envelope.error.category)
       ? (envelope.error.category as CimErrorCategory)
       : "wbem";
     throw new CimError(category, redact(envelope.error.message), envelope.error.code ?? undefined);
+  }
+
+  private parse(text: string): Envelope {
+    try {
+      return JSON.parse(text) as Envelope;
+    } catch (error) {
+      throw this.fail(
+        "protocol",
+        `the bridge answered malformed JSON (${(error as Error).message}): ${redact(text).slice(0, 200)}`,
+      );
+    }
   }
 
   private async run(command: string, expectOutput: boolean): Promise<string> {

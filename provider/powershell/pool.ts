@@ -20,8 +20,8 @@ interface Idle<T> {
 
 /**
  * Lends members one caller at a time, starting new ones up to `max` so that concurrent Pulumi steps do not queue
- * behind one process. Broken members are disposed of and replaced; idle ones are closed after `idleMs`, with
- * unref'd timers, so an idle pool never keeps the plugin alive.
+ * behind one process. Broken members are disposed of and replaced; idle ones are closed after `idleMs`. The timers
+ * are unref'd, so once the idle processes are closed nothing of the pool keeps the plugin alive.
  */
 export class Pool<T extends Poolable> {
   private readonly idle: Idle<T>[] = [];

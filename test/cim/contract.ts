@@ -70,6 +70,14 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
       expect(await session.get(collection("00000000-0000-0000-0000-000000000000"))).toBeUndefined();
     });
 
+    it("never resolves a reference without its keys to some instance", async () => {
+      const { sim, session } = await world();
+      await sim.addCollection({ name: "sql-cluster" });
+      await sim.addCollection({ name: "app-tier" });
+      expect(await session.get({ className: NS_COLLECTION, keys: {} })).toBeUndefined();
+      expect(await session.get({ className: "Msvm_ConcreteJob", keys: {} })).toBeUndefined();
+    });
+
     it("returns the same instances as the simulator itself, value for value", async () => {
       const { sim, session } = await world();
       await sim.addCollection({ name: "sql-cluster", members: ["a", "b"] });

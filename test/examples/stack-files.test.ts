@@ -54,10 +54,17 @@ describe("examples/dr-drill project and stack files", () => {
     expect(text).toContain("pulumi config set --secret hyperv-replica:password --stack production");
   });
 
+  // `pulumi config set --secret hyperv-replica:password` is the operator's step for production; the engine then
+  // hands the decrypted value to the provider with the rest of the stack config.
+  const afterSetUp: Record<string, Record<string, string>> = {
+    rehearsal: {},
+    production: { "hyperv-replica:password": "set-with-pulumi-config-set--secret" },
+  };
+
   it.each(["rehearsal", "production"])(
     "%s: the provider accepts the stack config and every resource the program registers with it",
     async (stack) => {
-      const config = stackConfig(stack);
+      const config = { ...stackConfig(stack), ...afterSetUp[stack] };
       const fromConfig = readProviderConfig((key) => config[key]);
       expect(fromConfig.failures).toEqual([]);
       const { registered } = await runProgram(config);
@@ -67,6 +74,21 @@ describe("examples/dr-drill project and stack files", () => {
       }
     },
   );
+
+  it("production before the password is set: check says which key is missing and how to set it", async () => {
+    const config = stackConfig("production");
+    const fromConfig = readProviderConfig((key) => config[key]);
+    const { registered } = await runProgram(config);
+    for (const { inputs } of registered) {
+      expect(validateInputs(inputs, fromConfig.connection, fromConfig.failures)).toEqual([
+        {
+          property: "connection.password",
+          reason:
+            "missing: a username needs its password (set hyperv-replica:password as secret config), or leave the username out to connect as the current identity",
+        },
+      ]);
+    }
+  });
 
   it("production with a secret password: the provider takes it from config (the engine decrypts it)", () => {
     const config: Record<string, string> = {

@@ -53,6 +53,8 @@ export const TYPE_PROBE: CimInstance = {
     Interval: "00000001020304.500000:000",
     Flag: true,
     Text: "naïve 'quote' \"double\" `tick` $dollar; semi\nline ü ✓",
+    TrailingNewline: "ends with a newline\n",
+    Char: "x",
     Nothing: null,
     List: ["a", "b'c", 'd"e'],
   },

@@ -165,10 +165,16 @@ describe("validateInputs", () => {
       "missing: a password needs the username it belongs to",
     ],
     [
-      "CredSSP without a password",
-      { ...valid, connection: { transport: "wsman", host: "h", authentication: "CredSSP", username: "u" } },
-      "connection.password",
+      "CredSSP without credentials",
+      { ...valid, connection: { transport: "wsman", host: "h", authentication: "CredSSP" } },
+      "connection.username",
       "missing: CredSSP needs explicit credentials (username and password)",
+    ],
+    [
+      "a username without its password",
+      { ...valid, connection: { transport: "wsman", host: "h", username: "CONTOSO\\dr" } },
+      "connection.password",
+      "missing: a username needs its password (set hyperv-replica:password as secret config), or leave the username out to connect as the current identity",
     ],
     [
       "the simulator without a state file",

@@ -35,7 +35,7 @@ function ConvertTo-FakeRef($Instance) {
     foreach ($p in $Instance.CimInstanceProperties) {
         if ([string]$p.Flags -match '\bKey\b') { $keys[$p.Name] = ConvertTo-FakeWireValue $p.Value }
     }
-    return [ordered]@{ className = $Instance.CimClass.CimClassName; keys = $keys }
+    return [ordered]@{ className = $Instance.CimSystemProperties.ClassName; keys = $keys }
 }
 
 function ConvertTo-FakeWireValue($Value) {
@@ -102,8 +102,14 @@ function ConvertFrom-FakeValue($Value, [string]$CimType) {
     }
 }
 
-function New-FakeInstanceObject([string]$ClassName, $Properties) {
-    return [PSCustomObject]@{ CimClass = [PSCustomObject]@{ CimClassName = $ClassName }; CimInstanceProperties = $Properties }
+function New-FakeInstanceObject([string]$ClassName, $Properties, [bool]$KeysOnly = $false) {
+    # Like real CIM, a key-only instance (an out REF) has system properties but no class declaration.
+    $class = if ($KeysOnly) { $null } else { [PSCustomObject]@{ CimClassName = $ClassName } }
+    return [PSCustomObject]@{
+        CimClass = $class
+        CimSystemProperties = [PSCustomObject]@{ ClassName = $ClassName; Namespace = 'root/HyperVCluster/v2' }
+        CimInstanceProperties = $Properties
+    }
 }
 
 function New-FakeProperty([string]$Name, $Value, [string]$CimType, [bool]$Key) {
@@ -125,7 +131,7 @@ function New-FakeRefInstance($Ref) {
             $type = if ($value -is [string]) { 'String' } else { 'UInt32' }
             New-FakeProperty $k $value $type $true
         })
-    return New-FakeInstanceObject $Ref.className $properties
+    return New-FakeInstanceObject $Ref.className $properties $true
 }
 
 # Reads back what Get-HvrFilter wrote: Name = 'text' | number | TRUE | FALSE, joined with AND; \' and \\ escapes.
