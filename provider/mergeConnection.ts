@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import type { ConnectionInputs } from "./types";
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -29,4 +30,16 @@ export function withoutPassword(input: ConnectionInputs): Omit<ConnectionInputs,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { password, ...rest } = stripUndefined(input);
   return rest;
+}
+
+/** Where a connection's calls go, in the words of the CIM sessions' `target`, for messages. Never holds a secret. */
+export function describeTarget(connection: ConnectionInputs): string {
+  switch (connection.transport ?? "local") {
+    case "wsman":
+      return `${connection.host ?? "?"} (wsman)`;
+    case "simulator":
+      return `${path.basename(connection.simulatorStateFile ?? "simulator")} (simulator)`;
+    default:
+      return "this machine (local)";
+  }
 }

@@ -34,6 +34,7 @@ import {
   withContext,
 } from "./hyperv";
 import { KeyedLock } from "./keyedLock";
+import { describeTarget } from "./mergeConnection";
 import type {
   CollectionFailoverInputs,
   CollectionFailoverOutputs,
@@ -67,13 +68,6 @@ type Props = Record<string, unknown>;
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
-
-/** Where a connection points, in the words of a session's `target`, for errors raised before a session exists. */
-function describeTarget(connection: ConnectionInputs): string {
-  const transport = connection.transport ?? "local";
-  if (transport === "simulator") return `${connection.simulatorStateFile ?? "simulator"} (simulator)`;
-  return `${connection.host ?? "localhost"} (${transport})`;
-}
 
 const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
 
@@ -178,7 +172,11 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
       const desired = news.failoverState;
       const stateChanges = desired === UNKNOWN || desired !== olds.failoverState;
       if (replaces.length === 0 && stateChanges && desired !== UNKNOWN)
-        refuseEarly(olds, desired as DesiredState);
+        refuseEarly(
+          olds,
+          desired as DesiredState,
+          resolveConnection(olds.connection as ConnectionInputs | null, config),
+        );
       return { changes: replaces.length > 0 || stateChanges, replaces, deleteBeforeReplace: false };
     },
 
@@ -269,7 +267,7 @@ function identityChanges(olds: Props, news: Props): string[] {
 }
 
 /** Fails the preview when the last known state already rules the change out, before anything runs. */
-function refuseEarly(olds: Props, desired: DesiredState): void {
+function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionInputs): void {
   const mode = MODE_NUMBERS.get(String(olds.replicationMode));
   if (typeof olds.replicationState !== "number" || mode === undefined) return;
   const plan = planFailover({ replicationState: olds.replicationState, replicationMode: mode }, desired, {
@@ -277,7 +275,10 @@ function refuseEarly(olds: Props, desired: DesiredState): void {
   });
   if (plan.kind !== "refuse") return;
   const collection = String(olds.collectionName ?? olds.collectionId);
-  throw new InvalidStateError(`cannot make it ${desired}: ${plan.reason}`, plan.advice, { collection });
+  throw new InvalidStateError(`cannot make it ${desired}: ${plan.reason}`, plan.advice, {
+    collection,
+    host: describeTarget(connection),
+  });
 }
 
 /** The runtime the plugin uses. */

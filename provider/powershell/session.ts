@@ -10,6 +10,7 @@ import type {
   CimSession,
 } from "../cim";
 import { CimError } from "../cim";
+import { describeTarget } from "../mergeConnection";
 import type { ConnectionInputs } from "../types";
 import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
@@ -105,8 +106,7 @@ export class PowerShellCimSession implements CimSession {
   private readonly pool: Pool<BridgeProcess>;
 
   constructor(connection: ConnectionInputs, settings: PowerShellSettings = {}) {
-    const transport = connection.transport ?? "local";
-    this.target = transport === "wsman" ? `${connection.host ?? "?"} (wsman)` : "this machine (local)";
+    this.target = describeTarget(connection);
     this.pool = poolFor(connection, settings);
   }
 

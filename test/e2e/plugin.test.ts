@@ -167,7 +167,7 @@ describe("pulumi up, refresh and preview through the plugin", () => {
     const { inputs: desired } = await plugin.check(inputs, program("normal"));
     const error = (await plugin.diff(id, refreshed.props!, desired).catch((e: unknown) => e)) as PluginError;
     expect(error.details).toBe(
-      "Invalid state: cannot make it normal: it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal [collection 'sql-cluster']. Keep failoverState 'committed'. To fail back, reverse replication (ReverseReplicationRelationship on this cluster) and fail over again from the new primary; then point this resource at the new replica",
+      "Invalid state: cannot make it normal: it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal [collection 'sql-cluster', host cluster.json (simulator)]. Keep failoverState 'committed'. To fail back, reverse replication (ReverseReplicationRelationship on this cluster) and fail over again from the new primary; then point this resource at the new replica",
     );
     expect((await sim.calls()).length).toBe(before);
     outs = refreshed.props!;

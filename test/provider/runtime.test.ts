@@ -302,7 +302,7 @@ describe("diff", () => {
     const { rt } = await setup();
     const committed = { ...olds, failoverState: "committed", replicationState: 6 };
     await expect(rt.diff(ID, committed, inputs("normal"))).rejects.toThrow(
-      "Invalid state: cannot make it normal: it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal [collection 'sql-cluster']. Keep failoverState 'committed'.",
+      "Invalid state: cannot make it normal: it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal [collection 'sql-cluster', host this machine (local)]. Keep failoverState 'committed'.",
     );
   });
 });
