@@ -3,9 +3,6 @@
  * interval is `ddddddddHHMMSS.mmmmmm:000`. They cross the seam as strings so that nothing is lost on the way.
  */
 
-const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/;
-const INTERVAL = /^(\d{8})(\d{2})(\d{2})(\d{2})\.(\d{6}):000$/;
-
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** Formats a time as a UTC CIM timestamp, for example `20261123211300.000000+000`. */
@@ -24,16 +21,6 @@ export function toCimDateTime(time: number | Date): string {
   );
 }
 
-/** Parses a CIM timestamp into milliseconds since the epoch, or `undefined` when it is not one. */
-export function fromCimDateTime(value: string): number | undefined {
-  const m = TIMESTAMP.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, micro, sign, offset] = m;
-  const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.floor(+micro / 1000));
-  const offsetMs = +offset * 60_000 * (sign === "-" ? -1 : 1);
-  return utc - offsetMs;
-}
-
 /** Formats a duration as a CIM interval, for example 5 minutes as `00000000000500.000000:000`. */
 export function toCimInterval(ms: number): string {
   const totalSeconds = Math.floor(ms / 1000);
@@ -43,12 +30,4 @@ export function toCimInterval(ms: number): string {
   const seconds = totalSeconds % 60;
   const micros = Math.round((ms - totalSeconds * 1000) * 1000);
   return `${pad(days, 8)}${pad(hours, 2)}${pad(minutes, 2)}${pad(seconds, 2)}.${pad(micros, 6)}:000`;
-}
-
-/** Parses a CIM interval into milliseconds, or `undefined` when it is not one. */
-export function fromCimInterval(value: string): number | undefined {
-  const m = INTERVAL.exec(value);
-  if (!m) return undefined;
-  const [, days, h, mi, s, micro] = m;
-  return ((+days * 24 + +h) * 60 + +mi) * 60_000 + +s * 1000 + +micro / 1000;
 }

@@ -8,6 +8,9 @@
  * - a REF is a {@link CimRef}: the class name and the key properties.
  */
 
+/** The namespace every session of this seam serves: Hyper-V's cluster-wide classes. */
+export const HYPERV_CLUSTER_NAMESPACE = "root/HyperVCluster/v2";
+
 export type CimScalar = string | number | boolean;
 
 /** A reference to one CIM instance: its class and key properties. */

@@ -71,7 +71,3 @@ export function observedState(o: Observation): ObservedState {
       return "unknown";
   }
 }
-
-export function isDesiredState(value: unknown): value is DesiredState {
-  return typeof value === "string" && (DESIRED_STATES as readonly string[]).includes(value);
-}

@@ -122,7 +122,6 @@ export const replicationModeName = (v: number) => named(REPLICATION_MODE_NAMES, 
 export const returnCodeName = (v: number) => named(RETURN_CODE_NAMES, v);
 export const jobStateName = (v: number) => named(JOB_STATE_NAMES, v);
 
-export const CLUSTER_NAMESPACE = "root/HyperVCluster/v2";
 export const CLASS = {
   collection: "Msvm_VirtualSystemCollection",
   recoveryPoint: "Msvm_CollectionRecoveryPoint",

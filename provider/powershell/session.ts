@@ -9,15 +9,13 @@ import type {
   CimRef,
   CimSession,
 } from "../cim";
-import { CimError } from "../cim";
+import { CimError, HYPERV_CLUSTER_NAMESPACE } from "../cim";
 import { describeTarget } from "../mergeConnection";
 import type { ConnectionInputs } from "../types";
 import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
 import { Pool } from "./pool";
 import { newProcessKey, seal } from "./seal";
-
-export const NAMESPACE = "root/HyperVCluster/v2";
 
 export interface PowerShellSettings {
   /** pwsh, powershell.exe, or a path. */
@@ -112,7 +110,7 @@ export class PowerShellCimSession implements CimSession {
 
   private request(payload: Record<string, unknown>, options?: CimCallOptions): Promise<unknown> {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
-    return this.pool.use((bridge) => bridge.request({ namespace: NAMESPACE, ...payload }));
+    return this.pool.use((bridge) => bridge.request({ namespace: HYPERV_CLUSTER_NAMESPACE, ...payload }));
   }
 
   async query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {

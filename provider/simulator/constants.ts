@@ -1,6 +1,6 @@
 /** Numbers from the fact sheet (§2, §3, §5), named once. */
 
-export const NAMESPACE = "root/HyperVCluster/v2";
+export { HYPERV_CLUSTER_NAMESPACE as NAMESPACE } from "../cim";
 
 export const ReturnCode = {
   completed: 0,

@@ -3,8 +3,7 @@ import { FakeClock } from "../../provider/clock";
 import { createRuntime } from "../../provider/runtime";
 import type { SeedCollection } from "../../provider/simulator";
 import { HyperVSimulator } from "../../provider/simulator";
-
-const ID = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
+import { ID, inputs } from "../failover/fixtures";
 
 async function setup(seed: Partial<SeedCollection> = {}) {
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 21, 0, 0));
@@ -14,15 +13,6 @@ async function setup(seed: Partial<SeedCollection> = {}) {
   const rt = createRuntime({ clock, log: (l) => lines.push(l), openSession: async () => sim.session() });
   return { clock, sim, rt, lines };
 }
-
-const inputs = (failoverState: string, extra: Record<string, unknown> = {}) => ({
-  collectionId: ID,
-  failoverState,
-  recoveryPoint: "latest",
-  jobTimeoutSeconds: 1800,
-  cancelJobOnTimeout: false,
-  ...extra,
-});
 
 const methods = async (sim: HyperVSimulator) => (await sim.calls()).map((c) => c.method);
 
