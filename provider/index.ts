@@ -1,9 +1,9 @@
-export { CollectionFailover } from "./collectionFailover";
+export { CollectionFailover } from "./resources/collectionFailover/collectionFailover";
 export type {
   CollectionFailoverArgs,
   ConnectionArgs,
   ConnectionOutput,
   LastOperationOutput,
-} from "./collectionFailover";
+} from "./resources/collectionFailover/collectionFailover";
 export type { DesiredState, ObservedState } from "./failover/states";
-export type { Authentication, Transport } from "./types";
+export type { Authentication, Transport } from "./runtime/types";

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { collectionFailoverProvider } from "../provider/collectionFailoverProvider";
+import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
 import { replicationModeName, replicationStateName } from "../provider/hyperv";
 import { HyperVSimulator } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../test/harness/plugin";

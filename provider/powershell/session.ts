@@ -10,8 +10,8 @@ import type {
   CimSession,
 } from "../cim";
 import { CimError, HYPERV_CLUSTER_NAMESPACE } from "../cim";
-import { describeTarget } from "../mergeConnection";
-import type { ConnectionInputs } from "../types";
+import type { ConnectionInputs } from "../cim/connection";
+import { describeTarget } from "../cim/connection";
 import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
 import { Pool } from "./pool";

@@ -19,7 +19,7 @@ export function cli(args: readonly string[], cwd = REPO_ROOT): CliResult {
 
 /** Fails early, and clearly, when the build the tests run against is missing. */
 export function requireBuild(): void {
-  for (const file of [CLI, path.join(REPO_ROOT, "dist", "runtime.js")]) {
+  for (const file of [CLI, path.join(REPO_ROOT, "dist", "doors", "dynamic.js")]) {
     if (!fs.existsSync(file))
       throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
   }

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectionFailoverProvider } from "../../provider/collectionFailoverProvider";
+import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import {
@@ -27,7 +27,7 @@ let sim: HyperVSimulator;
 let provider: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, "dist", "runtime.js"))) {
+  if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
     throw new Error(
       "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
     );

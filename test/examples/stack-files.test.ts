@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readProviderConfig } from "../../provider/connection";
-import { validateInputs } from "../../provider/validate";
+import { readProviderConfig } from "../../provider/runtime/connection";
+import { validateInputs } from "../../provider/resources/collectionFailover/validate";
 import { requireBuild } from "../cli/run";
 import { DR_DRILL, linkPackageIntoExample, loadYaml, runProgram, stackConfig } from "./support";
 

@@ -13,7 +13,7 @@ import type {
   CimSession,
 } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
-import { createRuntime } from "../../provider/runtime";
+import { createRuntime } from "../../provider/doors/dynamic";
 import type { SeedCollection } from "../../provider/simulator";
 import { HyperVSimulator } from "../../provider/simulator";
 

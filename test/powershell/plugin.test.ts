@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectionFailoverProvider } from "../../provider/collectionFailoverProvider";
+import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../harness/plugin";
 import type { CimServer } from "./cimServer";

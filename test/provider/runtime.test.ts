@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../provider/clock";
-import { createRuntime } from "../../provider/runtime";
+import { createRuntime } from "../../provider/doors/dynamic";
 import type { SeedCollection } from "../../provider/simulator";
 import { HyperVSimulator } from "../../provider/simulator";
 import { ID, inputs } from "../failover/fixtures";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
-import { createRuntime } from "../../provider/runtime";
+import { createRuntime } from "../../provider/doors/dynamic";
 import { HOST, ID, inputs, setup } from "../failover/fixtures";
 
 describe("refresh", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectionFailoverProvider } from "../../provider/collectionFailoverProvider";
+import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { serializeProvider } from "../harness/plugin";
 
 describe("the serialized provider", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
+import { UNKNOWN } from "../../provider/runtime/types";
+import { validateInputs } from "../../provider/resources/collectionFailover/validate";
 
 const ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 const valid = { collectionId: ID, failoverState: "failedOver" };

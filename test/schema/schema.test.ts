@@ -1,6 +1,6 @@
 /**
  * schema.json is written by hand; these tests hold it to the TypeScript it describes. The field names, optionality
- * and TSDoc come from provider/collectionFailover.ts, read with the TypeScript compiler API, and the enums and
+ * and TSDoc come from provider/resources/collectionFailover/collectionFailover.ts, read with the TypeScript compiler API, and the enums and
  * defaults from the constants the provider itself validates against.
  */
 import { readFileSync } from "node:fs";
@@ -9,7 +9,8 @@ import Ajv2020 from "ajv/dist/2020";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { DESIRED_STATES } from "../../provider/failover/states";
-import { AUTHENTICATIONS, DEFAULTS, TRANSPORTS } from "../../provider/types";
+import { DEFAULTS } from "../../provider/resources/collectionFailover/types";
+import { AUTHENTICATIONS, TRANSPORTS } from "../../provider/runtime/types";
 
 const repoFile = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 // Pulumi's package metaschema (pkg/codegen/schema/pulumi.json), kept beside this test.
@@ -212,7 +213,7 @@ const STATE_FACTS = {
   observedStates: observedStateMembers(),
 };
 
-const COLLECTION_FAILOVER_PATH = repoFile("provider/collectionFailover.ts");
+const COLLECTION_FAILOVER_PATH = repoFile("provider/resources/collectionFailover/collectionFailover.ts");
 
 /** What collectionFailover.ts says; pass `text` to read an edited copy instead of the file. */
 function readFacts(text?: string): Facts {

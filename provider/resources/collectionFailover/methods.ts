@@ -1,29 +1,15 @@
 /**
- * The provider's behaviour, loaded inside the Pulumi plugin by package name (`pulumi-hyperv-replica/runtime`) so
- * that the serialized provider stays a few lines long. `createRuntime` takes its clock, logger and session factory
- * from the caller, which is how the tests run it against the simulator on a fake clock.
+ * CollectionFailover's methods: check, diff, create, read, update and delete. Each unpacks its arguments, returns
+ * early where nothing needs the host, and hands the work to the reconciler over a session from the shared context.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { CimSession } from "./cim";
-import type { Clock } from "./clock";
-import { systemClock } from "./clock";
-import type { ProviderConfig, SessionFactory } from "./connection";
+import { planFailover } from "../../failover/plan";
+import type { ReconcileResult } from "../../failover/reconcile";
+import { reconcile, ReconcileFailure } from "../../failover/reconcile";
+import type { DesiredState } from "../../failover/states";
+import { observedState } from "../../failover/states";
+import type { Collection, CollectionSelector } from "../../hyperv";
 import {
-  EMPTY_CONFIG,
-  openSession,
-  publicConnection,
-  readProviderConfig,
-  resolveConnection,
-} from "./connection";
-import { planFailover } from "./failover/plan";
-import type { ReconcileDeps, ReconcileResult } from "./failover/reconcile";
-import { reconcile, ReconcileFailure } from "./failover/reconcile";
-import type { DesiredState } from "./failover/states";
-import { observedState } from "./failover/states";
-import type { Collection, CollectionSelector, PollingOptions, ReadRetryOptions } from "./hyperv";
-import {
-  DEFAULT_POLLING,
-  DEFAULT_READ_RETRIES,
   describeSelector,
   findCollection,
   InvalidStateError,
@@ -31,40 +17,17 @@ import {
   replicationModeName,
   replicationStateName,
   retryRead,
-  withContext,
-} from "./hyperv";
-import { KeyedLock } from "./keyedLock";
-import { describeTarget } from "./mergeConnection";
-import type {
-  CollectionFailoverInputs,
-  CollectionFailoverOutputs,
-  ConnectionInputs,
-  LastOperation,
-} from "./types";
-import { DEFAULTS, UNKNOWN } from "./types";
+} from "../../hyperv";
+import { publicConnection, resolveConnection } from "../../runtime/connection";
+import type { RuntimeContext } from "../../runtime/context";
+import { describeTarget } from "../../runtime/mergeConnection";
+import { partialFailure } from "../../runtime/partialFailure";
+import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
+import type { ConnectionInputs } from "../../runtime/types";
+import { UNKNOWN } from "../../runtime/types";
+import type { CollectionFailoverInputs, CollectionFailoverOutputs, LastOperation } from "./types";
+import { DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
-
-export interface RuntimeDeps {
-  readonly clock: Clock;
-  /** Where progress lines go; in the plugin, stdout, which Pulumi shows as diagnostics. */
-  readonly log: (line: string) => void;
-  readonly openSession: SessionFactory;
-  readonly polling: PollingOptions;
-  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
-  /** How reads dropped by the transport are retried; method calls never are. */
-  readonly readRetries: ReadRetryOptions;
-}
-
-export const DEFAULT_DEPS: RuntimeDeps = {
-  clock: systemClock,
-  log: (line) => console.log(line),
-  openSession,
-  polling: DEFAULT_POLLING,
-  busyRetries: { attempts: 4, initialDelayMs: 2000 },
-  readRetries: DEFAULT_READ_RETRIES,
-};
-
-type Props = Record<string, unknown>;
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
@@ -91,57 +54,12 @@ export function outputsFor(
   };
 }
 
-/** An error Pulumi records as a partial failure: the step fails, and the outputs saved are the host's real state. */
-function partialFailure(
-  id: string,
-  outs: CollectionFailoverOutputs,
-  provider: unknown,
-  error: unknown,
-): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  return Object.assign(new Error(message, { cause: error }), {
-    id,
-    properties: { ...outs, __provider: provider },
-    reasons: [message],
-  });
-}
-
-export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
-  const deps: RuntimeDeps = { ...DEFAULT_DEPS, ...overrides };
-  const locks = new KeyedLock();
-  let config: ProviderConfig = EMPTY_CONFIG;
-
-  const lock: ReconcileDeps["lock"] = (key, fn) => locks.run(key, fn);
-  /** Polling from stack config, over the defaults; the cap never falls below the first interval. */
-  const polling = (): PollingOptions => {
-    const initialMs = config.polling?.initialMs ?? deps.polling.initialMs;
-    const maxMs = Math.max(initialMs, config.polling?.maxMs ?? deps.polling.maxMs);
-    return { ...deps.polling, initialMs, maxMs };
-  };
-
-  /** Runs `fn` on a session for the connection; a session that cannot be opened names the collection and host. */
-  async function withSession<T>(
-    connection: ConnectionInputs | null | undefined,
-    collection: string,
-    fn: (session: CimSession) => Promise<T>,
-  ): Promise<T> {
-    const resolved = resolveConnection(connection, config);
-    let session: CimSession;
-    try {
-      session = await deps.openSession(resolved, config);
-    } catch (error) {
-      throw withContext(error, { collection, host: describeTarget(resolved) });
-    }
-    try {
-      return await fn(session);
-    } finally {
-      await session.close();
-    }
-  }
+export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods {
+  const { deps } = ctx;
 
   async function apply(inputs: CollectionFailoverInputs): Promise<ReconcileResult> {
     const selector = selectorOf(inputs);
-    return withSession(inputs.connection, describeSelector(selector), (session) =>
+    return ctx.withSession(inputs.connection, describeSelector(selector), (session) =>
       reconcile(
         session,
         {
@@ -151,18 +69,14 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
           timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
           cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
         },
-        { ...deps, polling: polling(), lock },
+        { ...deps, polling: ctx.polling(), lock: ctx.lock },
       ),
     );
   }
 
   return {
-    configure(get: (key: string) => unknown): void {
-      config = readProviderConfig(get);
-    },
-
     async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-      const failures = validateInputs(news, config.connection, config.failures);
+      const failures = validateInputs(news, ctx.config().connection, ctx.config().failures);
       if (failures.length > 0) return { inputs: news, failures };
       return { inputs: withDefaults(news) };
     },
@@ -175,7 +89,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
         refuseEarly(
           olds,
           desired as DesiredState,
-          resolveConnection(olds.connection as ConnectionInputs | null, config),
+          resolveConnection(olds.connection as ConnectionInputs | null, ctx.config()),
         );
       return { changes: replaces.length > 0 || stateChanges, replaces, deleteBeforeReplace: false };
     },
@@ -212,7 +126,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {
       const connection = (props.connection ?? null) as ConnectionInputs | null;
       const name = String(props.collectionName ?? id);
-      const collection = await withSession(connection, name, (session) =>
+      const collection = await ctx.withSession(connection, name, (session) =>
         retryRead(
           () => findCollection(session, { id }, undefined, { collection: name, host: session.target }),
           {
@@ -280,6 +194,3 @@ function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionI
     host: describeTarget(connection),
   });
 }
-
-/** The runtime the plugin uses. */
-export const runtime = createRuntime();

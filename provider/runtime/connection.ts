@@ -3,13 +3,13 @@
  * machine. Also the one place that opens a CIM session for a connection.
  */
 import * as path from "node:path";
-import type { CimSession } from "./cim";
-import { PowerShellCimSession } from "./powershell";
-import { HyperVSimulator } from "./simulator";
+import type { CimSession } from "../cim";
+import { PowerShellCimSession } from "../powershell";
+import { HyperVSimulator } from "../simulator";
 import type { ConnectionInputs, PublicConnection } from "./types";
-import type { CheckFailure } from "./validate";
+import type { CheckFailure } from "./rules";
 import { mergeConnection, withoutPassword } from "./mergeConnection";
-import { checkConnectionFields } from "./validate";
+import { checkConnectionFields } from "./connectionRules";
 
 export const CONFIG_NAMESPACE = "hyperv-replica";
 

@@ -4,9 +4,7 @@
  * the Pulumi project's node_modules resolves it. Only types are imported here.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type * as runtimeModule from "./runtime";
-
-type Runtime = (typeof runtimeModule)["runtime"];
+import type { Runtime } from "../../doors/dynamic";
 
 export const collectionFailoverProvider: dynamic.ResourceProvider = {
   async configure(req) {
@@ -15,26 +13,26 @@ export const collectionFailoverProvider: dynamic.ResourceProvider = {
   },
   async check(olds, news) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.check(olds, news);
+    return rt.resources.CollectionFailover.check(olds, news);
   },
   async diff(id, olds, news) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.diff(id, olds, news);
+    return rt.resources.CollectionFailover.diff(id, olds, news);
   },
   async create(inputs) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.create(inputs);
+    return rt.resources.CollectionFailover.create(inputs);
   },
   async read(id, props) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.read(id, props ?? {});
+    return rt.resources.CollectionFailover.read(id, props ?? {});
   },
   async update(id, olds, news) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.update(id, olds, news);
+    return rt.resources.CollectionFailover.update(id, olds, news);
   },
   async delete(id, props) {
     const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-    return rt.delete(id, props);
+    return rt.resources.CollectionFailover.delete(id, props);
   },
 };

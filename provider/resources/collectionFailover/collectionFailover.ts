@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { collectionFailoverProvider } from "./collectionFailoverProvider";
-import type { DesiredState, ObservedState } from "./failover/states";
-import type { Authentication, Transport } from "./types";
+import { collectionFailoverProvider } from "./provider";
+import type { DesiredState, ObservedState } from "../../failover/states";
+import type { Authentication, Transport } from "../../runtime/types";
 
 /** How the provider reaches the Hyper-V replica cluster. Fields left out come from stack config `hyperv-replica:*`. */
 export interface ConnectionArgs {

@@ -1,5 +1,4 @@
-import * as path from "node:path";
-import type { ConnectionInputs } from "./types";
+import type { ConnectionInputs } from "../cim/connection";
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
@@ -32,14 +31,4 @@ export function withoutPassword(input: ConnectionInputs): Omit<ConnectionInputs,
   return rest;
 }
 
-/** Where a connection's calls go, in the words of the CIM sessions' `target`, for messages. Never holds a secret. */
-export function describeTarget(connection: ConnectionInputs): string {
-  switch (connection.transport ?? "local") {
-    case "wsman":
-      return `${connection.host ?? "?"} (wsman)`;
-    case "simulator":
-      return `${path.basename(connection.simulatorStateFile ?? "simulator")} (simulator)`;
-    default:
-      return "this machine (local)";
-  }
-}
+export { describeTarget } from "../cim/connection";

@@ -1,0 +1,29 @@
+/**
+ * The runtime the dynamic provider objects load by name inside the Pulumi plugin
+ * (`require("pulumi-hyperv-replica/runtime")`), so that a serialized provider stays a few lines long. One context
+ * (config, locks, sessions) serves every resource type in the process.
+ *
+ * `runtime.check` … `runtime.delete` are CollectionFailover's, for stacks whose serialized provider was written
+ * before there was more than one resource type; newer provider objects call `runtime.resources.<Type>`.
+ */
+import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
+import type { RuntimeDeps } from "../runtime/context";
+import { createContext } from "../runtime/context";
+import type { ResourceMethods } from "../runtime/resourceMethods";
+
+export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
+  const ctx = createContext(overrides);
+  const resources = {
+    CollectionFailover: collectionFailoverMethods(ctx),
+  } satisfies Record<string, ResourceMethods>;
+  return {
+    configure: (get: (key: string) => unknown) => ctx.configure(get),
+    resources,
+    ...resources.CollectionFailover,
+  };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;
+
+/** The runtime the plugin uses. */
+export const runtime = createRuntime();

@@ -1,0 +1,40 @@
+/**
+ * Plain shapes of CollectionFailover's inputs and outputs, as the provider receives and returns them. The resource
+ * class (collectionFailover.ts) wraps these in Pulumi inputs and outputs; the field docs live there and in
+ * schema.json.
+ */
+import type { DesiredState, ObservedState } from "../../failover/states";
+import type { OperationRecord } from "../../hyperv/replicationService";
+import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
+
+export interface CollectionFailoverInputs {
+  collectionId?: string;
+  collectionName?: string;
+  failoverState: DesiredState;
+  recoveryPoint?: string;
+  jobTimeoutSeconds?: number;
+  cancelJobOnTimeout?: boolean;
+  connection?: ConnectionInputs;
+}
+
+export type LastOperation = OperationRecord;
+
+export interface CollectionFailoverOutputs {
+  collectionId: string;
+  collectionName: string;
+  failoverState: ObservedState;
+  replicationState: number;
+  replicationStateName: string;
+  replicationMode: string;
+  lastOperation: LastOperation | null;
+  recoveryPoint: string;
+  jobTimeoutSeconds: number;
+  cancelJobOnTimeout: boolean;
+  connection: PublicConnection | null;
+}
+
+export const DEFAULTS = {
+  recoveryPoint: "latest",
+  jobTimeoutSeconds: 1800,
+  cancelJobOnTimeout: false,
+} as const;

@@ -1,0 +1,70 @@
+/**
+ * The one validator behind CollectionFailover's `check`, reused by create, update and the tests. It says which
+ * property is wrong, what was wrong, and what to do.
+ */
+import { DESIRED_STATES } from "../../failover/states";
+import { checkConnection } from "../../runtime/connectionRules";
+import type { CheckFailure, Rule } from "../../runtime/rules";
+import {
+  boolean,
+  checkObject,
+  checkSelector,
+  GUID,
+  integer,
+  oneOf,
+  present,
+  show,
+  text,
+} from "../../runtime/rules";
+import type { ConnectionInputs } from "../../runtime/types";
+
+const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+const INPUT_KEYS = [
+  "collectionId",
+  "collectionName",
+  "failoverState",
+  "recoveryPoint",
+  "jobTimeoutSeconds",
+  "cancelJobOnTimeout",
+  "connection",
+] as const;
+
+const TOP_RULES: Readonly<Record<string, Rule>> = {
+  collectionId: (v) =>
+    typeof v === "string" && GUID.test(v)
+      ? undefined
+      : `${show(v)} is not a GUID; use the collection's CollectionID, such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301 (Get-VMGroup shows it as Id), or set collectionName instead`,
+  collectionName: text("the collection's name (its ElementName)", 256),
+  failoverState: oneOf(DESIRED_STATES),
+  recoveryPoint: (v) =>
+    text("'latest' or the InstanceID of a Msvm_CollectionRecoveryPoint", 1024)(v, "recoveryPoint"),
+  jobTimeoutSeconds: integer(
+    1,
+    MAX_TIMEOUT_SECONDS,
+    "it bounds the wait for each Hyper-V job (default 1800)",
+  ),
+  cancelJobOnTimeout: boolean,
+  // Checked on its own by validateConnection.
+  connection: () => undefined,
+};
+
+/**
+ * All the reasons these inputs cannot be applied, or none. `fromConfig` is the connection from stack config, which
+ * completes the resource's own; `configFailures` are the problems already found in that config.
+ */
+export function validateInputs(
+  news: Record<string, unknown>,
+  fromConfig: ConnectionInputs = {},
+  configFailures: readonly CheckFailure[] = [],
+): CheckFailure[] {
+  const failures = checkObject(news, TOP_RULES, [...INPUT_KEYS], "");
+  failures.push(...checkSelector(news));
+  if (!present(news.failoverState)) {
+    failures.push({
+      property: "failoverState",
+      reason: "missing: set it to 'normal', 'failedOver' or 'committed'",
+    });
+  }
+  failures.push(...checkConnection(news.connection, fromConfig, configFailures));
+  return failures;
+}

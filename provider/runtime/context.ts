@@ -1,0 +1,89 @@
+/**
+ * What every resource's methods share inside one plugin process: the injected clock, logger and session factory,
+ * the stack config read by `configure`, the per-collection lock, and the one way to open a session for a call.
+ */
+import type { CimSession } from "../cim";
+import type { Clock } from "../clock";
+import { systemClock } from "../clock";
+import type { PollingOptions, ReadRetryOptions } from "../hyperv";
+import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, withContext } from "../hyperv";
+import type { ProviderConfig, SessionFactory } from "./connection";
+import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
+import { KeyedLock } from "./keyedLock";
+import { describeTarget } from "./mergeConnection";
+import type { ConnectionInputs } from "./types";
+
+export interface RuntimeDeps {
+  readonly clock: Clock;
+  /** Where progress lines go; in the plugin, stdout, which Pulumi shows as diagnostics. */
+  readonly log: (line: string) => void;
+  readonly openSession: SessionFactory;
+  readonly polling: PollingOptions;
+  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /** How reads dropped by the transport are retried; method calls never are. */
+  readonly readRetries: ReadRetryOptions;
+}
+
+export const DEFAULT_DEPS: RuntimeDeps = {
+  clock: systemClock,
+  log: (line) => console.log(line),
+  openSession,
+  polling: DEFAULT_POLLING,
+  busyRetries: { attempts: 4, initialDelayMs: 2000 },
+  readRetries: DEFAULT_READ_RETRIES,
+};
+
+export interface RuntimeContext {
+  readonly deps: RuntimeDeps;
+  /** The stack config read by the last `configure`. */
+  config(): ProviderConfig;
+  /** Polling from stack config, over the defaults. */
+  polling(): PollingOptions;
+  /** Serializes work on one collection inside this process. */
+  lock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` on a session for the connection; a session that cannot be opened names the collection and host. */
+  withSession<T>(
+    connection: ConnectionInputs | null | undefined,
+    collection: string,
+    fn: (session: CimSession) => Promise<T>,
+  ): Promise<T>;
+}
+
+export interface ConfigurableContext extends RuntimeContext {
+  configure(get: (key: string) => unknown): void;
+}
+
+export function createContext(overrides: Partial<RuntimeDeps> = {}): ConfigurableContext {
+  const deps: RuntimeDeps = { ...DEFAULT_DEPS, ...overrides };
+  const locks = new KeyedLock();
+  let config: ProviderConfig = EMPTY_CONFIG;
+
+  return {
+    deps,
+    configure(get) {
+      config = readProviderConfig(get);
+    },
+    config: () => config,
+    polling() {
+      // The cap never falls below the first interval.
+      const initialMs = config.polling?.initialMs ?? deps.polling.initialMs;
+      const maxMs = Math.max(initialMs, config.polling?.maxMs ?? deps.polling.maxMs);
+      return { ...deps.polling, initialMs, maxMs };
+    },
+    lock: (key, fn) => locks.run(key, fn),
+    async withSession(connection, collection, fn) {
+      const resolved = resolveConnection(connection, config);
+      let session: CimSession;
+      try {
+        session = await deps.openSession(resolved, config);
+      } catch (error) {
+        throw withContext(error, { collection, host: describeTarget(resolved) });
+      }
+      try {
+        return await fn(session);
+      } finally {
+        await session.close();
+      }
+    },
+  };
+}
