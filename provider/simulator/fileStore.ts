@@ -1,55 +1,126 @@
 import { randomBytes } from "node:crypto";
-import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import * as lockfile from "proper-lockfile";
+import { access, appendFile, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { CimError } from "../cim";
-import { emptyState, parseState, type SimState } from "./state";
+import { checkFileWritable, checkFolderWritable, fileError, isNotFound, lockStateFile } from "./fileProblems";
+import { emptyState, type SimState, type StoredCall } from "./state";
+import { parseStateFile } from "./stateShape";
 import { Mutex, type StateStore } from "./store";
 
-/** Enough patience for a handful of processes taking turns on a busy CI machine. */
-const LOCK_OPTIONS: lockfile.LockOptions = {
-  realpath: false,
-  retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
-};
-
-const isNotFound = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+/** The state as last read or written by this process, with the exact text it came from. */
+interface Loaded {
+  readonly text: string;
+  readonly state: SimState;
+}
 
 /**
- * State in a JSON file shared by processes: each transaction takes the file lock, reads, changes, writes a temporary
- * file and renames it over the old one (atomic on one file system), then unlocks. The in-process mutex keeps this
- * process's transactions from queueing on the file lock against each other.
+ * State shared by processes through files. The state file holds what the cluster is now (collections, recovery
+ * points, jobs until Hyper-V would remove them, faults), so its size does not grow with history; the call log is
+ * appended to `<file>.calls.jsonl`, one JSON line per call, and is read only when someone asks for it.
+ *
+ * Each transaction takes the file lock, reads the file, changes the state, writes a temporary file and renames it
+ * over the old one (atomic on one file system) when the state changed, appends the calls it made, then unlocks. The
+ * lock is therefore held for a time that depends on the cluster's size, never on its history. When the file still
+ * holds the text this process last saw, the parsed state is reused instead of being parsed again.
+ *
+ * One store serves each file per process ({@link FileStore.at}), and its mutex queues this process's
+ * transactions, so they do not compete for the file lock against each other.
  */
 export class FileStore implements StateStore {
-  private readonly mutex = new Mutex();
+  private static readonly stores = new Map<string, FileStore>();
 
-  constructor(private readonly path: string) {}
+  /** The one store of this process for `path`. */
+  static at(path: string): FileStore {
+    const absolute = resolve(path);
+    let store = FileStore.stores.get(absolute);
+    if (!store) {
+      store = new FileStore(absolute);
+      FileStore.stores.set(absolute, store);
+    }
+    return store;
+  }
+
+  private readonly mutex = new Mutex();
+  private last: Loaded | undefined;
+  readonly callLog: string;
+
+  private constructor(readonly path: string) {
+    this.callLog = `${path}.calls.jsonl`;
+  }
 
   async init(): Promise<void> {
-    await access(dirname(this.path)).catch((cause: unknown) => {
-      const message = `cannot create simulator state file ${this.path}: its folder is not accessible`;
-      throw new CimError("environment", message, undefined, { cause });
-    });
+    await checkFolderWritable(this.path);
     return this.locked(async () => {
       const existing = await this.read();
-      if (existing === undefined) await this.write(JSON.stringify(emptyState(), null, 2));
-      else parseState(existing, this.path);
+      if (existing !== undefined) {
+        parseStateFile(existing, this.path);
+        return;
+      }
+      // A new cluster starts with an empty history, even where an earlier one left its log behind.
+      await writeFile(this.callLog, "", "utf8").catch((error: unknown) => {
+        throw fileError(error, `cannot create simulator call log ${this.callLog}`, this.callLog);
+      });
+      await this.write(serialize(emptyState()));
     });
   }
 
   async transact<T>(change: (state: SimState) => T): Promise<T> {
-    // Checked before locking because proper-lockfile would retry a missing folder for its whole patience.
+    // Checked before locking because the lock would wait its whole patience on a missing or read-only folder.
     await access(this.path).catch((error: unknown) => {
-      throw isNotFound(error) ? this.missing() : error;
+      throw isNotFound(error)
+        ? this.missing()
+        : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
     });
+    await checkFolderWritable(this.path);
     return this.locked(async () => {
-      const before = await this.read();
-      if (before === undefined) throw this.missing();
-      const state = parseState(before, this.path);
+      const text = await this.read();
+      if (text === undefined) throw this.missing();
+      const state = this.parse(text);
+      const legacy = state.calls.splice(0);
+      this.last = undefined;
       const result = change(state);
-      const after = JSON.stringify(state, null, 2);
-      if (after !== before) await this.write(after);
+      const calls = [...legacy, ...state.calls.splice(0)];
+      const after = serialize(state);
+      if (after !== text) await this.write(after);
+      if (calls.length > 0) await this.append(calls);
+      this.last = { text: after, state };
       return result;
     });
+  }
+
+  /** Every call in the log, oldest first, and those an older state file still holds in its `calls` list. */
+  async calls(): Promise<StoredCall[]> {
+    const text = await this.read();
+    if (text === undefined) throw this.missing();
+    const legacy = parseStateFile(text, this.path).calls;
+    let log: string;
+    try {
+      log = await readFile(this.callLog, "utf8");
+    } catch (error) {
+      if (isNotFound(error)) return legacy;
+      throw fileError(error, `cannot read simulator call log ${this.callLog}`, this.callLog);
+    }
+    const lines = log.split("\n").filter((line) => line !== "");
+    return [...legacy, ...lines.map((line, index) => this.parseCall(line, index))];
+  }
+
+  private parseCall(line: string, index: number): StoredCall {
+    try {
+      return JSON.parse(line) as StoredCall;
+    } catch (cause) {
+      throw new CimError(
+        "environment",
+        `simulator call log ${this.callLog}: line ${index + 1} is not valid JSON; remove that line`,
+        undefined,
+        { cause },
+      );
+    }
+  }
+
+  /** The state in `text`, reusing the last parse when the file has not changed since. */
+  private parse(text: string): SimState {
+    if (this.last?.text === text) return this.last.state;
+    return parseStateFile(text, this.path);
   }
 
   private missing(): CimError {
@@ -61,23 +132,13 @@ export class FileStore implements StateStore {
 
   private locked<T>(task: () => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const release = await this.lock();
+      const release = await lockStateFile(this.path);
       try {
         return await task();
       } finally {
-        await release();
+        await release().catch(() => undefined);
       }
     });
-  }
-
-  private async lock(): Promise<() => Promise<void>> {
-    try {
-      return await lockfile.lock(this.path, LOCK_OPTIONS);
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== "ELOCKED") throw cause;
-      const message = `simulator state file ${this.path} stayed locked by another process`;
-      throw new CimError("timeout", message, undefined, { cause });
-    }
   }
 
   private async read(): Promise<string | undefined> {
@@ -85,18 +146,32 @@ export class FileStore implements StateStore {
       return await readFile(this.path, "utf8");
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw fileError(error, `cannot read simulator state file ${this.path}`, this.path);
     }
   }
 
   private async write(text: string): Promise<void> {
+    await checkFileWritable(this.path);
     const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await writeFile(temporary, text, "utf8");
       await rename(temporary, this.path);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
-      throw error;
+      throw fileError(error, `cannot write simulator state file ${this.path}`, this.path);
     }
   }
+
+  private async append(calls: readonly StoredCall[]): Promise<void> {
+    const lines = calls.map((call) => `${JSON.stringify(call)}\n`).join("");
+    await appendFile(this.callLog, lines, "utf8").catch((error: unknown) => {
+      throw fileError(error, `cannot append to simulator call log ${this.callLog}`, this.callLog);
+    });
+  }
+}
+
+/** The state file's text: everything but the call log, which lives in its own file. */
+function serialize(state: SimState): string {
+  const { calls: _calls, ...rest } = state;
+  return JSON.stringify(rest, null, 2);
 }

@@ -65,7 +65,7 @@ export class HyperVSimulator {
   /** @throws TypeError or RangeError when an option is malformed. */
   constructor(options: SimulatorOptions = {}) {
     const { clock, stateFile, hostName, timeBeforeRemovalMs } = resolveOptions(options);
-    const store = stateFile === undefined ? new MemoryStore() : new FileStore(stateFile);
+    const store = stateFile === undefined ? new MemoryStore() : FileStore.at(stateFile);
     this.cluster = new Cluster(store, clock, hostName, timeBeforeRemovalMs);
   }
 
@@ -158,7 +158,7 @@ export class HyperVSimulator {
 
   /** Every `invoke` the host received, in order, refused and faulted ones included. */
   calls(): Promise<MethodCall[]> {
-    return this.cluster.transact((state) => structuredClone(state.calls));
+    return this.cluster.store.calls();
   }
 
   /**

@@ -1,4 +1,3 @@
-import { CimError } from "../cim";
 import { sameText } from "./constants";
 import type { Fault } from "./types";
 
@@ -84,23 +83,6 @@ export function emptyState(): SimState {
     faults: [],
     jobDurations: {},
   };
-}
-
-/** Checks the shape of a state read from a file; `where` names the file in the message. */
-export function parseState(text: string, where: string): SimState {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new CimError("environment", `simulator state file ${where} is not valid JSON`, undefined, {
-      cause,
-    });
-  }
-  const state = value as Partial<SimState> | null;
-  if (state?.version !== 1 || !Array.isArray(state.collections) || !Array.isArray(state.jobs)) {
-    throw new CimError("environment", `simulator state file ${where} is not a version 1 simulator state`);
-  }
-  return { ...emptyState(), ...state };
 }
 
 /** Finds a collection by CollectionID (any case, like a GUID), else by exact ElementName; throws when ambiguous. */

@@ -1,4 +1,4 @@
-import { emptyState, type SimState } from "./state";
+import { emptyState, type SimState, type StoredCall } from "./state";
 
 /**
  * Where the state lives. `transact` runs `change` on the current state and keeps what it did; calls never overlap.
@@ -8,6 +8,8 @@ export interface StateStore {
   /** Creates the storage if it does not exist yet. */
   init(): Promise<void>;
   transact<T>(change: (state: SimState) => T): Promise<T>;
+  /** Every call the host received, oldest first. Kept apart from the state, so the state does not grow with them. */
+  calls(): Promise<StoredCall[]>;
 }
 
 /** Runs async tasks one at a time, in call order. */
@@ -31,5 +33,9 @@ export class MemoryStore implements StateStore {
 
   transact<T>(change: (state: SimState) => T): Promise<T> {
     return this.mutex.run(async () => change(this.state));
+  }
+
+  calls(): Promise<StoredCall[]> {
+    return this.mutex.run(async () => structuredClone(this.state.calls));
   }
 }

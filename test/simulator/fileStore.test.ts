@@ -42,7 +42,6 @@ describe("a state file", () => {
       collections: [],
       recoveryPoints: [],
       jobs: [],
-      calls: [],
       faults: [],
       jobDurations: {},
     });
@@ -119,7 +118,7 @@ describe("a state file", () => {
     await expect(session.query("Msvm_VirtualSystemCollection")).rejects.toEqual(missing);
     await expect(
       new HyperVSimulator({ stateFile: join(folder, "no", "such.json") }).collections(),
-    ).rejects.toThrow("does not exist; create it first");
+    ).rejects.toThrow("does not exist; create it first (HyperVSimulator.init or the CLI)");
   });
 
   it("cannot be created in a folder that does not exist", async () => {
@@ -127,7 +126,7 @@ describe("a state file", () => {
     await expect(new HyperVSimulator({ stateFile: nowhere }).init()).rejects.toEqual(
       new CimError(
         "environment",
-        `cannot create simulator state file ${nowhere}: its folder is not accessible`,
+        `the folder ${join(folder, "no")} of simulator state file ${nowhere} does not exist; create it first`,
       ),
     );
   });
@@ -135,7 +134,10 @@ describe("a state file", () => {
   it("must hold a version 1 state", async () => {
     await writeFile(stateFile, JSON.stringify({ version: 2 }));
     await expect(new HyperVSimulator({ stateFile }).collections()).rejects.toEqual(
-      new CimError("environment", `simulator state file ${stateFile} is not a version 1 simulator state`),
+      new CimError(
+        "environment",
+        `simulator state file ${stateFile} is not a version 1 simulator state: "version" is 2, not 1; fix that field, or restore it from a copy, or start over with \`hyperv-replica-sim init <file> --force\``,
+      ),
     );
   });
 });
