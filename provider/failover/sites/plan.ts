@@ -1,0 +1,235 @@
+/**
+ * The two-site planner: from what both sites show and where the VMs should run, the steps still to take, or a
+ * refusal. Pure: it reads only its arguments and returns effects as data, so every pair of states is tested
+ * without a host. The driver takes the first step, observes both sites again and asks again, which makes every
+ * sequence resumable from whatever the hosts show.
+ */
+import { ReplicationMode, ReplicationState as S } from "../../hyperv/codes";
+import { NORMAL_STATES } from "../states";
+import { EVIDENCE as E, step } from "./evidence";
+import { describeSite, dataLossWindow, refusal } from "./refusals";
+import type { PairObservation, SiteCollection, SitesDesire, SitesPlan, SiteStep } from "./types";
+
+const OFF = 3;
+/** Shutting down (4) and starting (10) pass on their own: wait for them. */
+const TRANSITIONAL_VM_STATES = [4, 10];
+
+const isPrimary = (c: SiteCollection) => c.replicationMode === ReplicationMode.Primary;
+const isReplica = (c: SiteCollection) => c.replicationMode === ReplicationMode.Replica;
+const isNormal = (c: SiteCollection) => NORMAL_STATES.includes(c.replicationState);
+/** Prepared by InitiatePlannedFailover: slot 11 (inferred reading) or 4 FailoverInitiated (documented name). */
+const isPlannedPrepared = (c: SiteCollection) =>
+  isPrimary(c) &&
+  (c.replicationState === S.PlannedFailoverInitiated || c.replicationState === S.FailoverInitiated);
+/** Made ready by PrepareForReverseReplication: a replica in ReadyForReplication (1), inferred. */
+const isPreparedForReverse = (c: SiteCollection) =>
+  isReplica(c) && c.replicationState === S.ReadyForReplication;
+const anyRunning = (c: SiteCollection) => c.members.some((m) => m.enabledState !== OFF);
+const allRunning = (c: SiteCollection) => c.members.every((m) => m.enabledState === 2);
+
+const stopVMs = (site: string, c: SiteCollection, evidence: SiteStep["evidence"]): SiteStep[] =>
+  anyRunning(c) ? [step(site, "StopVMs", evidence)] : [];
+
+export function planSites(o: PairObservation, want: SitesDesire, now: number): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
+  const active = o[A];
+  const other = o[B];
+  if (!active || !other) throw new Error(`planSites needs observations of ${A} and ${B}`);
+  if (!active.reachable) {
+    return refusal(
+      `activeSite ${A} is unreachable (${active.error}), so the VMs cannot be brought up there`,
+      `Run again once ${A} answers, or set activeSite to ${B}`,
+    );
+  }
+  const a = active.collection;
+  const b = other.reachable ? other.collection : undefined;
+  const inFlight = [a, b].find(
+    (c) =>
+      c &&
+      ((c.replicationState === S.FailoverInitiated && isReplica(c)) ||
+        c.members.some((m) => TRANSITIONAL_VM_STATES.includes(m.enabledState))),
+  );
+  if (inFlight) return { kind: "wait", reason: "a failover or a VM start or stop is under way" };
+  if (isPrimary(a)) return toPrimary(want, a, b);
+  if (isReplica(a)) return toReplica(o, want, a, b, now);
+  return refusal(`${describeSite(A, a)}: it is neither primary nor replica`, UNKNOWN_ADVICE);
+}
+
+export const UNKNOWN_ADVICE =
+  "Bring the collections back to a primary and a replica by hand (Hyper-V Manager or Msvm_CollectionReplicationService), refresh the stack, then run again";
+
+/** The active site is (still) the primary. */
+function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
+  const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startActive)];
+  if (isPlannedPrepared(a)) return cancelMove(want, a, b);
+  if (!isNormal(a)) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
+  if (!b) return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
+  if (isReplica(b) && isNormal(b))
+    return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
+  if (isReplica(b) && b.replicationState === S.Committed) {
+    // The VMs ran on B after a disaster; B's data is the newest. Reprotect first, then move back to A.
+    return steps("reprotect", [
+      ...reprotect(B, A, a),
+      ...plannedMove(B, A, {
+        ...b,
+        replicationMode: ReplicationMode.Primary,
+        replicationState: S.Replicating,
+      }),
+    ]);
+  }
+  if (isReplica(b) && b.replicationState === S.Recovered) {
+    return steps("revertStrayFailover", [
+      ...stopVMs(B, b, E.stopOldPrimary),
+      step(B, "RevertFailover", E.revertFailover),
+      ...start,
+    ]);
+  }
+  return refusal(`${describeSite(A, a)}, and ${describeSite(B, b)}`, UNKNOWN_ADVICE);
+}
+
+/** A planned move away from the active site was started and the user wants the VMs back there. */
+function cancelMove(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
+  const restart = [
+    step(A, "RevertPlannedFailover", E.revertPlanned),
+    step(A, "StartVMs", E.restartAfterCancel),
+  ];
+  if (!b) {
+    return refusal(
+      `${describeSite(A, a)}: a planned move to ${B} was started, and ${B} cannot be read to see how far it went`,
+      `Run again once ${B} answers: the move can then be cancelled (RevertPlannedFailover) if ${B} has not committed`,
+    );
+  }
+  if (isReplica(b) && isNormal(b)) return steps("cancelMove", restart);
+  if (isReplica(b) && b.replicationState === S.Recovered) {
+    return steps("cancelMove", [
+      ...stopVMs(B, b, E.stopOldPrimary),
+      step(B, "RevertFailover", E.revertFailover),
+      ...restart,
+    ]);
+  }
+  if (isReplica(b) && b.replicationState === S.Committed) {
+    return refusal(
+      `the planned move to ${B} has passed CommitFailover on ${B}, which cannot be undone, so it cannot be cancelled`,
+      `Set activeSite back to ${B} to finish the move (ReverseReplicationRelationship on ${B}), then set it to ${A} for a planned move back`,
+    );
+  }
+  return refusal(`${describeSite(A, a)}, and ${describeSite(B, b)}`, UNKNOWN_ADVICE);
+}
+
+/** The active site is (still) the replica: a move to it, or the rest of one. */
+function toReplica(
+  o: PairObservation,
+  want: SitesDesire,
+  a: SiteCollection,
+  b: SiteCollection | undefined,
+  now: number,
+): SitesPlan {
+  const { activeSite: A, otherSite: B, allowDataLoss } = want;
+  const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterFailover)];
+  const finish = [
+    step(A, "ReverseReplicationRelationship", E.reverse),
+    ...(allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)]),
+  ];
+  if (!b) {
+    // The other site is down: only an unplanned failover can bring the VMs up here.
+    if (a.replicationState === S.Committed) return start.length ? steps("startVMs", start) : { kind: "none" };
+    if (!isNormal(a) && a.replicationState !== S.Recovered)
+      return refusal(describeSite(A, a), UNKNOWN_ADVICE);
+    if (!allowDataLoss) return dataLossRefusal(want, a, now, `${B} is unreachable (${unreachable(o, B)})`);
+    const failover =
+      a.replicationState === S.Recovered ? [] : [step(A, "InitiateFailover", E.unplannedFailover)];
+    return steps("unplannedFailover", [
+      ...failover,
+      step(A, "CommitFailover", E.commitAfterUnplanned),
+      step(A, "StartVMs", E.startAfterFailover),
+    ]);
+  }
+  if (a.replicationState === S.Committed) {
+    if (isPlannedPrepared(b)) return steps("plannedMove", finish);
+    if (isPreparedForReverse(b)) return steps("reprotect", finish);
+    if (isPrimary(b))
+      return steps("reprotect", [
+        ...reprotect(A, B, b),
+        ...(allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)]),
+      ]);
+    return refusal(`${describeSite(A, a)}, and ${describeSite(B, b)}`, UNKNOWN_ADVICE);
+  }
+  if (isPreparedForReverse(a) && isReplica(b) && b.replicationState === S.Committed) {
+    // Reprotect of this site half done (prepared); the other site finishes it, then the move back follows.
+    const reversed = { ...b, replicationMode: ReplicationMode.Primary, replicationState: S.Replicating };
+    return steps("reprotect", [
+      step(B, "ReverseReplicationRelationship", E.reverse),
+      ...plannedMove(B, A, reversed),
+    ]);
+  }
+  if (!isPrimary(b))
+    return refusal(
+      `${describeSite(A, a)}, and ${describeSite(B, b)}: neither is the primary`,
+      UNKNOWN_ADVICE,
+    );
+  if (a.replicationState === S.Recovered) {
+    if (isPlannedPrepared(b))
+      return steps("plannedMove", [step(A, "CommitFailover", E.commitBeforeReverse), ...finish]);
+    if (!allowDataLoss)
+      return dataLossRefusal(want, a, now, `${A} was failed over without a planned failover on ${B}`);
+    return steps("unplannedFailover", [
+      ...stopVMs(B, b, E.stopOldPrimary),
+      step(A, "CommitFailover", E.commitAfterUnplanned),
+      step(B, "PrepareForReverseReplication", E.prepareReverse),
+      ...finish,
+    ]);
+  }
+  if (!isNormal(a)) return refusal(describeSite(A, a), UNKNOWN_ADVICE);
+  if (isPlannedPrepared(b)) return steps("plannedMove", plannedMove(B, A, b).slice(-4));
+  if (b.replicationState === S.Replicating) return steps("plannedMove", plannedMove(B, A, b));
+  // The primary answers but does not replicate cleanly (Suspended, Critical, resynchronizing): no planned failover.
+  if (!allowDataLoss)
+    return dataLossRefusal(want, a, now, `${describeSite(B, b)}, so a planned failover is not possible`);
+  return steps("unplannedFailover", [
+    ...stopVMs(B, b, E.stopOldPrimary),
+    step(A, "InitiateFailover", E.unplannedFailover),
+    step(A, "CommitFailover", E.commitAfterUnplanned),
+    step(B, "PrepareForReverseReplication", E.prepareReverse),
+    ...finish,
+  ]);
+}
+
+/** The planned move from `from` (a replicating primary) to `to`: no data is lost. */
+function plannedMove(from: string, to: string, primary: SiteCollection): SiteStep[] {
+  return [
+    ...stopVMs(from, primary, E.stopBeforePrepare),
+    step(from, "InitiatePlannedFailover", E.initiatePlanned),
+    step(to, "InitiateFailover", E.failoverLatest),
+    step(to, "CommitFailover", E.commitBeforeReverse),
+    step(to, "ReverseReplicationRelationship", E.reverse),
+    step(to, "StartVMs", E.startAfterReverse),
+  ];
+}
+
+/** Makes `returned` (an old primary) the replica of `committed`, which keeps its data. */
+function reprotect(committed: string, returned: string, old: SiteCollection): SiteStep[] {
+  return [
+    ...stopVMs(returned, old, E.stopOldPrimary),
+    step(returned, "PrepareForReverseReplication", E.prepareReverse),
+    step(committed, "ReverseReplicationRelationship", E.reverse),
+  ];
+}
+
+const steps = (
+  path: Extract<SitesPlan, { kind: "steps" }>["path"],
+  list: readonly SiteStep[],
+): SitesPlan => ({ kind: "steps", path, steps: list });
+
+const unreachable = (o: PairObservation, site: string) => {
+  const seen = o[site];
+  return seen && !seen.reachable ? seen.error : "no answer";
+};
+
+function dataLossRefusal(want: SitesDesire, a: SiteCollection, now: number, why: string): SitesPlan {
+  return refusal(
+    `${why}; failing over to ${want.activeSite} now loses data: ${dataLossWindow(want.activeSite, a, now)}`,
+    `Set allowDataLoss: true to fail over anyway (unplanned failover on ${want.activeSite}, then commit), or wait until ${want.otherSite} replicates normally for a planned move without loss`,
+  );
+}
