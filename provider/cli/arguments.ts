@@ -1,9 +1,10 @@
 /** The command line of `hyperv-replica-sim`: its shapes, and the parsing of option values. */
 import type { ParseArgsConfig } from "node:util";
-import type { Fault, HyperVSimulator } from "../simulator";
+import { JOB_METHODS, type Fault, type HyperVSimulator } from "../simulator";
 
 export const BIN = "hyperv-replica-sim";
-export const FAILOVER_METHODS = ["InitiateFailover", "RevertFailover", "CommitFailover"] as const;
+/** The methods that start jobs: every job method of the replication service, and the VMs' RequestStateChange. */
+export const JOB_STARTING_METHODS: readonly string[] = [...JOB_METHODS, "RequestStateChange"];
 
 /** A mistake in the command line: the command's usage is printed and the exit code is 2. */
 export class UsageError extends Error {}
@@ -95,8 +96,8 @@ export function faultTimes(values: Values): { times?: number | "always" } {
 export function faultFrom(kind: string, method: string | undefined, values: Values): Fault {
   const needMethod = (startsJob = false): string => {
     if (method === undefined) throw new UsageError(`fault ${kind} needs the method, such as RevertFailover`);
-    if (startsJob && !FAILOVER_METHODS.some((m) => m.toLowerCase() === method.toLowerCase())) {
-      throw new UsageError(`only ${FAILOVER_METHODS.join(", ")} start jobs, not '${method}'`);
+    if (startsJob && !JOB_STARTING_METHODS.some((m) => m.toLowerCase() === method.toLowerCase())) {
+      throw new UsageError(`only ${JOB_STARTING_METHODS.join(", ")} start jobs, not '${method}'`);
     }
     return method;
   };

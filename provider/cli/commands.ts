@@ -12,7 +12,7 @@ import { HyperVSimulator } from "../simulator";
 import type { Command } from "./arguments";
 import {
   BIN,
-  FAILOVER_METHODS,
+  JOB_STARTING_METHODS,
   failedOverTypeFor,
   faultFrom,
   faultTimes,
@@ -24,6 +24,7 @@ import {
   UsageError,
 } from "./arguments";
 import { collectionsTable, json, print, table } from "./format";
+import { SEED_COMMANDS } from "./seedCommands";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   init: {
     usage: "[--collection <name[:vm,vm,...]>]... [--recovery-points <n>] [--force]",
@@ -147,17 +148,18 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
   "job-duration": {
     usage: "<method|all> <milliseconds|never>",
-    summary: "How long the jobs a failover method starts from now on take (defaults: 3000, 2000, 1500 ms).",
+    summary:
+      "How long the jobs a method starts from now on take (InitiateFailover 3000, RevertFailover 2000, CommitFailover 1500 ms, ...).",
     positionals: ["method", "duration"],
     needsFile: true,
     async run({ file, arg }) {
       const ms = arg("duration") === "never" ? null : integer(arg("duration"), "the duration", 0, 86_400_000);
-      const methods = arg("method") === "all" ? FAILOVER_METHODS : [arg("method")];
+      const methods = arg("method") === "all" ? JOB_STARTING_METHODS : [arg("method")];
       const sim = new HyperVSimulator({ stateFile: file });
       for (const method of methods) {
         await sim.setJobDuration(method, ms).catch((error: unknown) => {
           throw error instanceof RangeError
-            ? new UsageError(`${error.message}; use ${FAILOVER_METHODS.join(", ")} or all`)
+            ? new UsageError(`${error.message}; use ${JOB_STARTING_METHODS.join(", ")} or all`)
             : error;
         });
       }
@@ -194,4 +196,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       return "No faults pending";
     },
   },
+  ...SEED_COMMANDS,
 };

@@ -1,6 +1,6 @@
 import type { CimInstance } from "../cim";
 import type { RenderContext } from "./classes";
-import { Assoc, Cls } from "./constants";
+import { Assoc, Cls, sameText } from "./constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
 import { collectionById, type SimState } from "./state";
 
@@ -35,7 +35,8 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
     name: Assoc.collectedVirtualSystems,
     related(state, _ctx, source) {
       if (source.className === Cls.collection) {
-        return collectionById(state, text(source, "CollectionID"))?.members.map(computerSystemInstance) ?? [];
+        const collection = collectionById(state, text(source, "CollectionID"));
+        return collection?.members.map((m) => computerSystemInstance(collection, m)) ?? [];
       }
       if (source.className !== Cls.computerSystem) return [];
       const vmId = text(source, "Name");
@@ -50,6 +51,18 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
       if (source.className !== Cls.collection) return [];
       const id = text(source, "CollectionID");
       return state.recoveryPoints.filter((p) => p.collectionId === id).map(recoveryPointInstance);
+    },
+  },
+  {
+    name: Assoc.replicaCollectionDependency,
+    // Documented ends: Antecedent the replica collection, Dependent the test collection TestReplicaCollection made.
+    related(state, _ctx, source) {
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      const self = collectionById(state, id);
+      const tests = state.collections.filter((c) => c.testOf !== undefined && sameText(c.testOf, id));
+      const replica = self?.testOf === undefined ? [] : collectionList(state, self.testOf);
+      return [...tests.map(collectionInstance), ...replica];
     },
   },
 ];

@@ -59,9 +59,10 @@ export const CLASSES: readonly ClassDef[] = [
   {
     name: Cls.computerSystem,
     keys: ["Name"],
-    properties: Object.keys(computerSystemInstance(sample.member).properties),
+    properties: Object.keys(computerSystemInstance(sample.collection, sample.member).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state) => state.collections.flatMap((c) => c.members.map(computerSystemInstance)),
+    instances: (state) =>
+      state.collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
   },
 ];
 

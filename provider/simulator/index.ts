@@ -6,6 +6,9 @@
  * @packageDocumentation
  */
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
+export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
+export type { StatisticsCounter } from "./statistics";
+export { JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
 export type {
   Fault,
   FaultTimes,
@@ -13,6 +16,7 @@ export type {
   SeedCollection,
   SimCollection,
   SimJob,
+  SimMember,
   SimRecoveryPoint,
   SimulatorOptions,
 } from "./types";

@@ -1,10 +1,12 @@
 import { CimError, isCimRef, type CimArguments, type CimMethodResult, type CimRef } from "../cim";
 import type { RenderContext } from "./classes";
 import { Cls, sameText } from "./constants";
-import { argument, invokeService, type JobContext } from "./failover";
+import { argument, type JobContext } from "./args";
 import { takeCallFault } from "./faults";
 import { invokeJob, jobOf } from "./jobMethods";
+import { invokeVm, memberOf } from "./members";
 import { serviceInstance } from "./render";
+import { invokeService } from "./service";
 import type { SimState, StoredCall } from "./state";
 
 /** A result or the CimError to throw, so a failed call still commits the state (its log entry, its spent fault). */
@@ -57,6 +59,10 @@ function logCall(state: SimState, now: number, { target, method, args }: Invocat
     if (job) entry.collectionId = job.collectionId;
     if (typeof target.keys["InstanceID"] === "string") entry.jobId = target.keys["InstanceID"];
   }
+  if (sameText(target.className, Cls.computerSystem)) {
+    const found = memberOf(state, target);
+    if (found) entry.collectionId = found.collection.id;
+  }
   state.calls.push(entry);
   return entry;
 }
@@ -77,6 +83,10 @@ function answer(
   if (sameText(target.className, Cls.service) && isTheService(target, ctx.hostName)) {
     return { ok: true, value: invokeService(state, ctx, method, args) };
   }
+  const vm = sameText(target.className, Cls.computerSystem)
+    ? invokeVm(state, ctx, target, method, args)
+    : undefined;
+  if (vm) return { ok: true, value: vm };
   return {
     ok: false,
     error: new CimError("wbem", `Not found: no ${target.className} instance matches the REF`),

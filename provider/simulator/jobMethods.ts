@@ -1,6 +1,7 @@
 import type { CimArguments, CimMethodResult, CimRef } from "../cim";
 import { JobState, RequestedJobState, ReturnCode, sameText } from "./constants";
-import { argument, returnOnly } from "./failover";
+import { argument, returnOnly } from "./args";
+import { instanceXml } from "./cimXml";
 import { finishJob, isRunning, terminatedEnd } from "./jobs";
 import type { JobEnd, SimState, StoredJob } from "./state";
 
@@ -47,24 +48,14 @@ function requestStateChange(
   return returnOnly(ReturnCode.completed);
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" }[c]};`);
-
 /** A CIM-XML (DSP0201) instance of Msvm_Error, the CIM_Error subclass Hyper-V returns; shape inferred. */
 export function cimErrorXml(collectionId: string, end: JobEnd): string {
-  const properties: [string, string, string][] = [
+  return instanceXml("Msvm_Error", [
     ["ErrorSource", "string", collectionId],
-    ["ErrorType", "uint16", "4"],
+    ["ErrorType", "uint16", 4],
     ["Message", "string", end.errorDescription],
     ["MessageID", "string", String(end.errorCode)],
     ["OwningEntity", "string", "Microsoft-Windows-Hyper-V-VMMS"],
-    ["PerceivedSeverity", "uint16", "6"],
-  ];
-  const body = properties
-    .map(
-      ([name, type, value]) =>
-        `<PROPERTY NAME="${name}" TYPE="${type}"><VALUE>${escapeXml(value)}</VALUE></PROPERTY>`,
-    )
-    .join("");
-  return `<INSTANCE CLASSNAME="Msvm_Error">${body}</INSTANCE>`;
+    ["PerceivedSeverity", "uint16", 6],
+  ]);
 }

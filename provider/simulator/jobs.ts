@@ -1,6 +1,8 @@
-import { HUNG_PERCENT, JobState, MAX_STARTING_MS, ReturnCode } from "./constants";
-import { failoverSpec } from "./specs";
-import { collectionById, type JobEnd, type SimState, type StoredJob } from "./state";
+import { HUNG_PERCENT, JobState, MAX_STARTING_MS, NO_ERROR, ReturnCode } from "./constants";
+import { completeJob, undoJob } from "./effects";
+import { VM_METHOD, vmStateChange } from "./members";
+import type { JobEnd, SimState, StoredJob } from "./state";
+import { transition } from "./transitions";
 import type { SimJob } from "./types";
 
 /**
@@ -18,28 +20,18 @@ export function settle(state: SimState, now: number): void {
   state.jobs = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
 }
 
-const NO_ERROR = { errorCode: 0, errorDescription: "", errorSummaryDescription: "" };
-
-export const COMPLETED: JobEnd = { jobState: JobState.completed, ...NO_ERROR };
-
 /** Ends a job and applies its effect: the method's result on success, the old state otherwise. */
 export function finishJob(state: SimState, job: StoredJob, end: JobEnd, at: number): void {
   job.finished = { ...end, at };
-  const collection = collectionById(state, job.collectionId);
-  const spec = failoverSpec(job.method);
-  if (!collection || !spec) return;
-  if (end.jobState !== JobState.completed) {
-    collection.replicationState = job.restore.replicationState;
-    collection.failedOverReplicationType = job.restore.failedOverReplicationType;
-    return;
-  }
-  collection.replicationState = spec.onSuccess.replicationState;
-  if (spec.onSuccess.failedOverReplicationType !== undefined) {
-    collection.failedOverReplicationType = spec.onSuccess.failedOverReplicationType;
-  }
-  if (spec.dropsRecoveryPoints) {
-    state.recoveryPoints = state.recoveryPoints.filter((point) => point.collectionId !== collection.id);
-  }
+  if (end.jobState === JobState.completed) completeJob(state, job, at);
+  else undoJob(state, job);
+}
+
+/** The job's Name: the JobType's name from the table, else the method. */
+export function jobNameOf(job: Pick<StoredJob, "method" | "requestedState">): string {
+  const name =
+    job.method === VM_METHOD ? vmStateChange(job.requestedState)?.jobName : transition(job.method)?.jobName;
+  return name ?? job.method;
 }
 
 /** What RequestStateChange(4) leaves behind. ErrorCode 32768 (Failed) is our choice; the docs give none. */
@@ -48,7 +40,7 @@ export function terminatedEnd(job: StoredJob): JobEnd {
     jobState: JobState.terminated,
     errorCode: ReturnCode.failed,
     errorDescription: `The ${job.method} job was terminated by a RequestStateChange request.`,
-    errorSummaryDescription: `${failoverSpec(job.method)?.jobName ?? job.method} was cancelled.`,
+    errorSummaryDescription: `${jobNameOf(job)} was cancelled.`,
   };
 }
 
@@ -85,6 +77,7 @@ export function jobAt(job: StoredJob, now: number): SimJob {
     collectionId: job.collectionId,
     cancellable: job.cancellable,
     submittedAt: job.submittedAt,
+    ...(job.vmId !== undefined ? { vmId: job.vmId } : {}),
   };
   if (job.finished) {
     const { at, jobState, errorCode, errorDescription, errorSummaryDescription } = job.finished;

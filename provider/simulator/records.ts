@@ -1,6 +1,7 @@
 import { toCimDateTime } from "../cim";
 import { CRASH_CONSISTENT, ReplicationMode, ReplicationState } from "./constants";
 import { newGuid } from "./ids";
+import { enabledStateOf, replicationHealthOf } from "./members";
 import type { StoredCollection, StoredRecoveryPoint } from "./state";
 import type { SeedCollection, SimCollection, SimRecoveryPoint } from "./types";
 
@@ -46,6 +47,7 @@ export function seedRecords(
     creationTime: now - (count - 1 - i) * HOUR_MS,
     consistencyLevel: CRASH_CONSISTENT,
     virtualMachineIds: members.map((m) => m.id),
+    recoveryPointIds: members.map(() => `Microsoft:${newGuid()}`),
   }));
   const newest = points.at(-1);
   const collection: StoredCollection = {
@@ -68,7 +70,13 @@ export function collectionView(c: StoredCollection): SimCollection {
     replicationState: c.replicationState,
     replicationMode: c.replicationMode,
     failedOverReplicationType: c.failedOverReplicationType,
-    members: c.members.map((m) => ({ ...m })),
+    members: c.members.map((m) => ({
+      id: m.id,
+      name: m.name,
+      enabledState: enabledStateOf(c, m),
+      replicationHealth: replicationHealthOf(c, m),
+    })),
+    ...(c.testOf !== undefined ? { testOf: c.testOf } : {}),
   };
 }
 
@@ -78,5 +86,7 @@ export function recoveryPointView(p: StoredRecoveryPoint): SimRecoveryPoint {
     collectionId: p.collectionId,
     creationTime: toCimDateTime(p.creationTime),
     consistencyLevel: p.consistencyLevel,
+    virtualMachineIds: [...p.virtualMachineIds],
+    recoveryPointIds: [...(p.recoveryPointIds ?? [])],
   };
 }

@@ -1,8 +1,8 @@
 import { toCimDateTime, toCimInterval, type CimInstance, type CimValue } from "../cim";
 import { Cls, JobState, OperationalStatus } from "./constants";
-import { jobAt, startingMs } from "./jobs";
-import { failoverSpec } from "./specs";
-import type { StoredCollection, StoredJob, StoredRecoveryPoint } from "./state";
+import { jobAt, jobNameOf, startingMs } from "./jobs";
+import { enabledStateOf, replicationHealthOf, vmReplicationState } from "./members";
+import type { StoredCollection, StoredJob, StoredMember, StoredRecoveryPoint } from "./state";
 
 /** Turns stored records into the CIM instances a real host would return, property names as in the MOF. */
 
@@ -33,15 +33,24 @@ export function recoveryPointInstance(p: StoredRecoveryPoint): CimInstance {
     ConsistencyLevel: p.consistencyLevel,
     ElementName: `Recovery point ${new Date(p.creationTime).toISOString()}`,
     VirtualMachineIds: p.virtualMachineIds,
+    RecoveryPointIds: p.recoveryPointIds ?? [],
   });
 }
 
-export function computerSystemInstance(member: { id: string; name: string }): CimInstance {
+/**
+ * A member VM. ReplicationState/Health/Mode follow the collection (members.ts says how; inferred), and are the
+ * deprecated per-VM properties the fact sheet lists for Msvm_ComputerSystem.
+ */
+export function computerSystemInstance(collection: StoredCollection, member: StoredMember): CimInstance {
   return instance(Cls.computerSystem, {
     CreationClassName: Cls.computerSystem,
     Name: member.id,
     ElementName: member.name,
     Caption: "Virtual Machine",
+    EnabledState: enabledStateOf(collection, member),
+    ReplicationState: vmReplicationState(collection),
+    ReplicationHealth: replicationHealthOf(collection, member),
+    ReplicationMode: collection.replicationMode,
   });
 }
 
@@ -81,7 +90,7 @@ export function jobInstance(job: StoredJob, now: number): CimInstance {
   const started = until >= startedAt;
   return instance(Cls.job, {
     InstanceID: job.instanceId,
-    Name: failoverSpec(job.method)?.jobName ?? job.method,
+    Name: jobNameOf(job),
     JobState: view.jobState,
     PercentComplete: view.percentComplete,
     JobStatus: JOB_STATUS[view.jobState] ?? "Job state unknown",

@@ -1,11 +1,11 @@
-import type { StoredCollection, StoredJob, StoredRecoveryPoint } from "./state";
+import type { StoredCollection, StoredJob, StoredMember, StoredRecoveryPoint } from "./state";
 
 /** Throw-away records, rendered once to learn each class's property names without a second list to keep in sync. */
 export const sample: {
   collection: StoredCollection;
   recoveryPoint: StoredRecoveryPoint;
   job: StoredJob;
-  member: { id: string; name: string };
+  member: StoredMember;
 } = {
   collection: {
     id: "",
@@ -23,6 +23,7 @@ export const sample: {
     creationTime: 0,
     consistencyLevel: 0,
     virtualMachineIds: [],
+    recoveryPointIds: [],
   },
   job: {
     instanceId: "",

@@ -6,8 +6,17 @@ import { addFault } from "./faults";
 import { FileStore } from "./fileStore";
 import { jobAt } from "./jobs";
 import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./records";
+import { VM_METHOD } from "./members";
+import {
+  addMembers,
+  addRecoveryPoint,
+  setHealth,
+  setVmState,
+  type SeedHealth,
+  type SeedRecoveryPoint,
+} from "./seeding";
 import { SimulatorSession } from "./session";
-import { failoverSpec } from "./specs";
+import { JOB_METHODS } from "./transitions";
 import { collectionById, findCollection, requireCollection } from "./state";
 import { MemoryStore } from "./store";
 import type {
@@ -49,8 +58,9 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
 
 /**
  * An in-memory (or file-backed) Hyper-V cluster that serves the `root/HyperVCluster/v2` classes the provider uses:
- * VM collections, their recovery points and member VMs, `Msvm_CollectionReplicationService` with InitiateFailover,
- * RevertFailover and CommitFailover, and the jobs they start. Use {@link HyperVSimulator.session} wherever a
+ * VM collections, their recovery points and member VMs, every method of `Msvm_CollectionReplicationService` (the
+ * TRANSITIONS table in transitions.ts says what each does and what is documented), the member VMs'
+ * RequestStateChange, and the jobs they start. Use {@link HyperVSimulator.session} wherever a
  * `CimSession` is expected to rehearse a DR pipeline without a host; seed collections, inject faults and read the
  * call log through the other methods.
  *
@@ -179,17 +189,58 @@ export class HyperVSimulator {
 
   /**
    * Sets how long the jobs `method` starts from now on take; `null` = they never finish. Defaults: InitiateFailover
-   * 3000 ms, RevertFailover 2000 ms, CommitFailover 1500 ms. Jobs already running keep their duration.
+   * 3000 ms, RevertFailover 2000 ms, CommitFailover 1500 ms, the others as in TRANSITIONS; `RequestStateChange`
+   * (member VMs) 1000 ms. Jobs already running keep their duration.
    * @throws RangeError when `method` starts no job or `ms` is negative.
    */
   async setJobDuration(method: string, ms: number | null): Promise<void> {
-    const spec = failoverSpec(method);
-    if (!spec) throw new RangeError(`${method} does not start a job in the simulator`);
+    const known = [...JOB_METHODS, VM_METHOD].find((m) => sameText(m, method));
+    if (!known) throw new RangeError(`${method} does not start a job in the simulator`);
     if (ms !== null && !(ms >= 0 && Number.isFinite(ms))) {
       throw new RangeError(`a job duration must be 0 or more milliseconds, or null, got ${ms}`);
     }
     return this.cluster.transact((state) => {
-      state.jobDurations[spec.method] = ms;
+      state.jobDurations[known] = ms;
+    });
+  }
+
+  /**
+   * Adds a recovery point taken at `creationTime` (default now) with `consistencyLevel` (default 2 Crash) for every
+   * member VM. The newest point sets the collection's LastApplyTime and LastApplyConsistencyLevel.
+   * @throws Error when no collection matches; RangeError for a bad time or level.
+   */
+  addRecoveryPoint(idOrName: string, seed: SeedRecoveryPoint = {}): Promise<SimRecoveryPoint> {
+    return this.cluster.transact((state, { now }) => addRecoveryPoint(state, now, idOrName, seed));
+  }
+
+  /**
+   * Seeds what GetReplicationStatistics reports: health issues, ReplicationHealth, per-VM health and counters.
+   * Everything is checked before anything changes.
+   * @throws Error when no collection or VM matches; RangeError/TypeError for bad values.
+   */
+  setHealth(idOrName: string, health: SeedHealth): Promise<SimCollection> {
+    return this.cluster.transact((state) => {
+      setHealth(state, idOrName, health);
+      return collectionView(requireCollection(state, idOrName));
+    });
+  }
+
+  /** Adds member VMs to a collection. @throws Error when no collection matches. */
+  addMembers(idOrName: string, names: string[]): Promise<SimCollection> {
+    return this.cluster.transact((state) => {
+      addMembers(state, idOrName, names);
+      return collectionView(requireCollection(state, idOrName));
+    });
+  }
+
+  /**
+   * Sets a member VM's EnabledState (2 running, 3 off, ...) behind the provider's back.
+   * @throws Error when no collection or VM matches; RangeError outside uint16.
+   */
+  setVmState(idOrName: string, vm: string, enabledState: number): Promise<SimCollection> {
+    return this.cluster.transact((state) => {
+      setVmState(state, idOrName, vm, enabledState);
+      return collectionView(requireCollection(state, idOrName));
     });
   }
 

@@ -16,15 +16,47 @@ export interface SimState {
   jobDurations: Record<string, number | null>;
 }
 
+/**
+ * A member VM. The optional fields came after the first state files; readers apply the defaults of members.ts
+ * (EnabledState: running on a primary, off elsewhere; ReplicationHealth 1 Ok).
+ */
+export interface StoredMember {
+  id: string;
+  name: string;
+  enabledState?: number;
+  replicationHealth?: number;
+}
+
+/** Counters of Msvm_CollectionReplicationStatistics; absent = 0 (or, for times, none). */
+export interface StoredStatistics {
+  startStatisticTime?: number;
+  lastWALReplicationTime?: number;
+  lastTestFailoverTime?: number;
+  counters?: Record<string, number>;
+  /** ReplicationHealth as set by a seed; absent = the worst member health (inferred). */
+  replicationHealth?: number;
+}
+
 export interface StoredCollection {
   id: string;
   name: string;
   replicationState: number;
   replicationMode: number;
   failedOverReplicationType: number;
-  members: { id: string; name: string }[];
+  members: StoredMember[];
   lastApplyTime: number | null;
   lastApplyConsistencyLevel: number;
+  /** On a test collection (mode 3): the CollectionID of the replica it was made from. */
+  testOf?: string;
+  /** The last CollectionReplicationSettingData the collection was given. */
+  settings?: string;
+  /** The ReplicationHealthIssues strings GetReplicationStatistics returns. */
+  healthIssues?: string[];
+  statistics?: StoredStatistics;
+  /** In a two-cluster simulator: the site (host name) this collection lives on. */
+  site?: string;
+  /** In a two-cluster simulator: the CollectionID of the other side of the replication relationship. */
+  partnerId?: string;
 }
 
 export interface StoredRecoveryPoint {
@@ -33,6 +65,8 @@ export interface StoredRecoveryPoint {
   creationTime: number;
   consistencyLevel: number;
   virtualMachineIds: string[];
+  /** One per member VM, in the order of virtualMachineIds. */
+  recoveryPointIds?: string[];
 }
 
 /** How a job ends, or is planned to end. */
@@ -58,7 +92,18 @@ export interface StoredJob {
   /** Where the job will end when its duration is up (a jobFails fault changes it). */
   plannedEnd: JobEnd;
   /** The collection's state before the call, restored when the job does not complete. */
-  restore: { replicationState: number; failedOverReplicationType: number };
+  restore: { replicationState: number; failedOverReplicationType: number; enabledState?: number };
+  /** A Msvm_ComputerSystem.RequestStateChange job: the VM and the state it was asked for. */
+  vmId?: string;
+  requestedState?: number;
+  /** TestReplicaCollection: the CollectionID returned as ResultingCollection, made when the job completes. */
+  resultId?: string;
+  /** InitiateFailover and TestReplicaCollection: the recovery point used. */
+  recoveryPointId?: string;
+  /** The CollectionReplicationSettingData the call carried, stored when the job completes. */
+  settings?: string;
+  /** StartReplication: the InitialReplicationType. */
+  initialReplicationType?: number;
   finished?: JobEnd & { at: number };
 }
 

@@ -49,8 +49,22 @@ export interface SimCollection {
   replicationMode: number;
   /** The `FailedOverReplicationType` (0 None, 1 Regular, 2 Planned). */
   failedOverReplicationType: number;
-  /** The member VMs: `id` is the `Msvm_ComputerSystem.Name` GUID, `name` its ElementName. */
-  members: { id: string; name: string }[];
+  /**
+   * The member VMs: `id` is the `Msvm_ComputerSystem.Name` GUID, `name` its ElementName, `enabledState` its
+   * EnabledState (2 running, 3 off, 6 saved, 9 paused, 4/10 while stopping/starting) and `replicationHealth`
+   * 0 N/A, 1 Ok, 2 Warning, 3 Critical.
+   */
+  members: SimMember[];
+  /** On a test collection (ReplicationMode 3): the CollectionID of the replica collection it was made from. */
+  testOf?: string;
+}
+
+/** A member VM as {@link SimCollection} shows it. */
+export interface SimMember {
+  id: string;
+  name: string;
+  enabledState: number;
+  replicationHealth: number;
 }
 
 /** A recovery point of a collection (`Msvm_CollectionRecoveryPoint`). */
@@ -63,6 +77,10 @@ export interface SimRecoveryPoint {
   creationTime: string;
   /** 0 Unknown, 1 Application, 2 Crash, 3 Group crash. */
   consistencyLevel: number;
+  /** The `Msvm_ComputerSystem.Name` GUIDs of the VMs it covers. */
+  virtualMachineIds: string[];
+  /** The per-VM recovery point ids, in the order of `virtualMachineIds`. */
+  recoveryPointIds: string[];
 }
 
 /** A job (`Msvm_ConcreteJob`) as it reads at the current clock time. */
@@ -71,10 +89,12 @@ export interface SimJob {
   instanceId: string;
   /** The service method that started it, for example `InitiateFailover`. */
   method: string;
-  /** The JobType: 97 Initiate Failover, 98 Revert Failover, 99 Commit Failover. */
+  /** The JobType: 97 Initiate Failover, 98 Revert Failover, 99 Commit Failover, 102 Initiate Test Replica, ... */
   jobType: number;
-  /** The CollectionID the job acts on. */
+  /** The CollectionID the job acts on (for a VM's RequestStateChange: the VM's collection). */
   collectionId: string;
+  /** For a member VM's RequestStateChange job: the VM's `Msvm_ComputerSystem.Name`. */
+  vmId?: string;
   /** 3 Starting, 4 Running, 7 Completed, 8 Terminated, 9 Killed, 10 Exception. */
   jobState: number;
   /** 0-100; 100 only once completed. */

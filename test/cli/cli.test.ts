@@ -47,6 +47,10 @@ describe("hyperv-replica-sim", () => {
       "job-duration",
       "fault",
       "clear-faults",
+      "add-point",
+      "health",
+      "add-vms",
+      "vm-state",
     ]) {
       expect(result.stderr).toContain(`hyperv-replica-sim ${command} <stateFile>`);
     }
@@ -244,7 +248,7 @@ describe("hyperv-replica-sim", () => {
     [["fault", "FILE", "job-hangs"], "fault job-hangs needs the method, such as RevertFailover"],
     [
       ["fault", "FILE", "job-fails", "Refresh"],
-      "only InitiateFailover, RevertFailover, CommitFailover start jobs, not 'Refresh'",
+      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'Refresh'",
     ],
     [["fault", "FILE", "return-code", "InitiateFailover"], "fault return-code needs --code"],
     [
@@ -261,7 +265,7 @@ describe("hyperv-replica-sim", () => {
     ],
     [
       ["job-duration", "FILE", "Reboot", "10"],
-      "Reboot does not start a job in the simulator; use InitiateFailover, RevertFailover, CommitFailover or all",
+      "Reboot does not start a job in the simulator; use CreateReplicationRelationship, StartReplication,",
     ],
     [["job-duration", "FILE", "all", "-5"], "Unknown option '-5'"],
   ])("%j is a usage error: %s", (args, message) => {

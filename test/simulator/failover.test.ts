@@ -164,10 +164,10 @@ describe("the replication service", () => {
     expect(await sim.recoveryPoints(PAYROLL_ID)).toEqual([]);
   });
 
-  it("answers 32770 Not Supported for its other methods and takes method names in any case", async () => {
+  it("answers 32770 Not Supported for a method the class does not have, and takes method names in any case", async () => {
     const { session } = await collectionIn(3);
     const args = { Collection: collectionRef(PAYROLL_ID) };
-    expect((await session.invoke(SERVICE, "StartReplication", args)).returnValue).toBe(32770);
+    expect((await session.invoke(SERVICE, "AddReplicationRelationship", args)).returnValue).toBe(32770);
     expect((await session.invoke(SERVICE, "initiatefailover", args)).returnValue).toBe(4096);
   });
 

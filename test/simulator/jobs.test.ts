@@ -113,8 +113,8 @@ describe("job progression", () => {
 
     expect((await sim.jobs()).map((j) => [j.jobState, j.percentComplete])).toEqual([[4, 50]]);
     expect((await sim.collection(PAYROLL_ID))?.replicationState).toBe(4);
-    await expect(sim.setJobDuration("StartReplication", 10)).rejects.toThrow(
-      "StartReplication does not start a job in the simulator",
+    await expect(sim.setJobDuration("GetReplicationStatistics", 10)).rejects.toThrow(
+      "GetReplicationStatistics does not start a job in the simulator",
     );
   });
 

@@ -21,6 +21,8 @@ async function seeded() {
   return { ...fixture, payroll };
 }
 
+const POINT_ID = /^Microsoft:[0-9A-F-]{36}$/;
+
 describe("seeding", () => {
   it("fills in the defaults: Replicating, Replica mode, member VMs with GUIDs, two recovery points an hour apart", async () => {
     const { sim, payroll } = await seeded();
@@ -32,22 +34,28 @@ describe("seeding", () => {
       replicationMode: 2,
       failedOverReplicationType: 0,
       members: [
-        { id: anyGuid(), name: "pay-db" },
-        { id: anyGuid(), name: "pay-web" },
+        { id: anyGuid(), name: "pay-db", enabledState: 3, replicationHealth: 1 },
+        { id: anyGuid(), name: "pay-web", enabledState: 3, replicationHealth: 1 },
       ],
     });
+    const vmIds = payroll.members.map((m) => m.id);
+    const pointIds = [expect.stringMatching(POINT_ID), expect.stringMatching(POINT_ID)];
     expect(await sim.recoveryPoints(PAYROLL_ID)).toEqual([
       {
-        instanceId: expect.stringMatching(/^Microsoft:[0-9A-F-]{36}$/),
+        instanceId: expect.stringMatching(POINT_ID),
         collectionId: PAYROLL_ID,
         creationTime: HOUR_BEFORE_T0_CIM,
         consistencyLevel: 2,
+        virtualMachineIds: vmIds,
+        recoveryPointIds: pointIds,
       },
       {
-        instanceId: expect.stringMatching(/^Microsoft:[0-9A-F-]{36}$/),
+        instanceId: expect.stringMatching(POINT_ID),
         collectionId: PAYROLL_ID,
         creationTime: T0_CIM,
         consistencyLevel: 2,
+        virtualMachineIds: vmIds,
+        recoveryPointIds: pointIds,
       },
     ]);
   });
@@ -144,6 +152,7 @@ describe("query", () => {
           ConsistencyLevel: 2,
           ElementName: "Recovery point 2025-12-31T23:00:00.000Z",
           VirtualMachineIds: payroll.members.map((m) => m.id),
+          RecoveryPointIds: older!.recoveryPointIds,
         },
       },
     ]);
@@ -155,6 +164,10 @@ describe("query", () => {
           Name: payroll.members[0]!.id,
           ElementName: "pay-db",
           Caption: "Virtual Machine",
+          EnabledState: 3,
+          ReplicationState: 3,
+          ReplicationHealth: 1,
+          ReplicationMode: 2,
         },
       },
     ]);

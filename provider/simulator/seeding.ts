@@ -1,0 +1,129 @@
+import { newGuid } from "./ids";
+import { checkUint16, recoveryPointView } from "./records";
+import { requireCollection, type SimState, type StoredCollection } from "./state";
+import { STATISTICS_COUNTERS, type StatisticsCounter } from "./statistics";
+import type { SimRecoveryPoint } from "./types";
+
+/** A recovery point to add with {@link HyperVSimulator.addRecoveryPoint}. */
+export interface SeedRecoveryPoint {
+  /** When it was taken: a Date, epoch milliseconds or an ISO 8601 string. Defaults to the clock's now. */
+  creationTime?: Date | number | string;
+  /** 0 Unknown, 1 Application, 2 Crash (the default), 3 Group crash. */
+  consistencyLevel?: number;
+}
+
+/** Replication health to seed with {@link HyperVSimulator.setHealth}; absent fields are left as they are. */
+export interface SeedHealth {
+  /** The ReplicationHealthIssues strings GetReplicationStatistics returns (group- and VM-level messages). */
+  issues?: string[];
+  /** The statistics' ReplicationHealth: 0 N/A, 1 Ok, 2 Warning, 3 Critical. `null` = the worst member health. */
+  replicationHealth?: number | null;
+  /** Each member VM's ReplicationHealth, by VM name or id. */
+  vmHealth?: Record<string, number>;
+  /** Counters of Msvm_CollectionReplicationStatistics, by property name. */
+  statistics?: Partial<Record<StatisticsCounter, number>>;
+  /** LastWALReplicationTime, as for creationTime. */
+  lastWALReplicationTime?: Date | number | string;
+}
+
+/** Turns a Date, epoch ms or ISO string into epoch ms, naming the field when it is not a time. */
+export function toMillis(field: string, value: Date | number | string): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw new RangeError(`${field} must be a time (ISO 8601 or epoch ms), got ${String(value)}`);
+  return ms;
+}
+
+/** Adds a point for every member VM; the newest point also becomes the collection's last applied one. */
+export function addRecoveryPoint(
+  state: SimState,
+  now: number,
+  idOrName: string,
+  seed: SeedRecoveryPoint,
+): SimRecoveryPoint {
+  const creationTime = seed.creationTime === undefined ? now : toMillis("creationTime", seed.creationTime);
+  const consistencyLevel = seed.consistencyLevel ?? 2;
+  if (![0, 1, 2, 3].includes(consistencyLevel)) {
+    throw new RangeError(
+      `consistencyLevel must be 0 Unknown, 1 Application, 2 Crash or 3 Group crash, got ${consistencyLevel}`,
+    );
+  }
+  const collection = requireCollection(state, idOrName);
+  const point = {
+    instanceId: `Microsoft:${newGuid()}`,
+    collectionId: collection.id,
+    creationTime,
+    consistencyLevel,
+    virtualMachineIds: collection.members.map((m) => m.id),
+    recoveryPointIds: collection.members.map(() => `Microsoft:${newGuid()}`),
+  };
+  state.recoveryPoints.push(point);
+  if (collection.lastApplyTime === null || creationTime >= collection.lastApplyTime) {
+    collection.lastApplyTime = creationTime;
+    collection.lastApplyConsistencyLevel = consistencyLevel;
+  }
+  return recoveryPointView(point);
+}
+
+function memberNamed(collection: StoredCollection, idOrName: string) {
+  const member = collection.members.find(
+    (m) => m.id.toLowerCase() === idOrName.toLowerCase() || m.name === idOrName,
+  );
+  if (!member) throw new Error(`collection "${collection.name}" has no member VM "${idOrName}"`);
+  return member;
+}
+
+function checkHealth(field: string, value: number): void {
+  if (![0, 1, 2, 3].includes(value)) {
+    throw new RangeError(`${field} must be 0 N/A, 1 Ok, 2 Warning or 3 Critical, got ${value}`);
+  }
+}
+
+export function setHealth(state: SimState, idOrName: string, seed: SeedHealth): void {
+  const collection = requireCollection(state, idOrName);
+  if (seed.issues !== undefined && !seed.issues.every((i) => typeof i === "string")) {
+    throw new TypeError("issues must be strings");
+  }
+  if (seed.replicationHealth !== undefined && seed.replicationHealth !== null) {
+    checkHealth("replicationHealth", seed.replicationHealth);
+  }
+  const vmHealth = Object.entries(seed.vmHealth ?? {}).map(([vm, health]) => {
+    checkHealth(`vmHealth.${vm}`, health);
+    return { member: memberNamed(collection, vm), health };
+  });
+  const counters = Object.entries(seed.statistics ?? {});
+  for (const [name, value] of counters) {
+    if (!(name in STATISTICS_COUNTERS)) {
+      throw new RangeError(`${name} is not a counter; use ${Object.keys(STATISTICS_COUNTERS).join(", ")}`);
+    }
+    if (!Number.isSafeInteger(value) || (value as number) < 0) {
+      throw new RangeError(`${name} must be a whole number of 0 or more, got ${String(value)}`);
+    }
+  }
+  const wal = seed.lastWALReplicationTime;
+  const walMs = wal === undefined ? undefined : toMillis("lastWALReplicationTime", wal);
+  // Checked in full first, so bad input changes nothing.
+  for (const { member, health } of vmHealth) member.replicationHealth = health;
+  if (seed.issues !== undefined) collection.healthIssues = [...seed.issues];
+  const stats = { ...collection.statistics };
+  if (seed.replicationHealth === null) delete stats.replicationHealth;
+  else if (seed.replicationHealth !== undefined) stats.replicationHealth = seed.replicationHealth;
+  if (counters.length > 0)
+    stats.counters = { ...stats.counters, ...(Object.fromEntries(counters) as Record<string, number>) };
+  if (walMs !== undefined) stats.lastWALReplicationTime = walMs;
+  collection.statistics = stats;
+}
+
+/** Sets a member VM's EnabledState behind the provider's back (an operator starting or stopping it). */
+export function setVmState(state: SimState, idOrName: string, vm: string, enabledState: number): void {
+  checkUint16("enabledState", enabledState);
+  memberNamed(requireCollection(state, idOrName), vm).enabledState = enabledState;
+}
+
+/** Adds member VMs (off, unless the collection is a primary) with generated GUIDs. */
+export function addMembers(state: SimState, idOrName: string, names: string[]): void {
+  if (!names.every((n) => typeof n === "string" && n !== ""))
+    throw new TypeError("members must be non-empty VM names");
+  const collection = requireCollection(state, idOrName);
+  collection.members.push(...names.map((name) => ({ id: newGuid(), name })));
+}
