@@ -29,6 +29,7 @@ import {
   ReturnCode,
 } from "../hyperv";
 import type { Plan, Step } from "./plan";
+import { findTracked, trackedNotFound } from "./identity";
 import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
 import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 import { ReconcileFailure } from "./request";
@@ -46,18 +47,31 @@ export async function reconcile(
   request: ReconcileRequest,
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
-  const found = await retryRead(() => findCollection(session, request.selector), {
-    clock: deps.clock,
-    retries: deps.readRetries,
-    onRetry: (error, delay) =>
-      deps.log(
-        `[${describeSelector(request.selector)}] ${error.message}; looking the collection up again in ${Math.round(delay / 1000)} s`,
-      ),
-  });
-  if (found === undefined) throw notFound(session, request.selector);
+  const { collection: found, staleName } = await retryRead(
+    () => findTracked(session, request.selector, request.trackedId),
+    {
+      clock: deps.clock,
+      retries: deps.readRetries,
+      onRetry: (error, delay) =>
+        deps.log(
+          `[${describeSelector(request.selector)}] ${error.message}; looking the collection up again in ${Math.round(delay / 1000)} s`,
+        ),
+    },
+  );
+  if (found === undefined) {
+    throw request.trackedId === undefined
+      ? notFound(session, request.selector)
+      : trackedNotFound(session, request.trackedId, describeSelector(request.selector));
+  }
+  if (staleName !== undefined) deps.log(staleNameLine(staleName, found));
   return deps.lock(`${session.target}|${found.id.toLowerCase()}`, () =>
     new Driver(session, request, deps, found).run(),
   );
+}
+
+/** The line a run prints when the host renamed the tracked collection: it keeps acting on the CollectionID. */
+export function staleNameLine(programName: string, collection: Collection): string {
+  return `[${collection.name}] the program's collectionName '${programName}' no longer matches the host: CollectionID ${collection.id} is now named '${collection.name}'. This resource keeps tracking that CollectionID; set collectionName '${collection.name}' (or collectionId '${collection.id}') in the program`;
 }
 
 export function notFound(session: CimSession, selector: CollectionSelector): NotFoundError {

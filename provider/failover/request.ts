@@ -11,6 +11,8 @@ import type { DesiredState } from "./states";
 
 export interface ReconcileRequest {
   readonly selector: CollectionSelector;
+  /** The CollectionID the resource tracks (its id), after create: the run acts on it and on nothing else. */
+  readonly trackedId?: string;
   readonly desired: DesiredState;
   /** `latest` or a recovery point InstanceID. */
   readonly recoveryPoint: string;

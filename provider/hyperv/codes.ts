@@ -52,6 +52,15 @@ export const REPLICATION_MODE_NAMES: Readonly<Record<number, string>> = {
 
 export const ReplicationMode = { None: 0, Primary: 1, Replica: 2, TestReplica: 3 } as const;
 
+/** Msvm_VirtualSystemCollection.FailedOverReplicationType, documented as "0 None, 1 Regular, 2 Planned". */
+export const FAILED_OVER_REPLICATION_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: "None",
+  1: "Regular",
+  2: "Planned",
+};
+
+export const FailedOverReplicationType = { None: 0, Regular: 1, Planned: 2 } as const;
+
 /** Return values of the Msvm_CollectionReplicationService methods. */
 export const RETURN_CODE_NAMES: Readonly<Record<number, string>> = {
   0: "Completed with No Error",
@@ -121,6 +130,7 @@ export const replicationStateName = (v: number) => named(REPLICATION_STATE_NAMES
 export const replicationModeName = (v: number) => named(REPLICATION_MODE_NAMES, v);
 export const returnCodeName = (v: number) => named(RETURN_CODE_NAMES, v);
 export const jobStateName = (v: number) => named(JOB_STATE_NAMES, v);
+export const failedOverReplicationTypeName = (v: number) => named(FAILED_OVER_REPLICATION_TYPE_NAMES, v);
 
 export const CLASS = {
   collection: "Msvm_VirtualSystemCollection",

@@ -5,3 +5,4 @@ export * from "./jobs";
 export * from "./replicationService";
 export * from "./runningJobs";
 export * from "./retry";
+export * from "./hostIdentity";

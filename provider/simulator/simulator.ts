@@ -31,7 +31,7 @@ import type {
 
 /** The fields {@link HyperVSimulator.setCollection} may change. */
 export type CollectionPatch = Partial<
-  Pick<SimCollection, "replicationState" | "replicationMode" | "failedOverReplicationType">
+  Pick<SimCollection, "name" | "replicationState" | "replicationMode" | "failedOverReplicationType">
 >;
 
 type ResolvedOptions = Required<Omit<SimulatorOptions, "stateFile">> & Pick<SimulatorOptions, "stateFile">;
@@ -105,15 +105,21 @@ export class HyperVSimulator {
   }
 
   /**
-   * Changes a collection behind the provider's back, as an operator or a failure would (drift). Running jobs are
+   * Changes a collection behind the provider's back, as an operator or a failure would (drift); `name` renames it,
+   * as RenameCollection would. Running jobs are
    * not touched: when they end they still set their own result.
    * @param idOrName the CollectionID, or the ElementName when no id matches.
    * @throws Error when no collection (or more than one by name) matches; RangeError for a value outside uint16.
    */
   async setCollection(idOrName: string, patch: CollectionPatch): Promise<SimCollection> {
-    for (const [field, value] of Object.entries(patch)) if (value !== undefined) checkUint16(field, value);
+    const { name, ...numbers } = patch;
+    if (name !== undefined && (typeof name !== "string" || name === "")) {
+      throw new TypeError("a collection's name must be a non-empty string");
+    }
+    for (const [field, value] of Object.entries(numbers)) if (value !== undefined) checkUint16(field, value);
     return this.cluster.transact((state) => {
       const collection = requireCollection(state, idOrName);
+      if (name !== undefined) collection.name = name;
       if (patch.replicationState !== undefined) collection.replicationState = patch.replicationState;
       if (patch.replicationMode !== undefined) collection.replicationMode = patch.replicationMode;
       if (patch.failedOverReplicationType !== undefined) {

@@ -100,6 +100,8 @@ describe("pulumi up, refresh and preview through the plugin", () => {
       replicationState: 3,
       replicationStateName: "Replicating",
       replicationMode: "Replica",
+      failedOverReplicationType: "None",
+      hostSystemName: "cluster.json",
       lastOperation: {
         method: "RevertFailover",
         jobId: job!.instanceId,
@@ -219,11 +221,12 @@ describe("pulumi up, refresh and preview through the plugin", () => {
     expect(error.partial!.properties.__provider).toBe(provider);
   });
 
-  it("refresh returns no id once the collection is gone", async () => {
+  it("refresh returns no id once the collection is gone from the host it was recorded on", async () => {
     await sim.removeCollection(WEB);
     const refreshed = await plugin.read(WEB, {
       collectionId: WEB,
       collectionName: "web-tier",
+      hostSystemName: "cluster.json",
       connection,
       __provider: provider,
     });

@@ -32,6 +32,8 @@ describe("normal -> committed where CommitFailover fails", () => {
       replicationState: 5,
       replicationStateName: "Recovered",
       replicationMode: "Replica",
+      failedOverReplicationType: "Regular",
+      hostSystemName: "hv-replica01",
       lastOperation: {
         method: "CommitFailover",
         jobId: commit!.jobId,

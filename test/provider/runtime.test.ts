@@ -36,6 +36,8 @@ describe("create and update", () => {
       replicationState: 3,
       replicationStateName: "Replicating",
       replicationMode: "Replica",
+      failedOverReplicationType: "None",
+      hostSystemName: "hv-replica01",
       lastOperation: {
         method: "RevertFailover",
         jobId: expect.any(String),
@@ -215,6 +217,14 @@ describe("read", () => {
         failoverState: "normal",
         replicationState: 3,
         replicationStateName: "Replicating",
+        failedOverReplicationType: "None",
+      },
+      inputs: {
+        collectionId: ID,
+        failoverState: "normal",
+        recoveryPoint: "latest",
+        jobTimeoutSeconds: 1800,
+        cancelJobOnTimeout: false,
       },
     });
   });
@@ -279,9 +289,9 @@ describe("diff", () => {
       { changes: false, replaces: [], deleteBeforeReplace: false },
     ],
     [
-      "the name names another collection",
+      "the name differs from the host's (the update checks what it names; never a replacement)",
       { ...inputs("failedOver"), collectionId: undefined, collectionName: "web" },
-      { changes: true, replaces: ["collectionName"], deleteBeforeReplace: false },
+      { changes: true, replaces: [], deleteBeforeReplace: false },
     ],
   ])("when %s", async (_, news, expected) => {
     const { rt } = await setup();

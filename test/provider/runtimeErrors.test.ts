@@ -13,7 +13,17 @@ describe("refresh", () => {
 
     const read = await rt.read(ID, created.outs!);
 
-    expect(read).toEqual({ id: ID, props: created.outs });
+    expect(read).toEqual({
+      id: ID,
+      props: created.outs,
+      inputs: {
+        collectionId: ID,
+        failoverState: "normal",
+        recoveryPoint: "latest",
+        jobTimeoutSeconds: 1800,
+        cancelJobOnTimeout: false,
+      },
+    });
     expect(lines).toEqual([
       `[sql-cluster] ${HOST} did not answer (simulated outage); reading the collection again in 1 s`,
       `[sql-cluster] ${HOST} did not answer (simulated outage); reading the collection again in 2 s`,

@@ -112,6 +112,17 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
   declare public readonly replicationStateName: pulumi.Output<string>;
   /** The collection's ReplicationMode name: `None`, `Primary`, `Replica` or `TestReplica`. */
   declare public readonly replicationMode: pulumi.Output<string>;
+  /**
+   * The collection's FailedOverReplicationType name: `None`, `Regular` or `Planned` (`Unknown(n)` for a value outside
+   * the documented ones).
+   */
+  declare public readonly failedOverReplicationType: pulumi.Output<string>;
+  /**
+   * The SystemName of the Msvm_CollectionReplicationService that answered when the resource was created, as CIM
+   * reports it: refresh drops the resource only when this host answers that the collection is gone. Null when the
+   * host reported none.
+   */
+  declare public readonly hostSystemName: pulumi.Output<string | null>;
   /** The last failover method called for this collection, or null when none has been needed. */
   declare public readonly lastOperation: pulumi.Output<LastOperationOutput | null>;
   /** The recovery point used when failing over. */
@@ -137,6 +148,8 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
         replicationState: undefined,
         replicationStateName: undefined,
         replicationMode: undefined,
+        failedOverReplicationType: undefined,
+        hostSystemName: undefined,
         lastOperation: undefined,
         recoveryPoint: undefined,
         jobTimeoutSeconds: undefined,

@@ -5,73 +5,71 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { planFailover } from "../../failover/plan";
 import type { ReconcileResult } from "../../failover/reconcile";
+import { hostSystemName } from "../../hyperv";
 import { reconcile, ReconcileFailure } from "../../failover/reconcile";
 import type { DesiredState } from "../../failover/states";
-import { observedState } from "../../failover/states";
-import type { Collection, CollectionSelector } from "../../hyperv";
-import {
-  describeSelector,
-  findCollection,
-  InvalidStateError,
-  REPLICATION_MODE_NAMES,
-  replicationModeName,
-  replicationStateName,
-  retryRead,
-} from "../../hyperv";
-import { publicConnection, resolveConnection } from "../../runtime/connection";
+import type { CollectionSelector } from "../../hyperv";
+import { describeSelector, InvalidStateError, REPLICATION_MODE_NAMES } from "../../hyperv";
+import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
 import { describeTarget } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
-import type { CollectionFailoverInputs, CollectionFailoverOutputs, LastOperation } from "./types";
+import type { CollectionFailoverInputs, LastOperation } from "./types";
 import { DEFAULTS } from "./types";
+import { outputsFor } from "./outputs";
+import { readCollection } from "./read";
 import { validateInputs } from "./validate";
+
+type Applied = ReconcileResult & { readonly host: string | undefined };
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
 
-const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
+export { outputsFor } from "./outputs";
 
-export function outputsFor(
-  inputs: CollectionFailoverInputs,
-  collection: Collection,
-  lastOperation: LastOperation | null,
-): CollectionFailoverOutputs {
-  return {
-    collectionId: collection.id,
-    collectionName: collection.name,
-    failoverState: observedState(collection),
-    replicationState: collection.replicationState,
-    replicationStateName: replicationStateName(collection.replicationState),
-    replicationMode: replicationModeName(collection.replicationMode),
-    lastOperation,
-    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-    cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
-    connection: publicConnection(inputs.connection),
-  };
-}
+const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
 
 export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods {
   const { deps } = ctx;
 
-  async function apply(inputs: CollectionFailoverInputs): Promise<ReconcileResult> {
+  /**
+   * Reconciles the collection; `trackedId` is the resource id after create. The host's SystemName is read once, at
+   * create (or when an older state lacks it), and kept: refresh compares it before it drops anything.
+   */
+  async function apply(
+    inputs: CollectionFailoverInputs,
+    trackedId?: string,
+    recordedHost?: string,
+  ): Promise<Applied> {
     const selector = selectorOf(inputs);
-    return ctx.withSession(inputs.connection, describeSelector(selector), (session) =>
-      reconcile(
-        session,
-        {
-          selector,
-          desired: inputs.failoverState,
-          recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-          timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-          cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
-        },
-        { ...deps, polling: ctx.polling(), lock: ctx.lock },
-      ),
-    );
+    return ctx.withSession(inputs.connection, describeSelector(selector), async (session) => {
+      // Read after the run, so that it never delays a failover; a host that does not answer leaves it unknown.
+      const host = () =>
+        recordedHost !== undefined
+          ? Promise.resolve(recordedHost)
+          : hostSystemName(session, { collection: describeSelector(selector) }).catch(() => undefined);
+      try {
+        const result = await reconcile(
+          session,
+          {
+            selector,
+            ...(trackedId !== undefined ? { trackedId } : {}),
+            desired: inputs.failoverState,
+            recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+            timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+            cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
+          },
+          { ...deps, polling: ctx.polling(), lock: ctx.lock },
+        );
+        return { ...result, host: await host() };
+      } catch (error) {
+        if (error instanceof ReconcileFailure) throw Object.assign(error, { host: await host() });
+        throw error;
+      }
+    });
   }
 
   return {
@@ -85,24 +83,35 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       const replaces = identityChanges(olds, news);
       const desired = news.failoverState;
       const stateChanges = desired === UNKNOWN || desired !== olds.failoverState;
+      // A name that differs from the host's is an update, never a replacement: the update keeps the CollectionID
+      // and refuses, calling nothing, if the name now names another collection.
+      const renamed = replaces.length === 0 && nameDiffers(olds, news);
+      if (renamed) deps.log(renamedLine(olds, news));
       if (replaces.length === 0 && stateChanges && desired !== UNKNOWN)
         refuseEarly(
           olds,
           desired as DesiredState,
           resolveConnection(olds.connection as ConnectionInputs | null, ctx.config()),
         );
-      return { changes: replaces.length > 0 || stateChanges, replaces, deleteBeforeReplace: false };
+      return {
+        changes: replaces.length > 0 || stateChanges || renamed,
+        replaces,
+        deleteBeforeReplace: false,
+      };
     },
 
     async create(inputs: Props): Promise<dynamic.CreateResult> {
       const typed = inputs as unknown as CollectionFailoverInputs;
       try {
         const result = await apply(typed);
-        return { id: result.collection.id, outs: outputsFor(typed, result.collection, result.lastOperation) };
+        return {
+          id: result.collection.id,
+          outs: outputsFor(typed, result.collection, result.lastOperation, result.host),
+        };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (error.methodCalled && error.collection) {
-          const outs = outputsFor(typed, error.collection, error.lastOperation);
+          const outs = outputsFor(typed, error.collection, error.lastOperation, hostOf(error));
           throw partialFailure(error.collection.id, outs, inputs.__provider, error.error);
         }
         throw error.error;
@@ -113,44 +122,17 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       const typed = news as unknown as CollectionFailoverInputs;
       const previous = (olds.lastOperation ?? null) as LastOperation | null;
       try {
-        const result = await apply(typed);
-        return { outs: outputsFor(typed, result.collection, result.lastOperation ?? previous) };
+        const result = await apply(typed, id, recordedHost(olds));
+        return { outs: outputsFor(typed, result.collection, result.lastOperation ?? previous, result.host) };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (!error.collection) throw error.error;
-        const outs = outputsFor(typed, error.collection, error.lastOperation ?? previous);
+        const outs = outputsFor(typed, error.collection, error.lastOperation ?? previous, hostOf(error));
         throw partialFailure(id, outs, news.__provider, error.error);
       }
     },
 
-    async read(id: string, props: Props): Promise<dynamic.ReadResult> {
-      const connection = (props.connection ?? null) as ConnectionInputs | null;
-      const name = String(props.collectionName ?? id);
-      const collection = await ctx.withSession(connection, name, (session) =>
-        retryRead(
-          () => findCollection(session, { id }, undefined, { collection: name, host: session.target }),
-          {
-            clock: deps.clock,
-            retries: deps.readRetries,
-            onRetry: (error, delay) =>
-              deps.log(
-                `[${name}] ${error.message}; reading the collection again in ${Math.round(delay / 1000)} s`,
-              ),
-          },
-        ),
-      );
-      if (collection === undefined) return {};
-      const stored = props as unknown as CollectionFailoverOutputs;
-      const inputs: CollectionFailoverInputs = {
-        failoverState: "normal",
-        recoveryPoint: stored.recoveryPoint,
-        jobTimeoutSeconds: stored.jobTimeoutSeconds,
-        cancelJobOnTimeout: stored.cancelJobOnTimeout,
-        ...(stored.connection ? { connection: stored.connection } : {}),
-      };
-      const outs = outputsFor(inputs, collection, stored.lastOperation ?? null);
-      return { id, props: { ...props, ...outs } };
-    },
+    read: (id: string, props: Props) => readCollection(ctx, id, props),
 
     async delete(id: string, props: Props): Promise<void> {
       const name = typeof props.collectionName === "string" ? props.collectionName : id;
@@ -170,15 +152,34 @@ function withDefaults(news: Props): Props {
   };
 }
 
-/** Which identity properties now point at a different collection. */
+/**
+ * Which identity properties now point at a different collection: only a different collectionId. A collectionName
+ * names the tracked collection at create; afterwards the CollectionID is what the resource acts on.
+ */
 function identityChanges(olds: Props, news: Props): string[] {
-  const differs = (a: unknown, b: unknown, caseless: boolean) =>
-    b !== UNKNOWN && (caseless ? String(a).toLowerCase() !== String(b).toLowerCase() : a !== b);
-  if (news.collectionId !== undefined && news.collectionId !== null) {
-    return differs(olds.collectionId, news.collectionId, true) ? ["collectionId"] : [];
-  }
-  return differs(olds.collectionName, news.collectionName, false) ? ["collectionName"] : [];
+  const id = news.collectionId;
+  if (id === undefined || id === null || id === UNKNOWN) return [];
+  return String(olds.collectionId).toLowerCase() !== String(id).toLowerCase() ? ["collectionId"] : [];
 }
+
+function nameDiffers(olds: Props, news: Props): boolean {
+  const wanted = news.collectionName;
+  return (
+    typeof wanted === "string" &&
+    wanted !== UNKNOWN &&
+    typeof olds.collectionName === "string" &&
+    wanted !== olds.collectionName
+  );
+}
+
+function renamedLine(olds: Props, news: Props): string {
+  return `[${String(olds.collectionName)}] the program's collectionName '${String(news.collectionName)}' no longer matches the host: CollectionID ${String(olds.collectionId)} was last read as '${String(olds.collectionName)}'. This resource keeps tracking that CollectionID (a rename is not a replacement); the update calls nothing if '${String(news.collectionName)}' now names another collection`;
+}
+
+const recordedHost = (props: Props) =>
+  typeof props.hostSystemName === "string" && props.hostSystemName !== "" ? props.hostSystemName : undefined;
+
+const hostOf = (failure: ReconcileFailure) => (failure as ReconcileFailure & { host?: string }).host;
 
 /** Fails the preview when the last known state already rules the change out, before anything runs. */
 function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionInputs): void {

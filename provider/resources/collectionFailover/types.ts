@@ -26,6 +26,8 @@ export interface CollectionFailoverOutputs {
   replicationState: number;
   replicationStateName: string;
   replicationMode: string;
+  failedOverReplicationType: string;
+  hostSystemName: string | null;
   lastOperation: LastOperation | null;
   recoveryPoint: string;
   jobTimeoutSeconds: number;

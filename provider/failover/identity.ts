@@ -1,0 +1,98 @@
+/**
+ * Which collection a run acts on. After create, a resource tracks one CollectionID (its resource id) and acts only on
+ * it: a name in the program is checked against it, never followed to another collection.
+ */
+import type { CimSession } from "../cim";
+import type { Collection, CollectionSelector, ErrorContext } from "../hyperv";
+import { AmbiguousCollectionError, findCollection, HyperVError, NotFoundError } from "../hyperv";
+
+/** The program's collectionName now names another collection than the one this resource tracks. */
+export class IdentityError extends HyperVError {
+  override name = "IdentityError";
+
+  constructor(
+    readonly trackedId: string,
+    readonly programName: string,
+    readonly otherIds: readonly string[],
+    context: ErrorContext,
+  ) {
+    const others = otherIds.map((id) => `CollectionID ${id}`).join(", ");
+    super(
+      `Collection re-pointed: this resource tracks CollectionID ${trackedId}, but collectionName '${programName}' now names ${others} [collection '${programName}', host ${context.host ?? "unknown"}]. Nothing was called. ` +
+        `If the collection was deleted and re-created, or you mean the other one, replace this resource on purpose (pulumi up --replace <urn>); ` +
+        `to keep acting on the tracked one, set collectionId '${trackedId}' in the program instead of collectionName`,
+      context,
+    );
+  }
+}
+
+/** What the lookup found: the collection to act on, and the program's name when the host calls it something else. */
+export interface Tracked {
+  readonly collection: Collection | undefined;
+  /** Set when the program's collectionName is not the tracked collection's name on the host (a rename). */
+  readonly staleName?: string;
+}
+
+/**
+ * Finds the collection to act on. Without `trackedId` (create) the selector decides. With it, only that
+ * CollectionID is ever returned; a program name that names another collection is an {@link IdentityError}, and a
+ * name that names none is a rename on the host, reported in `staleName`.
+ */
+export async function findTracked(
+  session: CimSession,
+  selector: CollectionSelector,
+  trackedId: string | undefined,
+): Promise<Tracked> {
+  if (trackedId === undefined) return { collection: await findCollection(session, selector) };
+  const collection = await findCollection(session, { id: trackedId });
+  if (!("name" in selector) || (collection && collection.name === selector.name)) return { collection };
+  const context = { collection: selector.name, host: session.target };
+  let named: Collection | undefined;
+  try {
+    named = await findCollection(session, selector, undefined, context);
+  } catch (error) {
+    if (!(error instanceof AmbiguousCollectionError)) throw error;
+    const others = error.collectionIds.filter((id) => id.toLowerCase() !== trackedId.toLowerCase());
+    if (collection && others.length < error.collectionIds.length) return { collection };
+    throw new IdentityError(trackedId, selector.name, others, context);
+  }
+  if (named && named.id.toLowerCase() !== trackedId.toLowerCase()) {
+    throw new IdentityError(trackedId, selector.name, [named.id], context);
+  }
+  return { collection, ...(named ? {} : { staleName: selector.name }) };
+}
+
+export function trackedNotFound(session: CimSession, trackedId: string, name: string): NotFoundError {
+  return new NotFoundError(
+    `no collection has CollectionID ${trackedId}, the collection this resource tracks`,
+    { collection: name, host: session.target },
+    "It was removed from the host, or the connection points at another cluster; refresh the stack to record what the host shows",
+  );
+}
+
+/**
+ * Refresh reached a host that has no collection with the tracked CollectionID, and that host is not the one the
+ * resource was recorded on (or none was recorded): the collection may well exist on the other cluster, so the
+ * resource is not dropped from the stack.
+ */
+export class HostMismatchError extends HyperVError {
+  override name = "HostMismatchError";
+
+  constructor(
+    readonly trackedId: string,
+    readonly recorded: string | undefined,
+    readonly answering: string | undefined,
+    context: ErrorContext,
+  ) {
+    const was =
+      recorded === undefined
+        ? "this resource has no recorded host (its state was written before hosts were recorded)"
+        : `this resource was recorded on host '${recorded}'`;
+    super(
+      `Different cluster: refresh reached host '${answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${trackedId}, but ${was} [collection '${context.collection ?? trackedId}', host ${context.host ?? "unknown"}]. The resource was kept in the stack. ` +
+        `Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then refresh again; ` +
+        `if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
+      context,
+    );
+  }
+}

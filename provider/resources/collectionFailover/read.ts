@@ -1,0 +1,75 @@
+/**
+ * CollectionFailover's `read` (refresh). It finds the collection by the CollectionID the resource tracks, and
+ * returns no id only when the host that answered is the one the resource was recorded on and that host has no such
+ * collection: a refresh that reaches another cluster fails instead of dropping the resource from the stack.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { HostMismatchError } from "../../failover/identity";
+import { DESIRED_STATES } from "../../failover/states";
+import type { CimSession } from "../../cim";
+import { findCollection, hostSystemName, retryRead, sameHost } from "../../hyperv";
+import type { RuntimeContext } from "../../runtime/context";
+import type { Props } from "../../runtime/resourceMethods";
+import type { ConnectionInputs } from "../../runtime/types";
+import { outputsFor } from "./outputs";
+import type { CollectionFailoverInputs, CollectionFailoverOutputs, LastOperation } from "./types";
+
+export async function readCollection(
+  ctx: RuntimeContext,
+  id: string,
+  props: Props,
+): Promise<dynamic.ReadResult> {
+  const { deps } = ctx;
+  const connection = (props.connection ?? null) as ConnectionInputs | null;
+  const name = String(props.collectionName ?? id);
+  const recorded = typeof props.hostSystemName === "string" ? props.hostSystemName : undefined;
+  const read = <T>(fn: () => Promise<T>) =>
+    retryRead(fn, {
+      clock: deps.clock,
+      retries: deps.readRetries,
+      onRetry: (error, delay) =>
+        deps.log(`[${name}] ${error.message}; reading the collection again in ${Math.round(delay / 1000)} s`),
+    });
+  return ctx.withSession(connection, name, async (session: CimSession) => {
+    const context = { collection: name, host: session.target };
+    const collection = await read(() => findCollection(session, { id }, undefined, context));
+    if (collection === undefined) {
+      const answering = await read(() => hostSystemName(session, context));
+      if (sameHost(recorded, answering)) return {};
+      throw new HostMismatchError(id, recorded, answering, context);
+    }
+    const host = recorded ?? (await read(() => hostSystemName(session, context)));
+    const stored = props as unknown as CollectionFailoverOutputs;
+    const inputs: CollectionFailoverInputs = {
+      failoverState: "normal",
+      recoveryPoint: stored.recoveryPoint,
+      jobTimeoutSeconds: stored.jobTimeoutSeconds,
+      cancelJobOnTimeout: stored.cancelJobOnTimeout,
+      ...(stored.connection ? { connection: stored.connection } : {}),
+    };
+    const lastOperation = (stored.lastOperation ?? null) as LastOperation | null;
+    const outs = outputsFor(inputs, collection, lastOperation, host);
+    return { id, props: { ...props, ...outs }, ...refreshedInputs(props, outs.failoverState) };
+  });
+}
+
+/**
+ * The stored inputs, with failoverState set to what the host shows when that is a state a program can ask for. The
+ * engine keeps these as the resource's inputs, and `ignoreChanges: ["failoverState"]` substitutes the stored
+ * input for the program's value before Check and Diff: so after a refresh, an ignored failoverState equals the
+ * observed one and the diff calls nothing, while a program that does not ignore it still puts the host back.
+ */
+function refreshedInputs(props: Props, observed: string): { inputs?: Props } {
+  if (!(DESIRED_STATES as readonly string[]).includes(observed)) return {};
+  const inputs: Props = { failoverState: observed };
+  for (const key of [
+    "collectionId",
+    "recoveryPoint",
+    "jobTimeoutSeconds",
+    "cancelJobOnTimeout",
+    "connection",
+  ]) {
+    if (props[key] !== undefined && props[key] !== null) inputs[key] = props[key];
+  }
+  return { inputs };
+}
