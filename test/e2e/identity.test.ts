@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
@@ -98,8 +98,11 @@ describe("a collection renamed on the host", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
-    expect(plugin.stdout.at(-1)).toBe(
-      `[web-tier-2026] the program's collectionName 'web-tier' no longer matches the host: CollectionID ${RENAMED} was last read as 'web-tier-2026'. This resource keeps tracking that CollectionID (a rename is not a replacement); the update calls nothing if 'web-tier' now names another collection`,
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(plugin.stdout).toContain(
+        `[web-tier-2026] the program's collectionName 'web-tier' no longer matches the host: CollectionID ${RENAMED} was last read as 'web-tier-2026'. This resource keeps tracking that CollectionID (a rename is not a replacement); the update calls nothing if 'web-tier' now names another collection`,
+      ),
     );
   });
 
@@ -113,8 +116,10 @@ describe("a collection renamed on the host", () => {
       failoverState: "failedOver",
     });
     expect(await sim.collection(RENAMED)).toMatchObject({ name: "web-tier-2026", replicationState: 5 });
-    expect(plugin.stdout).toContain(
-      `[web-tier-2026] the program's collectionName 'web-tier' no longer matches the host: CollectionID ${RENAMED} is now named 'web-tier-2026'. This resource keeps tracking that CollectionID; set collectionName 'web-tier-2026' (or collectionId '${RENAMED}') in the program`,
+    await vi.waitFor(() =>
+      expect(plugin.stdout).toContain(
+        `[web-tier-2026] the program's collectionName 'web-tier' no longer matches the host: CollectionID ${RENAMED} is now named 'web-tier-2026'. This resource keeps tracking that CollectionID; set collectionName 'web-tier-2026' (or collectionId '${RENAMED}') in the program`,
+      ),
     );
     outs = after;
   });
