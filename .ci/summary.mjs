@@ -1,0 +1,24 @@
+// Usage: node .ci/summary.mjs LABEL=vitest.json ... Prints one line per test run, then the runs combined as the
+// plain last line CI reads. A run that left no report counts as a failure.
+import { existsSync, readFileSync } from "node:fs";
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+const line = (c) => `tests: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+
+for (const arg of process.argv.slice(2)) {
+  const [label, file] = arg.split("=");
+  if (!existsSync(file)) {
+    console.log(`${label}: no test report (${file}); the run did not finish`);
+    process.exitCode = 1;
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  const counts = {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests,
+    skipped: r.numPendingTests + r.numTodoTests,
+  };
+  console.log(`${label}: ${line(counts)}`);
+  for (const key of Object.keys(total)) total[key] += counts[key];
+}
+console.log(line(total));
