@@ -19,6 +19,8 @@ export interface ConnectionInputs {
   username?: string;
   password?: string;
   simulatorStateFile?: string;
+  /** Which simulated host of the state file to talk to; a two-site state file holds two. */
+  simulatorHost?: string;
 }
 
 /** A connection as stored in the outputs: everything but the password. */
@@ -30,7 +32,7 @@ export function describeTarget(connection: ConnectionInputs): string {
     case "wsman":
       return `${connection.host ?? "?"} (wsman)`;
     case "simulator":
-      return `${path.basename(connection.simulatorStateFile ?? "simulator")} (simulator)`;
+      return `${connection.simulatorHost ?? path.basename(connection.simulatorStateFile ?? "simulator")} (simulator)`;
     default:
       return "this machine (local)";
   }

@@ -125,8 +125,10 @@ export function faultFrom(kind: string, method: string | undefined, values: Valu
       return { kind: "jobHangs", method: needMethod(true) };
     case "wbem-error":
       return { kind: "wbemError", method: needMethod(), ...(message !== undefined ? { message } : {}) };
-    case "unreachable":
-      return { kind: "unreachable" };
+    case "unreachable": {
+      const host = option(values, "host");
+      return host === undefined ? { kind: "unreachable" } : { kind: "unreachable", host };
+    }
     case "slow":
       return { kind: "slow", delayMs: number("delay-ms", undefined, 0, 86_400_000) };
     default:

@@ -24,6 +24,7 @@ import {
   UsageError,
 } from "./arguments";
 import { collectionsTable, json, print, table } from "./format";
+import { PAIR_COMMANDS } from "./pairCommands";
 import { SEED_COMMANDS } from "./seedCommands";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   init: {
@@ -168,7 +169,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
   fault: {
     usage:
-      "<return-code|job-fails|job-hangs|wbem-error|unreachable|slow> [method] [--code <n>] [--job-state <8|9|10>] [--error-code <n>] [--message <text>] [--delay-ms <n>] [--times <n|always>]",
+      "<return-code|job-fails|job-hangs|wbem-error|unreachable|slow> [method] [--code <n>] [--job-state <8|9|10>] [--error-code <n>] [--message <text>] [--delay-ms <n>] [--times <n|always>] [--host <name>]",
     summary: "Make the next calls fail, as a real host can: a return code, a failed or hung job, an outage.",
     positionals: ["kind"],
     optional: ["method"],
@@ -179,6 +180,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       message: { type: "string" },
       "delay-ms": { type: "string" },
       times: { type: "string" },
+      host: { type: "string" },
     },
     needsFile: true,
     async run({ file, arg, optionalArg, values }) {
@@ -197,4 +199,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   ...SEED_COMMANDS,
+  ...PAIR_COMMANDS,
 };

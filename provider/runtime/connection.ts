@@ -36,6 +36,7 @@ const STRING_KEYS = [
   "username",
   "password",
   "simulatorStateFile",
+  "simulatorHost",
 ] as const;
 
 const asNumber = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v);
@@ -124,7 +125,7 @@ export const openSession: SessionFactory = async (connection, config) => {
   if ((connection.transport ?? "local") === "simulator") {
     return new HyperVSimulator({
       stateFile: path.resolve(connection.simulatorStateFile ?? ""),
-      hostName: path.basename(connection.simulatorStateFile ?? "simulator"),
+      hostName: connection.simulatorHost ?? path.basename(connection.simulatorStateFile ?? "simulator"),
     }).session();
   }
   return new PowerShellCimSession(connection, {

@@ -14,6 +14,7 @@ const CONNECTION_KEYS = [
   "username",
   "password",
   "simulatorStateFile",
+  "simulatorHost",
 ] as const;
 
 const CONNECTION_RULES: Readonly<Record<string, Rule>> = {
@@ -26,6 +27,7 @@ const CONNECTION_RULES: Readonly<Record<string, Rule>> = {
   password: (v) =>
     typeof v === "string" && v !== "" ? undefined : "must be a non-empty string (keep it secret)",
   simulatorStateFile: text("the path of a simulator state file", 4096),
+  simulatorHost: text("the name of a simulated host in the state file, such as site-a", 255),
 };
 
 /** Checks each connection field on its own; from inputs, or from stack config (then `prefix` names the keys). */
@@ -63,8 +65,10 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
       }
     }
   }
-  if (transport !== "simulator" && present(c.simulatorStateFile)) {
-    need("simulatorStateFile", `only applies to the simulator transport, but transport is '${transport}'`);
+  for (const key of ["simulatorStateFile", "simulatorHost"] as const) {
+    if (transport !== "simulator" && present(c[key])) {
+      need(key, `only applies to the simulator transport, but transport is '${transport}'`);
+    }
   }
   if (present(c.password) && !present(c.username))
     need("username", "missing: a password needs the username it belongs to");

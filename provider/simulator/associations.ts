@@ -2,6 +2,7 @@ import type { CimInstance } from "../cim";
 import type { RenderContext } from "./classes";
 import { Assoc, Cls, sameText } from "./constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
+import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
 import { collectionById, type SimState } from "./state";
 
 /** An association class, followed from either end: given one instance, the instances at the other end. */
@@ -65,4 +66,5 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
       return [...tests.map(collectionInstance), ...replica];
     },
   },
+  ELEMENT_SETTING_DATA_DEF,
 ];

@@ -8,6 +8,7 @@ import {
   serviceInstance,
 } from "./render";
 import { sample } from "./sample";
+import { SETTINGS_CLASS_DEF } from "./settingData";
 import type { SimState } from "./state";
 
 /** What rendering needs besides the state. */
@@ -64,6 +65,7 @@ export const CLASSES: readonly ClassDef[] = [
     instances: (state) =>
       state.collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
   },
+  SETTINGS_CLASS_DEF,
 ];
 
 /** The class itself, by name in any case. */

@@ -41,9 +41,10 @@ export interface TransportFaults {
   unreachable: boolean;
 }
 
-export function takeTransportFaults(state: SimState): TransportFaults {
+export function takeTransportFaults(state: SimState, hostName: string): TransportFaults {
   const slow = take(state, ["slow"]);
-  const unreachable = take(state, ["unreachable"]) !== undefined;
+  const forThisHost = (f: { host?: string }) => f.host === undefined || sameText(f.host, hostName);
+  const unreachable = take(state, ["unreachable"], forThisHost) !== undefined;
   return slow ? { delayMs: slow.delayMs, unreachable } : { unreachable };
 }
 

@@ -1,16 +1,98 @@
-import type { SimState, StoredCollection, StoredJob } from "./state";
+/**
+ * Two clusters in one state file: each collection of a pair lives on a site (a host name a session is opened for)
+ * and names its partner on the other site. The per-cluster table (transitions.ts) decides each method on its own
+ * collection; what the partner must show, and what the partner becomes, is decided here. All of it is inferred
+ * from the ClusHyperV pages and the per-VM flow, since neither documents a collection pair:
+ *
+ * | Method (side)                         | The partner must be                                   | The partner becomes                              |
+ * | ------------------------------------- | ----------------------------------------------------- | ------------------------------------------------ |
+ * | InitiatePlannedFailover (primary)     | (no check)                                            | gets a last recovery point: per VM, Prepare "replicat[es] any pending changes" (documented) |
+ * | InitiateFailover (replica)            | (no check: an unplanned failover needs no primary)    | -; the replica's FailedOverReplicationType is 2 when the primary was prepared |
+ * | RevertPlannedFailover (primary)       | not Recovered (5) or Committed (6)                    | -                                                |
+ * | PrepareForReverseReplication (old primary) | a Replica, Recovered (5) or Committed (6)        | -                                                |
+ * | ReverseReplicationRelationship (new primary) | prepared: Replica in 1 (PrepareForReverseReplication), or Primary in 11 or 4 with type 2 (InitiatePlannedFailover) | Replica, Replicating (3), with a first recovery point and the same settings |
+ */
+import { FailedOverType, ReplicationMode } from "./constants";
+import { newGuid } from "./ids";
+import { collectionById, type SimState, type StoredCollection, type StoredJob } from "./state";
 import type { Transition } from "./transitions";
 
+const RECOVERED = 5;
+const COMMITTED = 6;
+const READY = 1;
+const PLANNED_PREPARED = [11, 4];
+
+export function partnerOf(state: SimState, collection: StoredCollection): StoredCollection | undefined {
+  return collection.partnerId === undefined ? undefined : collectionById(state, collection.partnerId);
+}
+
+const isPlannedPrepared = (c: StoredCollection) =>
+  c.replicationMode === ReplicationMode.primary &&
+  PLANNED_PREPARED.includes(c.replicationState) &&
+  c.failedOverReplicationType === FailedOverType.planned;
+
 /** Two-cluster checks: a collection with no partner has none to satisfy. */
-export function partnerAllows(_state: SimState, _method: string, collection: StoredCollection): boolean {
-  return collection.partnerId === undefined;
+export function partnerAllows(state: SimState, method: string, collection: StoredCollection): boolean {
+  const partner = partnerOf(state, collection);
+  if (!partner) return true;
+  const failedOver = partner.replicationState === RECOVERED || partner.replicationState === COMMITTED;
+  switch (method) {
+    case "RevertPlannedFailover":
+      return !failedOver;
+    case "PrepareForReverseReplication":
+      return partner.replicationMode === ReplicationMode.replica && failedOver;
+    case "ReverseReplicationRelationship":
+      return (
+        isPlannedPrepared(partner) ||
+        (partner.replicationMode === ReplicationMode.replica && partner.replicationState === READY)
+      );
+    default:
+      return true;
+  }
 }
 
 /** Two-cluster effects on the partner collection; none without a partner. */
 export function pairEffect(
-  _state: SimState,
-  _t: Transition,
-  _job: StoredJob,
-  _collection: StoredCollection,
-  _at: number,
-): void {}
+  state: SimState,
+  t: Transition,
+  job: StoredJob,
+  collection: StoredCollection,
+  at: number,
+): void {
+  const partner = partnerOf(state, collection);
+  if (!partner) return;
+  switch (t.method) {
+    case "InitiatePlannedFailover":
+      addPoint(state, partner, at);
+      return;
+    case "InitiateFailover":
+      if (isPlannedPrepared(partner)) collection.failedOverReplicationType = FailedOverType.planned;
+      return;
+    case "ReverseReplicationRelationship":
+      partner.replicationMode = ReplicationMode.replica;
+      partner.replicationState = 3;
+      partner.failedOverReplicationType = FailedOverType.none;
+      if (job.settings !== undefined) {
+        collection.settings = job.settings;
+        partner.settings = job.settings;
+      }
+      addPoint(state, partner, at);
+      return;
+    default:
+      return;
+  }
+}
+
+/** A crash-consistent point for every member, which also becomes the collection's last applied one. */
+function addPoint(state: SimState, collection: StoredCollection, at: number): void {
+  state.recoveryPoints.push({
+    instanceId: `Microsoft:${newGuid()}`,
+    collectionId: collection.id,
+    creationTime: at,
+    consistencyLevel: 2,
+    virtualMachineIds: collection.members.map((m) => m.id),
+    recoveryPointIds: collection.members.map(() => `Microsoft:${newGuid()}`),
+  });
+  collection.lastApplyTime = at;
+  collection.lastApplyConsistencyLevel = 2;
+}

@@ -80,7 +80,7 @@ export class SimulatorSession implements CimSession {
     if (this.closed) throw new CimError("protocol", `the session to ${this.target} is closed`);
     signal?.throwIfAborted();
     const first = await this.cluster.transact((state, ctx) => {
-      const faults = takeTransportFaults(state);
+      const faults = takeTransportFaults(state, ctx.hostName);
       const outcome =
         faults.delayMs === undefined ? this.reach(state, ctx, faults, op, onUnreachable) : undefined;
       return { faults, outcome };

@@ -19,6 +19,7 @@ import { SimulatorSession } from "./session";
 import { JOB_METHODS } from "./transitions";
 import { collectionById, findCollection, requireCollection } from "./state";
 import { MemoryStore } from "./store";
+import { addPair, type SeedPair } from "./pairSeed";
 import type {
   Fault,
   MethodCall,
@@ -102,6 +103,16 @@ export class HyperVSimulator {
       state.recoveryPoints.push(...points);
       return collectionView(collection);
     });
+  }
+
+  /**
+   * Adds a replicated pair: a primary collection on `primary.host` and its replica on `replica.host`, linked so
+   * that planned failover, reverse replication and reprotect move both together (pair.ts). Open a simulator with
+   * `hostName` set to either host on the same state file to talk to that site.
+   * @throws Error when an id exists, TypeError/RangeError when the seed is malformed.
+   */
+  addPair(seed: SeedPair): Promise<{ primary: SimCollection; replica: SimCollection }> {
+    return this.cluster.transact((state, { now }) => addPair(state, seed, now));
   }
 
   /**

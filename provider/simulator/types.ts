@@ -155,8 +155,11 @@ export type Fault =
     }
   /** The next jobs started by `method` stay Running forever, stuck at a fixed percentage. */
   | { kind: "jobHangs"; method: string; times?: FaultTimes }
-  /** The next seam calls (query, get, invoke, associators) throw `CimError("unreachable")`. */
-  | { kind: "unreachable"; times?: FaultTimes }
+  /**
+   * The next seam calls (query, get, invoke, associators) throw `CimError("unreachable")`; with `host`, only the
+   * calls of sessions opened for that host (a site of a two-site state file).
+   */
+  | { kind: "unreachable"; host?: string; times?: FaultTimes }
   /** The next calls of `method` throw `CimError("wbem", message)` with no return value. */
   | { kind: "wbemError"; method: string; message?: string; times?: FaultTimes }
   /** The next seam calls first wait `delayMs` on the simulator's clock. */

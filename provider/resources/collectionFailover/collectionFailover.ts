@@ -27,6 +27,8 @@ export interface ConnectionArgs {
   password?: pulumi.Input<string>;
   /** simulator only: the path of the simulator's JSON state file, relative to the Pulumi project. */
   simulatorStateFile?: pulumi.Input<string>;
+  /** simulator only: which simulated host of the state file to talk to, such as `site-a` in a two-site state file. */
+  simulatorHost?: pulumi.Input<string>;
 }
 
 /** The connection as stored in the outputs: everything but the password. */
@@ -45,6 +47,8 @@ export interface ConnectionOutput {
   readonly username?: string;
   /** The simulator's state file. */
   readonly simulatorStateFile?: string;
+  /** The simulated host talked to. */
+  readonly simulatorHost?: string;
 }
 
 /** What the provider last asked Hyper-V to do for this collection. */
