@@ -12,6 +12,7 @@ export const ReturnCode = {
   invalidParameter: 32773,
   systemInUse: 32774,
   invalidState: 32775,
+  systemNotAvailable: 32777,
 } as const;
 
 export const JobState = {

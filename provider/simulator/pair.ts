@@ -11,8 +11,13 @@
  * | RevertPlannedFailover (primary)       | not Recovered (5) or Committed (6)                    | -                                                |
  * | PrepareForReverseReplication (old primary) | a Replica, Recovered (5) or Committed (6)        | -                                                |
  * | ReverseReplicationRelationship (new primary) | prepared: Replica in 1 (PrepareForReverseReplication), or Primary in 11 or 4 with type 2 (InitiatePlannedFailover) | Replica, Replicating (3), with a first recovery point and the same settings |
+ * | RemoveReplicationRelationship (either)  | (no check)                                            | keeps its state ("This does not clean up the recovery server collection", documented) but no longer names this collection |
+ *
+ * InitiatePlannedFailover, PrepareForReverseReplication and ReverseReplicationRelationship talk to the partner, so
+ * while the partner's host is down (an `unreachable` fault for that host with `times: "always"`) they answer 32777
+ * "System is not available" (inferred).
  */
-import { FailedOverType, ReplicationMode } from "./constants";
+import { FailedOverType, ReplicationMode, ReturnCode, sameText } from "./constants";
 import { newGuid } from "./ids";
 import { collectionById, type SimState, type StoredCollection, type StoredJob } from "./state";
 import type { Transition } from "./transitions";
@@ -31,10 +36,42 @@ const isPlannedPrepared = (c: StoredCollection) =>
   PLANNED_PREPARED.includes(c.replicationState) &&
   c.failedOverReplicationType === FailedOverType.planned;
 
-/** Two-cluster checks: a collection with no partner has none to satisfy. */
-export function partnerAllows(state: SimState, method: string, collection: StoredCollection): boolean {
+/** Methods that must reach the partner's cluster to do their work. */
+const TALKS_TO_PARTNER = [
+  "InitiatePlannedFailover",
+  "PrepareForReverseReplication",
+  "ReverseReplicationRelationship",
+];
+
+/** A host is down while an `unreachable` fault for it (or for every host) stands with `times: "always"`. */
+function hostDown(state: SimState, host: string | undefined): boolean {
+  return state.faults.some(
+    (f) =>
+      f.kind === "unreachable" &&
+      f.times === "always" &&
+      (f.host === undefined || (host !== undefined && sameText(f.host, host))),
+  );
+}
+
+/**
+ * The return code that refuses `method` because of the partner, or `undefined` when the partner allows it (or
+ * there is none): 32777 when the call must reach a partner whose host is down, 32775 when the partner is not in a
+ * state the call can work with.
+ */
+export function partnerRefusal(
+  state: SimState,
+  method: string,
+  collection: StoredCollection,
+): number | undefined {
   const partner = partnerOf(state, collection);
-  if (!partner) return true;
+  if (!partner) return undefined;
+  if (TALKS_TO_PARTNER.includes(method) && hostDown(state, partner.site))
+    return ReturnCode.systemNotAvailable;
+  return partnerAllows(method, partner) ? undefined : ReturnCode.invalidState;
+}
+
+/** What the partner must show for `method` (the table above). */
+function partnerAllows(method: string, partner: StoredCollection): boolean {
   const failedOver = partner.replicationState === RECOVERED || partner.replicationState === COMMITTED;
   switch (method) {
     case "RevertPlannedFailover":
@@ -67,6 +104,10 @@ export function pairEffect(
       return;
     case "InitiateFailover":
       if (isPlannedPrepared(partner)) collection.failedOverReplicationType = FailedOverType.planned;
+      return;
+    case "RemoveReplicationRelationship":
+      delete collection.partnerId;
+      delete partner.partnerId;
       return;
     case "ReverseReplicationRelationship":
       partner.replicationMode = ReplicationMode.replica;

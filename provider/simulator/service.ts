@@ -11,7 +11,7 @@ import { Cls, EnabledState, FailedOverType, ReturnCode, sameText } from "./const
 import { newGuid } from "./ids";
 import { finishJob, terminatedEnd } from "./jobs";
 import { enabledStateOf } from "./members";
-import { partnerAllows } from "./pair";
+import { partnerRefusal } from "./pair";
 import { startJob } from "./startJob";
 import type { SimState, StoredCollection, StoredJob } from "./state";
 import { getStatistics, resetStatistics } from "./statistics";
@@ -48,6 +48,10 @@ export function invokeService(
   }
   const legal = t.modes.includes(collection.replicationMode) && t.from.includes(collection.replicationState);
   if (!legal || !meetsRequirements(state, t, collection, checked)) return returnOnly(ReturnCode.invalidState);
+  const refusal = t.requires?.includes("partnerAllows")
+    ? partnerRefusal(state, t.method, collection)
+    : undefined;
+  if (refusal !== undefined) return returnOnly(refusal);
   if (t.method === "GetReplicationStatistics") return getStatistics(collection, ctx.now);
   if (t.method === "ResetReplicationStatistics") return resetStatistics(ctx.now, collection);
   return start(state, ctx, t, collection, checked);
@@ -105,8 +109,6 @@ function meetsRequirements(
         return !state.collections.some((c) => c.testOf === collection.id);
       case "testCollection":
         return state.collections.some((c) => c.testOf === collection.id);
-      case "partnerAllows":
-        return partnerAllows(state, t.method, collection);
       default:
         return true;
     }

@@ -22,7 +22,7 @@ export type Requirement =
   | "membersOff" // every member VM off (EnabledState 3), else 32775
   | "noTestCollection" // no test collection exists for it, else 32775
   | "testCollection" // a test collection exists for it, else 32775
-  | "partnerAllows"; // the two-cluster check of pair.ts, else 32775
+  | "partnerAllows"; // the two-cluster check of pair.ts: 32775, or 32777 while the partner's host is down
 
 /** What happens when the job completes, besides the state change in `to`. */
 export type Effect =
@@ -163,7 +163,7 @@ export const TRANSITIONS: readonly Transition[] = [
     ...{ jobType: 100, jobName: "Initiate Synced Replication", defaultDurationMs: 3000 },
     modes: [1],
     from: [3],
-    requires: ["membersOff"],
+    requires: ["membersOff", "partnerAllows"],
     to: { replicationState: 11, failedOverReplicationType: 2 },
     effect: "plannedFailover",
     precondition: {
