@@ -1,6 +1,12 @@
 import { isCimRef, type CimArguments, type CimMethodResult, type CimScalar, type CimValue } from "../cim";
 import { Cls, sameText } from "./constants";
-import { collectionById, type SimState, type StoredCollection, type StoredRecoveryPoint } from "./state";
+import {
+  collectionById,
+  onHost,
+  type SimState,
+  type StoredCollection,
+  type StoredRecoveryPoint,
+} from "./state";
 
 /** What starting a job needs besides the state. */
 export interface JobContext {
@@ -23,9 +29,15 @@ function refKey(value: CimValue | undefined, className: string, key: string): Ci
   return name === undefined ? undefined : value.keys[name];
 }
 
-export function collectionArgument(state: SimState, args: CimArguments): StoredCollection | undefined {
+/** The collection the `Collection` REF names, if the host the call reached answers for it. */
+export function collectionArgument(
+  state: SimState,
+  args: CimArguments,
+  hostName: string,
+): StoredCollection | undefined {
   const id = refKey(argument(args, "Collection"), Cls.collection, "CollectionID");
-  return typeof id === "string" ? collectionById(state, id) : undefined;
+  const collection = typeof id === "string" ? collectionById(state, id) : undefined;
+  return collection && onHost(collection, hostName) ? collection : undefined;
 }
 
 /** The recovery point to fail over to: the given REF, or the newest point when it is left out (NULL = latest). */

@@ -9,7 +9,13 @@ import {
 } from "./render";
 import { sample } from "./sample";
 import { SETTINGS_CLASS_DEF } from "./settingData";
-import type { SimState } from "./state";
+import { hostCollections, type SimState } from "./state";
+
+/** The collections the session's host answers for, and their ids, for the points and jobs that belong to them. */
+function visible(state: SimState, ctx: RenderContext) {
+  const collections = hostCollections(state, ctx.hostName);
+  return { collections, ids: new Set(collections.map((c) => c.id)) };
+}
 
 /** What rendering needs besides the state. */
 export interface RenderContext {
@@ -34,21 +40,27 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["CollectionID"],
     properties: Object.keys(collectionInstance(sample.collection).properties),
     ancestors: ["CIM_CollectionOfMSEs", "CIM_Collection", "CIM_ManagedElement"],
-    instances: (state) => state.collections.map(collectionInstance),
+    instances: (state, ctx) => visible(state, ctx).collections.map(collectionInstance),
   },
   {
     name: Cls.recoveryPoint,
     keys: ["InstanceID", "CollectionID"],
     properties: Object.keys(recoveryPointInstance(sample.recoveryPoint).properties),
     ancestors: ["CIM_ManagedElement"],
-    instances: (state) => state.recoveryPoints.map(recoveryPointInstance),
+    instances: (state, ctx) => {
+      const { ids } = visible(state, ctx);
+      return state.recoveryPoints.filter((p) => ids.has(p.collectionId)).map(recoveryPointInstance);
+    },
   },
   {
     name: Cls.job,
     keys: ["InstanceID"],
     properties: Object.keys(jobInstance(sample.job, 0).properties),
     ancestors: ["CIM_ConcreteJob", "CIM_Job", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) => state.jobs.map((job) => jobInstance(job, ctx.now)),
+    instances: (state, ctx) => {
+      const { ids } = visible(state, ctx);
+      return state.jobs.filter((j) => ids.has(j.collectionId)).map((job) => jobInstance(job, ctx.now));
+    },
   },
   {
     name: Cls.service,
@@ -62,8 +74,8 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["Name"],
     properties: Object.keys(computerSystemInstance(sample.collection, sample.member).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state) =>
-      state.collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
+    instances: (state, ctx) =>
+      visible(state, ctx).collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
   },
   SETTINGS_CLASS_DEF,
 ];

@@ -60,6 +60,7 @@ function logCall(state: SimState, now: number, { target, method, args }: Invocat
     if (typeof target.keys["InstanceID"] === "string") entry.jobId = target.keys["InstanceID"];
   }
   if (sameText(target.className, Cls.computerSystem)) {
+    // For the log only: the VM's collection on whichever host it lives.
     const found = memberOf(state, target);
     if (found) entry.collectionId = found.collection.id;
   }

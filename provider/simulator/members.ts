@@ -2,7 +2,7 @@ import type { CimArguments, CimMethodResult, CimRef } from "../cim";
 import { argument, returnOnly, type JobContext } from "./args";
 import { Cls, EnabledState, ReplicationHealth, ReplicationMode, ReturnCode, sameText } from "./constants";
 import { startJob } from "./startJob";
-import type { SimState, StoredCollection, StoredMember } from "./state";
+import { hostCollections, type SimState, type StoredCollection, type StoredMember } from "./state";
 
 /**
  * Member VMs (Msvm_ComputerSystem in root\HyperVCluster\v2) and their RequestStateChange. The ClusHyperV page
@@ -94,15 +94,17 @@ export function mayRun(collection: StoredCollection): boolean {
   return true;
 }
 
-/** The member a Msvm_ComputerSystem REF names (by Name, the VM GUID), with its collection. */
+/** The member a Msvm_ComputerSystem REF names (by Name, the VM GUID) on the host, with its collection. */
 export function memberOf(
   state: SimState,
   ref: CimRef,
+  hostName?: string,
 ): { collection: StoredCollection; member: StoredMember } | undefined {
   const key = Object.keys(ref.keys).find((k) => sameText(k, "Name"));
   const id = key === undefined ? undefined : ref.keys[key];
   if (typeof id !== "string") return undefined;
-  for (const collection of state.collections) {
+  const collections = hostName === undefined ? state.collections : hostCollections(state, hostName);
+  for (const collection of collections) {
     const member = collection.members.find((m) => sameText(m.id, id));
     if (member) return { collection, member };
   }
@@ -112,12 +114,12 @@ export function memberOf(
 /** Msvm_ComputerSystem.RequestStateChange; every other VM method is 32770 Not Supported. */
 export function invokeVm(
   state: SimState,
-  ctx: JobContext,
+  ctx: JobContext & { readonly hostName: string },
   ref: CimRef,
   method: string,
   args: CimArguments,
 ): CimMethodResult | undefined {
-  const found = memberOf(state, ref);
+  const found = memberOf(state, ref, ctx.hostName);
   if (!found) return undefined;
   if (!sameText(method, VM_METHOD)) return returnOnly(ReturnCode.notSupported);
   const requested = argument(args, "RequestedState");

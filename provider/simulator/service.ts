@@ -31,7 +31,7 @@ interface Checked {
  */
 export function invokeService(
   state: SimState,
-  ctx: JobContext,
+  ctx: JobContext & { readonly hostName: string },
   method: string,
   args: CimArguments,
 ): CimMethodResult {
@@ -39,7 +39,7 @@ export function invokeService(
   if (INHERITED_METHODS.some((m) => sameText(m, method))) return returnOnly(ReturnCode.cimNotSupported);
   const t = transition(method);
   if (!t) return returnOnly(ReturnCode.notSupported);
-  const collection = collectionArgument(state, args);
+  const collection = collectionArgument(state, args, ctx.hostName);
   if (!collection) return returnOnly(ReturnCode.invalidParameter);
   const checked = checkArguments(state, t, collection, args);
   if (checked === "invalid") return returnOnly(ReturnCode.invalidParameter);

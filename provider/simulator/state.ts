@@ -150,6 +150,19 @@ export function requireCollection(state: SimState, idOrName: string): StoredColl
   return found;
 }
 
+/**
+ * Whether a host answers for a collection: a collection of a pair lives on its site's host only; one with no site
+ * (a single-cluster simulator) on every host name (inferred: a real host serves only its own cluster).
+ */
+export function onHost(collection: { site?: string }, hostName: string): boolean {
+  return collection.site === undefined || sameText(collection.site, hostName);
+}
+
+/** The collections a host answers for, in the order they were added. */
+export function hostCollections(state: SimState, hostName: string): StoredCollection[] {
+  return state.collections.filter((c) => onHost(c, hostName));
+}
+
 export function collectionById(state: SimState, id: string): StoredCollection | undefined {
   return state.collections.find((c) => sameText(c.id, id));
 }

@@ -1,6 +1,6 @@
 /**
- * A pair whose partner's host is down, and a pair whose relationship is removed: the 32777 answers and the unlinking
- * of pair.ts, through each host's session on one state file.
+ * A pair through each host's session on one state file: each host answers only for its own cluster, a partner whose
+ * host is down gets 32777, and a removed relationship unlinks the two.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -73,6 +73,30 @@ const stateOf = async (id: string) => {
   const c = (await admin.collection(id))!;
   return [c.replicationMode, c.replicationState, c.failedOverReplicationType];
 };
+
+describe("each host answers only for its own cluster", () => {
+  it("shows its own collection, points, VMs and jobs, and treats the other site's collection as unknown", async () => {
+    const names = async (host: string, className: string, key: string) =>
+      (await sessions[host]!.query(className)).map((i) => i.properties[key]);
+    expect(await names("east", "Msvm_VirtualSystemCollection", "CollectionID")).toEqual([EAST]);
+    expect(await names("west", "Msvm_VirtualSystemCollection", "CollectionID")).toEqual([WEST]);
+    expect(await names("east", "Msvm_CollectionRecoveryPoint", "CollectionID")).toEqual([]);
+    expect(await names("west", "Msvm_CollectionRecoveryPoint", "CollectionID")).toEqual([WEST, WEST]);
+    const westVm = (await admin.collection(WEST))!.members[0]!.id;
+    expect(await names("east", "Msvm_ComputerSystem", "Name")).toEqual([
+      (await admin.collection(EAST))!.members[0]!.id,
+    ]);
+    const vmRef = { className: "Msvm_ComputerSystem", keys: { Name: westVm } };
+    await expect(sessions.east!.invoke(vmRef, "RequestStateChange", { RequestedState: 2 })).rejects.toThrow(
+      "Not found: no Msvm_ComputerSystem instance matches the REF",
+    );
+    expect(await call("east", "InitiateFailover", WEST)).toBe(32773);
+    expect(await call("west", "InitiateFailover", WEST)).toBe(4096);
+    expect(await names("east", "Msvm_ConcreteJob", "JobType")).toEqual([]);
+    expect(await names("west", "Msvm_ConcreteJob", "JobType")).toEqual([97]);
+    expect(await admin.collections()).toHaveLength(2);
+  });
+});
 
 describe("a pair with one host down", () => {
   it("answers 32777 to the calls that must reach the partner, and works again once it is back", async () => {
