@@ -9,18 +9,20 @@
 import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
-import type { ResourceMethods } from "../runtime/resourceMethods";
+import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
   const resources = {
     CollectionFailover: collectionFailoverMethods(ctx),
   } satisfies Record<string, ResourceMethods>;
+  const functions: Record<string, FunctionMethod> = {};
   return {
     configure: (get: (key: string) => unknown) => ctx.configure(get),
     resources,
+    functions,
     ...resources.CollectionFailover,
-  };
+  } satisfies Registry;
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;

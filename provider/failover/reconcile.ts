@@ -35,7 +35,7 @@ import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request
 import { ReconcileFailure } from "./request";
 import { observedState } from "./states";
 
-export type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
+export type { LogLine, ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 export { ReconcileFailure } from "./request";
 
 /** Observation, waits and calls are bounded: two steps plus waits never need more rounds than this. */
@@ -106,8 +106,8 @@ class Driver {
       : { collection: name, method: this.method, host: this.session.target };
   }
 
-  private log(line: string): void {
-    this.deps.log(`[${this.collection.name}] ${line}`);
+  private log(line: string, kind: "info" | "status" = "info"): void {
+    this.deps.log(`[${this.collection.name}] ${line}`, kind);
   }
 
   async run(): Promise<ReconcileResult> {
@@ -250,7 +250,7 @@ class Driver {
       ...this.deps,
       timeoutSeconds: this.request.timeoutSeconds,
       cancelOnTimeout: this.request.cancelJobOnTimeout,
-      progress: (line) => this.log(line),
+      progress: (line) => this.log(line, "status"),
     };
   }
 

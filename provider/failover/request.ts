@@ -20,10 +20,16 @@ export interface ReconcileRequest {
   readonly cancelJobOnTimeout: boolean;
 }
 
+/**
+ * A line for the user. `status` marks a passing one (a job's progress) that a door may show in place of the last;
+ * the rest (plans, outcomes, retries) are `info`, kept in the run's output.
+ */
+export type LogLine = (line: string, kind?: "info" | "status") => void;
+
 export interface ReconcileDeps {
   readonly clock: Clock;
   /** Where progress lines go (the plugin's stdout, which Pulumi shows). */
-  readonly log: (line: string) => void;
+  readonly log: LogLine;
   readonly polling: PollingOptions;
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
   /** How to retry reads (never method calls) that the transport dropped. */

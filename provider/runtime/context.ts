@@ -5,6 +5,7 @@
 import type { CimSession } from "../cim";
 import type { Clock } from "../clock";
 import { systemClock } from "../clock";
+import type { LogLine } from "../failover/request";
 import type { PollingOptions, ReadRetryOptions } from "../hyperv";
 import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, withContext } from "../hyperv";
 import type { ProviderConfig, SessionFactory } from "./connection";
@@ -16,7 +17,7 @@ import type { ConnectionInputs } from "./types";
 export interface RuntimeDeps {
   readonly clock: Clock;
   /** Where progress lines go; in the plugin, stdout, which Pulumi shows as diagnostics. */
-  readonly log: (line: string) => void;
+  readonly log: LogLine;
   readonly openSession: SessionFactory;
   readonly polling: PollingOptions;
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };

@@ -11,3 +11,16 @@ export interface ResourceMethods {
   update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult>;
   delete(id: string, props: Props): Promise<void>;
 }
+
+/** A function (a Pulumi invoke such as `getRecoveryPoints`): arguments in, a result object out. */
+export type FunctionMethod = (args: Props) => Promise<Props>;
+
+/**
+ * Everything one runtime serves, by name: each door maps these names to its own tokens (the native plugin serves
+ * `hyperv-replica:index:<name>`), so a resource or function added here appears in every door.
+ */
+export interface Registry {
+  configure(get: (key: string) => unknown): void;
+  readonly resources: Readonly<Record<string, ResourceMethods>>;
+  readonly functions: Readonly<Record<string, FunctionMethod>>;
+}

@@ -5,16 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import Ajv2020 from "ajv/dist/2020";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { DESIRED_STATES } from "../../provider/failover/states";
 import { DEFAULTS } from "../../provider/resources/collectionFailover/types";
+import { CONFIG_NAMESPACE, readProviderConfig } from "../../provider/runtime/connection";
 import { AUTHENTICATIONS, TRANSPORTS } from "../../provider/runtime/types";
+import { metaschemaErrors } from "./metaschema";
 
 const repoFile = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-// Pulumi's package metaschema (pkg/codegen/schema/pulumi.json), kept beside this test.
-const METASCHEMA_PATH = repoFile("test/schema/pulumi-package-metaschema.json");
 
 // ---------------------------------------------------------------------------------------------------------------
 // The schema, as far as these tests look into it.
@@ -263,28 +262,6 @@ function readFacts(text?: string): Facts {
 // ---------------------------------------------------------------------------------------------------------------
 // The comparisons: each one a schema-derived value that must equal a TypeScript-derived one.
 
-// Strict, but the metaschema types const and default as ["boolean", "number", "string"], a union type.
-const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
-ajv.addFormat("uri-reference", (value: string) => URL.canParse(value, "https://example.com/"));
-ajv.addFormat("regex", (value: string) => {
-  try {
-    new RegExp(value);
-    return true;
-  } catch {
-    return false;
-  }
-});
-const validateAgainstMetaschema = ajv.compile(JSON.parse(readFileSync(METASCHEMA_PATH, "utf8")) as object);
-
-/** The metaschema's complaints, one readable line each. */
-function metaschemaErrors(candidate: unknown): string[] {
-  if (validateAgainstMetaschema(candidate)) return [];
-  return (validateAgainstMetaschema.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || "/"}: ${e.message ?? e.keyword} ${JSON.stringify(e.params)} (${e.schemaPath})`,
-  );
-}
-
 const sorted = (values: Iterable<string>) => [...values].sort();
 const namesOf = (props: Properties | undefined) => sorted(Object.keys(props ?? {}));
 const fieldNames = (fields: readonly Field[]) => sorted(fields.map((f) => f.name));
@@ -309,6 +286,23 @@ const expectedTypesOf = (fields: readonly Field[], enumsAsStrings = false) =>
         .join(" | "),
     ]),
   );
+
+const replacing = (props: Properties | undefined) =>
+  sorted(
+    Object.entries(props ?? {})
+      .filter(([, p]) => p.replaceOnChanges === true)
+      .map(([n]) => n),
+  );
+
+/** The stack config keys `readProviderConfig` asks for, without the `hyperv-replica:` namespace. */
+const CONFIG_KEYS_READ: readonly string[] = (() => {
+  const keys: string[] = [];
+  readProviderConfig((key) => {
+    keys.push(key.slice(`${CONFIG_NAMESPACE}:`.length));
+    return undefined;
+  });
+  return keys;
+})();
 
 const typeOf = (s: PackageSchema, name: string): TypeSpec | undefined => s.types?.[token(name)];
 const enumValues = (s: PackageSchema, name: string) => typeOf(s, name)?.enum?.map((e) => e.value);
@@ -572,14 +566,15 @@ function checksFor(f: Facts): Check[] {
       expected: { ...DEFAULTS },
     },
     {
+      // SDK codegen reads replaceOnChanges on the resource's properties, not on its inputProperties.
       name: "changing collectionId or collectionName replaces the resource",
-      actual: (s) =>
-        sorted(
-          Object.entries(resource(s)?.inputProperties ?? {})
-            .filter(([, p]) => p.replaceOnChanges === true)
-            .map(([n]) => n),
-        ),
+      actual: (s) => replacing(resource(s)?.properties),
       expected: ["collectionId", "collectionName"],
+    },
+    {
+      name: "no input property carries replaceOnChanges, where codegen would not read it",
+      actual: (s) => replacing(resource(s)?.inputProperties),
+      expected: [],
     },
     {
       name: "the password is secret wherever it appears, and nothing else is",
@@ -592,9 +587,15 @@ function checksFor(f: Facts): Check[] {
       expected: false,
     },
     {
-      name: "the config variables are the ConnectionArgs fields and powershell",
+      name: "the config variables are the ConnectionArgs fields and the keys the provider reads",
       actual: (s) => namesOf(s.config?.variables),
-      expected: sorted([...fieldNames(f.connectionArgs), "powershell"]),
+      expected: sorted(new Set([...fieldNames(f.connectionArgs), ...CONFIG_KEYS_READ])),
+    },
+    {
+      name: "the session and job polling config variables are integers",
+      actual: (s) =>
+        ["maxSessions", "jobPollInitialMs", "jobPollMaxMs"].map((k) => s.config?.variables?.[k]?.type),
+      expected: ["integer", "integer", "integer"],
     },
     {
       name: "each connection config variable has its ConnectionArgs field's type, enums as strings",
@@ -824,7 +825,7 @@ describe("the drift check", () => {
         "the Connection type's properties are the fields of ConnectionArgs",
         "each Connection property is described by its field's TSDoc",
         "each Connection property has its field's type",
-        "the config variables are the ConnectionArgs fields and powershell",
+        "the config variables are the ConnectionArgs fields and the keys the provider reads",
         "each connection config variable has its ConnectionArgs field's type, enums as strings",
       ],
     ],

@@ -49,7 +49,7 @@ export async function readCollection(
     };
     const lastOperation = (stored.lastOperation ?? null) as LastOperation | null;
     const outs = outputsFor(inputs, collection, lastOperation, host);
-    return { id, props: { ...props, ...outs }, ...refreshedInputs(props, outs.failoverState) };
+    return { id, props: { ...props, ...outs }, ...refreshedInputs(props, outs.failoverState, collection.id) };
   });
 }
 
@@ -58,10 +58,13 @@ export async function readCollection(
  * engine keeps these as the resource's inputs, and `ignoreChanges: ["failoverState"]` substitutes the stored
  * input for the program's value before Check and Diff: so after a refresh, an ignored failoverState equals the
  * observed one and the diff calls nothing, while a program that does not ignore it still puts the host back.
+ * A collection caught between states gives no inputs; an import of it then fails Check, asking for failoverState.
  */
-function refreshedInputs(props: Props, observed: string): { inputs?: Props } {
+function refreshedInputs(props: Props, observed: string, collectionId: string): { inputs?: Props } {
   if (!(DESIRED_STATES as readonly string[]).includes(observed)) return {};
   const inputs: Props = { failoverState: observed };
+  // `pulumi import` reads with nothing stored: the CollectionID it was given is what the program will track.
+  if (Object.keys(props).length === 0) inputs.collectionId = collectionId;
   for (const key of [
     "collectionId",
     "recoveryPoint",

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-resource-hyperv-replica`: the native provider plugin, for Pulumi programs in any language. The engine
+ * starts it with its own address as the last argument (after flags such as `--logtostderr`, `-v=9` and
+ * `--tracing <endpoint>`) and reads the port it listens on from its first line of stdout, so nothing else may be
+ * written to stdout: the runtime's lines go to the engine's Log service instead.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { systemClock } from "../../clock";
+import { createRuntime } from "../dynamic";
+import { cancellableClock } from "./cancel";
+import { connectEngineLog } from "./engineLog";
+import { createNativeProvider } from "./provider";
+import { grpc, providerGrpc } from "./rpc";
+import { currentUrn, providerService } from "./server";
+
+/** The engine's address: the first argument that is not one of the engine's flags. */
+export function engineAddress(args: readonly string[]): string | undefined {
+  let skipNext = false;
+  for (const arg of args) {
+    if (skipNext) skipNext = false;
+    else if (arg === "--tracing") skipNext = true;
+    else if (arg !== "--logtostderr" && !arg.startsWith("-v=")) return arg;
+  }
+  return undefined;
+}
+
+/** schema.json and package.json sit at the package root, three levels above this file in dist/ and in provider/. */
+const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+async function main(args: readonly string[]): Promise<void> {
+  const engineLog = connectEngineLog(engineAddress(args));
+  const cancellable = cancellableClock(systemClock);
+  const runtime = createRuntime({
+    clock: cancellable.clock,
+    log: (line, kind) => engineLog.log(currentUrn(), line, kind ?? "info"),
+  });
+  const { version } = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
+    version: string;
+  };
+  const server = new grpc.Server();
+  server.addService(
+    providerGrpc.ResourceProviderService,
+    providerService({
+      provider: createNativeProvider(runtime),
+      schema: fs.readFileSync(path.join(PACKAGE_ROOT, "schema.json"), "utf8"),
+      version,
+      cancel: () => cancellable.cancel(),
+    }),
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  process.stdout.write(`${port}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(
+      `pulumi-resource-hyperv-replica: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

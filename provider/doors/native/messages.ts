@@ -1,0 +1,78 @@
+/** The provider's results as Pulumi's protobuf messages, and errors as gRPC statuses. */
+import type * as GrpcModule from "@grpc/grpc-js";
+import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
+import type { CheckFailure } from "../../runtime/rules";
+import type { DiffKind } from "./detailedDiff";
+import type { CheckResult, DiffResult } from "./provider";
+import { Any, grpc, pb, statusPb, toStruct } from "./rpc";
+
+const KINDS: Readonly<Record<DiffKind, ProviderPb.PropertyDiff.Kind>> = {
+  add: pb.PropertyDiff.Kind.ADD,
+  addReplace: pb.PropertyDiff.Kind.ADD_REPLACE,
+  delete: pb.PropertyDiff.Kind.DELETE,
+  deleteReplace: pb.PropertyDiff.Kind.DELETE_REPLACE,
+  update: pb.PropertyDiff.Kind.UPDATE,
+  updateReplace: pb.PropertyDiff.Kind.UPDATE_REPLACE,
+};
+
+function failureList(failures: readonly CheckFailure[]): ProviderPb.CheckFailure[] {
+  return failures.map((f) => new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
+}
+
+export function checkResponse(result: CheckResult): ProviderPb.CheckResponse {
+  return new pb.CheckResponse()
+    .setInputs(toStruct(result.inputs))
+    .setFailuresList(failureList(result.failures));
+}
+
+export function diffResponse(result: DiffResult): ProviderPb.DiffResponse {
+  const response = new pb.DiffResponse()
+    .setChanges(
+      result.changes ? pb.DiffResponse.DiffChanges.DIFF_SOME : pb.DiffResponse.DiffChanges.DIFF_NONE,
+    )
+    .setReplacesList([...result.replaces])
+    .setDeletebeforereplace(result.deleteBeforeReplace)
+    .setDiffsList(Object.keys(result.detailedDiff))
+    .setHasdetaileddiff(true);
+  const map = response.getDetaileddiffMap();
+  for (const [key, diff] of Object.entries(result.detailedDiff)) {
+    map.set(key, new pb.PropertyDiff().setKind(KINDS[diff.kind]).setInputdiff(diff.inputDiff));
+  }
+  return response;
+}
+
+export function invokeResponse(outputs: Record<string, unknown>): ProviderPb.InvokeResponse {
+  return new pb.InvokeResponse().setReturn(toStruct(outputs));
+}
+
+/** A partial failure from the runtime: the operation failed, and these are the outputs the host really shows. */
+interface PartialFailure extends Error {
+  readonly id: string;
+  readonly properties?: Record<string, unknown>;
+  readonly reasons?: readonly string[];
+}
+
+const isPartialFailure = (e: unknown): e is PartialFailure =>
+  e instanceof Error && typeof (e as Partial<PartialFailure>).id === "string";
+
+/**
+ * An error as the engine reads it. A partial failure carries ErrorResourceInitFailed in the status details, so the
+ * engine records the host's real state for the resource, as it does for the dynamic provider.
+ */
+export function grpcError(error: unknown): Partial<GrpcModule.StatusObject> {
+  const message = error instanceof Error ? error.message : String(error);
+  const metadata = new grpc.Metadata();
+  if (isPartialFailure(error)) {
+    const { __provider: _, ...properties } = error.properties ?? {};
+    const detail = new pb.ErrorResourceInitFailed()
+      .setId(error.id)
+      .setProperties(toStruct(properties))
+      .setReasonsList([...(error.reasons ?? [message])]);
+    const any = new Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new statusPb.Status().setCode(grpc.status.UNKNOWN).setMessage(message);
+    status.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return { code: grpc.status.UNKNOWN, details: message, metadata };
+}

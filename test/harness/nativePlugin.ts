@@ -1,0 +1,253 @@
+/**
+ * Drives the native plugin (`pulumi-resource-hyperv-replica`) as the Pulumi engine does, without the Pulumi CLI:
+ * the plugin is started with the engine's flags and the address of a fake engine, its port is read from its first
+ * line of stdout, and every RPC goes over gRPC. The fake engine implements the Log service and records which line
+ * reached which URN, and whether it was ephemeral.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import * as readline from "node:readline";
+import * as path from "node:path";
+import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
+import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
+import type * as ProviderGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import {
+  Empty,
+  engineGrpc,
+  fromStruct,
+  grpc,
+  pb,
+  providerGrpc,
+  statusPb,
+  toStruct,
+} from "../../provider/doors/native/rpc";
+import type { Props } from "../../provider/doors/native/rpc";
+import { REPO_ROOT } from "./plugin";
+
+export const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "doors", "native", "main.js");
+
+export interface LoggedLine {
+  readonly urn: string;
+  readonly message: string;
+  readonly ephemeral: boolean;
+  readonly severity: "debug" | "info" | "warning" | "error";
+}
+
+const SEVERITIES = ["debug", "info", "warning", "error"] as const;
+
+/** The engine's Log service, recording every line. */
+export class FakeEngine {
+  private constructor(
+    private readonly server: InstanceType<typeof grpc.Server>,
+    readonly address: string,
+    readonly lines: LoggedLine[],
+  ) {}
+
+  static async start(): Promise<FakeEngine> {
+    const server = new grpc.Server();
+    const lines: LoggedLine[] = [];
+    server.addService(engineGrpc.EngineService, {
+      log(call: { request: EnginePb.LogRequest }, done: (e: null, r: InstanceType<typeof Empty>) => void) {
+        const r = call.request;
+        lines.push({
+          urn: r.getUrn(),
+          message: r.getMessage(),
+          ephemeral: r.getEphemeral(),
+          severity: SEVERITIES[r.getSeverity()] ?? "error",
+        });
+        done(null, new Empty());
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
+        e ? reject(e) : resolve(p),
+      ),
+    );
+    return new FakeEngine(server, `127.0.0.1:${port}`, lines);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}
+
+/** A gRPC error from the plugin, with the outputs of a partial failure when the engine would record some. */
+export interface RpcError extends Error {
+  code: number;
+  partial?: { id: string; properties: Props; reasons: string[] };
+}
+
+export const urnOf = (type: string, name: string, stack = "dev", project = "dr") =>
+  `urn:pulumi:${stack}::${project}::${type}::${name}`;
+
+export class NativePlugin {
+  readonly stderr: string[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: ProviderGrpc.ResourceProviderClient,
+  ) {}
+
+  /** Starts the plugin as the engine does: `--logtostderr -v=9 <engine address>`, in the project directory. */
+  static async start(options: { engine: FakeEngine; cwd: string }): Promise<NativePlugin> {
+    const child = spawn(process.execPath, [PLUGIN_MAIN, "--logtostderr", "-v=9", options.engine.address], {
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stderr: string[] = [];
+    child.stderr?.on("data", (d) => stderr.push(String(d)));
+    const port = await new Promise<number>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout! }).once("line", (l) => resolve(Number(l.trim())));
+      child.once("exit", (code) =>
+        reject(new Error(`plugin exited (${code}) before its port: ${stderr.join("")}`)),
+      );
+    });
+    const client = new providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+    const plugin = new NativePlugin(child, client);
+    plugin.stderr.push(...stderr);
+    return plugin;
+  }
+
+  rpc<Res>(method: string, request: unknown): Promise<Res> {
+    const client = this.client as unknown as Record<
+      string,
+      (r: unknown, cb: (e: unknown, r: Res) => void) => void
+    >;
+    return new Promise((resolve, reject) =>
+      client[method]!.call(this.client, request, (error, response) =>
+        error ? reject(decodeError(error)) : resolve(response),
+      ),
+    );
+  }
+
+  async getSchema(): Promise<string> {
+    return (await this.rpc<ProviderPb.GetSchemaResponse>("getSchema", new pb.GetSchemaRequest())).getSchema();
+  }
+
+  async checkConfig(news: Props) {
+    const r = await this.rpc<ProviderPb.CheckResponse>(
+      "checkConfig",
+      new pb.CheckRequest()
+        .setUrn(urnOf("pulumi:providers:hyperv-replica", "default"))
+        .setNews(toStruct(news)),
+    );
+    return failuresOf(r);
+  }
+
+  async configure(args: Props): Promise<Props> {
+    const r = await this.rpc<ProviderPb.ConfigureResponse>(
+      "configure",
+      new pb.ConfigureRequest().setArgs(toStruct(args)),
+    );
+    return r.toObject() as unknown as Props;
+  }
+
+  async check(urn: string, olds: Props, news: Props) {
+    const r = await this.rpc<ProviderPb.CheckResponse>(
+      "check",
+      new pb.CheckRequest().setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news)),
+    );
+    return { inputs: fromStruct(r.getInputs()), failures: failuresOf(r) };
+  }
+
+  async diff(urn: string, id: string, olds: Props, news: Props, oldInputs?: Props) {
+    const request = new pb.DiffRequest()
+      .setUrn(urn)
+      .setId(id)
+      .setOlds(toStruct(olds))
+      .setNews(toStruct(news));
+    if (oldInputs) request.setOldInputs(toStruct(oldInputs));
+    const r = await this.rpc<ProviderPb.DiffResponse>("diff", request);
+    return {
+      changes: r.getChanges(),
+      replaces: r.getReplacesList(),
+      diffs: r.getDiffsList(),
+      hasDetailedDiff: r.getHasdetaileddiff(),
+      detailedDiff: detailedDiffOf(r),
+    };
+  }
+
+  async create(urn: string, inputs: Props) {
+    const r = await this.rpc<ProviderPb.CreateResponse>(
+      "create",
+      new pb.CreateRequest().setUrn(urn).setProperties(toStruct(inputs)),
+    );
+    return { id: r.getId(), outs: fromStruct(r.getProperties()) };
+  }
+
+  async read(urn: string, id: string, props: Props, inputs: Props = {}) {
+    const r = await this.rpc<ProviderPb.ReadResponse>(
+      "read",
+      new pb.ReadRequest().setUrn(urn).setId(id).setProperties(toStruct(props)).setInputs(toStruct(inputs)),
+    );
+    return { id: r.getId(), props: fromStruct(r.getProperties()), inputs: fromStruct(r.getInputs()) };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props) {
+    const r = await this.rpc<ProviderPb.UpdateResponse>(
+      "update",
+      new pb.UpdateRequest().setUrn(urn).setId(id).setOlds(toStruct(olds)).setNews(toStruct(news)),
+    );
+    return fromStruct(r.getProperties());
+  }
+
+  async delete(urn: string, id: string, props: Props): Promise<void> {
+    await this.rpc("delete", new pb.DeleteRequest().setUrn(urn).setId(id).setProperties(toStruct(props)));
+  }
+
+  async invoke(token: string, args: Props) {
+    const r = await this.rpc<ProviderPb.InvokeResponse>(
+      "invoke",
+      new pb.InvokeRequest().setTok(token).setArgs(toStruct(args)),
+    );
+    return fromStruct(r.getReturn());
+  }
+
+  async cancel(): Promise<void> {
+    await this.rpc("cancel", new Empty());
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGINT");
+    await exited;
+  }
+}
+
+function detailedDiffOf(r: ProviderPb.DiffResponse) {
+  const kinds = Object.fromEntries(Object.entries(pb.PropertyDiff.Kind).map(([k, v]) => [v, k]));
+  const diffs: Record<string, { kind: string | undefined; inputDiff: boolean }> = {};
+  r.getDetaileddiffMap().forEach((d, key) => {
+    diffs[key] = { kind: kinds[d.getKind()], inputDiff: d.getInputdiff() };
+  });
+  return diffs;
+}
+
+function failuresOf(r: ProviderPb.CheckResponse) {
+  return r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+}
+
+function decodeError(error: unknown): RpcError {
+  const e = error as {
+    code: number;
+    details?: string;
+    message: string;
+    metadata?: { get(k: string): unknown[] };
+  };
+  const result = Object.assign(new Error(e.details ?? e.message), { code: e.code }) as RpcError;
+  const raw = e.metadata?.get("grpc-status-details-bin")[0] as Uint8Array | undefined;
+  const any = raw ? statusPb.Status.deserializeBinary(raw).getDetailsList()[0] : undefined;
+  if (any?.getTypeUrl() === "type.googleapis.com/pulumirpc.ErrorResourceInitFailed") {
+    const detail = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+    result.partial = {
+      id: detail.getId(),
+      properties: fromStruct(detail.getProperties()),
+      reasons: detail.getReasonsList(),
+    };
+  }
+  return result;
+}
