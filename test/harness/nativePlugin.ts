@@ -9,6 +9,7 @@ import * as readline from "node:readline";
 import * as path from "node:path";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
+import type * as PluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import type * as ProviderGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import {
   Empty,
@@ -87,9 +88,20 @@ export class NativePlugin {
     private readonly client: ProviderGrpc.ResourceProviderClient,
   ) {}
 
-  /** Starts the plugin as the engine does: `--logtostderr -v=9 <engine address>`, in the project directory. */
-  static async start(options: { engine: FakeEngine; cwd: string }): Promise<NativePlugin> {
-    const child = spawn(process.execPath, [PLUGIN_MAIN, "--logtostderr", "-v=9", options.engine.address], {
+  /**
+   * Starts the plugin as the engine does: `--logtostderr -v=9 <engine address>`, in the project directory. By
+   * default from dist/; `executable` runs an installed plugin's launcher instead.
+   */
+  static async start(options: {
+    engine: FakeEngine;
+    cwd: string;
+    executable?: string;
+  }): Promise<NativePlugin> {
+    const flags = ["--logtostderr", "-v=9", options.engine.address];
+    const [command, args] = options.executable
+      ? [options.executable, flags]
+      : [process.execPath, [PLUGIN_MAIN, ...flags]];
+    const child = spawn(command, args, {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -120,6 +132,10 @@ export class NativePlugin {
         error ? reject(decodeError(error)) : resolve(response),
       ),
     );
+  }
+
+  async getPluginVersion(): Promise<string> {
+    return (await this.rpc<PluginPb.PluginInfo>("getPluginInfo", new Empty())).getVersion();
   }
 
   async getSchema(): Promise<string> {

@@ -81,7 +81,7 @@ export function providerService(options: ServerOptions): Served {
     }),
     configure: unary((req) => {
       const args = req.getArgs();
-      provider.configure(args ? fromStruct(args) : Object.fromEntries(req.getVariablesMap().entries()));
+      provider.configure(args ? fromStruct(args) : Object.fromEntries(req.getVariablesMap().toArray()));
       // Secrets arrive as plain values and the engine keeps outputs secret where their inputs were; without
       // preview support, the engine does not call Create or Update during a preview, so a preview never touches
       // the host.
