@@ -160,6 +160,13 @@ export class NativePlugin {
     return r.toObject() as unknown as Props;
   }
 
+  /** Configure as older engines send it: only the `hyperv-replica:<key>` variables map, no args. */
+  async configureVariables(variables: Record<string, string>): Promise<void> {
+    const request = new pb.ConfigureRequest();
+    for (const [key, value] of Object.entries(variables)) request.getVariablesMap().set(key, value);
+    await this.rpc("configure", request);
+  }
+
   async check(urn: string, olds: Props, news: Props) {
     const r = await this.rpc<ProviderPb.CheckResponse>(
       "check",

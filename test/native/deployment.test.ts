@@ -29,6 +29,23 @@ describe("explicit providers, each with its own connection", () => {
   });
 });
 
+describe("an older engine's Configure", () => {
+  it("reads the provider config from the variables map when there are no args", async () => {
+    const sim = await f.simulator("variables.json", [{ id: SQL, name: "sql-cluster" }], 50);
+    const plugin = await f.start();
+    await plugin.configureVariables({
+      "hyperv-replica:transport": "simulator",
+      "hyperv-replica:simulatorStateFile": path.join(f.dir, "variables.json"),
+    });
+    const created = await plugin.create(urnOf(TYPE, "sql"), {
+      collectionId: SQL,
+      failoverState: "failedOver",
+    });
+    expect(created.id).toBe(SQL);
+    expect((await sim.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
+  });
+});
+
 describe("Cancel", () => {
   it("stops waiting for the job at once, and the failure records what the host shows", async () => {
     const sim = await f.simulator("slow.json", [{ id: SQL, name: "sql-cluster" }], 3_600_000);
