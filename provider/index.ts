@@ -1,9 +1,19 @@
 export { CollectionFailover } from "./resources/collectionFailover/collectionFailover";
+export type { CollectionFailoverArgs } from "./resources/collectionFailover/collectionFailover";
+export { CollectionTestFailover } from "./resources/collectionTestFailover/collectionTestFailover";
+export type { CollectionTestFailoverArgs } from "./resources/collectionTestFailover/collectionTestFailover";
+export { getRecoveryPoints, getRecoveryPointsOutput } from "./resources/getRecoveryPoints/getRecoveryPoints";
 export type {
-  CollectionFailoverArgs,
+  GetRecoveryPointsArgs,
+  GetRecoveryPointsResult,
+} from "./resources/getRecoveryPoints/getRecoveryPoints";
+export type {
   ConnectionArgs,
   ConnectionOutput,
   LastOperationOutput,
-} from "./resources/collectionFailover/collectionFailover";
+  RecoveryPointOutput,
+  RecoveryPointUsedOutput,
+  VirtualMachineOutput,
+} from "./resources/shared";
 export type { DesiredState, ObservedState } from "./failover/states";
 export type { Authentication, Transport } from "./runtime/types";

@@ -31,3 +31,27 @@ export function toCimInterval(ms: number): string {
   const micros = Math.round((ms - totalSeconds * 1000) * 1000);
   return `${pad(days, 8)}${pad(hours, 2)}${pad(minutes, 2)}${pad(seconds, 2)}.${pad(micros, 6)}:000`;
 }
+
+const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/;
+
+/**
+ * Reads a CIM timestamp (`yyyymmddHHMMSS.mmmmmmsUUU`, the offset in minutes) as epoch milliseconds, or undefined
+ * for anything else: null, an interval, or a value with asterisks for unknown digits.
+ */
+export function parseCimDateTime(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = TIMESTAMP.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second, micros, sign, offset] = m.slice(1);
+  const utc = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+    Math.floor(Number(micros) / 1000),
+  );
+  const offsetMs = Number(offset) * 60_000 * (sign === "-" ? -1 : 1);
+  return utc - offsetMs;
+}

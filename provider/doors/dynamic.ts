@@ -7,6 +7,8 @@
  * before there was more than one resource type; newer provider objects call `runtime.resources.<Type>`.
  */
 import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
+import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
+import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
@@ -15,8 +17,12 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
   const resources = {
     CollectionFailover: collectionFailoverMethods(ctx),
+    CollectionTestFailover: collectionTestFailoverMethods(ctx),
   } satisfies Record<string, ResourceMethods>;
-  const functions: Record<string, FunctionMethod> = {};
+  /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */
+  const functions: Record<string, FunctionMethod> = {
+    getRecoveryPoints: getRecoveryPointsFunction(ctx),
+  };
   return {
     configure: (get: (key: string) => unknown) => ctx.configure(get),
     resources,

@@ -10,6 +10,7 @@ import type {
   FailoverMethod,
   MethodOptions,
   OperationRecord,
+  PointUsed,
   RunningFailoverJob,
 } from "../hyperv";
 import {
@@ -31,6 +32,7 @@ import {
 import type { Plan, Step } from "./plan";
 import { findTracked, trackedNotFound } from "./identity";
 import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
+import { prepareStep, withPoint } from "./prepare";
 import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 import { ReconcileFailure } from "./request";
 import { observedState } from "./states";
@@ -157,6 +159,7 @@ class Driver {
 
   private async call(step: Step): Promise<void> {
     const before = this.collection;
+    const prepared = await prepareStep(this.session, before, step, this.request, this.deps, this.context);
     this.methodCalled = true;
     this.method = step.method;
     try {
@@ -164,14 +167,14 @@ class Driver {
         this.session,
         before,
         step.method,
-        step.recoveryPoint,
+        prepared.pass,
         this.methodOptions(),
       );
-      this.lastOperation = result.record;
+      this.lastOperation = withPoint(result.record, prepared.point);
       await this.reread();
       this.verify(step, before, result.vanished);
     } catch (error) {
-      this.noteOperation(error);
+      this.noteOperation(error, prepared.point);
       await this.recover(step, before, error);
     } finally {
       this.method = undefined;
@@ -255,9 +258,9 @@ class Driver {
   }
 
   /** Keeps the record of a method whose job ended badly, so the outputs say what happened. */
-  private noteOperation(error: unknown): void {
+  private noteOperation(error: unknown, point?: PointUsed): void {
     if (error instanceof HyperVError && error.operation)
-      this.lastOperation = error.operation as OperationRecord;
+      this.lastOperation = withPoint(error.operation as OperationRecord, point);
   }
 
   /** State 4 with no job to follow: poll the collection until it leaves FailoverInitiated. */

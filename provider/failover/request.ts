@@ -18,6 +18,8 @@ export interface ReconcileRequest {
   readonly recoveryPoint: string;
   readonly timeoutSeconds: number;
   readonly cancelJobOnTimeout: boolean;
+  /** Refuse InitiateFailover while replication health is Critical. Default false. */
+  readonly requireHealthy?: boolean;
 }
 
 /**

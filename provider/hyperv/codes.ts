@@ -122,6 +122,58 @@ export const FailoverJobType = { InitiateFailover: 97, RevertFailover: 98, Commi
 
 export type FailoverMethod = keyof typeof FailoverJobType;
 
+/** JobType values of the test failover jobs: 102 "Initiate Test Replica" and 103 "Remove Test Replica" (documented). */
+export const TestFailoverJobType = { TestReplicaCollection: 102, RevertTestReplicaCollection: 103 } as const;
+
+export type TestFailoverMethod = keyof typeof TestFailoverJobType;
+
+/** The Msvm_CollectionReplicationService methods the provider calls and records in `lastOperation`. */
+export type ServiceMethod = FailoverMethod | TestFailoverMethod;
+
+/** Msvm_CollectionRecoveryPoint.ConsistencyLevel, as documented: 0 Unknown, 1 App, 2 Crash, 3 Group crash. */
+export const CONSISTENCY_LEVEL_NAMES: Readonly<Record<number, string>> = {
+  0: "Unknown",
+  1: "ApplicationConsistent",
+  2: "CrashConsistent",
+  3: "GroupCrashConsistent",
+};
+
+export const ConsistencyLevel = { ApplicationConsistent: 1 } as const;
+
+/**
+ * Replication health names. Msvm_CollectionReplicationStatistics.ReplicationHealth is a uint32 with no documented
+ * values; it is read with the per-VM ReplicationHealth numbering (documented for Msvm_ComputerSystem and
+ * Msvm_SharedDiskSetReplicationRelationship: 0 N/A, 1 Ok, 2 Warning, 3 Critical), which is inferred for collections.
+ */
+export const REPLICATION_HEALTH_NAMES: Readonly<Record<number, string>> = {
+  0: "NotApplicable",
+  1: "Ok",
+  2: "Warning",
+  3: "Critical",
+};
+
+export const ReplicationHealth = { Critical: 3 } as const;
+
+/**
+ * Msvm_ComputerSystem.EnabledState, documented as 2 Enabled, 3 Disabled, 4 Shutting Down, 6 Enabled but Offline,
+ * 9 Quiesce, 10 Starting; named here as Hyper-V Manager shows a VM (Running, Off, Saved, Paused).
+ */
+export const ENABLED_STATE_NAMES: Readonly<Record<number, string>> = {
+  0: "Unknown",
+  1: "Other",
+  2: "Running",
+  3: "Off",
+  4: "ShuttingDown",
+  5: "NotApplicable",
+  6: "Saved",
+  7: "InTest",
+  8: "Deferred",
+  9: "Paused",
+  10: "Starting",
+};
+
+export const EnabledState = { Running: 2, Off: 3 } as const;
+
 function named(names: Readonly<Record<number, string>>, value: number): string {
   return names[value] ?? `Unknown(${value})`;
 }
@@ -131,6 +183,9 @@ export const replicationModeName = (v: number) => named(REPLICATION_MODE_NAMES, 
 export const returnCodeName = (v: number) => named(RETURN_CODE_NAMES, v);
 export const jobStateName = (v: number) => named(JOB_STATE_NAMES, v);
 export const failedOverReplicationTypeName = (v: number) => named(FAILED_OVER_REPLICATION_TYPE_NAMES, v);
+export const consistencyLevelName = (v: number) => named(CONSISTENCY_LEVEL_NAMES, v);
+export const replicationHealthName = (v: number) => named(REPLICATION_HEALTH_NAMES, v);
+export const enabledStateName = (v: number) => named(ENABLED_STATE_NAMES, v);
 
 export const CLASS = {
   collection: "Msvm_VirtualSystemCollection",
@@ -140,4 +195,5 @@ export const CLASS = {
   affectedJobElement: "Msvm_AffectedJobElement",
   collectedVirtualSystems: "Msvm_CollectedVirtualSystems",
   computerSystem: "Msvm_ComputerSystem",
+  replicaCollectionDependency: "Msvm_ReplicaCollectionDependency",
 } as const;

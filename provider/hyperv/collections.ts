@@ -1,5 +1,5 @@
 import type { CimCallOptions, CimInstance, CimRef, CimSession, CimValue } from "../cim";
-import { CimError } from "../cim";
+import { CimError, parseCimDateTime } from "../cim";
 import { CLASS } from "./codes";
 import type { ErrorContext } from "./errors";
 import { AmbiguousCollectionError, withContext } from "./errors";
@@ -13,6 +13,10 @@ export interface Collection {
   readonly replicationState: number;
   readonly replicationMode: number;
   readonly failedOverReplicationType: number;
+  /** LastApplyTime as ISO 8601: when the replica last applied a recovery point; null when never or not given. */
+  readonly lastApplyTime?: string | null;
+  /** LastApplyConsistencyLevel (the recovery point ConsistencyLevel numbering), or null. */
+  readonly lastApplyConsistencyLevel?: number | null;
 }
 
 /** How the user names a collection: by CollectionID or by ElementName. */
@@ -48,12 +52,16 @@ function requireNumber(instance: CimInstance, property: string, fallback?: numbe
 }
 
 export function toCollection(instance: CimInstance): Collection {
+  const applied = parseCimDateTime(instance.properties.LastApplyTime);
+  const level = instance.properties.LastApplyConsistencyLevel;
   return {
     id: requireString(instance, "CollectionID"),
     name: typeof instance.properties.ElementName === "string" ? instance.properties.ElementName : "",
     replicationState: requireNumber(instance, "ReplicationState"),
     replicationMode: requireNumber(instance, "ReplicationMode"),
     failedOverReplicationType: requireNumber(instance, "FailedOverReplicationType", 0),
+    lastApplyTime: applied === undefined ? null : new Date(applied).toISOString(),
+    lastApplyConsistencyLevel: typeof level === "number" ? level : null,
   };
 }
 

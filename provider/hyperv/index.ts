@@ -6,3 +6,7 @@ export * from "./replicationService";
 export * from "./runningJobs";
 export * from "./retry";
 export * from "./hostIdentity";
+export * from "./members";
+export * from "./recoveryPoints";
+export * from "./statistics";
+export * from "./testFailover";

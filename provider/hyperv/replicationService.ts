@@ -3,18 +3,31 @@ import { CimError, isCimRef } from "../cim";
 import type { Clock } from "../clock";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
-import { CLASS, type FailoverMethod, JobState, jobStateName, ReturnCode } from "./codes";
+import { CLASS, JobState, jobStateName, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, NotFoundError, withContext } from "./errors";
 import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
 import type { ReadRetryOptions } from "./retry";
 import { retryRead } from "./retry";
-import type { RunningFailoverJob } from "./runningJobs";
+
+/** The recovery point a failover or test failover used, as listed before the call. */
+export interface PointUsed {
+  readonly instanceId: string;
+  readonly creationTime: string | null;
+  readonly consistencyLevel: string;
+}
 
 /** What the provider reports about the last method it called. Times are ISO 8601. */
 export interface OperationRecord {
-  readonly method: FailoverMethod;
+  /** For InitiateFailover and TestReplicaCollection: the point chosen from `recoveryPoint`. */
+  readonly recoveryPoint?: PointUsed;
+  /**
+   * For InitiateFailover: seconds from the recovery point's CreationTime to the call, the writes that the failed-over
+   * VMs do not have (inferred: the docs define no such figure); null when the point has no time.
+   */
+  readonly dataLossWindowSeconds?: number | null;
+  readonly method: ServiceMethod;
   readonly jobId: string | null;
   /** The job's final state name (`Completed`), `Vanished` when the host removed it first, or null without a job. */
   readonly jobState: string | null;
@@ -39,6 +52,8 @@ export interface MethodOptions {
 
 export interface MethodResult {
   readonly record: OperationRecord;
+  /** The call's out parameters, such as TestReplicaCollection's ResultingCollection; empty for an adopted job. */
+  readonly outParameters: Readonly<Record<string, unknown>>;
   /** True when the job disappeared before it was seen finished: only a re-read can tell the outcome. */
   readonly vanished: boolean;
 }
@@ -47,10 +62,10 @@ export function recoveryPointRef(collectionId: string, instanceId: string): CimR
   return { className: CLASS.recoveryPoint, keys: { InstanceID: instanceId, CollectionID: collectionId } };
 }
 
-async function replicationService(
+export async function replicationService(
   session: CimSession,
   context: ErrorContext,
-  options: MethodOptions,
+  options: Pick<MethodOptions, "clock" | "readRetries" | "progress" | "signal">,
 ): Promise<CimRef> {
   const services = await retryRead(() => session.query(CLASS.replicationService), {
     clock: options.clock,
@@ -86,7 +101,7 @@ async function replicationService(
 export async function callFailoverMethod(
   session: CimSession,
   collection: Collection,
-  method: FailoverMethod,
+  method: ServiceMethod,
   recoveryPoint: string | null,
   options: MethodOptions,
 ): Promise<MethodResult> {
@@ -94,7 +109,8 @@ export async function callFailoverMethod(
   try {
     const service = await replicationService(session, context, options);
     const args: Record<string, CimArguments[string]> = { Collection: collectionRef(collection.id) };
-    if (method === "InitiateFailover" && recoveryPoint !== null) {
+    // Both methods take the point as a REF, "NULL" meaning the latest (documented); leaving it out passes NULL.
+    if ((method === "InitiateFailover" || method === "TestReplicaCollection") && recoveryPoint !== null) {
       args.CollectionRecoveryPoint = recoveryPointRef(collection.id, recoveryPoint);
     }
     const { clock } = options;
@@ -113,7 +129,11 @@ export async function callFailoverMethod(
       attempts++;
     }
     if (result.returnValue === ReturnCode.Completed) {
-      return { record: operationRecord(method, null, null, null, startedAt, clock.now()), vanished: false };
+      return {
+        record: operationRecord(method, null, null, null, startedAt, clock.now()),
+        outParameters: result.outParameters,
+        vanished: false,
+      };
     }
     const job = result.outParameters.Job;
     if (result.returnValue !== ReturnCode.JobStarted) {
@@ -123,7 +143,8 @@ export async function callFailoverMethod(
       // Waiting on anything else could follow another collection's job; re-reading is the honest way on.
       throw new CimError("protocol", `${method} started a job (4096) but returned no usable Job reference`);
     }
-    return await seeJobThrough(session, method, job, startedAt, context, options);
+    const seen = await seeJobThrough(session, method, job, startedAt, context, options);
+    return { ...seen, outParameters: result.outParameters };
   } catch (error) {
     throw withContext(error, context);
   }
@@ -137,13 +158,14 @@ export async function callFailoverMethod(
 export async function followFailoverJob(
   session: CimSession,
   collection: Collection,
-  running: RunningFailoverJob,
+  running: { readonly method: ServiceMethod; readonly job: JobSnapshot },
   options: MethodOptions,
 ): Promise<MethodResult> {
   const context: ErrorContext = { collection: collection.name, method: running.method, host: session.target };
   try {
     const ref = jobRef(running.job.id);
-    return await seeJobThrough(session, running.method, ref, options.clock.now(), context, options);
+    const seen = await seeJobThrough(session, running.method, ref, options.clock.now(), context, options);
+    return { ...seen, outParameters: {} };
   } catch (error) {
     throw withContext(error, context);
   }
@@ -152,12 +174,12 @@ export async function followFailoverJob(
 /** Waits for the job until the deadline and turns its end into a record, or into an error that carries one. */
 async function seeJobThrough(
   session: CimSession,
-  method: FailoverMethod,
+  method: ServiceMethod,
   job: CimRef,
   startedAt: number,
   context: ErrorContext,
   options: MethodOptions,
-): Promise<MethodResult> {
+): Promise<Omit<MethodResult, "outParameters">> {
   const { clock } = options;
   const jobId = String(job.keys.InstanceID);
   let outcome: JobOutcome;
@@ -202,12 +224,12 @@ async function seeJobThrough(
   return { record: finished(method, outcome.job, startedAt, clock.now()), vanished: false };
 }
 
-function finished(method: FailoverMethod, job: JobSnapshot, startedAt: number, finishedAt: number) {
+function finished(method: ServiceMethod, job: JobSnapshot, startedAt: number, finishedAt: number) {
   return operationRecord(method, job.id, jobStateName(job.jobState), job.errorCode, startedAt, finishedAt);
 }
 
 export function operationRecord(
-  method: FailoverMethod,
+  method: ServiceMethod,
   jobId: string | null,
   jobState: string | null,
   errorCode: number | null,

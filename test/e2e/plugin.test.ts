@@ -75,7 +75,16 @@ describe("pulumi up, refresh and preview through the plugin", () => {
       collectionId: SQL,
     });
     expect((await sim.collection(SQL))?.replicationState).toBe(5);
-    expect((await sim.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
+    // The VMs are started after the failover, one job each, then the health is read for the outputs.
+    expect((await sim.calls()).map((c) => [c.className, c.method, c.arguments.RequestedState])).toEqual([
+      ["Msvm_CollectionReplicationService", "InitiateFailover", undefined],
+      ["Msvm_ComputerSystem", "RequestStateChange", 2],
+      ["Msvm_ComputerSystem", "RequestStateChange", 2],
+      ["Msvm_CollectionReplicationService", "GetReplicationStatistics", undefined],
+    ]);
+    expect((outs.virtualMachines as { enabledStateName: string }[]).map((vm) => vm.enabledStateName)).toEqual(
+      ["Running", "Running"],
+    );
   });
 
   it("updates to normal: exactly one RevertFailover, the job is waited for, and the state file shows Replicating", async () => {
@@ -90,8 +99,14 @@ describe("pulumi up, refresh and preview through the plugin", () => {
     inputs = desired;
 
     const calls = (await sim.calls()).slice(before);
-    expect(calls.map((c) => [c.method, c.returnValue])).toEqual([["RevertFailover", 4096]]);
-    const [job] = (await sim.jobs()).filter((j) => j.instanceId === calls[0]!.jobId);
+    // The running VMs are turned off first: Stop-VMFailover turns a running VM off before cancelling.
+    expect(calls.map((c) => [c.method, c.arguments.RequestedState, c.returnValue])).toEqual([
+      ["RequestStateChange", 3, 4096],
+      ["RequestStateChange", 3, 4096],
+      ["RevertFailover", undefined, 4096],
+      ["GetReplicationStatistics", undefined, 0],
+    ]);
+    const [job] = (await sim.jobs()).filter((j) => j.instanceId === calls[2]!.jobId);
     expect(job).toMatchObject({ method: "RevertFailover", jobState: 7, percentComplete: 100 });
     expect(withoutProvider(outs)).toEqual({
       collectionId: SQL,
@@ -110,7 +125,22 @@ describe("pulumi up, refresh and preview through the plugin", () => {
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
       },
+      replicationHealth: "Ok",
+      replicationHealthIssues: [],
+      lastApplyTime: expect.any(String),
+      lastApplyConsistencyLevel: "CrashConsistent",
+      virtualMachines: (await sim.collection(SQL))!.members.map((vm) => ({
+        name: vm.name,
+        id: vm.id,
+        enabledState: 3,
+        enabledStateName: "Off",
+        replicationState: 3,
+        replicationHealth: "Ok",
+      })),
+      observedAt: expect.any(String),
       recoveryPoint: "latest",
+      requireHealthy: false,
+      startVirtualMachines: true,
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection,

@@ -114,9 +114,16 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
       ["sql-cluster", "Recovered (5)"],
       ["app-tier", "Recovered (5)"],
     ]);
+    // Each failover starts the collection's VMs (one RequestStateChange 2 each), then reads the health.
     expect(methods()).toEqual([
       "Msvm_CollectionReplicationService.InitiateFailover sql-cluster -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster -> 0",
       "Msvm_CollectionReplicationService.InitiateFailover app-tier -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier -> 0",
     ]);
     expect(withoutProvider(stack.get("sql-cluster")!.outs)).toMatchObject({
       collectionName: "sql-cluster",
@@ -135,9 +142,16 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
       ["sql-cluster", "Replicating (3)"],
       ["app-tier", "Replicating (3)"],
     ]);
-    expect(methods().slice(2)).toEqual([
+    // The running VMs are turned off (RequestStateChange 3) before each RevertFailover.
+    expect(methods().slice(8)).toEqual([
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
       "Msvm_CollectionReplicationService.RevertFailover sql-cluster -> 4096",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster -> 0",
+      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
       "Msvm_CollectionReplicationService.RevertFailover app-tier -> 4096",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier -> 0",
     ]);
     for (const name of ["sql-cluster", "app-tier"]) {
       expect(stack.get(name)!.outs).toMatchObject({
@@ -159,9 +173,21 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
     expect(lines[0]).toMatch(/^TIME\s+CALL\s+COLLECTION\s+RESULT$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3).join(" "))).toEqual([
       "Msvm_CollectionReplicationService.InitiateFailover sql-cluster",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster",
       "Msvm_CollectionReplicationService.InitiateFailover app-tier",
+      "Msvm_ComputerSystem.RequestStateChange app-tier",
+      "Msvm_ComputerSystem.RequestStateChange app-tier",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
       "Msvm_CollectionReplicationService.RevertFailover sql-cluster",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster",
+      "Msvm_ComputerSystem.RequestStateChange app-tier",
+      "Msvm_ComputerSystem.RequestStateChange app-tier",
       "Msvm_CollectionReplicationService.RevertFailover app-tier",
+      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier",
     ]);
     expect(fs.existsSync(path.join(project, ".rehearsal", "cluster.json"))).toBe(true);
   });

@@ -3,7 +3,7 @@
  * conflicting calls; different collections go ahead in parallel.
  */
 import { describe, expect, it } from "vitest";
-import { hostState, ID, inputs, methods, olds, setup } from "./fixtures";
+import { actingCalls, hostState, ID, inputs, methods, olds, setup } from "./fixtures";
 
 const WEB = "11111111-2222-3333-4444-555555555555";
 
@@ -16,7 +16,7 @@ describe("one collection", () => {
       rt.update(ID, olds("normal", 3), inputs("normal")),
     ]);
 
-    const [initiate, revert] = await sim.calls();
+    const [initiate, revert] = await actingCalls(sim);
     const jobs = await sim.jobs();
     expect([initiate, revert].map((c) => [c!.method, c!.returnValue])).toEqual([
       ["InitiateFailover", 4096],
@@ -60,7 +60,7 @@ describe("different collections", () => {
       rt.create(inputs("failedOver", { collectionId: WEB })),
     ]);
 
-    const calls = await sim.calls();
+    const calls = await actingCalls(sim);
     const jobs = await sim.jobs();
     expect(calls.map((c) => [c.method, c.collectionId])).toEqual([
       ["InitiateFailover", ID],

@@ -130,6 +130,7 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
       ["InitiateFailover", 32774],
       ["InitiateFailover", 32774],
       ["InitiateFailover", 4096],
+      ["GetReplicationStatistics", 0],
     ]);
     expect(lines.filter((l) => l.includes("32774"))).toEqual([
       "[sql-cluster] InitiateFailover: the collection is in use (32774); trying again in 2 s",
@@ -153,7 +154,10 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
     const updated = await rt.update(ID, olds("failedOver", 5), inputs("normal"));
 
     expect(updated.outs).toMatchObject({ failoverState: "normal", replicationState: 3, lastOperation: null });
-    expect((await sim.calls()).map((c) => [c.method, c.returnValue])).toEqual([["RevertFailover", 32775]]);
+    expect((await sim.calls()).map((c) => [c.method, c.returnValue])).toEqual([
+      ["RevertFailover", 32775],
+      ["GetReplicationStatistics", 0],
+    ]);
     expect(lines).toContain(
       "[sql-cluster] RevertFailover returned 32775, but the collection is already normal",
     );
@@ -267,6 +271,7 @@ describe("a job that never ends", () => {
     expect((await sim.calls()).map((c) => [c.method, c.arguments])).toEqual([
       ["InitiateFailover", { Collection: expect.any(Object) }],
       ["RequestStateChange", { RequestedState: 4 }],
+      ["GetReplicationStatistics", { Collection: expect.any(Object) }],
     ]);
     expect(await hostState(sim)).toBe(3);
   });

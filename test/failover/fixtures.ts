@@ -140,6 +140,8 @@ export const inputs = (failoverState: string, extra: Record<string, unknown> = {
   recoveryPoint: "latest",
   jobTimeoutSeconds: 1800,
   cancelJobOnTimeout: false,
+  // These tests are about the failover methods and their jobs; starting VMs is tested in test/provider/vms.test.ts.
+  startVirtualMachines: false,
   ...extra,
 });
 
@@ -152,8 +154,16 @@ export const olds = (failoverState: string, replicationState: number) => ({
   lastOperation: null,
 });
 
-/** The methods the simulated host received, in order. */
-export const methods = async (sim: HyperVSimulator) => (await sim.calls()).map((c) => c.method);
+/**
+ * The methods the simulated host received, in order, without GetReplicationStatistics: a read for the health
+ * outputs after every operation, which test/provider/health.test.ts asserts on its own.
+ */
+export const methods = async (sim: HyperVSimulator) =>
+  (await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics").map((c) => c.method);
+
+/** The calls that act (without the GetReplicationStatistics read the health outputs make after each operation). */
+export const actingCalls = async (sim: HyperVSimulator) =>
+  (await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics");
 
 /** The ReplicationState the simulated host shows now. */
 export const hostState = async (sim: HyperVSimulator) => (await sim.collection(ID))?.replicationState;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
 import {
+  actingCalls,
   COLLECTION,
   hostState,
   ID,
@@ -137,7 +138,7 @@ describe("a failover job already running for the collection", () => {
     expect(lines).toContain(
       `[sql-cluster] an unfinished RevertFailover job ${jobId} is on the host, but nothing ties it to this collection; not waiting for it`,
     );
-    expect((await sim.calls()).map((c) => [c.method, c.returnValue])).toEqual([
+    expect((await actingCalls(sim)).map((c) => [c.method, c.returnValue])).toEqual([
       ["RevertFailover", 4096],
       ["RevertFailover", 32774],
       ["RevertFailover", 32775],
@@ -205,7 +206,9 @@ describe("an invoke whose reply is lost", () => {
     const created = await rt.create(inputs("failedOver"));
 
     const [call] = await sim.calls();
-    expect(lines.slice(0, 2)).toEqual([
+    const newest = (await sim.recoveryPoints(ID)).at(-1);
+    expect(lines.slice(0, 3)).toEqual([
+      `[sql-cluster] failing over to recovery point ${newest!.instanceId} (2026-11-23T21:00:00.000Z, CrashConsistent)`,
       "[sql-cluster] InitiateFailover: the reply was lost on the way back; observing the collection again in 2 s",
       `[sql-cluster] InitiateFailover job ${call!.jobId} is already running on the host; waiting for it instead of starting another`,
     ]);

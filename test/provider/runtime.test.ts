@@ -14,7 +14,8 @@ async function setup(seed: Partial<SeedCollection> = {}) {
   return { clock, sim, rt, lines };
 }
 
-const methods = async (sim: HyperVSimulator) => (await sim.calls()).map((c) => c.method);
+const methods = async (sim: HyperVSimulator) =>
+  (await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics").map((c) => c.method);
 
 describe("create and update", () => {
   it("fails a replicating collection over, then reverts it with exactly one RevertFailover", async () => {
@@ -46,7 +47,22 @@ describe("create and update", () => {
         startedAt: expect.stringMatching(/^2026-11-23T21:/),
         finishedAt: expect.stringMatching(/^2026-11-23T21:/),
       },
+      replicationHealth: "Ok",
+      replicationHealthIssues: [],
+      lastApplyTime: "2026-11-23T21:00:00.000Z",
+      lastApplyConsistencyLevel: "CrashConsistent",
+      virtualMachines: (await sim.collection(ID))!.members.map((vm) => ({
+        name: vm.name,
+        id: vm.id,
+        enabledState: 3,
+        enabledStateName: "Off",
+        replicationState: 3,
+        replicationHealth: "Ok",
+      })),
+      observedAt: updated.outs!.lastOperation.finishedAt,
       recoveryPoint: "latest",
+      requireHealthy: false,
+      startVirtualMachines: false,
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection: null,
@@ -60,7 +76,8 @@ describe("create and update", () => {
     const { sim, rt } = await setup();
     const created = await rt.create(inputs("normal"));
     expect(created.outs).toMatchObject({ failoverState: "normal", lastOperation: null });
-    expect(await sim.calls()).toEqual([]);
+    // Only the read for the health outputs: nothing that acts.
+    expect((await sim.calls()).map((c) => c.method)).toEqual(["GetReplicationStatistics"]);
   });
 
   it("commits from normal with InitiateFailover then CommitFailover", async () => {
@@ -218,11 +235,17 @@ describe("read", () => {
         replicationState: 3,
         replicationStateName: "Replicating",
         failedOverReplicationType: "None",
+        virtualMachines: (created.outs!.virtualMachines as object[]).map((vm) => ({
+          ...vm,
+          replicationState: 3,
+        })),
       },
       inputs: {
         collectionId: ID,
         failoverState: "normal",
         recoveryPoint: "latest",
+        requireHealthy: false,
+        startVirtualMachines: false,
         jobTimeoutSeconds: 1800,
         cancelJobOnTimeout: false,
       },
@@ -311,7 +334,7 @@ describe("check", () => {
   it("fills in the defaults", async () => {
     const { rt } = await setup();
     expect(await rt.check({}, { collectionId: ID, failoverState: "normal" })).toEqual({
-      inputs: inputs("normal"),
+      inputs: inputs("normal", { requireHealthy: false, startVirtualMachines: true }),
     });
   });
 

@@ -13,13 +13,16 @@ describe("refresh", () => {
 
     const read = await rt.read(ID, created.outs!);
 
+    // Two back-offs (1 s, 2 s) later: the read is stamped with the time it was made.
     expect(read).toEqual({
       id: ID,
-      props: created.outs,
+      props: { ...created.outs, observedAt: "2026-11-23T21:00:03.000Z" },
       inputs: {
         collectionId: ID,
         failoverState: "normal",
         recoveryPoint: "latest",
+        requireHealthy: false,
+        startVirtualMachines: false,
         jobTimeoutSeconds: 1800,
         cancelJobOnTimeout: false,
       },

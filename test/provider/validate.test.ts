@@ -12,8 +12,17 @@ describe("validateInputs", () => {
     ["an upper-case GUID", { collectionId: ID.toUpperCase(), failoverState: "normal" }],
     [
       "every optional input",
-      { ...valid, recoveryPoint: "Microsoft:RP-1", jobTimeoutSeconds: 7200, cancelJobOnTimeout: true },
+      {
+        ...valid,
+        recoveryPoint: "Microsoft:5E7A3C21-9B8D-4F6E-A1B2-C3D4E5F60718",
+        requireHealthy: true,
+        startVirtualMachines: false,
+        jobTimeoutSeconds: 7200,
+        cancelJobOnTimeout: true,
+      },
     ],
+    ["the newest application-consistent point", { ...valid, recoveryPoint: "latest-application-consistent" }],
+    ["the newest point before a time", { ...valid, recoveryPoint: "before:2026-11-27T08:00:00+01:00" }],
     [
       "a wsman connection",
       {
@@ -96,7 +105,31 @@ describe("validateInputs", () => {
       "an empty recoveryPoint",
       { ...valid, recoveryPoint: "" },
       "recoveryPoint",
-      "must not be empty; set it to 'latest' or the InstanceID of a Msvm_CollectionRecoveryPoint",
+      "must not be empty; set it to 'latest', 'latest-application-consistent', 'before:<ISO 8601 time>' (such as 'before:2026-11-27T08:00:00Z') or a recovery point InstanceID ('Microsoft:<GUID>', as getRecoveryPoints lists them)",
+    ],
+    [
+      "a recoveryPoint in the wrong case",
+      { ...valid, recoveryPoint: "Latest" },
+      "recoveryPoint",
+      "'Latest' is not a recovery point selector; did you mean 'latest'? (selectors are case-sensitive); use 'latest', 'latest-application-consistent', 'before:<ISO 8601 time>' (such as 'before:2026-11-27T08:00:00Z') or a recovery point InstanceID ('Microsoft:<GUID>', as getRecoveryPoints lists them)",
+    ],
+    [
+      "a recoveryPoint that is no selector",
+      { ...valid, recoveryPoint: "yesterday" },
+      "recoveryPoint",
+      "'yesterday' is not a recovery point selector; use 'latest', 'latest-application-consistent', 'before:<ISO 8601 time>' (such as 'before:2026-11-27T08:00:00Z') or a recovery point InstanceID ('Microsoft:<GUID>', as getRecoveryPoints lists them)",
+    ],
+    [
+      "a before: time without its zone",
+      { ...valid, recoveryPoint: "before:2026-11-27T08:00" },
+      "recoveryPoint",
+      "'2026-11-27T08:00' after 'before:' is not an ISO 8601 time; write a date (2026-11-27) or a date and time with its zone (2026-11-27T08:00:00Z)",
+    ],
+    [
+      "a requireHealthy that is not a boolean",
+      { ...valid, requireHealthy: "yes" },
+      "requireHealthy",
+      "must be true or false, got 'yes'",
     ],
     [
       "a zero jobTimeoutSeconds",

@@ -1,7 +1,8 @@
 /**
  * schema.json is written by hand; these tests hold it to the TypeScript it describes. The field names, optionality
- * and TSDoc come from provider/resources/collectionFailover/collectionFailover.ts, read with the TypeScript compiler API, and the enums and
- * defaults from the constants the provider itself validates against.
+ * and TSDoc come from each resource's class file, the shared types in provider/resources/shared.ts and the
+ * function's file, read with the TypeScript compiler API; the enums and defaults from the constants the provider
+ * itself validates against.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { DESIRED_STATES } from "../../provider/failover/states";
 import { DEFAULTS } from "../../provider/resources/collectionFailover/types";
 import { CONFIG_NAMESPACE, readProviderConfig } from "../../provider/runtime/connection";
+import { DEFAULTS as TEST_DEFAULTS } from "../../provider/resources/collectionTestFailover/types";
 import { AUTHENTICATIONS, TRANSPORTS } from "../../provider/runtime/types";
 import { metaschemaErrors } from "./metaschema";
 
@@ -25,6 +27,7 @@ interface PropertySpec {
   readonly default?: unknown;
   readonly secret?: boolean;
   readonly replaceOnChanges?: boolean;
+  readonly items?: PropertySpec;
 }
 type Properties = Readonly<Record<string, PropertySpec>>;
 interface TypeSpec {
@@ -33,6 +36,11 @@ interface TypeSpec {
   readonly properties?: Properties;
   readonly required?: readonly string[];
   readonly enum?: readonly { readonly value: unknown }[];
+}
+interface FunctionSpec {
+  readonly description?: string;
+  readonly inputs?: TypeSpec;
+  readonly outputs?: TypeSpec;
 }
 interface ResourceSpec {
   readonly description?: string;
@@ -50,6 +58,7 @@ interface PackageSchema {
   readonly config?: { readonly variables?: Properties };
   readonly types?: Readonly<Record<string, TypeSpec>>;
   readonly resources?: Readonly<Record<string, ResourceSpec>>;
+  readonly functions?: Readonly<Record<string, FunctionSpec>>;
   readonly language?: { readonly nodejs?: { readonly packageName?: string } };
 }
 
@@ -72,7 +81,21 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   ConnectionArgs: typeRef("Connection"),
   ConnectionOutput: typeRef("ConnectionOutput"),
   LastOperationOutput: typeRef("LastOperation"),
+  VirtualMachineOutput: typeRef("VirtualMachine"),
+  RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
+  RecoveryPointOutput: typeRef("RecoveryPoint"),
 };
+
+/** The shared interfaces of provider/resources/shared.ts and the schema object type each one becomes. */
+const SHARED_TYPES = {
+  ConnectionArgs: "Connection",
+  ConnectionOutput: "ConnectionOutput",
+  LastOperationOutput: "LastOperation",
+  VirtualMachineOutput: "VirtualMachine",
+  RecoveryPointUsedOutput: "RecoveryPointUsed",
+  RecoveryPointOutput: "RecoveryPoint",
+} as const;
+type SharedName = keyof typeof SHARED_TYPES;
 /** Stack config values are strings, so enum-typed connection fields are plain strings in `config.variables`. */
 const ENUM_TYPES: readonly string[] = ["Transport", "Authentication"];
 
@@ -89,23 +112,30 @@ interface Field {
   readonly doc: string | undefined;
 }
 
-interface Facts {
+interface ResourceFacts {
+  /** The class name, also the schema token's last part. */
+  readonly className: string;
   readonly args: readonly Field[];
   readonly outputs: readonly Field[];
-  readonly connectionArgs: readonly Field[];
-  readonly connectionOutput: readonly Field[];
-  readonly lastOperation: readonly Field[];
-  /** The TSDoc of the class and of the interfaces that become object types. */
-  readonly docs: {
-    readonly CollectionFailover: string | undefined;
-    readonly ConnectionArgs: string | undefined;
-    readonly ConnectionOutput: string | undefined;
-    readonly LastOperationOutput: string | undefined;
-  };
+  readonly doc: string | undefined;
   /** The `pulumi-nodejs:dynamic/<module>:<type>` token the class registers with. */
   readonly dynamicToken: string;
   readonly dynamicModule: string;
   readonly dynamicType: string;
+  /** The defaults the provider fills in, and the inputs whose change replaces the resource. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly replacing: readonly string[];
+}
+
+interface Facts {
+  readonly resources: readonly ResourceFacts[];
+  /** The shared interfaces, by name: their fields and TSDoc. */
+  readonly shared: Readonly<
+    Record<SharedName, { readonly fields: readonly Field[]; readonly doc: string | undefined }>
+  >;
+  readonly functionArgs: readonly Field[];
+  readonly functionResult: readonly Field[];
+  readonly functionDoc: string | undefined;
   readonly desiredStatesDoc: string | undefined;
   readonly observedStateDoc: string | undefined;
   readonly observedStates: readonly string[];
@@ -213,16 +243,27 @@ const STATE_FACTS = {
 };
 
 const COLLECTION_FAILOVER_PATH = repoFile("provider/resources/collectionFailover/collectionFailover.ts");
+const COLLECTION_TEST_FAILOVER_PATH = repoFile(
+  "provider/resources/collectionTestFailover/collectionTestFailover.ts",
+);
+const SHARED_PATH = repoFile("provider/resources/shared.ts");
+const FUNCTION_PATH = repoFile("provider/resources/getRecoveryPoints/getRecoveryPoints.ts");
 
-/** What collectionFailover.ts says; pass `text` to read an edited copy instead of the file. */
-function readFacts(text?: string): Facts {
-  const source = parse(COLLECTION_FAILOVER_PATH, text);
-  const iface = (name: string) => find(source, ts.isInterfaceDeclaration, name);
-  const fieldsOf = (name: string) =>
-    iface(name)
-      .members.filter(ts.isPropertySignature)
-      .map((m) => fieldOf(m, source));
-  const resource = find(source, ts.isClassDeclaration, "CollectionFailover");
+const fieldsOfInterface = (source: ts.SourceFile, name: string) =>
+  find(source, ts.isInterfaceDeclaration, name)
+    .members.filter(ts.isPropertySignature)
+    .map((m) => fieldOf(m, source));
+
+/** What one resource's class file says. */
+function readResource(
+  path: string,
+  className: string,
+  defaults: Readonly<Record<string, unknown>>,
+  replacing: readonly string[],
+  text?: string,
+): ResourceFacts {
+  const source = parse(path, text);
+  const resource = find(source, ts.isClassDeclaration, className);
   const declared = resource.members
     .filter(ts.isPropertyDeclaration)
     .filter((m) => m.modifiers?.some((mod) => mod.kind === ts.SyntaxKind.DeclareKeyword));
@@ -241,20 +282,52 @@ function readFacts(text?: string): Facts {
     .map((a) => a.text)
     .slice(-2);
   return {
-    args: fieldsOf("CollectionFailoverArgs"),
+    className,
+    args: fieldsOfInterface(source, `${className}Args`),
     outputs: declared.map((m) => fieldOf(m, source)),
-    connectionArgs: fieldsOf("ConnectionArgs"),
-    connectionOutput: fieldsOf("ConnectionOutput"),
-    lastOperation: fieldsOf("LastOperationOutput"),
-    docs: {
-      CollectionFailover: tsDocOf(resource, source),
-      ConnectionArgs: tsDocOf(iface("ConnectionArgs"), source),
-      ConnectionOutput: tsDocOf(iface("ConnectionOutput"), source),
-      LastOperationOutput: tsDocOf(iface("LastOperationOutput"), source),
-    },
+    doc: tsDocOf(resource, source),
     dynamicToken: `pulumi-nodejs:dynamic/${dynamicModule}:${dynamicType}`,
     dynamicModule,
     dynamicType,
+    defaults,
+    replacing,
+  };
+}
+
+/** What the TypeScript says; pass edited texts to read them instead of the files. */
+function readFacts(texts: { readonly resource?: string; readonly shared?: string } = {}): Facts {
+  const shared = parse(SHARED_PATH, texts.shared);
+  const fn = parse(FUNCTION_PATH);
+  return {
+    resources: [
+      readResource(
+        COLLECTION_FAILOVER_PATH,
+        "CollectionFailover",
+        DEFAULTS,
+        ["collectionId", "collectionName"],
+        texts.resource,
+      ),
+      readResource(COLLECTION_TEST_FAILOVER_PATH, "CollectionTestFailover", TEST_DEFAULTS, [
+        "collectionId",
+        "collectionName",
+        "recoveryPoint",
+      ]),
+    ],
+    shared: Object.fromEntries(
+      Object.keys(SHARED_TYPES).map((name) => [
+        name,
+        {
+          fields: fieldsOfInterface(shared, name),
+          doc: tsDocOf(find(shared, ts.isInterfaceDeclaration, name), shared),
+        },
+      ]),
+    ) as unknown as Facts["shared"],
+    functionArgs: fieldsOfInterface(fn, "GetRecoveryPointsArgs"),
+    functionResult: fieldsOfInterface(fn, "GetRecoveryPointsResult"),
+    functionDoc: tsDocOf(
+      fn.statements.find((st) => ts.isFunctionDeclaration(st) && st.name?.text === "getRecoveryPoints")!,
+      fn,
+    ),
     ...STATE_FACTS,
   };
 }
@@ -271,20 +344,22 @@ const docsOf = (fields: readonly Field[]) => Object.fromEntries(fields.map((f) =
 const descriptionsOf = (props: Properties | undefined, fields: readonly Field[]) =>
   Object.fromEntries(fields.map((f) => [f.name, props?.[f.name]?.description]));
 
-/** A property's schema type, with integer counted as number (TypeScript does not tell them apart). */
-const schemaTypeOf = (p: PropertySpec | undefined) => p?.$ref ?? (p?.type === "integer" ? "number" : p?.type);
+/** A property's schema type, with integer counted as number (TypeScript does not tell them apart); arrays as `T[]`. */
+const schemaTypeOf = (p: PropertySpec | undefined): string | undefined =>
+  p?.type === "array"
+    ? `${schemaTypeOf(p.items)}[]`
+    : (p?.$ref ?? (p?.type === "integer" ? "number" : p?.type));
+const tsTypeToSchema = (t: string, enumsAsStrings: boolean): string =>
+  t.endsWith("[]")
+    ? `${tsTypeToSchema(t.slice(0, -2), enumsAsStrings)}[]`
+    : enumsAsStrings && ENUM_TYPES.includes(t)
+      ? "string"
+      : (SCHEMA_TYPE_OF[t] ?? `unmapped ${t}`);
 const schemaTypesOf = (props: Properties | undefined, fields: readonly Field[]) =>
   Object.fromEntries(fields.map((f) => [f.name, schemaTypeOf(props?.[f.name])]));
 const expectedTypesOf = (fields: readonly Field[], enumsAsStrings = false) =>
   Object.fromEntries(
-    fields.map((f) => [
-      f.name,
-      f.types
-        .map((t) =>
-          enumsAsStrings && ENUM_TYPES.includes(t) ? "string" : (SCHEMA_TYPE_OF[t] ?? `unmapped ${t}`),
-        )
-        .join(" | "),
-    ]),
+    fields.map((f) => [f.name, f.types.map((t) => tsTypeToSchema(t, enumsAsStrings)).join(" | ")]),
   );
 
 const replacing = (props: Properties | undefined) =>
@@ -306,7 +381,7 @@ const CONFIG_KEYS_READ: readonly string[] = (() => {
 
 const typeOf = (s: PackageSchema, name: string): TypeSpec | undefined => s.types?.[token(name)];
 const enumValues = (s: PackageSchema, name: string) => typeOf(s, name)?.enum?.map((e) => e.value);
-const resourceOf = (s: PackageSchema, f: Facts): ResourceSpec | undefined =>
+const resourceOf = (s: PackageSchema, f: ResourceFacts): ResourceSpec | undefined =>
   s.resources?.[token(f.dynamicType)];
 
 /** Every description path that is missing or empty. */
@@ -326,6 +401,11 @@ function undescribed(s: PackageSchema): string[] {
     visit(`resources.${name}.inputProperties`, r.inputProperties);
     visit(`resources.${name}.properties`, r.properties);
   }
+  for (const [name, fn] of Object.entries(s.functions ?? {})) {
+    if (!fn.description?.trim()) missing.push(`functions.${name}`);
+    visit(`functions.${name}.inputs`, fn.inputs?.properties);
+    visit(`functions.${name}.outputs`, fn.outputs?.properties);
+  }
   return missing;
 }
 
@@ -341,6 +421,8 @@ function secrets(s: PackageSchema): string[] {
     visit(`resources.${name}.inputProperties`, r.inputProperties);
     visit(`resources.${name}.properties`, r.properties);
   }
+  for (const [name, fn] of Object.entries(s.functions ?? {}))
+    visit(`functions.${name}.inputs`, fn.inputs?.properties);
   return sorted(paths);
 }
 
@@ -354,15 +436,165 @@ interface Check {
   readonly expected: unknown;
 }
 
+function resourceChecks(r: ResourceFacts): Check[] {
+  const resource = (s: PackageSchema) => resourceOf(s, r);
+  const n = r.className;
+  return [
+    {
+      name: `${n}: the description is the class's TSDoc, then a note naming its dynamic type token`,
+      actual: (s) => resource(s)?.description?.split("\n\n"),
+      expected: [r.doc, expect.stringContaining(`\`${r.dynamicToken}\``)],
+    },
+    {
+      name: `${n}: the input properties are the fields of ${n}Args`,
+      actual: (s) => namesOf(resource(s)?.inputProperties),
+      expected: fieldNames(r.args),
+    },
+    {
+      name: `${n}: the required inputs are the non-optional fields of ${n}Args`,
+      actual: (s) => sorted(resource(s)?.requiredInputs ?? []),
+      expected: alwaysPresent(r.args),
+    },
+    {
+      name: `${n}: each input property is described by its field's TSDoc`,
+      actual: (s) => descriptionsOf(resource(s)?.inputProperties, r.args),
+      expected: docsOf(r.args),
+    },
+    {
+      name: `${n}: each input property has its field's type`,
+      actual: (s) => schemaTypesOf(resource(s)?.inputProperties, r.args),
+      expected: expectedTypesOf(r.args),
+    },
+    {
+      name: `${n}: the output properties are the declared fields of the class`,
+      actual: (s) => namesOf(resource(s)?.properties),
+      expected: fieldNames(r.outputs),
+    },
+    {
+      name: `${n}: the required outputs are the declared fields that are never null`,
+      actual: (s) => sorted(resource(s)?.required ?? []),
+      expected: alwaysPresent(r.outputs),
+    },
+    {
+      name: `${n}: each output property is described by its declared field's TSDoc`,
+      actual: (s) => descriptionsOf(resource(s)?.properties, r.outputs),
+      expected: docsOf(r.outputs),
+    },
+    {
+      name: `${n}: each output property has its declared field's type`,
+      actual: (s) => schemaTypesOf(resource(s)?.properties, r.outputs),
+      expected: expectedTypesOf(r.outputs),
+    },
+    {
+      name: `${n}: the input defaults are the provider's DEFAULTS`,
+      actual: (s) =>
+        Object.fromEntries(
+          Object.entries(resource(s)?.inputProperties ?? {})
+            .filter(([, p]) => p.default !== undefined)
+            .map(([k, p]) => [k, p.default]),
+        ),
+      expected: { ...r.defaults },
+    },
+    {
+      // SDK codegen reads replaceOnChanges on the resource's properties, not on its inputProperties.
+      name: `${n}: the inputs that replace the resource are marked replaceOnChanges`,
+      actual: (s) => replacing(resource(s)?.properties),
+      expected: sorted(r.replacing),
+    },
+    {
+      name: `${n}: no input property carries replaceOnChanges, where codegen would not read it`,
+      actual: (s) => replacing(resource(s)?.inputProperties),
+      expected: [],
+    },
+  ];
+}
+
+function sharedTypeChecks(f: Facts): Check[] {
+  return (Object.entries(SHARED_TYPES) as [SharedName, string][]).flatMap(([iface, type]) => {
+    const props = (s: PackageSchema) => typeOf(s, type)?.properties;
+    const { fields, doc } = f.shared[iface];
+    return [
+      {
+        name: `the ${type} type's properties are the fields of ${iface}`,
+        actual: (s: PackageSchema) => namesOf(props(s)),
+        expected: fieldNames(fields),
+      },
+      {
+        name: `the ${type} type requires the fields of ${iface} that are never null or optional`,
+        actual: (s: PackageSchema) => sorted(typeOf(s, type)?.required ?? []),
+        expected: alwaysPresent(fields),
+      },
+      {
+        name: `each ${type} property is described by its field's TSDoc`,
+        actual: (s: PackageSchema) => descriptionsOf(props(s), fields),
+        expected: docsOf(fields),
+      },
+      {
+        name: `each ${type} property has its field's type`,
+        actual: (s: PackageSchema) => schemaTypesOf(props(s), fields),
+        expected: expectedTypesOf(fields),
+      },
+      {
+        name: `the ${type} type is described by the TSDoc of ${iface}`,
+        actual: (s: PackageSchema) => typeOf(s, type)?.description,
+        expected: doc,
+      },
+    ];
+  });
+}
+
+function functionChecks(f: Facts): Check[] {
+  const fn = (s: PackageSchema) => s.functions?.[token("getRecoveryPoints")];
+  return [
+    {
+      name: "the only function is getRecoveryPoints",
+      actual: (s) => Object.keys(s.functions ?? {}),
+      expected: [token("getRecoveryPoints")],
+    },
+    {
+      name: "getRecoveryPoints: the description starts with the function's TSDoc first sentence",
+      actual: (s) => fn(s)?.description?.split(". ")[0],
+      expected: f.functionDoc?.split(". ")[0],
+    },
+    ...(
+      [
+        ["inputs", f.functionArgs, "GetRecoveryPointsArgs"],
+        ["outputs", f.functionResult, "GetRecoveryPointsResult"],
+      ] as const
+    ).flatMap(([side, fields, iface]) => [
+      {
+        name: `getRecoveryPoints: the ${side} are the fields of ${iface}`,
+        actual: (s: PackageSchema) => namesOf(fn(s)?.[side]?.properties),
+        expected: fieldNames(fields),
+      },
+      {
+        name: `getRecoveryPoints: the required ${side} are the fields of ${iface} that are never null or optional`,
+        actual: (s: PackageSchema) => sorted(fn(s)?.[side]?.required ?? []),
+        expected: alwaysPresent(fields),
+      },
+      {
+        name: `getRecoveryPoints: each of the ${side} is described by its field's TSDoc`,
+        actual: (s: PackageSchema) => descriptionsOf(fn(s)?.[side]?.properties, fields),
+        expected: docsOf(fields),
+      },
+      {
+        name: `getRecoveryPoints: each of the ${side} has its field's type`,
+        actual: (s: PackageSchema) => schemaTypesOf(fn(s)?.[side]?.properties, fields),
+        expected: expectedTypesOf(fields),
+      },
+    ]),
+  ];
+}
+
 function checksFor(f: Facts): Check[] {
-  const resource = (s: PackageSchema) => resourceOf(s, f);
-  const props = (s: PackageSchema, type: string) => typeOf(s, type)?.properties;
+  const [first] = f.resources;
+  const connectionArgs = f.shared.ConnectionArgs.fields;
   return [
     { name: "schema.json is a valid Pulumi package schema", actual: metaschemaErrors, expected: [] },
     {
       name: "the package is named after the dynamic provider's module",
       actual: (s) => s.name,
-      expected: f.dynamicModule,
+      expected: first!.dynamicModule,
     },
     {
       name: "the package's version, description, license and keywords are package.json's",
@@ -385,115 +617,13 @@ function checksFor(f: Facts): Check[] {
       expected: packageJson.name,
     },
     {
-      name: "the only resource is the dynamic resource's type, in the index module",
+      name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      expected: [token(f.dynamicType)],
+      expected: f.resources.map((r) => token(r.dynamicType)),
     },
-    {
-      name: "the resource description is the class's TSDoc, then a note naming its dynamic type token",
-      actual: (s) => resource(s)?.description?.split("\n\n"),
-      expected: [f.docs.CollectionFailover, expect.stringContaining(`\`${f.dynamicToken}\``)],
-    },
-    {
-      name: "the input properties are the fields of CollectionFailoverArgs",
-      actual: (s) => namesOf(resource(s)?.inputProperties),
-      expected: fieldNames(f.args),
-    },
-    {
-      name: "the required inputs are the non-optional fields of CollectionFailoverArgs",
-      actual: (s) => sorted(resource(s)?.requiredInputs ?? []),
-      expected: alwaysPresent(f.args),
-    },
-    {
-      name: "each input property is described by its field's TSDoc",
-      actual: (s) => descriptionsOf(resource(s)?.inputProperties, f.args),
-      expected: docsOf(f.args),
-    },
-    {
-      name: "each input property has its field's type",
-      actual: (s) => schemaTypesOf(resource(s)?.inputProperties, f.args),
-      expected: expectedTypesOf(f.args),
-    },
-    {
-      name: "the output properties are the declared fields of CollectionFailover",
-      actual: (s) => namesOf(resource(s)?.properties),
-      expected: fieldNames(f.outputs),
-    },
-    {
-      name: "the required outputs are the declared fields that are never null",
-      actual: (s) => sorted(resource(s)?.required ?? []),
-      expected: alwaysPresent(f.outputs),
-    },
-    {
-      name: "each output property is described by its declared field's TSDoc",
-      actual: (s) => descriptionsOf(resource(s)?.properties, f.outputs),
-      expected: docsOf(f.outputs),
-    },
-    {
-      name: "each output property has its declared field's type",
-      actual: (s) => schemaTypesOf(resource(s)?.properties, f.outputs),
-      expected: expectedTypesOf(f.outputs),
-    },
-    {
-      name: "the Connection type's properties are the fields of ConnectionArgs",
-      actual: (s) => namesOf(props(s, "Connection")),
-      expected: fieldNames(f.connectionArgs),
-    },
-    {
-      name: "the Connection type requires the non-optional fields of ConnectionArgs",
-      actual: (s) => sorted(typeOf(s, "Connection")?.required ?? []),
-      expected: alwaysPresent(f.connectionArgs),
-    },
-    {
-      name: "each Connection property is described by its field's TSDoc",
-      actual: (s) => descriptionsOf(props(s, "Connection"), f.connectionArgs),
-      expected: docsOf(f.connectionArgs),
-    },
-    {
-      name: "each Connection property has its field's type",
-      actual: (s) => schemaTypesOf(props(s, "Connection"), f.connectionArgs),
-      expected: expectedTypesOf(f.connectionArgs),
-    },
-    {
-      name: "the ConnectionOutput type's properties are the fields of ConnectionOutput",
-      actual: (s) => namesOf(props(s, "ConnectionOutput")),
-      expected: fieldNames(f.connectionOutput),
-    },
-    {
-      name: "the ConnectionOutput type requires the non-optional fields of ConnectionOutput",
-      actual: (s) => sorted(typeOf(s, "ConnectionOutput")?.required ?? []),
-      expected: alwaysPresent(f.connectionOutput),
-    },
-    {
-      name: "each ConnectionOutput property is described by its field's TSDoc",
-      actual: (s) => descriptionsOf(props(s, "ConnectionOutput"), f.connectionOutput),
-      expected: docsOf(f.connectionOutput),
-    },
-    {
-      name: "each ConnectionOutput property has its field's type",
-      actual: (s) => schemaTypesOf(props(s, "ConnectionOutput"), f.connectionOutput),
-      expected: expectedTypesOf(f.connectionOutput),
-    },
-    {
-      name: "the LastOperation type's properties are the fields of LastOperationOutput",
-      actual: (s) => namesOf(props(s, "LastOperation")),
-      expected: fieldNames(f.lastOperation),
-    },
-    {
-      name: "the LastOperation type requires the fields of LastOperationOutput that are never null",
-      actual: (s) => sorted(typeOf(s, "LastOperation")?.required ?? []),
-      expected: alwaysPresent(f.lastOperation),
-    },
-    {
-      name: "each LastOperation property is described by its field's TSDoc",
-      actual: (s) => descriptionsOf(props(s, "LastOperation"), f.lastOperation),
-      expected: docsOf(f.lastOperation),
-    },
-    {
-      name: "each LastOperation property has its field's type",
-      actual: (s) => schemaTypesOf(props(s, "LastOperation"), f.lastOperation),
-      expected: expectedTypesOf(f.lastOperation),
-    },
+    ...f.resources.flatMap(resourceChecks),
+    ...sharedTypeChecks(f),
+    ...functionChecks(f),
     {
       name: "the schema defines exactly the types the TypeScript refers to",
       actual: (s) => sorted(Object.keys(s.types ?? {})),
@@ -504,20 +634,12 @@ function checksFor(f: Facts): Check[] {
       ),
     },
     {
-      name: "the object and enum types are described by the TSDoc of what they stand for",
-      actual: (s) =>
-        Object.fromEntries(
-          ["Connection", "ConnectionOutput", "LastOperation", "FailoverState", "ObservedFailoverState"].map(
-            (n) => [n, typeOf(s, n)?.description],
-          ),
-        ),
-      expected: {
-        Connection: f.docs.ConnectionArgs,
-        ConnectionOutput: f.docs.ConnectionOutput,
-        LastOperation: f.docs.LastOperationOutput,
-        FailoverState: f.desiredStatesDoc,
-        ObservedFailoverState: f.observedStateDoc,
-      },
+      name: "the enum types are described by the TSDoc of what they stand for",
+      actual: (s) => [
+        typeOf(s, "FailoverState")?.description,
+        typeOf(s, "ObservedFailoverState")?.description,
+      ],
+      expected: [f.desiredStatesDoc, f.observedStateDoc],
     },
     {
       name: "the enum types are string enums",
@@ -556,40 +678,19 @@ function checksFor(f: Facts): Check[] {
       expected: [...AUTHENTICATIONS],
     },
     {
-      name: "the input defaults are DEFAULTS",
-      actual: (s) =>
-        Object.fromEntries(
-          Object.entries(resource(s)?.inputProperties ?? {})
-            .filter(([, p]) => p.default !== undefined)
-            .map(([n, p]) => [n, p.default]),
-        ),
-      expected: { ...DEFAULTS },
-    },
-    {
-      // SDK codegen reads replaceOnChanges on the resource's properties, not on its inputProperties.
-      name: "changing collectionId or collectionName replaces the resource",
-      actual: (s) => replacing(resource(s)?.properties),
-      expected: ["collectionId", "collectionName"],
-    },
-    {
-      name: "no input property carries replaceOnChanges, where codegen would not read it",
-      actual: (s) => replacing(resource(s)?.inputProperties),
-      expected: [],
-    },
-    {
       name: "the password is secret wherever it appears, and nothing else is",
       actual: secrets,
       expected: ["config.variables.password", `types.${token("Connection")}.password`],
     },
     {
       name: "the ConnectionOutput type has no password",
-      actual: (s) => Object.hasOwn(props(s, "ConnectionOutput") ?? {}, "password"),
+      actual: (s) => Object.hasOwn(typeOf(s, "ConnectionOutput")?.properties ?? {}, "password"),
       expected: false,
     },
     {
       name: "the config variables are the ConnectionArgs fields and the keys the provider reads",
       actual: (s) => namesOf(s.config?.variables),
-      expected: sorted(new Set([...fieldNames(f.connectionArgs), ...CONFIG_KEYS_READ])),
+      expected: sorted(new Set([...fieldNames(connectionArgs), ...CONFIG_KEYS_READ])),
     },
     {
       name: "the session and job polling config variables are integers",
@@ -599,8 +700,8 @@ function checksFor(f: Facts): Check[] {
     },
     {
       name: "each connection config variable has its ConnectionArgs field's type, enums as strings",
-      actual: (s) => schemaTypesOf(s.config?.variables, f.connectionArgs),
-      expected: expectedTypesOf(f.connectionArgs, true),
+      actual: (s) => schemaTypesOf(s.config?.variables, connectionArgs),
+      expected: expectedTypesOf(connectionArgs, true),
     },
     {
       name: "the transport and authentication config variables name every allowed value",
@@ -638,15 +739,19 @@ function driftIn(candidate: PackageSchema, facts: Facts): string[] {
 const facts = readFacts();
 
 describe("reading the TypeScript", () => {
-  it("finds the fields of every interface and the declared outputs of the class", () => {
+  const [failover, test] = facts.resources;
+
+  it("finds the fields of every interface and the declared outputs of each class", () => {
     expect({
-      args: fieldNames(facts.args),
-      outputs: fieldNames(facts.outputs),
-      connectionArgs: fieldNames(facts.connectionArgs),
-      connectionOutput: fieldNames(facts.connectionOutput),
-      lastOperation: fieldNames(facts.lastOperation),
+      failoverArgs: fieldNames(failover!.args),
+      testArgs: fieldNames(test!.args),
+      testOutputs: fieldNames(test!.outputs),
+      lastOperation: fieldNames(facts.shared.LastOperationOutput.fields),
+      virtualMachine: fieldNames(facts.shared.VirtualMachineOutput.fields),
+      functionArgs: fieldNames(facts.functionArgs),
+      functionResult: fieldNames(facts.functionResult),
     }).toEqual({
-      args: [
+      failoverArgs: [
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -654,60 +759,73 @@ describe("reading the TypeScript", () => {
         "failoverState",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "requireHealthy",
+        "startVirtualMachines",
       ],
-      outputs: [
+      testArgs: [
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
         "connection",
-        "failedOverReplicationType",
-        "failoverState",
-        "hostSystemName",
+        "jobTimeoutSeconds",
+        "recoveryPoint",
+        "requireHealthy",
+        "startVirtualMachines",
+      ],
+      testOutputs: [
+        "cancelJobOnTimeout",
+        "collectionId",
+        "collectionName",
+        "connection",
         "jobTimeoutSeconds",
         "lastOperation",
+        "observedAt",
         "recoveryPoint",
-        "replicationMode",
+        "recoveryPointUsed",
+        "requireHealthy",
+        "startVirtualMachines",
+        "testCollectionId",
+        "testCollectionName",
+        "virtualMachines",
+      ],
+      lastOperation: [
+        "dataLossWindowSeconds",
+        "errorCode",
+        "finishedAt",
+        "jobId",
+        "jobState",
+        "method",
+        "recoveryPoint",
+        "startedAt",
+      ],
+      virtualMachine: [
+        "enabledState",
+        "enabledStateName",
+        "id",
+        "name",
+        "replicationHealth",
         "replicationState",
-        "replicationStateName",
       ],
-      connectionArgs: [
-        "authentication",
-        "host",
-        "password",
-        "port",
-        "simulatorHost",
-        "simulatorStateFile",
-        "transport",
-        "useSsl",
-        "username",
-      ],
-      connectionOutput: [
-        "authentication",
-        "host",
-        "port",
-        "simulatorHost",
-        "simulatorStateFile",
-        "transport",
-        "useSsl",
-        "username",
-      ],
-      lastOperation: ["errorCode", "finishedAt", "jobId", "jobState", "method", "startedAt"],
+      functionArgs: ["collectionId", "collectionName", "connection"],
+      functionResult: ["collectionId", "collectionName", "recoveryPoints"],
     });
   });
 
   it("finds a TSDoc comment on every field", () => {
     const all = [
-      ...facts.args,
-      ...facts.outputs,
-      ...facts.connectionArgs,
-      ...facts.connectionOutput,
-      ...facts.lastOperation,
+      ...facts.resources.flatMap((r) => [...r.args, ...r.outputs]),
+      ...Object.values(facts.shared).flatMap((t) => t.fields),
+      ...facts.functionArgs,
+      ...facts.functionResult,
     ];
     expect(all.filter((f) => !f.doc).map((f) => f.name)).toEqual([]);
   });
 
-  it("finds the dynamic type token the class registers with", () => {
-    expect(facts.dynamicToken).toBe("pulumi-nodejs:dynamic/hyperv-replica:CollectionFailover");
+  it("finds the dynamic type token each class registers with", () => {
+    expect(facts.resources.map((r) => r.dynamicToken)).toEqual([
+      "pulumi-nodejs:dynamic/hyperv-replica:CollectionFailover",
+      "pulumi-nodejs:dynamic/hyperv-replica:CollectionTestFailover",
+    ]);
   });
 
   it("resolves DesiredState inside the ObservedState union", () => {
@@ -725,7 +843,7 @@ describe("reading the TypeScript", () => {
   });
 });
 
-describe("schema.json agrees with collectionFailover.ts", () => {
+describe("schema.json agrees with the TypeScript", () => {
   it.each(checksFor(facts))("$name", (check) => {
     expect(check.actual(schema)).toEqual(check.expected);
   });
@@ -748,10 +866,10 @@ describe("the drift check", () => {
         delete inputs.recoveryPoint;
       },
       [
-        "the input properties are the fields of CollectionFailoverArgs",
-        "each input property is described by its field's TSDoc",
-        "each input property has its field's type",
-        "the input defaults are DEFAULTS",
+        "CollectionFailover: the input properties are the fields of CollectionFailoverArgs",
+        "CollectionFailover: each input property is described by its field's TSDoc",
+        "CollectionFailover: each input property has its field's type",
+        "CollectionFailover: the input defaults are the provider's DEFAULTS",
       ],
     ],
     [
@@ -773,7 +891,7 @@ describe("the drift check", () => {
       (s) => {
         s.resources![resourceKey]!.inputProperties!.jobTimeoutSeconds!.default = 3600;
       },
-      ["the input defaults are DEFAULTS"],
+      ["CollectionFailover: the input defaults are the provider's DEFAULTS"],
     ],
     [
       "a password that is no longer secret",
@@ -793,6 +911,25 @@ describe("the drift check", () => {
         "the password is secret wherever it appears, and nothing else is",
         "the ConnectionOutput type has no password",
       ],
+    ],
+    [
+      "a function output that is gone",
+      (s) => {
+        delete s.functions![token("getRecoveryPoints")]!.outputs!.properties!.recoveryPoints;
+      },
+      [
+        "getRecoveryPoints: the outputs are the fields of GetRecoveryPointsResult",
+        "getRecoveryPoints: each of the outputs is described by its field's TSDoc",
+        "getRecoveryPoints: each of the outputs has its field's type",
+      ],
+    ],
+    [
+      "a test failover whose recoveryPoint no longer replaces it",
+      (s) => {
+        delete s.resources![token("CollectionTestFailover")]!.inputProperties!.recoveryPoint!
+          .replaceOnChanges;
+      },
+      ["CollectionTestFailover: the inputs that replace the resource are marked replaceOnChanges"],
     ],
     [
       "a token the metaschema rejects",
@@ -833,18 +970,19 @@ describe("the drift check", () => {
       "an output that can no longer be null",
       (text) =>
         text.replace("pulumi.Output<LastOperationOutput | null>", "pulumi.Output<LastOperationOutput>"),
-      ["the required outputs are the declared fields that are never null"],
+      ["CollectionFailover: the required outputs are the declared fields that are never null"],
     ],
     [
       "a reworded TSDoc comment",
       (text) =>
         text.replace("/** The job timeout in seconds. */", "/** The timeout for each job, in seconds. */"),
-      ["each output property is described by its declared field's TSDoc"],
+      ["CollectionFailover: each output property is described by its declared field's TSDoc"],
     ],
-  ])("reports %s in the TypeScript", (_, edit, failing) => {
-    const source = readFileSync(COLLECTION_FAILOVER_PATH, "utf8");
+  ])("reports %s in the TypeScript", (label, edit, failing) => {
+    const inShared = label.includes("ConnectionArgs");
+    const source = readFileSync(inShared ? SHARED_PATH : COLLECTION_FAILOVER_PATH, "utf8");
     const edited = edit(source);
     expect(edited).not.toBe(source);
-    expect(driftIn(schema, readFacts(edited))).toEqual(failing);
+    expect(driftIn(schema, readFacts(inShared ? { shared: edited } : { resource: edited }))).toEqual(failing);
   });
 });

@@ -1,78 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectionFailoverProvider } from "./provider";
 import type { DesiredState, ObservedState } from "../../failover/states";
-import type { Authentication, Transport } from "../../runtime/types";
-
-/** How the provider reaches the Hyper-V replica cluster. Fields left out come from stack config `hyperv-replica:*`. */
-export interface ConnectionArgs {
-  /**
-   * `local` runs CIM calls on this machine (a Windows agent or cluster node); `wsman` opens a CimSession to `host`
-   * over WinRM; `simulator` uses the embedded Hyper-V simulator and its state file, to rehearse. Default `local`.
-   */
-  transport?: pulumi.Input<Transport>;
-  /** wsman only: the DNS name or address of a node of the replica cluster. */
-  host?: pulumi.Input<string>;
-  /** wsman only: the WinRM port. Default 5985, or 5986 with `useSsl`. */
-  port?: pulumi.Input<number>;
-  /** wsman only: connect over HTTPS. */
-  useSsl?: pulumi.Input<boolean>;
-  /** wsman only: `Default`, `Negotiate`, `Kerberos` or `CredSSP`. */
-  authentication?: pulumi.Input<Authentication>;
-  /** The account to connect as, such as `CONTOSO\dr-operator`. Without it, the current identity is used. */
-  username?: pulumi.Input<string>;
-  /**
-   * The account's password. Always treated as a secret, and never stored in the outputs: refresh takes it from
-   * stack config `hyperv-replica:password`, so prefer setting it there.
-   */
-  password?: pulumi.Input<string>;
-  /** simulator only: the path of the simulator's JSON state file, relative to the Pulumi project. */
-  simulatorStateFile?: pulumi.Input<string>;
-  /** simulator only: which simulated host of the state file to talk to, such as `site-a` in a two-site state file. */
-  simulatorHost?: pulumi.Input<string>;
-}
-
-/** The connection as stored in the outputs: everything but the password. */
-export interface ConnectionOutput {
-  /** `local`, `wsman` or `simulator`. */
-  readonly transport?: Transport;
-  /** The host connected to, for wsman. */
-  readonly host?: string;
-  /** The WinRM port, for wsman. */
-  readonly port?: number;
-  /** Whether WinRM used HTTPS. */
-  readonly useSsl?: boolean;
-  /** The WinRM authentication mechanism. */
-  readonly authentication?: Authentication;
-  /** The account connected as. */
-  readonly username?: string;
-  /** The simulator's state file. */
-  readonly simulatorStateFile?: string;
-  /** The simulated host talked to. */
-  readonly simulatorHost?: string;
-}
-
-/** What the provider last asked Hyper-V to do for this collection. */
-export interface LastOperationOutput {
-  /** `InitiateFailover`, `RevertFailover` or `CommitFailover`. */
-  readonly method: string;
-  /** The Msvm_ConcreteJob InstanceID, or null when the method finished without a job. */
-  readonly jobId: string | null;
-  /**
-   * The job's final state (`Completed`, `Terminated`, `Killed`, `Exception`), `Vanished` when the host removed it
-   * before it was seen finishing, its state when the provider stopped waiting at `jobTimeoutSeconds` (such as
-   * `Running`), or null when the method finished without a job.
-   */
-  readonly jobState: string | null;
-  /** The job's ErrorCode (0 when it succeeded), or null when there was no job or it vanished. */
-  readonly errorCode: number | null;
-  /** When the method was called (ISO 8601); after retries of 32774 (in use), the call that was accepted. */
-  readonly startedAt: string;
-  /**
-   * When the job was seen finished, or the method returned when there was no job (ISO 8601); null when the
-   * provider stopped waiting before the job finished.
-   */
-  readonly finishedAt: string | null;
-}
+import type { ConnectionArgs, ConnectionOutput, LastOperationOutput, VirtualMachineOutput } from "../shared";
+import { secretPassword } from "../shared";
 
 /** The inputs of a {@link CollectionFailover}. */
 export interface CollectionFailoverArgs {
@@ -85,8 +15,19 @@ export interface CollectionFailoverArgs {
    * (failed over to a recovery point, revertible) or `committed` (failover committed, not revertible).
    */
   failoverState: pulumi.Input<DesiredState>;
-  /** The recovery point to fail over to: `latest` (default) or a Msvm_CollectionRecoveryPoint InstanceID. */
+  /**
+   * The recovery point to fail over to: `latest` (default), `latest-application-consistent`, `before:<ISO 8601
+   * time>` (the newest point strictly before it) or a Msvm_CollectionRecoveryPoint InstanceID. The point chosen is
+   * recorded in `lastOperation`; a selector that matches no point is refused before any call.
+   */
   recoveryPoint?: pulumi.Input<string>;
+  /** Refuse to fail over while the collection's replication health is Critical, listing the issues. Default false. */
+  requireHealthy?: pulumi.Input<boolean>;
+  /**
+   * Start the member VMs after failing over (RequestStateChange 2, waiting for each), as Start-VM does after
+   * Start-VMFailover. Default true. Running VMs are always turned off before RevertFailover.
+   */
+  startVirtualMachines?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
   /** Ask Hyper-V to terminate a cancellable job that is still running at the timeout. Default false. */
@@ -129,8 +70,28 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
   declare public readonly hostSystemName: pulumi.Output<string | null>;
   /** The last failover method called for this collection, or null when none has been needed. */
   declare public readonly lastOperation: pulumi.Output<LastOperationOutput | null>;
-  /** The recovery point used when failing over. */
+  /** The recovery point selector used when failing over. */
   declare public readonly recoveryPoint: pulumi.Output<string>;
+  /** Whether a failover is refused while replication health is Critical. */
+  declare public readonly requireHealthy: pulumi.Output<boolean>;
+  /** Whether the member VMs are started after a failover. */
+  declare public readonly startVirtualMachines: pulumi.Output<boolean>;
+  /**
+   * The collection's replication health from GetReplicationStatistics: `Ok`, `Warning`, `Critical` or
+   * `NotApplicable` (read with the per-VM numbering, which Hyper-V does not document for collections), or null when
+   * the host did not say.
+   */
+  declare public readonly replicationHealth: pulumi.Output<string | null>;
+  /** The ReplicationHealthIssues messages, group- and VM-level. */
+  declare public readonly replicationHealthIssues: pulumi.Output<string[]>;
+  /** When the replica last applied a recovery point (LastApplyTime, ISO 8601), or null. */
+  declare public readonly lastApplyTime: pulumi.Output<string | null>;
+  /** The consistency level of that point (LastApplyConsistencyLevel), such as `ApplicationConsistent`, or null. */
+  declare public readonly lastApplyConsistencyLevel: pulumi.Output<string | null>;
+  /** The member VMs with their EnabledState and replication state. */
+  declare public readonly virtualMachines: pulumi.Output<VirtualMachineOutput[]>;
+  /** When these outputs were read from the host (ISO 8601); preview plans from the state recorded then. */
+  declare public readonly observedAt: pulumi.Output<string>;
   /** The job timeout in seconds. */
   declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
   /** Whether a job still running at the timeout is terminated. */
@@ -156,6 +117,14 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
         hostSystemName: undefined,
         lastOperation: undefined,
         recoveryPoint: undefined,
+        requireHealthy: undefined,
+        startVirtualMachines: undefined,
+        replicationHealth: undefined,
+        replicationHealthIssues: undefined,
+        lastApplyTime: undefined,
+        lastApplyConsistencyLevel: undefined,
+        virtualMachines: undefined,
+        observedAt: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,
         ...args,
@@ -166,13 +135,4 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
       "CollectionFailover",
     );
   }
-}
-
-/** Marks the password secret even when the program passed a plain string, so the engine encrypts it in state. */
-function secretPassword(connection: pulumi.Input<ConnectionArgs>): pulumi.Output<unknown> {
-  return pulumi
-    .output(connection)
-    .apply((c): unknown =>
-      c.password === undefined ? c : pulumi.output({ ...c, password: pulumi.secret(c.password) }),
-    );
 }

@@ -4,11 +4,16 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { planFailover } from "../../failover/plan";
+import type { CollectionDetails } from "../../failover/details";
+import { readDetails } from "../../failover/details";
 import type { ReconcileResult } from "../../failover/reconcile";
 import { hostSystemName } from "../../hyperv";
 import { reconcile, ReconcileFailure } from "../../failover/reconcile";
+import { startMembers } from "../../failover/virtualMachines";
 import type { DesiredState } from "../../failover/states";
-import type { CollectionSelector } from "../../hyperv";
+import { observedState } from "../../failover/states";
+import type { CimSession } from "../../cim";
+import type { Collection, CollectionSelector } from "../../hyperv";
 import { describeSelector, InvalidStateError, REPLICATION_MODE_NAMES } from "../../hyperv";
 import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
@@ -20,10 +25,17 @@ import { UNKNOWN } from "../../runtime/types";
 import type { CollectionFailoverInputs, LastOperation } from "./types";
 import { DEFAULTS } from "./types";
 import { outputsFor } from "./outputs";
+import { previewLine } from "./preview";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
 
-type Applied = ReconcileResult & { readonly host: string | undefined };
+type Applied = ReconcileResult & { readonly host: string | undefined; readonly details: CollectionDetails };
+
+const NO_DETAILS: CollectionDetails = {
+  replicationHealth: null,
+  replicationHealthIssues: [],
+  virtualMachines: [],
+};
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
@@ -59,17 +71,58 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
             ...(trackedId !== undefined ? { trackedId } : {}),
             desired: inputs.failoverState,
             recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+            requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
             timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
             cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
           },
           { ...deps, polling: ctx.polling(), lock: ctx.lock },
         );
-        return { ...result, host: await host() };
+        await startIfFailedOver(session, inputs, result);
+        const context = { collection: result.collection.name, host: session.target };
+        return {
+          ...result,
+          host: await host(),
+          details: await readDetails(session, result.collection, deps, context),
+        };
       } catch (error) {
         if (error instanceof ReconcileFailure) throw Object.assign(error, { host: await host() });
         throw error;
       }
     });
+  }
+
+  /** After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off. */
+  async function startIfFailedOver(
+    session: CimSession,
+    inputs: CollectionFailoverInputs,
+    result: ReconcileResult,
+  ) {
+    const { collection } = result;
+    if (!["failedOver", "committed"].includes(observedState(collection))) return;
+    if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return;
+    try {
+      await startMembers(session, collection.id, {
+        ...deps,
+        polling: ctx.polling(),
+        timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+        log: (line) => deps.log(`[${collection.name}] ${line}`),
+        context: { collection: collection.name, host: session.target },
+      });
+    } catch (error) {
+      // The failover stands; the stack records it, and the error says which VM did not start.
+      throw new ReconcileFailure(error, collection, result.lastOperation, true);
+    }
+  }
+
+  /** The details of a collection that a failed run left behind, or none when they cannot be read either. */
+  async function detailsAfterFailure(inputs: CollectionFailoverInputs, collection: Collection) {
+    try {
+      return await ctx.withSession(inputs.connection, collection.name, (session) =>
+        readDetails(session, collection, deps, { collection: collection.name, host: session.target }),
+      );
+    } catch {
+      return NO_DETAILS;
+    }
   }
 
   return {
@@ -87,12 +140,15 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       // and refuses, calling nothing, if the name now names another collection.
       const renamed = replaces.length === 0 && nameDiffers(olds, news);
       if (renamed) deps.log(renamedLine(olds, news));
-      if (replaces.length === 0 && stateChanges && desired !== UNKNOWN)
+      if (replaces.length === 0 && stateChanges && desired !== UNKNOWN) {
         refuseEarly(
           olds,
           desired as DesiredState,
           resolveConnection(olds.connection as ConnectionInputs | null, ctx.config()),
         );
+        const line = previewLine(olds, news, desired as DesiredState);
+        if (line !== undefined) deps.log(line);
+      }
       return {
         changes: replaces.length > 0 || stateChanges || renamed,
         replaces,
@@ -106,12 +162,27 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         const result = await apply(typed);
         return {
           id: result.collection.id,
-          outs: outputsFor(typed, result.collection, result.lastOperation, result.host),
+          outs: outputsFor(
+            typed,
+            result.collection,
+            result.lastOperation,
+            result.host,
+            result.details,
+            deps.clock.now(),
+          ),
         };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (error.methodCalled && error.collection) {
-          const outs = outputsFor(typed, error.collection, error.lastOperation, hostOf(error));
+          const details = await detailsAfterFailure(typed, error.collection);
+          const outs = outputsFor(
+            typed,
+            error.collection,
+            error.lastOperation,
+            hostOf(error),
+            details,
+            deps.clock.now(),
+          );
           throw partialFailure(error.collection.id, outs, inputs.__provider, error.error);
         }
         throw error.error;
@@ -123,11 +194,16 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       const previous = (olds.lastOperation ?? null) as LastOperation | null;
       try {
         const result = await apply(typed, id, recordedHost(olds));
-        return { outs: outputsFor(typed, result.collection, result.lastOperation ?? previous, result.host) };
+        const last = result.lastOperation ?? previous;
+        return {
+          outs: outputsFor(typed, result.collection, last, result.host, result.details, deps.clock.now()),
+        };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (!error.collection) throw error.error;
-        const outs = outputsFor(typed, error.collection, error.lastOperation ?? previous, hostOf(error));
+        const details = await detailsAfterFailure(typed, error.collection);
+        const last = error.lastOperation ?? previous;
+        const outs = outputsFor(typed, error.collection, last, hostOf(error), details, deps.clock.now());
         throw partialFailure(id, outs, news.__provider, error.error);
       }
     },
@@ -147,6 +223,8 @@ function withDefaults(news: Props): Props {
   return {
     ...news,
     recoveryPoint: news.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    requireHealthy: news.requireHealthy ?? DEFAULTS.requireHealthy,
+    startVirtualMachines: news.startVirtualMachines ?? DEFAULTS.startVirtualMachines,
     jobTimeoutSeconds: news.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
     cancelJobOnTimeout: news.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
   };

@@ -4,6 +4,7 @@
  * collection: a refresh that reaches another cluster fails instead of dropping the resource from the stack.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { readDetails } from "../../failover/details";
 import { HostMismatchError } from "../../failover/identity";
 import { DESIRED_STATES } from "../../failover/states";
 import type { CimSession } from "../../cim";
@@ -39,16 +40,19 @@ export async function readCollection(
       throw new HostMismatchError(id, recorded, answering, context);
     }
     const host = recorded ?? (await read(() => hostSystemName(session, context)));
+    const details = await readDetails(session, collection, deps, context);
     const stored = props as unknown as CollectionFailoverOutputs;
     const inputs: CollectionFailoverInputs = {
       failoverState: "normal",
       recoveryPoint: stored.recoveryPoint,
+      requireHealthy: stored.requireHealthy,
+      startVirtualMachines: stored.startVirtualMachines,
       jobTimeoutSeconds: stored.jobTimeoutSeconds,
       cancelJobOnTimeout: stored.cancelJobOnTimeout,
       ...(stored.connection ? { connection: stored.connection } : {}),
     };
     const lastOperation = (stored.lastOperation ?? null) as LastOperation | null;
-    const outs = outputsFor(inputs, collection, lastOperation, host);
+    const outs = outputsFor(inputs, collection, lastOperation, host, details, deps.clock.now());
     return { id, props: { ...props, ...outs }, ...refreshedInputs(props, outs.failoverState, collection.id) };
   });
 }
@@ -68,6 +72,8 @@ function refreshedInputs(props: Props, observed: string, collectionId: string): 
   for (const key of [
     "collectionId",
     "recoveryPoint",
+    "requireHealthy",
+    "startVirtualMachines",
     "jobTimeoutSeconds",
     "cancelJobOnTimeout",
     "connection",

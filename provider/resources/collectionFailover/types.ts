@@ -5,6 +5,7 @@
  */
 import type { DesiredState, ObservedState } from "../../failover/states";
 import type { OperationRecord } from "../../hyperv/replicationService";
+import type { VirtualMachine } from "../../runtime/outputs";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
 
 export interface CollectionFailoverInputs {
@@ -12,6 +13,8 @@ export interface CollectionFailoverInputs {
   collectionName?: string;
   failoverState: DesiredState;
   recoveryPoint?: string;
+  requireHealthy?: boolean;
+  startVirtualMachines?: boolean;
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
   connection?: ConnectionInputs;
@@ -29,7 +32,15 @@ export interface CollectionFailoverOutputs {
   failedOverReplicationType: string;
   hostSystemName: string | null;
   lastOperation: LastOperation | null;
+  replicationHealth: string | null;
+  replicationHealthIssues: string[];
+  lastApplyTime: string | null;
+  lastApplyConsistencyLevel: string | null;
+  virtualMachines: VirtualMachine[];
+  observedAt: string;
   recoveryPoint: string;
+  requireHealthy: boolean;
+  startVirtualMachines: boolean;
   jobTimeoutSeconds: number;
   cancelJobOnTimeout: boolean;
   connection: PublicConnection | null;
@@ -37,6 +48,8 @@ export interface CollectionFailoverOutputs {
 
 export const DEFAULTS = {
   recoveryPoint: "latest",
+  requireHealthy: false,
+  startVirtualMachines: true,
   jobTimeoutSeconds: 1800,
   cancelJobOnTimeout: false,
 } as const;

@@ -16,6 +16,7 @@ import {
   show,
   text,
 } from "../../runtime/rules";
+import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -24,6 +25,8 @@ const INPUT_KEYS = [
   "collectionName",
   "failoverState",
   "recoveryPoint",
+  "requireHealthy",
+  "startVirtualMachines",
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
   "connection",
@@ -36,8 +39,9 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
       : `${show(v)} is not a GUID; use the collection's CollectionID, such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301 (Get-VMGroup shows it as Id), or set collectionName instead`,
   collectionName: text("the collection's name (its ElementName)", 256),
   failoverState: oneOf(DESIRED_STATES),
-  recoveryPoint: (v) =>
-    text("'latest' or the InstanceID of a Msvm_CollectionRecoveryPoint", 1024)(v, "recoveryPoint"),
+  recoveryPoint: recoveryPointRule,
+  requireHealthy: boolean,
+  startVirtualMachines: boolean,
   jobTimeoutSeconds: integer(
     1,
     MAX_TIMEOUT_SECONDS,

@@ -1,0 +1,67 @@
+/**
+ * What happens on the host before a failover method is called, all of it able to refuse with no failover call:
+ * choosing the recovery point, the `requireHealthy` guard, and turning running VMs off before RevertFailover.
+ */
+import type { CimSession } from "../cim";
+import type { Collection, ErrorContext, OperationRecord, PointUsed } from "../hyperv";
+import { chooseRecoveryPoint } from "./choosePoint";
+import { refuseUnlessHealthy } from "./health";
+import type { Step } from "./plan";
+import type { ReconcileDeps, ReconcileRequest } from "./request";
+import { turnOffRunningMembers } from "./virtualMachines";
+
+export interface Prepared {
+  /** The CollectionRecoveryPoint to pass: null for the latest (NULL, as documented). */
+  readonly pass: string | null;
+  readonly point?: PointUsed;
+}
+
+export async function prepareStep(
+  session: CimSession,
+  collection: Collection,
+  step: Step,
+  request: ReconcileRequest,
+  deps: ReconcileDeps,
+  context: ErrorContext,
+): Promise<Prepared> {
+  const log = (line: string) => deps.log(`[${collection.name}] ${line}`);
+  if (step.method === "RevertFailover") {
+    await turnOffRunningMembers(session, collection.id, {
+      ...deps,
+      timeoutSeconds: request.timeoutSeconds,
+      log,
+      context,
+    });
+  }
+  if (step.method !== "InitiateFailover") return { pass: null };
+  const chosen = await chooseRecoveryPoint(session, collection, request.recoveryPoint, context);
+  if (request.requireHealthy) {
+    await refuseUnlessHealthy(session, collection, step.method, { ...deps, progress: log }, context);
+  }
+  const { point } = chosen;
+  log(
+    `failing over to recovery point ${point.instanceId} (${point.creationTime ?? "no time"}, ${point.consistencyLevelName})`,
+  );
+  return {
+    pass: chosen.pass,
+    point: {
+      instanceId: point.instanceId,
+      creationTime: point.creationTime,
+      consistencyLevel: point.consistencyLevelName,
+    },
+  };
+}
+
+/** The record with the point used and, for a failover, the data-loss window from the point to the call. */
+export function withPoint(record: OperationRecord, point: PointUsed | undefined): OperationRecord {
+  if (point === undefined) return record;
+  const window =
+    point.creationTime === null
+      ? null
+      : Math.max(0, Math.round((Date.parse(record.startedAt) - Date.parse(point.creationTime)) / 1000));
+  return {
+    ...record,
+    recoveryPoint: point,
+    ...(record.method === "InitiateFailover" ? { dataLossWindowSeconds: window } : {}),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * The test failover driver: bring a test collection up from a replica collection (TestReplicaCollection), or take
+ * it down (RevertTestReplicaCollection), refusing with guidance where a failover or another test failover is in the
+ * way, and adopting a test failover that an interrupted run of this resource started.
+ */
+import type { CimSession } from "../cim";
+import type {
+  Collection,
+  ErrorContext,
+  MethodOptions,
+  OperationRecord,
+  PointUsed,
+  TestFailoverJob,
+} from "../hyperv";
+import {
+  callFailoverMethod,
+  findCollection,
+  findRunningFailoverJob,
+  findTestCollections,
+  followFailoverJob,
+  HyperVError,
+  InvalidStateError,
+  resultingTestCollection,
+  testFailoverJobs,
+} from "../hyperv";
+import { chooseRecoveryPoint } from "./choosePoint";
+import { refuseUnlessHealthy } from "./health";
+import { describeObservation } from "./plan";
+import { withPoint } from "./prepare";
+import type { ReconcileDeps } from "./request";
+import { observedState } from "./states";
+
+export interface TestFailoverRequest {
+  readonly recoveryPoint: string;
+  readonly requireHealthy: boolean;
+  readonly timeoutSeconds: number;
+  readonly cancelJobOnTimeout: boolean;
+}
+
+export interface TestFailoverUp {
+  readonly test: Collection;
+  readonly lastOperation: OperationRecord;
+  readonly recoveryPoint: PointUsed | null;
+  readonly adopted: boolean;
+}
+
+/** A run that failed after calling a method: what the host showed afterwards, for a partial failure. */
+export class TestFailoverFailure extends Error {
+  override name = "TestFailoverFailure";
+  constructor(
+    readonly error: unknown,
+    readonly test: Collection | undefined,
+    readonly lastOperation: OperationRecord | null,
+  ) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+function methodOptions(
+  deps: ReconcileDeps,
+  request: TestFailoverRequest,
+  log: (l: string) => void,
+): MethodOptions {
+  return {
+    ...deps,
+    timeoutSeconds: request.timeoutSeconds,
+    cancelOnTimeout: request.cancelJobOnTimeout,
+    progress: log,
+  };
+}
+
+/** Refuses when the replica collection is not simply replicating, or a failover job is running for it. */
+async function refuseFailoverInProgress(session: CimSession, replica: Collection, context: ErrorContext) {
+  const running = await findRunningFailoverJob(session, replica, { context });
+  if (running) {
+    throw new InvalidStateError(
+      `a ${running.method} job (${running.job.id}) is running for the replica collection, so a test failover cannot start`,
+      "Wait for it to finish; a test failover needs the replica collection replicating, not failed over",
+      context,
+    );
+  }
+  if (observedState(replica) !== "normal") {
+    throw new InvalidStateError(
+      `${describeObservation(replica)}; a test failover is made from a replicating replica collection`,
+      "Bring the collection back to normal first (a CollectionFailover with failoverState 'normal' reverts a failover), then run again",
+      context,
+    );
+  }
+}
+
+/** Creates the test collection, or adopts the one an interrupted run of this resource left. */
+export async function bringTestFailoverUp(
+  session: CimSession,
+  replica: Collection,
+  request: TestFailoverRequest,
+  deps: ReconcileDeps,
+): Promise<TestFailoverUp> {
+  const context: ErrorContext = { collection: replica.name, host: session.target };
+  const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
+  const options = methodOptions(deps, request, log);
+  await refuseFailoverInProgress(session, replica, context);
+  const jobs = await testFailoverJobs(session, replica, context);
+  const adopted = await adoptLostTestFailover(session, replica, jobs, options, context);
+  if (adopted) return adopted;
+  const existing = await findTestCollections(session, replica, context);
+  if (existing.length > 0) {
+    const names = existing.map((c) => `'${c.name}' (${c.id})`).join(", ");
+    throw new InvalidStateError(
+      `another test failover exists for this collection: test collection ${names}; Hyper-V allows one at a time`,
+      "Remove it first: destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection (Stop-VMFailover on its VMs); then run again",
+      context,
+    );
+  }
+  const chosen = await chooseRecoveryPoint(session, replica, request.recoveryPoint, context);
+  if (request.requireHealthy) {
+    await refuseUnlessHealthy(session, replica, "TestReplicaCollection", options, context);
+  }
+  const point: PointUsed = {
+    instanceId: chosen.point.instanceId,
+    creationTime: chosen.point.creationTime,
+    consistencyLevel: chosen.point.consistencyLevelName,
+  };
+  log(
+    `test failover from recovery point ${point.instanceId} (${point.creationTime ?? "no time"}, ${point.consistencyLevel})`,
+  );
+  let record: OperationRecord | null = null;
+  try {
+    const result = await callFailoverMethod(session, replica, "TestReplicaCollection", chosen.pass, options);
+    record = withPoint(result.record, point);
+    const test = await resultingTestCollection(
+      session,
+      replica,
+      result.outParameters.ResultingCollection,
+      context,
+    );
+    if (test === undefined) {
+      throw new InvalidStateError(
+        "TestReplicaCollection reported success, but neither its ResultingCollection nor Msvm_ReplicaCollectionDependency shows a test collection",
+        "Check the replica cluster (Get-VMGroup) and the Hyper-V-VMMS-Admin event log, then refresh the stack",
+        { ...context, method: "TestReplicaCollection" },
+      );
+    }
+    log(`TestReplicaCollection done: test collection '${test.name}' (${test.id})`);
+    return { test, lastOperation: record, recoveryPoint: point, adopted: false };
+  } catch (error) {
+    if (error instanceof HyperVError && error.operation)
+      record = withPoint(error.operation as OperationRecord, point);
+    const [left] = await findTestCollections(session, replica, context).catch(() => []);
+    throw new TestFailoverFailure(error, left, record);
+  }
+}
+
+/**
+ * An interrupted run leaves its TestReplicaCollection job behind: running, or finished and still kept by the host
+ * (TimeBeforeRemoval, 5 minutes by default). A running one is waited for; a finished, completed one whose test
+ * collection still exists is taken as this resource's. Inferred: nothing on the host names the stack that called,
+ * so a job tied to this replica collection is the best evidence there is; an older test collection is refused.
+ */
+async function adoptLostTestFailover(
+  session: CimSession,
+  replica: Collection,
+  jobs: { running: TestFailoverJob[]; finished: TestFailoverJob[] },
+  options: MethodOptions,
+  context: ErrorContext,
+): Promise<TestFailoverUp | undefined> {
+  const log = options.progress;
+  for (const running of jobs.running) {
+    log(
+      `${running.method} job ${running.job.id} is already running on the host; waiting for it instead of starting another`,
+    );
+    const result = await followFailoverJob(session, replica, running, options);
+    if (running.method === "RevertTestReplicaCollection") continue;
+    const [test] = await findTestCollections(session, replica, context);
+    if (test) return { test, lastOperation: result.record, recoveryPoint: null, adopted: true };
+  }
+  const completed = jobs.finished.find((j) => j.method === "TestReplicaCollection" && j.job.jobState === 7);
+  if (completed === undefined || jobs.running.length > 0) return undefined;
+  const [test] = await findTestCollections(session, replica, context);
+  if (test === undefined) return undefined;
+  log(
+    `test collection '${test.name}' (${test.id}) was made by TestReplicaCollection job ${completed.job.id}, which a run that lost track of it started; adopting it`,
+  );
+  const now = new Date(options.clock.now()).toISOString();
+  const record: OperationRecord = {
+    method: "TestReplicaCollection",
+    jobId: completed.job.id,
+    jobState: "Completed",
+    errorCode: completed.job.errorCode,
+    startedAt: now,
+    finishedAt: now,
+  };
+  return { test, lastOperation: record, recoveryPoint: null, adopted: true };
+}
+
+/** Removes the test collection with RevertTestReplicaCollection on the replica, and confirms that it is gone. */
+export async function takeTestFailoverDown(
+  session: CimSession,
+  replica: Collection,
+  testId: string,
+  request: Pick<TestFailoverRequest, "timeoutSeconds" | "cancelJobOnTimeout">,
+  deps: ReconcileDeps,
+): Promise<OperationRecord | null> {
+  const context: ErrorContext = { collection: replica.name, host: session.target };
+  const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
+  const tests = await findTestCollections(session, replica, context);
+  if (!tests.some((t) => t.id.toLowerCase() === testId.toLowerCase())) {
+    log(`test collection ${testId} is already gone; nothing to remove`);
+    return null;
+  }
+  const options = methodOptions(deps, { ...request, recoveryPoint: "latest", requireHealthy: false }, log);
+  const result = await callFailoverMethod(session, replica, "RevertTestReplicaCollection", null, options);
+  if (await findCollection(session, { id: testId }, undefined, context)) {
+    throw new InvalidStateError(
+      `RevertTestReplicaCollection reported success, but test collection ${testId} is still on the host`,
+      "Check the replica cluster (Get-VMGroup) and the Hyper-V-VMMS-Admin event log, then run pulumi destroy again",
+      { ...context, method: "RevertTestReplicaCollection" },
+    );
+  }
+  log(`RevertTestReplicaCollection done: test collection ${testId} removed`);
+  return result.record;
+}

@@ -1,0 +1,55 @@
+/**
+ * Member VMs around a failover. Failing over does not start them: the per-VM Hyper-V flow is Start-VMFailover, then
+ * Start-VM (windows-powershell-docs Start-VMFailover: "Start-VMFailover -VMName VM01 ... Start-VM VM01"). And
+ * Stop-VMFailover "turns a running VM off before cancelling", so the VMs are turned off before RevertFailover
+ * (inferred to hold for the collection method, whose page says nothing about running VMs).
+ */
+import type { CimSession } from "../cim";
+import type { ErrorContext, MemberVm, PollingOptions } from "../hyperv";
+import { EnabledState, readMembers, requestVmState } from "../hyperv";
+import type { Clock } from "../clock";
+
+export interface VmDeps {
+  readonly clock: Clock;
+  readonly polling: PollingOptions;
+  readonly timeoutSeconds: number;
+  readonly log: (line: string) => void;
+  readonly context: ErrorContext;
+}
+
+/** Starts every member VM that is off (RequestStateChange 2), one at a time, waiting for each job. */
+export async function startMembers(
+  session: CimSession,
+  collectionId: string,
+  deps: VmDeps,
+): Promise<MemberVm[]> {
+  const members = await readMembers(session, collectionId, deps.context);
+  for (const vm of members.filter((m) => m.enabledState !== EnabledState.Running)) {
+    await requestVmState(session, vm, EnabledState.Running, vmOptions(deps));
+    deps.log(`VM '${vm.name}' started`);
+  }
+  return readMembers(session, collectionId, deps.context);
+}
+
+/** Turns off every running member VM (RequestStateChange 3), waiting for each job. */
+export async function turnOffRunningMembers(
+  session: CimSession,
+  collectionId: string,
+  deps: VmDeps,
+): Promise<void> {
+  const members = await readMembers(session, collectionId, deps.context);
+  for (const vm of members.filter((m) => m.enabledState === EnabledState.Running)) {
+    deps.log(`turning VM '${vm.name}' off first: RevertFailover discards what it wrote since the failover`);
+    await requestVmState(session, vm, EnabledState.Off, vmOptions(deps));
+  }
+}
+
+function vmOptions(deps: VmDeps) {
+  return {
+    clock: deps.clock,
+    polling: deps.polling,
+    timeoutSeconds: deps.timeoutSeconds,
+    progress: deps.log,
+    context: deps.context,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The line diff prints when a change would call Hyper-V: the plan made from the state recorded at the last refresh
+ * or operation, so that `pulumi preview` names the calls before anyone approves them.
+ */
+import type { Step } from "../../failover/plan";
+import { planFailover } from "../../failover/plan";
+import type { DesiredState } from "../../failover/states";
+import { REPLICATION_MODE_NAMES, replicationStateName } from "../../hyperv";
+import type { Props } from "../../runtime/resourceMethods";
+import { DEFAULTS } from "./types";
+
+const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
+const named = (state: number) => `${replicationStateName(state)} (${state})`;
+
+interface RecordedVm {
+  readonly name?: unknown;
+  readonly enabledState?: unknown;
+}
+
+function describeStep(step: Step, from: number, olds: Props): string {
+  const vms = Array.isArray(olds.virtualMachines) ? (olds.virtualMachines as RecordedVm[]) : [];
+  const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
+  const first =
+    step.method === "RevertFailover" && running.length > 0
+      ? `RequestStateChange(3) to turn off ${running.join(", ")}, then `
+      : "";
+  return `${first}${step.method}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
+}
+
+/** The line, or undefined when the recorded state is unknown or nothing would be called. */
+export function previewLine(olds: Props, news: Props, desired: DesiredState): string | undefined {
+  const mode = MODE_NUMBERS.get(String(olds.replicationMode));
+  if (typeof olds.replicationState !== "number" || mode === undefined) return undefined;
+  const plan = planFailover({ replicationState: olds.replicationState, replicationMode: mode }, desired, {
+    recoveryPoint: DEFAULTS.recoveryPoint,
+  });
+  const name = `[${String(olds.collectionName ?? olds.collectionId)}]`;
+  const recorded = `as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`;
+  if (plan.kind === "wait")
+    return `${name} will wait for the failover in progress, then plan again, ${recorded}`;
+  if (plan.kind !== "call") return undefined;
+  let from = olds.replicationState;
+  const steps = plan.steps.map((step) => {
+    const text = describeStep(step, from, olds);
+    from = step.expect[0] ?? from;
+    return text;
+  });
+  const point = plan.steps.some((s) => s.method === "InitiateFailover")
+    ? ` with recoveryPoint '${String(news.recoveryPoint ?? DEFAULTS.recoveryPoint)}'`
+    : "";
+  const start =
+    desired !== "normal" && (news.startVirtualMachines ?? DEFAULTS.startVirtualMachines) !== false
+      ? ", then RequestStateChange(2) to start the member VMs"
+      : "";
+  return `${name} will call ${steps.join(", then ")}${point}${start}, ${recorded}`;
+}

@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import { collectionTestFailoverProvider } from "./provider";
+import type {
+  ConnectionArgs,
+  ConnectionOutput,
+  LastOperationOutput,
+  RecoveryPointUsedOutput,
+  VirtualMachineOutput,
+} from "../shared";
+import { secretPassword } from "../shared";
+
+/** The inputs of a {@link CollectionTestFailover}. */
+export interface CollectionTestFailoverArgs {
+  /** The replica collection's CollectionID (a GUID; `Get-VMGroup` shows it as Id). Set this or `collectionName`. */
+  collectionId?: pulumi.Input<string>;
+  /** The replica collection's name (ElementName), which must match exactly one collection. */
+  collectionName?: pulumi.Input<string>;
+  /**
+   * The recovery point to test: `latest` (default), `latest-application-consistent`, `before:<ISO 8601 time>` or a
+   * Msvm_CollectionRecoveryPoint InstanceID. Changing it replaces the resource: a new drill.
+   */
+  recoveryPoint?: pulumi.Input<string>;
+  /** Refuse the test failover while the replica's replication health is Critical, listing the issues. Default false. */
+  requireHealthy?: pulumi.Input<boolean>;
+  /** Start the test collection's VMs once it exists (RequestStateChange 2, waiting for each). Default true. */
+  startVirtualMachines?: pulumi.Input<boolean>;
+  /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
+  jobTimeoutSeconds?: pulumi.Input<number>;
+  /** Ask Hyper-V to terminate a cancellable job that is still running at the timeout. Default false. */
+  cancelJobOnTimeout?: pulumi.Input<boolean>;
+  /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/**
+ * A test failover (a DR drill) of a Hyper-V Replica VM collection: while it exists, a separate test collection made
+ * from a recovery point runs beside the replica, and replication carries on. Creating it calls
+ * TestReplicaCollection on the replica collection; deleting it calls RevertTestReplicaCollection, which removes the
+ * test collection. Its id is the test collection's CollectionID.
+ */
+export class CollectionTestFailover extends pulumi.dynamic.Resource {
+  /** The replica collection's CollectionID. */
+  declare public readonly collectionId: pulumi.Output<string>;
+  /** The replica collection's name (ElementName). */
+  declare public readonly collectionName: pulumi.Output<string>;
+  /** The test collection's CollectionID (also the resource's id). */
+  declare public readonly testCollectionId: pulumi.Output<string>;
+  /** The test collection's name, as Hyper-V named it. */
+  declare public readonly testCollectionName: pulumi.Output<string>;
+  /** The test collection's VMs, with their EnabledState. */
+  declare public readonly virtualMachines: pulumi.Output<VirtualMachineOutput[]>;
+  /** The recovery point the test collection was made from, and its time; null when an adopted run did not say. */
+  declare public readonly recoveryPointUsed: pulumi.Output<RecoveryPointUsedOutput | null>;
+  /** The last method called: TestReplicaCollection, with its job. */
+  declare public readonly lastOperation: pulumi.Output<LastOperationOutput | null>;
+  /** When these outputs were read from the host (ISO 8601); preview plans from the state recorded then. */
+  declare public readonly observedAt: pulumi.Output<string>;
+  /** The recovery point selector. */
+  declare public readonly recoveryPoint: pulumi.Output<string>;
+  /** Whether the test failover is refused while replication health is Critical. */
+  declare public readonly requireHealthy: pulumi.Output<boolean>;
+  /** Whether the test collection's VMs are started. */
+  declare public readonly startVirtualMachines: pulumi.Output<boolean>;
+  /** The job timeout in seconds. */
+  declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
+  /** Whether a job still running at the timeout is terminated. */
+  declare public readonly cancelJobOnTimeout: pulumi.Output<boolean>;
+  /** The resource's own `connection` input, without its password; null when stack config is used. */
+  declare public readonly connection: pulumi.Output<ConnectionOutput | null>;
+
+  constructor(name: string, args: CollectionTestFailoverArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      collectionTestFailoverProvider,
+      name,
+      {
+        // Output-only keys are registered as undefined so that their `declare`d fields get values.
+        collectionId: undefined,
+        collectionName: undefined,
+        testCollectionId: undefined,
+        testCollectionName: undefined,
+        virtualMachines: undefined,
+        recoveryPointUsed: undefined,
+        lastOperation: undefined,
+        observedAt: undefined,
+        recoveryPoint: undefined,
+        requireHealthy: undefined,
+        startVirtualMachines: undefined,
+        jobTimeoutSeconds: undefined,
+        cancelJobOnTimeout: undefined,
+        ...args,
+        connection: args.connection === undefined ? undefined : secretPassword(args.connection),
+      },
+      opts,
+      "hyperv-replica",
+      "CollectionTestFailover",
+    );
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Plain shapes of CollectionTestFailover's inputs and outputs, as the provider receives and returns them. The
+ * resource class (collectionTestFailover.ts) holds the field docs; schema.json carries the same words.
+ */
+import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
+import type { VirtualMachine } from "../../runtime/outputs";
+import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
+
+export interface CollectionTestFailoverInputs {
+  collectionId?: string;
+  collectionName?: string;
+  recoveryPoint?: string;
+  requireHealthy?: boolean;
+  startVirtualMachines?: boolean;
+  jobTimeoutSeconds?: number;
+  cancelJobOnTimeout?: boolean;
+  connection?: ConnectionInputs;
+}
+
+export interface CollectionTestFailoverOutputs {
+  collectionId: string;
+  collectionName: string;
+  testCollectionId: string;
+  testCollectionName: string;
+  virtualMachines: VirtualMachine[];
+  recoveryPointUsed: PointUsed | null;
+  lastOperation: OperationRecord | null;
+  observedAt: string;
+  recoveryPoint: string;
+  requireHealthy: boolean;
+  startVirtualMachines: boolean;
+  jobTimeoutSeconds: number;
+  cancelJobOnTimeout: boolean;
+  connection: PublicConnection | null;
+}
+
+export const DEFAULTS = {
+  recoveryPoint: "latest",
+  requireHealthy: false,
+  startVirtualMachines: true,
+  jobTimeoutSeconds: 1800,
+  cancelJobOnTimeout: false,
+} as const;

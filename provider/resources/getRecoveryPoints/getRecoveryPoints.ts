@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs, RecoveryPointOutput } from "../shared";
+
+/** The arguments of {@link getRecoveryPoints}. */
+export interface GetRecoveryPointsArgs {
+  /** The collection's CollectionID (a GUID). Set this or `collectionName`. */
+  collectionId?: string;
+  /** The collection's name (ElementName), which must match exactly one collection. Set this or `collectionId`. */
+  collectionName?: string;
+  /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
+  connection?: ConnectionArgs;
+}
+
+/** The result of {@link getRecoveryPoints}. */
+export interface GetRecoveryPointsResult {
+  /** The collection's CollectionID. */
+  readonly collectionId: string;
+  /** The collection's name (ElementName). */
+  readonly collectionName: string;
+  /** Its recovery points (Msvm_CollectionRecoveryPoint), newest first. */
+  readonly recoveryPoints: RecoveryPointOutput[];
+}
+
+/**
+ * Lists a collection's recovery points, newest first, to choose a `recoveryPoint` from. It runs in the program's
+ * own process (a dynamic-provider package has no plugin to invoke): it reads stack config `hyperv-replica:*` and
+ * opens a session itself, through the same runtime the resources use.
+ */
+export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<GetRecoveryPointsResult> {
+  const { runtime } = await import("../../doors/dynamic");
+  runtime.configure((key) => pulumi.runtime.getConfig(key));
+  return (await runtime.functions.getRecoveryPoints!({ ...args })) as unknown as GetRecoveryPointsResult;
+}
+
+/** {@link getRecoveryPoints} for arguments that are Pulumi inputs; the result is an Output. */
+export function getRecoveryPointsOutput(args: {
+  collectionId?: pulumi.Input<string>;
+  collectionName?: pulumi.Input<string>;
+  connection?: pulumi.Input<ConnectionArgs>;
+}): pulumi.Output<GetRecoveryPointsResult> {
+  return pulumi.output(args).apply((plain) => getRecoveryPoints(plain as GetRecoveryPointsArgs));
+}

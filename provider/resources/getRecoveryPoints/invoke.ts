@@ -1,0 +1,70 @@
+/**
+ * getRecoveryPoints inside the runtime: validate the arguments, open a session for the connection, look the
+ * collection up, list its points newest first. The same code serves the program-side SDK function and a native
+ * plugin's Invoke.
+ */
+import { notFound } from "../../failover/reconcile";
+import type { CollectionSelector } from "../../hyperv";
+import { describeSelector, findCollection, listRecoveryPoints } from "../../hyperv";
+import { checkConnection } from "../../runtime/connectionRules";
+import type { RuntimeContext } from "../../runtime/context";
+import type { Props } from "../../runtime/resourceMethods";
+import type { CheckFailure } from "../../runtime/rules";
+import { checkObject, checkSelector, GUID, show, text } from "../../runtime/rules";
+import type { ConnectionInputs } from "../../runtime/types";
+
+export type GetRecoveryPointsResult = {
+  collectionId: string;
+  collectionName: string;
+  recoveryPoints: { instanceId: string; creationTime: string | null; consistencyLevel: string }[];
+};
+
+const KEYS = ["collectionId", "collectionName", "connection"] as const;
+
+export function validateArgs(args: Props, ctx: RuntimeContext): CheckFailure[] {
+  const failures = checkObject(
+    args,
+    {
+      collectionId: (v) =>
+        typeof v === "string" && GUID.test(v)
+          ? undefined
+          : `${show(v)} is not a GUID; use the collection's CollectionID`,
+      collectionName: text("the collection's name (its ElementName)", 256),
+      connection: () => undefined,
+    },
+    KEYS,
+    "",
+  );
+  failures.push(...checkSelector(args));
+  failures.push(...checkConnection(args.connection, ctx.config().connection, ctx.config().failures));
+  return failures;
+}
+
+export function getRecoveryPointsFunction(ctx: RuntimeContext) {
+  return async function getRecoveryPoints(args: Props): Promise<GetRecoveryPointsResult> {
+    const failures = validateArgs(args, ctx);
+    if (failures.length > 0) {
+      throw new Error(`getRecoveryPoints: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    const selector: CollectionSelector =
+      typeof args.collectionId === "string"
+        ? { id: args.collectionId }
+        : { name: String(args.collectionName) };
+    const connection = (args.connection ?? null) as ConnectionInputs | null;
+    return ctx.withSession(connection, describeSelector(selector), async (session) => {
+      const collection = await findCollection(session, selector);
+      if (collection === undefined) throw notFound(session, selector);
+      const context = { collection: collection.name, host: session.target };
+      const points = await listRecoveryPoints(session, collection.id, context);
+      return {
+        collectionId: collection.id,
+        collectionName: collection.name,
+        recoveryPoints: points.map((p) => ({
+          instanceId: p.instanceId,
+          creationTime: p.creationTime,
+          consistencyLevel: p.consistencyLevelName,
+        })),
+      };
+    });
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The Pulumi-facing shapes every resource shares: how to reach the cluster (Args and the stored Output), what the
+ * last Hyper-V call was, and the member VMs and recovery points as outputs show them. The field docs here are the
+ * source of truth for schema.json's shared types.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Authentication, Transport } from "../runtime/types";
+
+/** How the provider reaches the Hyper-V replica cluster. Fields left out come from stack config `hyperv-replica:*`. */
+export interface ConnectionArgs {
+  /**
+   * `local` runs CIM calls on this machine (a Windows agent or cluster node); `wsman` opens a CimSession to `host`
+   * over WinRM; `simulator` uses the embedded Hyper-V simulator and its state file, to rehearse. Default `local`.
+   */
+  transport?: pulumi.Input<Transport>;
+  /** wsman only: the DNS name or address of a node of the replica cluster. */
+  host?: pulumi.Input<string>;
+  /** wsman only: the WinRM port. Default 5985, or 5986 with `useSsl`. */
+  port?: pulumi.Input<number>;
+  /** wsman only: connect over HTTPS. */
+  useSsl?: pulumi.Input<boolean>;
+  /** wsman only: `Default`, `Negotiate`, `Kerberos` or `CredSSP`. */
+  authentication?: pulumi.Input<Authentication>;
+  /** The account to connect as, such as `CONTOSO\dr-operator`. Without it, the current identity is used. */
+  username?: pulumi.Input<string>;
+  /**
+   * The account's password. Always treated as a secret, and never stored in the outputs: refresh takes it from
+   * stack config `hyperv-replica:password`, so prefer setting it there.
+   */
+  password?: pulumi.Input<string>;
+  /** simulator only: the path of the simulator's JSON state file, relative to the Pulumi project. */
+  simulatorStateFile?: pulumi.Input<string>;
+  /** simulator only: which simulated host of the state file to talk to, such as `site-a` in a two-site state file. */
+  simulatorHost?: pulumi.Input<string>;
+}
+
+/** The connection as stored in the outputs: everything but the password. */
+export interface ConnectionOutput {
+  /** `local`, `wsman` or `simulator`. */
+  readonly transport?: Transport;
+  /** The host connected to, for wsman. */
+  readonly host?: string;
+  /** The WinRM port, for wsman. */
+  readonly port?: number;
+  /** Whether WinRM used HTTPS. */
+  readonly useSsl?: boolean;
+  /** The WinRM authentication mechanism. */
+  readonly authentication?: Authentication;
+  /** The account connected as. */
+  readonly username?: string;
+  /** The simulator's state file. */
+  readonly simulatorStateFile?: string;
+  /** The simulated host talked to. */
+  readonly simulatorHost?: string;
+}
+
+/** What the provider last asked Hyper-V to do for this collection. */
+export interface LastOperationOutput {
+  /** `InitiateFailover`, `RevertFailover`, `CommitFailover`, `TestReplicaCollection` or `RevertTestReplicaCollection`. */
+  readonly method: string;
+  /** The Msvm_ConcreteJob InstanceID, or null when the method finished without a job. */
+  readonly jobId: string | null;
+  /**
+   * The job's final state (`Completed`, `Terminated`, `Killed`, `Exception`), `Vanished` when the host removed it
+   * before it was seen finishing, its state when the provider stopped waiting at `jobTimeoutSeconds` (such as
+   * `Running`), or null when the method finished without a job.
+   */
+  readonly jobState: string | null;
+  /** The job's ErrorCode (0 when it succeeded), or null when there was no job or it vanished. */
+  readonly errorCode: number | null;
+  /** When the method was called (ISO 8601); after retries of 32774 (in use), the call that was accepted. */
+  readonly startedAt: string;
+  /**
+   * When the job was seen finished, or the method returned when there was no job (ISO 8601); null when the
+   * provider stopped waiting before the job finished.
+   */
+  readonly finishedAt: string | null;
+  /** For InitiateFailover and TestReplicaCollection: the recovery point chosen from `recoveryPoint`. */
+  readonly recoveryPoint?: RecoveryPointUsedOutput;
+  /**
+   * For InitiateFailover: the data-loss window, in seconds from the recovery point's CreationTime to the failover
+   * call (what the failed-over VMs do not have); null when the point has no time.
+   */
+  readonly dataLossWindowSeconds?: number | null;
+}
+
+/** The recovery point a failover or test failover used, as listed before the call. */
+export interface RecoveryPointUsedOutput {
+  /** The Msvm_CollectionRecoveryPoint InstanceID. */
+  readonly instanceId: string;
+  /** Its CreationTime (ISO 8601), or null when the host gave none. */
+  readonly creationTime: string | null;
+  /** Its ConsistencyLevel: `ApplicationConsistent`, `CrashConsistent`, `GroupCrashConsistent` or `Unknown`. */
+  readonly consistencyLevel: string;
+}
+
+/** A member VM of a collection, as the host reports it. */
+export interface VirtualMachineOutput {
+  /** The VM's name (ElementName). */
+  readonly name: string;
+  /** The VM's id (Msvm_ComputerSystem.Name, a GUID). */
+  readonly id: string;
+  /** EnabledState: 2 running, 3 off, 6 saved, 9 paused, 10 starting, 4 shutting down. */
+  readonly enabledState: number;
+  /** Its name: `Running`, `Off`, `Saved`, `Paused`, `Starting`, `ShuttingDown`, ... */
+  readonly enabledStateName: string;
+  /** The VM's own ReplicationState number (deprecated by Hyper-V in favour of the relationship), or null. */
+  readonly replicationState: number | null;
+  /** The VM's ReplicationHealth name (`Ok`, `Warning`, `Critical`, `NotApplicable`), or null. */
+  readonly replicationHealth: string | null;
+}
+
+/** A recovery point of a collection, as getRecoveryPoints returns it. */
+export interface RecoveryPointOutput {
+  /** The Msvm_CollectionRecoveryPoint InstanceID: use it as `recoveryPoint` to pick this point. */
+  readonly instanceId: string;
+  /** When the point was taken (ISO 8601), or null when the host gave no time. */
+  readonly creationTime: string | null;
+  /** `ApplicationConsistent`, `CrashConsistent`, `GroupCrashConsistent` or `Unknown`. */
+  readonly consistencyLevel: string;
+}
+
+/** Marks the password secret even when the program passed a plain string, so the engine encrypts it in state. */
+export function secretPassword(connection: pulumi.Input<ConnectionArgs>): pulumi.Output<unknown> {
+  return pulumi
+    .output(connection)
+    .apply((c): unknown =>
+      c.password === undefined ? c : pulumi.output({ ...c, password: pulumi.secret(c.password) }),
+    );
+}
