@@ -107,7 +107,7 @@ export async function bringTestFailoverUp(
     const names = existing.map((c) => `'${c.name}' (${c.id})`).join(", ");
     throw new InvalidStateError(
       `another test failover exists for this collection: test collection ${names}; Hyper-V allows one at a time`,
-      "Remove it first: destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection (Stop-VMFailover on its VMs); then run again",
+      "Remove it first (destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection), then run again; to make this resource track it instead, set the resource option import to its CollectionID",
       context,
     );
   }
@@ -151,21 +151,20 @@ export async function bringTestFailoverUp(
 }
 
 /**
- * An interrupted run leaves its TestReplicaCollection job behind: running, or finished and still kept by the host
- * (TimeBeforeRemoval, 5 minutes by default). A running one is waited for; a finished, completed one whose test
- * collection still exists is taken as this resource's. Inferred: nothing on the host names the stack that called,
- * so a job tied to this replica collection is the best evidence there is; an older test collection is refused.
+ * An interrupted run leaves its TestReplicaCollection job running on the host; the next run waits for it and takes
+ * its test collection, instead of calling again (which Hyper-V would refuse while one exists). A finished job is not
+ * taken: nothing on the host names the stack that called, so an existing test collection is refused with the way to
+ * adopt it on purpose (the `import` resource option with its CollectionID).
  */
 async function adoptLostTestFailover(
   session: CimSession,
   replica: Collection,
-  jobs: { running: TestFailoverJob[]; finished: TestFailoverJob[] },
+  jobs: { running: TestFailoverJob[] },
   options: MethodOptions,
   context: ErrorContext,
 ): Promise<TestFailoverUp | undefined> {
-  const log = options.progress;
   for (const running of jobs.running) {
-    log(
+    options.progress(
       `${running.method} job ${running.job.id} is already running on the host; waiting for it instead of starting another`,
     );
     const result = await followFailoverJob(session, replica, running, options);
@@ -173,23 +172,7 @@ async function adoptLostTestFailover(
     const [test] = await findTestCollections(session, replica, context);
     if (test) return { test, lastOperation: result.record, recoveryPoint: null, adopted: true };
   }
-  const completed = jobs.finished.find((j) => j.method === "TestReplicaCollection" && j.job.jobState === 7);
-  if (completed === undefined || jobs.running.length > 0) return undefined;
-  const [test] = await findTestCollections(session, replica, context);
-  if (test === undefined) return undefined;
-  log(
-    `test collection '${test.name}' (${test.id}) was made by TestReplicaCollection job ${completed.job.id}, which a run that lost track of it started; adopting it`,
-  );
-  const now = new Date(options.clock.now()).toISOString();
-  const record: OperationRecord = {
-    method: "TestReplicaCollection",
-    jobId: completed.job.id,
-    jobState: "Completed",
-    errorCode: completed.job.errorCode,
-    startedAt: now,
-    finishedAt: now,
-  };
-  return { test, lastOperation: record, recoveryPoint: null, adopted: true };
+  return undefined;
 }
 
 /** Removes the test collection with RevertTestReplicaCollection on the replica, and confirms that it is gone. */

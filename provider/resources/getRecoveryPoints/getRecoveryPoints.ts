@@ -27,8 +27,9 @@ export interface GetRecoveryPointsResult {
  * opens a session itself, through the same runtime the resources use.
  */
 export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<GetRecoveryPointsResult> {
-  const { runtime } = await import("../../doors/dynamic");
-  runtime.configure((key) => pulumi.runtime.getConfig(key));
+  // Loaded on first use, so that importing the package does not load PowerShell and the simulator.
+  const { runtime } = require("../../doors/dynamic") as typeof import("../../doors/dynamic");
+  runtime.configure((key: string) => pulumi.runtime.getConfig(key));
   return (await runtime.functions.getRecoveryPoints!({ ...args })) as unknown as GetRecoveryPointsResult;
 }
 
