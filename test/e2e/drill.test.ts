@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
 import { createRuntime } from "../../provider/doors/dynamic";
@@ -212,9 +212,12 @@ describe("CollectionTestFailover through the plugin", () => {
       replaces: ["recoveryPoint"],
       deleteBeforeReplace: true,
     });
-    expect(plugin.stdout.slice(lines)).toEqual([
-      `[sql-cluster] will call RevertTestReplicaCollection (removing test collection 'sql-cluster - Test'), then TestReplicaCollection with recoveryPoint 'latest' (recoveryPoint changed), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(plugin.stdout.slice(lines)).toEqual([
+        `[sql-cluster] will call RevertTestReplicaCollection (removing test collection 'sql-cluster - Test'), then TestReplicaCollection with recoveryPoint 'latest' (recoveryPoint changed), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
+      ]),
+    );
   });
 
   it("refresh keeps the test collection while it exists", async () => {
@@ -346,9 +349,12 @@ describe("CollectionFailover: health, requireHealthy, VMs and preview", () => {
     const lines = plugin.stdout.length;
     const { inputs } = await plugin.check({}, program("normal"));
     await plugin.diff(id, outs, inputs);
-    expect(plugin.stdout.slice(lines)).toEqual([
-      `[app-tier] will call RequestStateChange(3) to turn off 'app-01', then RevertFailover: Recovered (5) -> Replicating (3), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(plugin.stdout.slice(lines)).toEqual([
+        `[app-tier] will call RequestStateChange(3) to turn off 'app-01', then RevertFailover: Recovered (5) -> Replicating (3), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
+      ]),
+    );
   });
 
   it("reverting turns the running VM off first, then calls RevertFailover", async () => {

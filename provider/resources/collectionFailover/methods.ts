@@ -31,6 +31,8 @@ import { validateInputs } from "./validate";
 
 type Applied = ReconcileResult & { readonly host: string | undefined; readonly details: CollectionDetails };
 
+const DETAIL_KEYS = ["replicationHealth", "replicationHealthIssues", "virtualMachines"] as const;
+
 const NO_DETAILS: CollectionDetails = {
   replicationHealth: null,
   replicationHealthIssues: [],
@@ -201,9 +203,11 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (!error.collection) throw error.error;
-        const details = await detailsAfterFailure(typed, error.collection);
+        // A refusal called nothing, so nothing more is read either: the details stay as last recorded.
+        const details = error.methodCalled ? await detailsAfterFailure(typed, error.collection) : NO_DETAILS;
         const last = error.lastOperation ?? previous;
         const outs = outputsFor(typed, error.collection, last, hostOf(error), details, deps.clock.now());
+        if (!error.methodCalled) for (const key of DETAIL_KEYS) outs[key] = olds[key] as never;
         throw partialFailure(id, outs, news.__provider, error.error);
       }
     },
