@@ -11,6 +11,10 @@ import type { RpcError } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
 import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";
 
+/** The failover calls; the GetReplicationStatistics read for the health outputs and VM starts are left out. */
+const failoverCall = (c: { className: string; method: string }) =>
+  c.className === "Msvm_CollectionReplicationService" && c.method !== "GetReplicationStatistics";
+
 const f = useNativePlugins();
 
 describe("explicit providers, each with its own connection", () => {
@@ -20,8 +24,8 @@ describe("explicit providers, each with its own connection", () => {
     const [east, west] = await Promise.all([f.pluginFor("east.json"), f.pluginFor("west.json")]);
     await east.create(urnOf(TYPE, "east-sql"), { collectionId: SQL, failoverState: "failedOver" });
     await west.create(urnOf(TYPE, "west-web"), { collectionId: WEB, failoverState: "failedOver" });
-    expect((await a.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
-    expect((await b.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
+    expect((await a.calls()).filter(failoverCall).map((c) => c.method)).toEqual(["InitiateFailover"]);
+    expect((await b.calls()).filter(failoverCall).map((c) => c.method)).toEqual(["InitiateFailover"]);
     const wrong = await east
       .create(urnOf(TYPE, "east-web"), { collectionId: WEB, failoverState: "failedOver" })
       .catch((e: RpcError) => e);
@@ -42,7 +46,7 @@ describe("an older engine's Configure", () => {
       failoverState: "failedOver",
     });
     expect(created.id).toBe(SQL);
-    expect((await sim.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
+    expect((await sim.calls()).filter(failoverCall).map((c) => c.method)).toEqual(["InitiateFailover"]);
   });
 });
 
@@ -131,6 +135,6 @@ resources:
       failoverState: "failedOver",
       jobTimeoutSeconds: 3600,
     });
-    expect((await sim.calls()).map((c) => c.method)).toEqual(["InitiateFailover"]);
+    expect((await sim.calls()).filter(failoverCall).map((c) => c.method)).toEqual(["InitiateFailover"]);
   });
 });

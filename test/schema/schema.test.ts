@@ -924,14 +924,6 @@ describe("the drift check", () => {
       ],
     ],
     [
-      "a test failover whose recoveryPoint no longer replaces it",
-      (s) => {
-        delete s.resources![token("CollectionTestFailover")]!.inputProperties!.recoveryPoint!
-          .replaceOnChanges;
-      },
-      ["CollectionTestFailover: the inputs that replace the resource are marked replaceOnChanges"],
-    ],
-    [
       "a token the metaschema rejects",
       (s) => {
         const rename = (key: string) => (key === token("Transport") ? "Transport" : key);

@@ -30,7 +30,9 @@ export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<Ge
   // Loaded on first use, so that importing the package does not load PowerShell and the simulator.
   const { runtime } = require("../../doors/dynamic") as typeof import("../../doors/dynamic");
   runtime.configure((key: string) => pulumi.runtime.getConfig(key));
-  return (await runtime.functions.getRecoveryPoints!({ ...args })) as unknown as GetRecoveryPointsResult;
+  const invoke = runtime.functions.getRecoveryPoints;
+  if (invoke === undefined) throw new Error("this package's runtime has no getRecoveryPoints function");
+  return (await invoke({ ...args })) as unknown as GetRecoveryPointsResult;
 }
 
 /** {@link getRecoveryPoints} for arguments that are Pulumi inputs; the result is an Output. */
