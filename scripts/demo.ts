@@ -1,11 +1,14 @@
 /**
  * `npm run demo`: a DR drill on the embedded Hyper-V simulator, through the real Pulumi dynamic-provider plugin.
- * It plays the Pulumi engine's part for three `pulumi up` runs (create as normal, fail over, fail back) and prints
- * what the operator would see, then the collection's state before and after and every WMI call the host received.
+ * It lists the recovery points (getRecoveryPoints), brings a test failover up and prints its outputs, cleans it up,
+ * then plays the Pulumi engine's part for a real failover and its revert with the VMs started, showing the preview
+ * lines; last, the collection's state before and after and every WMI call the host received.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createRuntime } from "../provider/doors/dynamic";
 import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
+import { collectionTestFailoverProvider } from "../provider/resources/collectionTestFailover/provider";
 import { replicationModeName, replicationStateName } from "../provider/hyperv";
 import { HyperVSimulator } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../test/harness/plugin";
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
 
     console.log(`Simulated replica cluster in ${stateFile}`);
     console.log(`Before: ${describeState(await sim.collection(seeded.id))}\n`);
+    await testFailoverDrill(plugin, project);
 
     console.log(`pulumi up #1: declare ${COLLECTION} with failoverState "normal"`);
     let inputs = (await plugin.check({}, program("normal"))).inputs;
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
       console.log(`pulumi up #${run}: failoverState "${desired}"`);
       const next = (await plugin.check(inputs, program(desired))).inputs;
       const diff = await plugin.diff(id, outs, next);
+      await new Promise((r) => setTimeout(r, 100)); // the plugin's preview line arrives on its own pipe
       console.log(`  preview: ${diff.changes ? "~ update" : "no change"}`);
       outs = (await plugin.update(id, outs, next)).outs;
       inputs = next;
@@ -88,6 +93,39 @@ async function main(): Promise<void> {
     await plugin.stop();
     fs.rmSync(project, { recursive: true, force: true });
   }
+}
+
+/** getRecoveryPoints, then a CollectionTestFailover brought up (create) and cleaned up (delete). */
+async function testFailoverDrill(plugin: Plugin, project: string): Promise<void> {
+  const cwd = process.cwd();
+  process.chdir(project); // the program's directory: simulatorStateFile is relative to it
+  try {
+    const runtime = createRuntime();
+    runtime.configure(() => undefined);
+    const points = await runtime.functions.getRecoveryPoints({
+      collectionName: COLLECTION,
+      connection: { transport: "simulator", simulatorStateFile: "cluster.json" },
+    });
+    console.log(`getRecoveryPoints({ collectionName: "${COLLECTION}" }), newest first:`);
+    for (const p of points.recoveryPoints)
+      console.log(`  ${p.instanceId}  ${p.creationTime}  ${p.consistencyLevel}`);
+  } finally {
+    process.chdir(cwd);
+  }
+  const provider = await serializeProvider(collectionTestFailoverProvider);
+  console.log(
+    `\npulumi up (drill stack): new CollectionTestFailover "${COLLECTION}-drill", recoveryPoint "latest"`,
+  );
+  const { inputs } = await plugin.check(
+    {},
+    { collectionName: COLLECTION, recoveryPoint: "latest", __provider: provider },
+  );
+  const { id, outs } = await plugin.create(inputs);
+  console.log(`  -> test collection ${String(outs.testCollectionName)} (${id}) is up; outputs:`);
+  console.log(`  ${JSON.stringify(withoutProvider(outs), null, 2).replace(/\n/g, "\n  ")}\n`);
+  console.log(`pulumi destroy (drill stack): the test collection is removed`);
+  await plugin.delete(id, outs);
+  console.log(`  -> RevertTestReplicaCollection done; the replica collection kept replicating throughout\n`);
 }
 
 main().catch((error: unknown) => {
