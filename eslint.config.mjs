@@ -8,8 +8,6 @@ export default tseslint.config(
       "dist/**",
       "node_modules/**",
       ".tools/**",
-      "tools/pwsh-host/bin/**",
-      "tools/pwsh-host/obj/**",
       "examples/**/node_modules/**",
       "coverage/**",
     ],

@@ -1,7 +1,9 @@
 # pulumi-hyperv-replica CIM bridge.
 #
-# Loaded once per PowerShell session. Every request is one line, `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and
-# every answer is one line, `HVR1:<JSON envelope>`: {"ok":true,"data":...} or {"ok":false,"error":{category,message,code}}.
+# Dot-sourced once per PowerShell session from this file. Every request is one line,
+# `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and every answer is one line, `HVR1:<JSON envelope>`:
+# {"id":...,"ok":true,"data":...} or {"id":...,"ok":false,"error":{category,message,code}}, where id echoes the
+# request's id so that the caller never takes one answer for another.
 # Values travel only inside the payload and are never turned into script text. The script makes one CIM call per
 # request and converts; loops, retries and decisions live in the provider's TypeScript.
 #
@@ -13,13 +15,19 @@ $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 $VerbosePreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'
-[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+# Plain text only: no ANSI colours or styles in anything PowerShell formats (PowerShell 7.2+ has $PSStyle).
+if (Test-Path variable:PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
+# Without a console (a service, a scheduled task) setting the console's encoding throws, and any error text would
+# mark the process broken; the envelopes are ASCII anyway.
+try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { $null = $_ }
 
-# The key that decrypts secrets in payloads arrives in the environment, never in script text; it is then removed
-# from the environment so that no child process inherits it.
+# The key that decrypts secrets in payloads was read from stdin, as the line after a fixed command, just before this
+# script was loaded: it never was in the environment, the arguments or script text.
 $script:HvrKey = $null
-if ($env:HVR_BRIDGE_KEY) { $script:HvrKey = [Convert]::FromBase64String($env:HVR_BRIDGE_KEY) }
-[Environment]::SetEnvironmentVariable('HVR_BRIDGE_KEY', $null)
+if (Test-Path variable:global:HvrKeyLine) {
+    $script:HvrKey = [Convert]::FromBase64String($global:HvrKeyLine)
+    Remove-Variable -Name HvrKeyLine -Scope Global
+}
 $script:HvrSession = $null
 $script:HvrTimeout = 120
 $script:HvrNameRule = '^[A-Za-z_][A-Za-z0-9_]*$'
@@ -360,13 +368,19 @@ function Get-HvrErrorCode($Exception) {
 
 function Invoke-HvrBridge([string]$Payload) {
     $stage = 'decode'
+    $id = $null
     try {
         $json = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
         $request = ConvertFrom-HvrJson $json
+        $id = $request['id']
         $stage = 'call'
         $data = $null
         switch ($request.op) {
-            'ping' { $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition } }
+            'ping' {
+                # Loads CimCmdlets now, as part of start-up, and fails early where they are missing.
+                $null = Get-Command -Name Get-CimInstance, Invoke-CimMethod, Get-CimAssociatedInstance
+                $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition }
+            }
             'connect' { $data = Connect-HvrHost $request }
             'query' { $data = Invoke-HvrQuery $request }
             'get' { $data = Invoke-HvrGet $request }
@@ -374,10 +388,11 @@ function Invoke-HvrBridge([string]$Payload) {
             'associators' { $data = Invoke-HvrAssociators $request }
             default { throw [System.ArgumentException]::new('unknown operation') }
         }
-        Write-HvrEnvelope ([ordered]@{ ok = $true; data = $data })
+        Write-HvrEnvelope ([ordered]@{ id = $id; ok = $true; data = $data })
     } catch {
         $errorRecord = $_
         Write-HvrEnvelope ([ordered]@{
+                id = $id
                 ok = $false
                 error = [ordered]@{
                     category = if ($stage -eq 'decode') { 'protocol' } else { Get-HvrErrorCategory $errorRecord }

@@ -28,9 +28,16 @@ export interface PowerShellSettings {
   readonly operationTimeoutSec?: number;
   /** When a request is given up and its process replaced. Default 30 s after the operation timeout. */
   readonly requestTimeoutMs?: number;
+  /** How long starting PowerShell and loading the bridge may take. Default 60 s. */
+  readonly startTimeoutMs?: number;
 }
 
-const DEFAULTS = { maxSessions: 4, idleMs: 60_000, operationTimeoutSec: 120 } as const;
+const DEFAULTS = {
+  maxSessions: 4,
+  idleMs: 60_000,
+  operationTimeoutSec: 120,
+  startTimeoutMs: 60_000,
+} as const;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const salt = randomBytes(16);
 const pools = new Map<string, Pool<BridgeProcess>>();
@@ -75,6 +82,7 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Po
         const bridge = await BridgeProcess.start({
           executable,
           key: processKey,
+          startTimeoutMs: settings.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
           requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
         });
         try {
