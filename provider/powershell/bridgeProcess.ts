@@ -115,6 +115,11 @@ export class BridgeProcess {
     return this.brokenReason !== undefined;
   }
 
+  /** Marks the process for replacement: its pool disposes of it when it comes back. */
+  discard(reason: string): void {
+    this.brokenReason ??= reason;
+  }
+
   /** Sends one request and returns the envelope's data, or throws its error as a CimError. */
   async request(
     payload: Readonly<Record<string, unknown>>,

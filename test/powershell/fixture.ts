@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { CimSession } from "../../provider/cim";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { descendants } from "../../provider/powershell/processTree";
 import type { PowerShellSettings } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { CimServer, CimServerOptions } from "./cimServer";
@@ -81,17 +82,29 @@ export function running(pid: number): boolean {
   }
 }
 
-/** Every process's command line and environment on this machine, as text. */
-export function everyProcess(): string {
+/** One process's command line and environment, as text. */
+export function processText(pid: number | string): string {
   const texts: string[] = [];
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    for (const file of ["cmdline", "environ"]) {
-      try {
-        texts.push(fs.readFileSync(`/proc/${pid}/${file}`, "utf8"));
-      } catch {
-        // Gone or not ours to read.
-      }
+  for (const file of ["cmdline", "environ"]) {
+    try {
+      texts.push(fs.readFileSync(`/proc/${pid}/${file}`, "utf8"));
+    } catch {
+      // Gone or not ours to read.
     }
   }
   return texts.join("\n");
+}
+
+/** Every process's command line and environment on this machine, as text. */
+export function everyProcess(): string {
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(processText)
+    .join("\n");
+}
+
+/** Every process this test process started, and what those started. */
+export function ownProcesses(): Promise<number[]> {
+  return descendants(process.pid);
 }

@@ -49,14 +49,14 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell processes behind the bridg
   it("gives up a request that takes too long once it reached the CIM server, replaces its process, and carries on", async () => {
     f.sim = new HyperVSimulator();
     await f.sim.addCollection({ name: "sql-cluster" });
-    await f.sim.injectFault({ kind: "slow", delayMs: 15_000, times: 1 });
-    // Start-up has its own bound: the first call's PowerShell start does not count against the 3 s of the request.
-    const session = f.local({ maxSessions: 1, requestTimeoutMs: 3000 });
+    await f.sim.injectFault({ kind: "slow", delayMs: 30_000, times: 1 });
+    // Start-up has its own bound: the first call's PowerShell start does not count against the 8 s of the request.
+    const session = f.local({ maxSessions: 1, requestTimeoutMs: 8000 });
     const queries = () => f.server.requests.filter((r) => r.includes(`"className":"${COLLECTIONS}"`)).length;
     const before = queries();
     await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
       category: "timeout",
-      message: "PowerShell did not answer within 3 s",
+      message: "PowerShell did not answer within 8 s",
     });
     expect(queries()).toBe(before + 1);
     expect(await session.query(COLLECTIONS)).toHaveLength(1);
