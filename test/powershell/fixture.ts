@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import type { CimSession } from "../../provider/cim";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
 import { descendants } from "../../provider/powershell/processTree";
@@ -30,6 +30,8 @@ export interface BridgeFixture {
 
 /** Call inside a describe: sets up before the tests, closes every process after each, and removes every file. */
 export function useBridgeFixture(pwsh: Pwsh, options: CimServerOptions = {}): BridgeFixture {
+  // Real pwsh processes start in seconds, but on a loaded machine several starting at once take far longer.
+  vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
   const fixture = {
     executable: path.resolve(pwsh.path ?? "pwsh"),
     sim: new HyperVSimulator(),
