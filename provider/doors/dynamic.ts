@@ -7,6 +7,7 @@
  * before there was more than one resource type; newer provider objects call `runtime.resources.<Type>`.
  */
 import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
+import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
@@ -15,6 +16,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
   const resources = {
     CollectionFailover: collectionFailoverMethods(ctx),
+    ReplicatedCollection: replicatedCollectionMethods(ctx),
   } satisfies Record<string, ResourceMethods>;
   const functions: Record<string, FunctionMethod> = {};
   return {

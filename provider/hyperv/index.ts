@@ -6,3 +6,5 @@ export * from "./replicationService";
 export * from "./runningJobs";
 export * from "./retry";
 export * from "./hostIdentity";
+export * from "./siteReads";
+export * from "./vmPower";

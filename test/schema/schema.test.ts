@@ -75,6 +75,8 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
 };
 /** Stack config values are strings, so enum-typed connection fields are plain strings in `config.variables`. */
 const ENUM_TYPES: readonly string[] = ["Transport", "Authentication"];
+/** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
+const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // The TypeScript, read with the compiler API.
@@ -385,9 +387,10 @@ function checksFor(f: Facts): Check[] {
       expected: packageJson.name,
     },
     {
-      name: "the only resource is the dynamic resource's type, in the index module",
+      name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      expected: [token(f.dynamicType)],
+      // ReplicatedCollection's entry is checked field by field in replicatedCollection.test.ts.
+      expected: [token(f.dynamicType), token("ReplicatedCollection")],
     },
     {
       name: "the resource description is the class's TSDoc, then a note naming its dynamic type token",
@@ -497,11 +500,12 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the schema defines exactly the types the TypeScript refers to",
       actual: (s) => sorted(Object.keys(s.types ?? {})),
-      expected: sorted(
-        Object.values(SCHEMA_TYPE_OF)
+      expected: sorted([
+        ...Object.values(SCHEMA_TYPE_OF)
           .filter((t) => t.startsWith("#/types/"))
           .map((t) => t.slice("#/types/".length)),
-      ),
+        ...REPLICATED_COLLECTION_TYPES.map(token),
+      ]),
     },
     {
       name: "the object and enum types are described by the TSDoc of what they stand for",
