@@ -312,6 +312,14 @@ function Invoke-HvrGet($Request) {
     return ConvertTo-HvrInstance $instance
 }
 
+# Several references in one request, so that a watcher's tick is one round trip however many jobs it follows.
+function Invoke-HvrGetMany($Request) {
+    return , @(foreach ($ref in $Request.refs) {
+            $instance = Resolve-HvrRef $Request.namespace $ref
+            if ($null -eq $instance) { $null } else { ConvertTo-HvrInstance $instance }
+        })
+}
+
 function Invoke-HvrMethod($Request) {
     Assert-HvrName $Request.method 'method'
     $target = Resolve-HvrRef $Request.namespace $Request.target
@@ -435,6 +443,7 @@ function Invoke-HvrRequest([string]$Payload) {
             'connect' { $data = Connect-HvrHost $request }
             'query' { $data = Invoke-HvrQuery $request }
             'get' { $data = Invoke-HvrGet $request }
+            'getMany' { $data = Invoke-HvrGetMany $request }
             'invoke' { $data = Invoke-HvrMethod $request }
             'associators' { $data = Invoke-HvrAssociators $request }
             default { throw [System.ArgumentException]::new('unknown operation') }

@@ -204,6 +204,14 @@ export class PowerShellCimSession implements CimSession {
     return ((await this.request({ op: "get", ref }, options)) ?? undefined) as CimInstance | undefined;
   }
 
+  /** One bridge request for all the REFs, however many: a watcher's tick costs one PowerShell round trip. */
+  async getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]> {
+    for (const ref of refs) assertName(ref.className, "class");
+    if (refs.length === 0) return [];
+    const found = ((await this.request({ op: "getMany", refs }, options)) ?? []) as (CimInstance | null)[];
+    return refs.map((_, index) => found[index] ?? undefined);
+  }
+
   async invoke(
     target: CimRef,
     method: string,

@@ -45,6 +45,10 @@ export class SimulatorSession implements CimSession {
     return this.call(options, (state, ctx) => attempt(() => getInstance(state, ctx, ref)));
   }
 
+  getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]> {
+    return this.call(options, (state, ctx) => attempt(() => refs.map((ref) => getInstance(state, ctx, ref))));
+  }
+
   invoke(
     target: CimRef,
     method: string,
