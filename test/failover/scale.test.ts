@@ -33,6 +33,11 @@ describe("one job watcher per connection", () => {
     ]);
     expect(results.map((r) => r.outs?.failoverState)).toEqual(["failedOver", "failedOver", "failedOver"]);
     expect(new Set(jobReads.map((c) => c.op))).toEqual(new Set(["getMany"]));
+    // The host saw the same reads, and while all three were in flight each one asked for all three jobs.
+    const hostJobReads = (await sim.reads()).filter((r) => r.className === "Msvm_ConcreteJob");
+    expect(hostJobReads.map((r) => r.at)).toEqual(jobReads.map((c) => c.at));
+    expect(Math.max(...hostJobReads.map((r) => r.refs ?? 0))).toBe(3);
+    expect(hostJobReads.filter((r) => r.refs === 3).length).toBeGreaterThan(hostJobReads.length / 2);
     // No two reads at one moment: each tick is one request for all three jobs.
     expect(new Set(jobReads.map((c) => c.at)).size).toBe(jobReads.length);
     const pauses = jobReads.slice(1).map((c, i) => c.at - jobReads[i]!.at);
@@ -74,6 +79,7 @@ describe("a no-op costs one CIM call", () => {
     });
 
     expect(seam).toEqual(collectionRead("query"));
+    expect(await sim.reads()).toEqual(collectionRead("query"));
     expect(await sim.calls()).toEqual([]);
     expect(created).toMatchObject({ id: ID, outs: { failoverState: "normal", replicationState: 3 } });
   });
@@ -84,6 +90,7 @@ describe("a no-op costs one CIM call", () => {
     const updated = await rt.update(ID, olds("normal", 3), inputs("failedOver"));
 
     expect(seam).toEqual(collectionRead("get"));
+    expect(await sim.reads()).toEqual(collectionRead("get"));
     expect(await sim.calls()).toEqual([]);
     expect(updated.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
   });
@@ -94,6 +101,7 @@ describe("a no-op costs one CIM call", () => {
     const read = await rt.read(ID, olds("normal", 3));
 
     expect(seam).toEqual(collectionRead("get"));
+    expect(await sim.reads()).toEqual(collectionRead("get"));
     expect(await sim.calls()).toEqual([]);
     expect(read).toMatchObject({ id: ID, props: { failoverState: "normal", replicationState: 3 } });
   });
