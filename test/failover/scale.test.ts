@@ -66,28 +66,43 @@ describe("one job watcher per connection", () => {
   });
 });
 
+/** A stack state written by this version: it records the host's SystemName, so nothing needs to read it again. */
+const recorded = (state: Record<string, unknown>) => ({ ...state, hostSystemName: "hv-replica01" });
+
 describe("a no-op costs one CIM call", () => {
   const collectionRead = (op: string) => [{ at: T0, op, className: "Msvm_VirtualSystemCollection" }];
 
-  it("create by name: one query by ElementName, and no method call", async () => {
+  it("create by name: one query by ElementName, once the connection knows its host's SystemName", async () => {
     const { sim, rt, seam } = await setup();
-
-    const created = await rt.create({
+    await sim.addCollection({ id: OTHERS[0], name: "app-0" });
+    const byName = (collectionName: string) => ({
       ...inputs("normal"),
       collectionId: undefined,
-      collectionName: "sql-cluster",
+      collectionName,
     });
 
-    expect(seam).toEqual(collectionRead("query"));
-    expect(await sim.reads()).toEqual(collectionRead("query"));
+    await rt.create(byName("app-0"));
+    const seamBefore = seam.length;
+    const readsBefore = (await sim.reads()).length;
+    const created = await rt.create(byName("sql-cluster"));
+
+    expect(seam.slice(0, seamBefore).map((c) => [c.op, c.className])).toEqual([
+      ["query", "Msvm_VirtualSystemCollection"],
+      ["query", "Msvm_CollectionReplicationService"],
+    ]);
+    expect(seam.slice(seamBefore)).toEqual(collectionRead("query"));
+    expect((await sim.reads()).slice(readsBefore)).toEqual(collectionRead("query"));
     expect(await sim.calls()).toEqual([]);
-    expect(created).toMatchObject({ id: ID, outs: { failoverState: "normal", replicationState: 3 } });
+    expect(created).toMatchObject({
+      id: ID,
+      outs: { failoverState: "normal", replicationState: 3, hostSystemName: "hv-replica01" },
+    });
   });
 
   it("update by CollectionID: one get by key", async () => {
     const { sim, rt, seam } = await setup({ seed: { replicationState: 5, failedOverReplicationType: 1 } });
 
-    const updated = await rt.update(ID, olds("normal", 3), inputs("failedOver"));
+    const updated = await rt.update(ID, recorded(olds("normal", 3)), inputs("failedOver"));
 
     expect(seam).toEqual(collectionRead("get"));
     expect(await sim.reads()).toEqual(collectionRead("get"));
@@ -98,7 +113,7 @@ describe("a no-op costs one CIM call", () => {
   it("read: one get by key", async () => {
     const { sim, rt, seam } = await setup();
 
-    const read = await rt.read(ID, olds("normal", 3));
+    const read = await rt.read(ID, recorded(olds("normal", 3)));
 
     expect(seam).toEqual(collectionRead("get"));
     expect(await sim.reads()).toEqual(collectionRead("get"));
