@@ -66,7 +66,13 @@ export class JobWatcher {
       for (;;) {
         await this.tick();
         if (this.subscriptions.size === 0) return;
-        await this.clock.sleep(this.pause());
+        try {
+          await this.clock.sleep(this.pause());
+        } catch (error) {
+          // A clock that stops every wait (a cancelled deployment) ends every waiter's wait with its reason.
+          this.tellEveryone({ kind: "failed", error });
+          return;
+        }
         if (this.subscriptions.size === 0) return;
         this.delay = Math.min(this.ticks.maxMs, this.delay * this.ticks.factor);
       }
@@ -84,6 +90,10 @@ export class JobWatcher {
     const now = this.clock.now();
     const nearest = Math.min(...[...this.subscriptions].map((s) => s.deadline));
     return Math.max(0, Math.min(this.delay, nearest - now));
+  }
+
+  private tellEveryone(read: JobRead): void {
+    for (const subscription of [...this.subscriptions]) subscription.onRead(read);
   }
 
   /** One request for every job; each waiter hears its own part of the answer. */
