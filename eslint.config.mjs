@@ -4,15 +4,7 @@ import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
   {
-    ignores: [
-      "dist/**",
-      "node_modules/**",
-      ".tools/**",
-      "tools/pwsh-host/bin/**",
-      "tools/pwsh-host/obj/**",
-      "examples/**/node_modules/**",
-      "coverage/**",
-    ],
+    ignores: ["dist/**", "node_modules/**", ".tools/**", "examples/**/node_modules/**", "coverage/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

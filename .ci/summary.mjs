@@ -2,8 +2,11 @@
 // plain last line CI reads. A run that left no report counts as a failure.
 import { existsSync, readFileSync } from "node:fs";
 
-const total = { passed: 0, failed: 0, skipped: 0 };
-const line = (c) => `tests: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+const total = { passed: 0, failed: 0, skipped: 0, psPassed: 0, psSkipped: 0 };
+// The PowerShell bridge tests must run in CI, never skip: their count is on every line, and a skip fails the run.
+const line = (c) =>
+  `tests: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped; ` +
+  `PowerShell: ${c.psPassed} passed, ${c.psSkipped} skipped`;
 
 for (const arg of process.argv.slice(2)) {
   const [label, file] = arg.split("=");
@@ -13,11 +16,17 @@ for (const arg of process.argv.slice(2)) {
     continue;
   }
   const r = JSON.parse(readFileSync(file, "utf8"));
+  const ps = r.testResults
+    .filter((f) => f.name.includes("/test/powershell/"))
+    .flatMap((f) => f.assertionResults.map((a) => a.status));
   const counts = {
     passed: r.numPassedTests,
     failed: r.numFailedTests,
     skipped: r.numPendingTests + r.numTodoTests,
+    psPassed: ps.filter((s) => s === "passed").length,
+    psSkipped: ps.filter((s) => s !== "passed" && s !== "failed").length,
   };
+  if (counts.psSkipped > 0) process.exitCode = 1;
   console.log(`${label}: ${line(counts)}`);
   for (const key of Object.keys(total)) total[key] += counts[key];
 }

@@ -17,3 +17,12 @@ export type {
 } from "./resources/shared";
 export type { DesiredState, ObservedState } from "./failover/states";
 export type { Authentication, Transport } from "./runtime/types";
+export { ReplicatedCollection } from "./resources/replicatedCollection/replicatedCollection";
+export type {
+  ChangeOutput,
+  MemberOutput,
+  ReplicatedCollectionArgs,
+  SiteArgs,
+  SiteOutput,
+  StepOutput,
+} from "./resources/replicatedCollection/replicatedCollection";

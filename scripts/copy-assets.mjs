@@ -2,4 +2,6 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 
 mkdirSync("dist/powershell", { recursive: true });
-copyFileSync("provider/powershell/bridge.ps1", "dist/powershell/bridge.ps1");
+for (const file of ["bridge.ps1", "bridgeSsh.ps1"]) {
+  copyFileSync(`provider/powershell/${file}`, `dist/powershell/${file}`);
+}

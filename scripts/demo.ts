@@ -107,8 +107,9 @@ async function testFailoverDrill(plugin: Plugin, project: string): Promise<void>
       connection: { transport: "simulator", simulatorStateFile: "cluster.json" },
     });
     console.log(`getRecoveryPoints({ collectionName: "${COLLECTION}" }), newest first:`);
-    for (const p of points.recoveryPoints)
-      console.log(`  ${p.instanceId}  ${p.creationTime}  ${p.consistencyLevel}`);
+    const listed = points.recoveryPoints as ReadonlyArray<Record<string, unknown>>;
+    for (const p of listed)
+      console.log(`  ${String(p.instanceId)}  ${String(p.creationTime)}  ${String(p.consistencyLevel)}`);
   } finally {
     process.chdir(cwd);
   }

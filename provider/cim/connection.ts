@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 
-export const TRANSPORTS = ["local", "wsman", "simulator"] as const;
+export const TRANSPORTS = ["local", "wsman", "ssh", "simulator"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 export const AUTHENTICATIONS = ["Default", "Negotiate", "Kerberos", "CredSSP"] as const;
@@ -15,9 +15,14 @@ export interface ConnectionInputs {
   host?: string;
   port?: number;
   useSsl?: boolean;
+  skipCACheck?: boolean;
+  skipCNCheck?: boolean;
+  skipRevocationCheck?: boolean;
   authentication?: Authentication;
   username?: string;
   password?: string;
+  sshKeyFile?: string;
+  sshHostKeyFingerprint?: string;
   simulatorStateFile?: string;
   /** Which simulated host of the state file to talk to; a two-site state file holds two. */
   simulatorHost?: string;
@@ -31,6 +36,8 @@ export function describeTarget(connection: ConnectionInputs): string {
   switch (connection.transport ?? "local") {
     case "wsman":
       return `${connection.host ?? "?"} (wsman)`;
+    case "ssh":
+      return `${connection.host ?? "?"} (ssh)`;
     case "simulator":
       return `${connection.simulatorHost ?? path.basename(connection.simulatorStateFile ?? "simulator")} (simulator)`;
     default:

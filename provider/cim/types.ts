@@ -60,6 +60,11 @@ export interface CimSession {
   readonly target: string;
   query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]>;
   get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined>;
+  /**
+   * Several instances by key in one request: one entry per REF, in order, `undefined` where none matches. A job
+   * watcher reads every job it follows this way, once per tick.
+   */
+  getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]>;
   invoke(
     target: CimRef,
     method: string,

@@ -9,6 +9,7 @@
 import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
+import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
@@ -18,6 +19,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const resources = {
     CollectionFailover: collectionFailoverMethods(ctx),
     CollectionTestFailover: collectionTestFailoverMethods(ctx),
+    ReplicatedCollection: replicatedCollectionMethods(ctx),
   } satisfies Record<string, ResourceMethods>;
   /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */
   const functions: Record<string, FunctionMethod> = {

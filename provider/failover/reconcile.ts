@@ -66,8 +66,9 @@ export async function reconcile(
       : trackedNotFound(session, request.trackedId, describeSelector(request.selector));
   }
   if (staleName !== undefined) deps.log(staleNameLine(staleName, found));
-  return deps.lock(`${session.target}|${found.id.toLowerCase()}`, () =>
-    new Driver(session, request, deps, found).run(),
+  // The lookup is fresh unless another run on this collection went first: only then is it read again.
+  return deps.lock(`${session.target}|${found.id.toLowerCase()}`, (waited) =>
+    new Driver(session, request, deps, found).run(waited),
   );
 }
 
@@ -92,7 +93,6 @@ class Driver {
   private transportRetries = 0;
   /** The method being called, if any: errors meanwhile name it. */
   private method: FailoverMethod | undefined;
-  private readonly untiedJobsLogged = new Set<string>();
 
   constructor(
     private readonly session: CimSession,
@@ -112,13 +112,15 @@ class Driver {
     this.deps.log(`[${this.collection.name}] ${line}`, kind);
   }
 
-  async run(): Promise<ReconcileResult> {
+  async run(stale: boolean): Promise<ReconcileResult> {
     try {
-      await this.reread();
+      if (stale) await this.reread();
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        if (await this.waitForOthers()) continue;
         const plan = planFailover(this.collection, this.request.desired, this.request);
+        // Already as desired: reported as read, without looking for jobs, so a no-op costs the one lookup. A
+        // failover someone else runs that has not changed the state yet is left to them; the next run sees it.
         if (plan.kind === "none") return { collection: this.collection, lastOperation: this.lastOperation };
+        if (await this.waitForOthers()) continue;
         await this.carryOut(plan);
       }
       throw new InvalidStateError(
@@ -136,7 +138,6 @@ class Driver {
     const running = await this.read("looking for a running failover job", () =>
       findRunningFailoverJob(this.session, this.collection, {
         context: this.context,
-        onUntied: ({ method, job }) => this.logUntied(method, job.id),
       }),
     );
     if (running) {
@@ -305,14 +306,6 @@ class Driver {
       onRetry: (error, delay) =>
         this.log(`${what}: ${error.message}; trying again in ${Math.round(delay / 1000)} s`),
     });
-  }
-
-  private logUntied(method: FailoverMethod, jobId: string): void {
-    if (this.untiedJobsLogged.has(jobId)) return;
-    this.untiedJobsLogged.add(jobId);
-    this.log(
-      `an unfinished ${method} job ${jobId} is on the host, but nothing ties it to this collection; not waiting for it`,
-    );
   }
 
   private async tryReread(): Promise<Collection | undefined> {

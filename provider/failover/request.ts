@@ -36,8 +36,11 @@ export interface ReconcileDeps {
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
   /** How to retry reads (never method calls) that the transport dropped. */
   readonly readRetries: ReadRetryOptions;
-  /** Runs `fn` while holding a lock on `key`: calls for one collection never overlap. */
-  readonly lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs `fn` while holding a lock on `key`: calls for one collection never overlap. `fn` learns whether it waited
+   * for another run on the key.
+   */
+  readonly lock: <T>(key: string, fn: (waited: boolean) => Promise<T>) => Promise<T>;
 }
 
 export interface ReconcileResult {

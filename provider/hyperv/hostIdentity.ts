@@ -13,14 +13,24 @@ export async function hostSystemName(
   session: CimSession,
   context: ErrorContext,
 ): Promise<string | undefined> {
+  const known = systemNames.get(session);
+  if (known !== undefined) return known;
   try {
     const [service] = await session.query(CLASS.replicationService);
     const name = service?.properties.SystemName;
-    return typeof name === "string" && name !== "" ? name : undefined;
+    if (typeof name !== "string" || name === "") return undefined;
+    systemNames.set(session, name);
+    return name;
   } catch (error) {
     throw withContext(error, context);
   }
 }
+
+/**
+ * What each session answered, so that the resources sharing a connection read it once per process and a no-op
+ * create stays one call. Only a name is kept: a host that did not answer is asked again next time.
+ */
+const systemNames = new WeakMap<CimSession, string>();
 
 /** Whether two SystemNames name the same host: Windows computer names are case-insensitive. */
 export function sameHost(a: string | undefined, b: string | undefined): boolean {

@@ -10,3 +10,5 @@ export * from "./members";
 export * from "./recoveryPoints";
 export * from "./statistics";
 export * from "./testFailover";
+export * from "./siteReads";
+export * from "./vmPower";

@@ -4,6 +4,7 @@ import type { Clock } from "../clock";
 import { CLASS, isTerminalJobState, jobStateName } from "./codes";
 import type { ErrorContext, JobFailure, TerminateOutcome } from "./errors";
 import { HostError, JobTimeoutError, withContext } from "./errors";
+import { type JobRead, type TickOptions, watcherFor } from "./jobWatcher";
 
 /** A job as read from the host. */
 export interface JobSnapshot {
@@ -17,14 +18,11 @@ export interface JobSnapshot {
   readonly errorSummaryDescription: string;
 }
 
-/** How often to poll: fast at first, then slower up to a cap. */
-export interface PollingOptions {
-  readonly initialMs: number;
-  readonly maxMs: number;
-  readonly factor: number;
-}
+/** How often the session's job watcher reads: fast at first, then slower up to a cap. */
+export type PollingOptions = TickOptions;
 
-export const DEFAULT_POLLING: PollingOptions = { initialMs: 250, maxMs: 5000, factor: 1.5 };
+/** A job's end is seen within half a second at most: one read per tick serves every job, so a short tick is cheap. */
+export const DEFAULT_POLLING: PollingOptions = { initialMs: 250, maxMs: 500, factor: 1.5 };
 
 export interface JobWaitOptions {
   readonly clock: Clock;
@@ -75,56 +73,60 @@ export function describeProgress(method: string, job: JobSnapshot): string {
 }
 
 /**
- * Waits until the job reaches a terminal state (7-10), polling fast at first and then slower up to a cap. Transport
- * drops while waiting are retried until the deadline, because the job keeps running on the host whatever happens to
- * the connection. A job that is simply gone (no transport error) finished and was removed after TimeBeforeRemoval:
- * only the collection can tell how it ended.
+ * Waits until the job reaches a terminal state (7-10). The session's {@link JobWatcher} reads it, in one request
+ * with every other job waited for on the session. Transport drops while waiting are retried until the deadline,
+ * because the job keeps running on the host whatever happens to the connection. A job that is simply gone (no
+ * transport error) finished and was removed after TimeBeforeRemoval: only the collection can tell how it ended.
  */
 export async function waitForJob(
   session: CimSession,
   ref: CimRef,
   options: JobWaitOptions,
 ): Promise<JobOutcome> {
-  const { clock, polling } = options;
   const jobId = String(ref.keys.InstanceID);
-  let delay = polling.initialMs;
-  let lastSeen: string | undefined;
-  let lostContact = false;
-  for (;;) {
-    const read = await readJob(session, ref, options);
-    if (read.kind === "lost") {
-      if (clock.now() >= options.deadline) throw new HostError(read.error, options.context, jobId);
-      if (!lostContact) options.onContactLost?.(read.error);
-      lostContact = true;
-    } else if (read.kind === "gone") {
-      return { kind: "vanished", jobId };
-    } else {
+  const ended = await watchUntilEnd(session, jobId, options);
+  if (ended.kind !== "timedOut") return ended;
+  throw await timeOut(session, ended.job, options);
+}
+
+type WatchEnd = JobOutcome | { readonly kind: "timedOut"; readonly job: JobSnapshot };
+
+/** Follows the watcher's reads of one job until it ends, vanishes, fails to be read, or passes its deadline. */
+function watchUntilEnd(session: CimSession, jobId: string, options: JobWaitOptions): Promise<WatchEnd> {
+  const { clock, signal } = options;
+  const watcher = watcherFor(session, clock, options.polling);
+  return new Promise<WatchEnd>((resolve, reject) => {
+    let lastSeen: string | undefined;
+    let lostContact = false;
+    const onAbort = () => finish(() => reject(signal?.reason));
+    const finish = (settle: () => void) => {
+      unsubscribe();
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    const onRead = (read: JobRead) => {
+      if (read.kind === "failed") return finish(() => reject(withContext(read.error, options.context)));
+      if (read.kind === "gone") return finish(() => resolve({ kind: "vanished", jobId }));
+      if (read.kind === "lost") {
+        if (clock.now() >= options.deadline) {
+          return finish(() => reject(new HostError(read.error, options.context, jobId)));
+        }
+        if (!lostContact) options.onContactLost?.(read.error);
+        lostContact = true;
+        return;
+      }
       lostContact = false;
-      const job = read.job;
+      const job = toJobSnapshot(read.instance);
       const seen = `${job.jobState}/${job.percentComplete}`;
       if (seen !== lastSeen) options.onProgress?.(job);
       lastSeen = seen;
-      if (isTerminalJobState(job.jobState)) return { kind: "finished", job };
-      if (clock.now() >= options.deadline) throw await timeOut(session, job, options);
-    }
-    await clock.sleep(Math.max(0, Math.min(delay, options.deadline - clock.now())), options.signal);
-    delay = Math.min(polling.maxMs, delay * polling.factor);
-  }
-}
-
-type JobRead =
-  | { readonly kind: "seen"; readonly job: JobSnapshot }
-  | { readonly kind: "gone" }
-  | { readonly kind: "lost"; readonly error: CimError };
-
-async function readJob(session: CimSession, ref: CimRef, options: JobWaitOptions): Promise<JobRead> {
-  try {
-    const instance = await session.get(ref, { signal: options.signal });
-    return instance === undefined ? { kind: "gone" } : { kind: "seen", job: toJobSnapshot(instance) };
-  } catch (error) {
-    if (error instanceof CimError && error.transient) return { kind: "lost", error };
-    throw withContext(error, options.context);
-  }
+      if (isTerminalJobState(job.jobState)) return finish(() => resolve({ kind: "finished", job }));
+      if (clock.now() >= options.deadline) return finish(() => resolve({ kind: "timedOut", job }));
+    };
+    if (signal?.aborted) return reject(signal.reason);
+    const unsubscribe = watcher.subscribe({ jobId, deadline: options.deadline, onRead });
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 async function timeOut(

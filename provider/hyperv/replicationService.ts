@@ -27,7 +27,8 @@ export interface OperationRecord {
    * VMs do not have (inferred: the docs define no such figure); null when the point has no time.
    */
   readonly dataLossWindowSeconds?: number | null;
-  readonly method: ServiceMethod;
+  /** The method called: a failover method of the service, another of its methods, or a VM's RequestStateChange. */
+  readonly method: string;
   readonly jobId: string | null;
   /** The job's final state name (`Completed`), `Vanished` when the host removed it first, or null without a job. */
   readonly jobState: string | null;
@@ -113,41 +114,77 @@ export async function callFailoverMethod(
     if ((method === "InitiateFailover" || method === "TestReplicaCollection") && recoveryPoint !== null) {
       args.CollectionRecoveryPoint = recoveryPointRef(collection.id, recoveryPoint);
     }
-    const { clock } = options;
-    let startedAt = clock.now();
-    let result = await session.invoke(service, method, args, { signal: options.signal });
-    let attempts = 1;
-    // 32774 means the host refused without acting, so calling again is safe.
-    while (result.returnValue === ReturnCode.SystemInUse && attempts <= options.busyRetries.attempts) {
-      const delay = options.busyRetries.initialDelayMs * 2 ** (attempts - 1);
-      options.progress(
-        `${method}: the collection is in use (32774); trying again in ${Math.round(delay / 1000)} s`,
-      );
-      await clock.sleep(delay, options.signal);
-      startedAt = clock.now();
-      result = await session.invoke(service, method, args, { signal: options.signal });
-      attempts++;
-    }
-    if (result.returnValue === ReturnCode.Completed) {
-      return {
-        record: operationRecord(method, null, null, null, startedAt, clock.now()),
-        outParameters: result.outParameters,
-        vanished: false,
-      };
-    }
-    const job = result.outParameters.Job;
-    if (result.returnValue !== ReturnCode.JobStarted) {
-      throw new HyperVReturnCodeError(result.returnValue, context, attempts);
-    }
-    if (!isCimRef(job) || typeof job.keys.InstanceID !== "string" || job.keys.InstanceID === "") {
-      // Waiting on anything else could follow another collection's job; re-reading is the honest way on.
-      throw new CimError("protocol", `${method} started a job (4096) but returned no usable Job reference`);
-    }
-    const seen = await seeJobThrough(session, method, job, startedAt, context, options);
-    return { ...seen, outParameters: result.outParameters };
+    return await invokeThrough(session, service, method, args, context, options);
   } catch (error) {
     throw withContext(error, context);
   }
+}
+
+/**
+ * Calls any method of Msvm_CollectionReplicationService for a collection, with extra arguments (such as
+ * CollectionReplicationSettingData), and sees it through as {@link callFailoverMethod} does.
+ */
+export async function callServiceMethod(
+  session: CimSession,
+  collection: Collection,
+  method: string,
+  extra: Readonly<Record<string, CimArguments[string]>>,
+  options: MethodOptions,
+): Promise<MethodResult> {
+  const context: ErrorContext = { collection: collection.name, method, host: session.target };
+  try {
+    const service = await replicationService(session, context, options);
+    const args = { ...extra, Collection: collectionRef(collection.id) };
+    return await invokeThrough(session, service, method, args, context, options);
+  } catch (error) {
+    throw withContext(error, context);
+  }
+}
+
+/**
+ * Invokes `method` on `target` and sees it through: 0 is done, 4096 means waiting for the job to reach a terminal
+ * state, anything else is a named error. 32774 (in use) is retried with back-off, because the host refused
+ * without acting. Errors are thrown as they are; callers add their context.
+ */
+export async function invokeThrough(
+  session: CimSession,
+  target: CimRef,
+  method: string,
+  args: CimArguments,
+  context: ErrorContext,
+  options: MethodOptions,
+): Promise<MethodResult> {
+  const { clock } = options;
+  let startedAt = clock.now();
+  let result = await session.invoke(target, method, args, { signal: options.signal });
+  let attempts = 1;
+  while (result.returnValue === ReturnCode.SystemInUse && attempts <= options.busyRetries.attempts) {
+    const delay = options.busyRetries.initialDelayMs * 2 ** (attempts - 1);
+    options.progress(
+      `${method}: the collection is in use (32774); trying again in ${Math.round(delay / 1000)} s`,
+    );
+    await clock.sleep(delay, options.signal);
+    startedAt = clock.now();
+    result = await session.invoke(target, method, args, { signal: options.signal });
+    attempts++;
+  }
+  if (result.returnValue === ReturnCode.Completed) {
+    return {
+      record: operationRecord(method, null, null, null, startedAt, clock.now()),
+      outParameters: result.outParameters,
+      vanished: false,
+    };
+  }
+  const job = result.outParameters.Job;
+  if (result.returnValue !== ReturnCode.JobStarted) {
+    throw new HyperVReturnCodeError(result.returnValue, context, attempts);
+  }
+  if (!isCimRef(job) || typeof job.keys.InstanceID !== "string" || job.keys.InstanceID === "") {
+    // Waiting on anything else could follow another collection's job; re-reading is the honest way on.
+    throw new CimError("protocol", `${method} started a job (4096) but returned no usable Job reference`);
+  }
+  const seen = await seeJobThrough(session, method, job, startedAt, context, options);
+  return { ...seen, outParameters: result.outParameters };
 }
 
 /**
@@ -172,9 +209,9 @@ export async function followFailoverJob(
 }
 
 /** Waits for the job until the deadline and turns its end into a record, or into an error that carries one. */
-async function seeJobThrough(
+export async function seeJobThrough(
   session: CimSession,
-  method: ServiceMethod,
+  method: string,
   job: CimRef,
   startedAt: number,
   context: ErrorContext,
@@ -224,12 +261,12 @@ async function seeJobThrough(
   return { record: finished(method, outcome.job, startedAt, clock.now()), vanished: false };
 }
 
-function finished(method: ServiceMethod, job: JobSnapshot, startedAt: number, finishedAt: number) {
+function finished(method: string, job: JobSnapshot, startedAt: number, finishedAt: number) {
   return operationRecord(method, job.id, jobStateName(job.jobState), job.errorCode, startedAt, finishedAt);
 }
 
 export function operationRecord(
-  method: ServiceMethod,
+  method: string,
   jobId: string | null,
   jobState: string | null,
   errorCode: number | null,

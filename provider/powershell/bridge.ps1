@@ -1,7 +1,9 @@
 # pulumi-hyperv-replica CIM bridge.
 #
-# Loaded once per PowerShell session. Every request is one line, `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and
-# every answer is one line, `HVR1:<JSON envelope>`: {"ok":true,"data":...} or {"ok":false,"error":{category,message,code}}.
+# Dot-sourced once per PowerShell session from this file. Every request is one line,
+# `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and every answer is one line, `HVR1:<JSON envelope>`:
+# {"id":...,"ok":true,"data":...} or {"id":...,"ok":false,"error":{category,message,code}}, where id echoes the
+# request's id so that the caller never takes one answer for another.
 # Values travel only inside the payload and are never turned into script text. The script makes one CIM call per
 # request and converts; loops, retries and decisions live in the provider's TypeScript.
 #
@@ -13,14 +15,25 @@ $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 $VerbosePreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'
-[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+# Plain text only: no ANSI colours or styles in anything PowerShell formats (PowerShell 7.2+ has $PSStyle).
+if (Test-Path variable:PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
+# Without a console (a service, a scheduled task) setting the console's encoding throws, and any error text would
+# mark the process broken; the envelopes are ASCII anyway.
+# In a remote session the console belongs to the remoting server: it is left alone.
+if ($Host.Name -eq 'ConsoleHost') {
+    try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { $null = $_ }
+}
 
-# The key that decrypts secrets in payloads arrives in the environment, never in script text; it is then removed
-# from the environment so that no child process inherits it.
+# The key that decrypts secrets in payloads was read from stdin, as the line after a fixed command, just before this
+# script was loaded: it never was in the environment, the arguments or script text.
 $script:HvrKey = $null
-if ($env:HVR_BRIDGE_KEY) { $script:HvrKey = [Convert]::FromBase64String($env:HVR_BRIDGE_KEY) }
-[Environment]::SetEnvironmentVariable('HVR_BRIDGE_KEY', $null)
+if (Test-Path variable:global:HvrKeyLine) {
+    $script:HvrKey = [Convert]::FromBase64String($global:HvrKeyLine)
+    Remove-Variable -Name HvrKeyLine -Scope Global
+}
 $script:HvrSession = $null
+# The remoting session of the ssh transport (bridgeSsh.ps1), when there is one.
+$script:HvrRemote = $null
 $script:HvrTimeout = 120
 $script:HvrNameRule = '^[A-Za-z_][A-Za-z0-9_]*$'
 
@@ -108,10 +121,6 @@ function ConvertTo-HvrJson($Value) {
     }
     # Anything else (a char, an enum, a GUID) is written as its text.
     return ConvertTo-HvrJsonString ([string]$Value)
-}
-
-function Write-HvrEnvelope($Envelope) {
-    [Console]::Out.WriteLine('HVR1:' + (ConvertTo-HvrJson $Envelope))
 }
 
 # ---- CIM values ------------------------------------------------------------------------------------------------
@@ -261,16 +270,27 @@ function Unprotect-HvrSecret($Sealed) {
     } finally { $aes.Dispose() }
 }
 
+# Loads CimCmdlets as part of connecting, and fails early where they are missing.
+function Assert-HvrCimCmdlets {
+    $null = Get-Command -Name Get-CimInstance, Invoke-CimMethod, Get-CimAssociatedInstance
+}
+
 function Connect-HvrHost($Request) {
     if ($null -ne $Request.operationTimeoutSec) { $script:HvrTimeout = [int]$Request.operationTimeoutSec }
     if ($null -ne $script:HvrSession) { Remove-CimSession -CimSession $script:HvrSession; $script:HvrSession = $null }
+    if ($Request.transport -eq 'ssh') { return Connect-HvrSsh $Request $script:HvrTimeout }
+    Assert-HvrCimCmdlets
     $hasCredential = $null -ne $Request.username
     if ($Request.transport -eq 'local' -and -not $hasCredential) { return [ordered]@{ connected = 'local' } }
     $arguments = @{ OperationTimeoutSec = $script:HvrTimeout; ErrorAction = 'Stop' }
     $arguments.ComputerName = if ($Request.transport -eq 'local') { 'localhost' } else { $Request.host }
     if ($null -ne $Request.port) { $arguments.Port = [uint32]$Request.port }
     if ($null -ne $Request.authentication) { $arguments.Authentication = $Request.authentication }
-    if ($Request.useSsl -eq $true) { $arguments.SessionOption = New-CimSessionOption -UseSsl }
+    if ($Request.useSsl -eq $true) {
+        # Each skip weakens HTTPS on purpose, for isolated DR networks without the usual PKI (see the README).
+        $arguments.SessionOption = New-CimSessionOption -UseSsl -SkipCACheck:($Request.skipCACheck -eq $true) `
+            -SkipCNCheck:($Request.skipCNCheck -eq $true) -SkipRevocationCheck:($Request.skipRevocationCheck -eq $true)
+    }
     if ($hasCredential) {
         if ($null -eq $Request.password) { throw [System.ArgumentException]::new('a username was given without a password') }
         $arguments.Credential = [System.Management.Automation.PSCredential]::new($Request.username, (Unprotect-HvrSecret $Request.password))
@@ -290,6 +310,14 @@ function Invoke-HvrGet($Request) {
     $instance = Resolve-HvrRef $Request.namespace $Request.ref
     if ($null -eq $instance) { return $null }
     return ConvertTo-HvrInstance $instance
+}
+
+# Several references in one request, so that a watcher's tick is one round trip however many jobs it follows.
+function Invoke-HvrGetMany($Request) {
+    return , @(foreach ($ref in $Request.refs) {
+            $instance = Resolve-HvrRef $Request.namespace $ref
+            if ($null -eq $instance) { $null } else { ConvertTo-HvrInstance $instance }
+        })
 }
 
 function Invoke-HvrMethod($Request) {
@@ -333,21 +361,61 @@ function Invoke-HvrAssociators($Request) {
 
 # ---- errors ----------------------------------------------------------------------------------------------------
 
+# Error categories by number, so that a localized Windows is classified right. The names are those of the Windows
+# SDK headers (winerror.h, wsmerror.h, mi.h: MI_RESULT = CimException.NativeErrorCode). Which field of a
+# CimException carries which code (NativeErrorCode, StatusCode, HResult, ErrorData's error_Code) varies with the
+# failing layer (inferred), so every field is looked at.
+$script:HvrCodeCategories = @{
+    # MI_RESULT_ACCESS_DENIED is NativeErrorCode 2; 5 ERROR_ACCESS_DENIED, 1326 ERROR_LOGON_FAILURE,
+    # 0x80070005 E_ACCESSDENIED, 0x80041003 WBEM_E_ACCESS_DENIED
+    accessDenied = @(5, 1326, 2147942405, 2147749891)
+    # 1460 ERROR_TIMEOUT, 0x80338029 ERROR_WSMAN_OPERATION_TIMEDOUT
+    timeout = @(1460, 2150858793)
+    # 53 ERROR_BAD_NETPATH, 1225 ERROR_CONNECTION_REFUSED, 1232 ERROR_HOST_UNREACHABLE, 1722 RPC_S_SERVER_UNAVAILABLE,
+    # 11001 WSAHOST_NOT_FOUND, 0x800706BA (1722 as HRESULT), 0x80338126 ERROR_WSMAN_NETWORK_TIMEDOUT (the
+    # "WinRM cannot complete the operation" of an unreachable host)
+    unreachable = @(53, 1225, 1232, 1722, 11001, 2147944122, 2150859046)
+}
+
+function Get-HvrErrorNumbers($Exception) {
+    $numbers = [System.Collections.Generic.List[long]]::new()
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        foreach ($name in 'StatusCode', 'HResult') {
+            if ($e.PSObject.Properties[$name] -and $null -ne $e.$name) { $numbers.Add([long][uint32]([long]$e.$name -band 0xFFFFFFFFL)) }
+        }
+        if ($e.PSObject.Properties['ErrorData'] -and $null -ne $e.ErrorData) {
+            foreach ($p in $e.ErrorData.CimInstanceProperties) {
+                if ($p.Name -eq 'error_Code' -and $null -ne $p.Value) { $numbers.Add([long]$p.Value) }
+            }
+        }
+    }
+    return , $numbers
+}
+
 function Get-HvrErrorCategory($Record) {
     $exception = $Record.Exception
+    if ($exception -is [System.Management.Automation.CommandNotFoundException]) { return 'environment' }
+    if ($exception.Message -match 'Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED') { return 'accessDenied' }
+    if ($exception -is [System.Management.Automation.Remoting.PSRemotingTransportException]) { return 'unreachable' }
+    if ($exception.PSObject.Properties['NativeErrorCode'] -and [long]$exception.NativeErrorCode -eq 2) { return 'accessDenied' }
+    $numbers = Get-HvrErrorNumbers $exception
+    foreach ($category in 'accessDenied', 'timeout', 'unreachable') {
+        foreach ($code in $script:HvrCodeCategories[$category]) { if ($numbers.Contains([long]$code)) { return $category } }
+    }
+    # Only when no number tells: the record's category, then English text.
     $text = $exception.Message
     $category = [string]$Record.CategoryInfo.Category
-    if ($exception -is [System.Management.Automation.CommandNotFoundException]) { return 'environment' }
     if ($category -in 'PermissionDenied', 'AuthenticationError', 'SecurityError' -or
         $text -match 'Access is denied|Access denied|user name or password is incorrect|logon failure|Unauthorized') { return 'accessDenied' }
-    if ($text -match 'timed out|timeout') { return 'timeout' }
+    if ($category -eq 'OperationTimeout' -or $text -match 'timed out|timeout') { return 'timeout' }
     if ($category -in 'ConnectionError', 'ResourceUnavailable' -or
         $text -match 'WinRM cannot complete|cannot connect|could not be resolved|No such host|network path was not found|RPC server is unavailable|cannot find the computer') { return 'unreachable' }
     return 'wbem'
 }
 
+# The most telling number: a CimException's StatusCode (Win32 or WS-Management), else its MI result, else HResult.
 function Get-HvrErrorCode($Exception) {
-    foreach ($name in 'NativeErrorCode', 'StatusCode', 'HResult') {
+    foreach ($name in 'StatusCode', 'NativeErrorCode', 'HResult') {
         if ($Exception.PSObject.Properties[$name]) {
             $value = $Exception.$name
             if ($null -ne $value -and ($value -is [ValueType] -or $value -is [Enum])) { return [long]$value }
@@ -358,26 +426,33 @@ function Get-HvrErrorCode($Exception) {
 
 # ---- entry point -----------------------------------------------------------------------------------------------
 
-function Invoke-HvrBridge([string]$Payload) {
+# Answers one request with its envelope, as JSON text. Over ssh, everything but ping and connect is answered by the
+# bridge in the remote session.
+function Invoke-HvrRequest([string]$Payload) {
     $stage = 'decode'
+    $id = $null
     try {
         $json = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
         $request = ConvertFrom-HvrJson $json
+        $id = $request['id']
         $stage = 'call'
+        if ($request.op -notin 'ping', 'connect' -and $null -ne $script:HvrRemote) { return Invoke-HvrRemote $Payload }
         $data = $null
         switch ($request.op) {
             'ping' { $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition } }
             'connect' { $data = Connect-HvrHost $request }
             'query' { $data = Invoke-HvrQuery $request }
             'get' { $data = Invoke-HvrGet $request }
+            'getMany' { $data = Invoke-HvrGetMany $request }
             'invoke' { $data = Invoke-HvrMethod $request }
             'associators' { $data = Invoke-HvrAssociators $request }
             default { throw [System.ArgumentException]::new('unknown operation') }
         }
-        Write-HvrEnvelope ([ordered]@{ ok = $true; data = $data })
+        return ConvertTo-HvrJson ([ordered]@{ id = $id; ok = $true; data = $data })
     } catch {
         $errorRecord = $_
-        Write-HvrEnvelope ([ordered]@{
+        return ConvertTo-HvrJson ([ordered]@{
+                id = $id
                 ok = $false
                 error = [ordered]@{
                     category = if ($stage -eq 'decode') { 'protocol' } else { Get-HvrErrorCategory $errorRecord }
@@ -387,3 +462,10 @@ function Invoke-HvrBridge([string]$Payload) {
             })
     }
 }
+
+function Invoke-HvrBridge([string]$Payload) {
+    [Console]::Out.WriteLine('HVR1:' + (Invoke-HvrRequest $Payload))
+}
+
+# The ssh transport's half, beside this file; a bridge loaded into a remote session (from text) has no use for it.
+if ($PSScriptRoot) { . (Join-Path $PSScriptRoot 'bridgeSsh.ps1') }

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type {
   AssociatorOptions,
   CimArguments,
@@ -16,6 +18,7 @@ import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
 import { Pool } from "./pool";
 import { newProcessKey, seal } from "./seal";
+import { pinHostKey } from "./sshHostKey";
 
 export interface PowerShellSettings {
   /** pwsh, powershell.exe, or a path. */
@@ -28,9 +31,16 @@ export interface PowerShellSettings {
   readonly operationTimeoutSec?: number;
   /** When a request is given up and its process replaced. Default 30 s after the operation timeout. */
   readonly requestTimeoutMs?: number;
+  /** How long starting PowerShell and loading the bridge may take. Default 60 s. */
+  readonly startTimeoutMs?: number;
 }
 
-const DEFAULTS = { maxSessions: 4, idleMs: 60_000, operationTimeoutSec: 120 } as const;
+const DEFAULTS = {
+  maxSessions: 4,
+  idleMs: 60_000,
+  operationTimeoutSec: 120,
+  startTimeoutMs: 60_000,
+} as const;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const salt = randomBytes(16);
 const pools = new Map<string, Pool<BridgeProcess>>();
@@ -47,18 +57,57 @@ function assertName(name: string, what: string): void {
   if (!NAME.test(name)) throw new CimError("protocol", `invalid ${what} name ${JSON.stringify(name)}`);
 }
 
-function connectRequest(connection: ConnectionInputs, key: Buffer, operationTimeoutSec: number) {
+function connectRequest(
+  connection: ConnectionInputs,
+  key: Buffer,
+  operationTimeoutSec: number,
+  knownHostsFile: string | undefined,
+) {
   return {
     op: "connect",
     transport: connection.transport ?? "local",
     host: connection.host ?? null,
     port: connection.port ?? null,
     useSsl: connection.useSsl ?? false,
+    skipCACheck: connection.skipCACheck ?? false,
+    skipCNCheck: connection.skipCNCheck ?? false,
+    skipRevocationCheck: connection.skipRevocationCheck ?? false,
     authentication: connection.authentication ?? null,
     username: connection.username ?? null,
     password: connection.password === undefined ? null : seal(connection.password, key),
+    sshKeyFile: connection.sshKeyFile ?? null,
+    knownHostsFile: knownHostsFile ?? null,
     operationTimeoutSec,
   };
+}
+
+/**
+ * `local` with a username is not a local call: New-CimSession needs a computer name for a credential, so it is WinRM
+ * to localhost, with WinRM's requirements. Its failures say so.
+ */
+function explainConnectFailure(error: unknown, connection: ConnectionInputs): unknown {
+  if (!(error instanceof CimError)) return error;
+  // PowerShell keeps ssh's own reason (an unknown host key, a refused key) to itself: the advice covers each.
+  if (connection.transport === "ssh" && error.category === "unreachable") {
+    return new CimError(
+      error.category,
+      `${error.message.replace(/\.?$/, ".")} Check that the node's host key is in the agent's known_hosts (host keys ` +
+        "are checked strictly) or pinned with sshHostKeyFingerprint, that the node accepts sshKeyFile for the user, " +
+        "and that its sshd_config has the powershell subsystem",
+      error.code,
+      { cause: error },
+    );
+  }
+  if ((connection.transport ?? "local") !== "local" || !connection.username) return error;
+  return new CimError(
+    error.category,
+    `${error.message.replace(/\.?$/, ".")} With a username, transport 'local' connects through WinRM to localhost: ` +
+      "the WinRM listener must run on this machine (Enable-PSRemoting), and for a local account UAC remote " +
+      "restrictions apply (use a domain account, or set LocalAccountTokenFilterPolicy); without a username, " +
+      "local calls run as the agent's own identity without WinRM",
+    error.code,
+    { cause: error },
+  );
 }
 
 function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Pool<BridgeProcess> {
@@ -72,17 +121,35 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Po
       idleMs: settings.idleMs ?? DEFAULTS.idleMs,
       create: async () => {
         const processKey = newProcessKey();
+        const startTimeoutMs = settings.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
         const bridge = await BridgeProcess.start({
           executable,
           key: processKey,
+          startTimeoutMs,
           requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
         });
+        let pinned: string | undefined;
         try {
-          await bridge.request(connectRequest(connection, processKey, operationTimeoutSec));
+          if (connection.transport === "ssh" && connection.sshHostKeyFingerprint) {
+            pinned = await pinHostKey(
+              connection.host ?? "",
+              connection.port,
+              connection.sshHostKeyFingerprint,
+            );
+          }
+          const knownHosts = pinned && path.join(pinned, "known_hosts");
+          // Connecting is part of starting a member: it has the start-up's bound, not a request's.
+          await bridge.request(
+            connectRequest(connection, processKey, operationTimeoutSec, knownHosts),
+            startTimeoutMs,
+          );
           return bridge;
         } catch (error) {
           await bridge.dispose();
-          throw error;
+          throw explainConnectFailure(error, connection);
+        } finally {
+          // ssh reads the pinned key while it connects; the session stays trusted afterwards.
+          if (pinned) fs.rmSync(pinned, { recursive: true, force: true });
         }
       },
     });
@@ -98,7 +165,10 @@ export async function closeAllPools(): Promise<void> {
   await Promise.all(all.map((p) => p.close()));
 }
 
-/** The CIM seam over PowerShell: `local` CIM on this machine, or `wsman` through one CimSession per process. */
+/**
+ * The CIM seam over PowerShell: `local` CIM on this machine, `wsman` through one CimSession per process, or `ssh`
+ * through one PowerShell remoting session per process to a node that runs the CIM calls.
+ */
 export class PowerShellCimSession implements CimSession {
   readonly target: string;
   private readonly pool: Pool<BridgeProcess>;
@@ -110,7 +180,16 @@ export class PowerShellCimSession implements CimSession {
 
   private request(payload: Record<string, unknown>, options?: CimCallOptions): Promise<unknown> {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
-    return this.pool.use((bridge) => bridge.request({ namespace: HYPERV_CLUSTER_NAMESPACE, ...payload }));
+    return this.pool.use(async (bridge) => {
+      try {
+        return await bridge.request({ namespace: HYPERV_CLUSTER_NAMESPACE, ...payload });
+      } catch (error) {
+        // The host or the connection to it went away (an SSH connection dropped, a CimSession gone stale): the
+        // next call gets a fresh process and connection.
+        if (error instanceof CimError && error.category === "unreachable") bridge.discard(error.message);
+        throw error;
+      }
+    });
   }
 
   async query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {
@@ -123,6 +202,14 @@ export class PowerShellCimSession implements CimSession {
   async get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
     assertName(ref.className, "class");
     return ((await this.request({ op: "get", ref }, options)) ?? undefined) as CimInstance | undefined;
+  }
+
+  /** One bridge request for all the REFs, however many: a watcher's tick costs one PowerShell round trip. */
+  async getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]> {
+    for (const ref of refs) assertName(ref.className, "class");
+    if (refs.length === 0) return [];
+    const found = ((await this.request({ op: "getMany", refs }, options)) ?? []) as (CimInstance | null)[];
+    return refs.map((_, index) => found[index] ?? undefined);
   }
 
   async invoke(

@@ -10,24 +10,51 @@ import type { Authentication, Transport } from "../runtime/types";
 export interface ConnectionArgs {
   /**
    * `local` runs CIM calls on this machine (a Windows agent or cluster node); `wsman` opens a CimSession to `host`
-   * over WinRM; `simulator` uses the embedded Hyper-V simulator and its state file, to rehearse. Default `local`.
+   * over WinRM; `ssh` opens a PowerShell remoting session over SSH to `host`, which runs the CIM calls (for Linux
+   * agents); `simulator` uses the embedded Hyper-V simulator and its state file, to rehearse. Default `local`.
    */
   transport?: pulumi.Input<Transport>;
-  /** wsman only: the DNS name or address of a node of the replica cluster. */
+  /** wsman and ssh only: the DNS name or address of a node of the replica cluster. */
   host?: pulumi.Input<string>;
-  /** wsman only: the WinRM port. Default 5985, or 5986 with `useSsl`. */
+  /** wsman and ssh only: the port. Default 5985 for WinRM, or 5986 with `useSsl`; 22 for SSH. */
   port?: pulumi.Input<number>;
   /** wsman only: connect over HTTPS. */
   useSsl?: pulumi.Input<boolean>;
+  /**
+   * wsman with useSsl only: accept a certificate no trusted CA issued (New-CimSessionOption -SkipCACheck). Anyone
+   * who can intercept the connection can then pose as the host; only for isolated networks without a CA.
+   */
+  skipCACheck?: pulumi.Input<boolean>;
+  /**
+   * wsman with useSsl only: accept a certificate whose name is not `host` (New-CimSessionOption -SkipCNCheck), for
+   * example when connecting by address. Any host with a trusted certificate can then pose as this one.
+   */
+  skipCNCheck?: pulumi.Input<boolean>;
+  /**
+   * wsman with useSsl only: do not check whether the certificate was revoked (New-CimSessionOption
+   * -SkipRevocationCheck), for networks that cannot reach the CA's revocation list. A revoked certificate is then
+   * accepted.
+   */
+  skipRevocationCheck?: pulumi.Input<boolean>;
   /** wsman only: `Default`, `Negotiate`, `Kerberos` or `CredSSP`. */
   authentication?: pulumi.Input<Authentication>;
-  /** The account to connect as, such as `CONTOSO\dr-operator`. Without it, the current identity is used. */
+  /**
+   * The account to connect as, such as `CONTOSO\dr-operator`. Without it, the current identity is used. With
+   * `local`, a username means WinRM to localhost.
+   */
   username?: pulumi.Input<string>;
   /**
-   * The account's password. Always treated as a secret, and never stored in the outputs: refresh takes it from
-   * stack config `hyperv-replica:password`, so prefer setting it there.
+   * The account's password (not for ssh). Always treated as a secret, and never stored in the outputs: refresh takes
+   * it from stack config `hyperv-replica:password`, so prefer setting it there.
    */
   password?: pulumi.Input<string>;
+  /** ssh only: the path of the private key file on the agent, for key authentication. */
+  sshKeyFile?: pulumi.Input<string>;
+  /**
+   * ssh only: the host key's SHA256 fingerprint (`ssh-keygen -l -E sha256 -f <host key>.pub`), to accept only that
+   * key. Without it, the host key must be in the agent's known_hosts: host keys are always checked strictly.
+   */
+  sshHostKeyFingerprint?: pulumi.Input<string>;
   /** simulator only: the path of the simulator's JSON state file, relative to the Pulumi project. */
   simulatorStateFile?: pulumi.Input<string>;
   /** simulator only: which simulated host of the state file to talk to, such as `site-a` in a two-site state file. */
@@ -36,18 +63,28 @@ export interface ConnectionArgs {
 
 /** The connection as stored in the outputs: everything but the password. */
 export interface ConnectionOutput {
-  /** `local`, `wsman` or `simulator`. */
+  /** `local`, `wsman`, `ssh` or `simulator`. */
   readonly transport?: Transport;
-  /** The host connected to, for wsman. */
+  /** The host connected to, for wsman and ssh. */
   readonly host?: string;
-  /** The WinRM port, for wsman. */
+  /** The WinRM or SSH port. */
   readonly port?: number;
   /** Whether WinRM used HTTPS. */
   readonly useSsl?: boolean;
+  /** Whether the HTTPS certificate's CA was left unchecked. */
+  readonly skipCACheck?: boolean;
+  /** Whether the HTTPS certificate's name was left unchecked. */
+  readonly skipCNCheck?: boolean;
+  /** Whether the HTTPS certificate's revocation was left unchecked. */
+  readonly skipRevocationCheck?: boolean;
   /** The WinRM authentication mechanism. */
   readonly authentication?: Authentication;
   /** The account connected as. */
   readonly username?: string;
+  /** The SSH private key file. */
+  readonly sshKeyFile?: string;
+  /** The pinned SSH host key fingerprint. */
+  readonly sshHostKeyFingerprint?: string;
   /** The simulator's state file. */
   readonly simulatorStateFile?: string;
   /** The simulated host talked to. */

@@ -35,9 +35,12 @@ const STRING_KEYS = [
   "authentication",
   "username",
   "password",
+  "sshKeyFile",
+  "sshHostKeyFingerprint",
   "simulatorStateFile",
   "simulatorHost",
 ] as const;
+const BOOLEAN_KEYS = ["useSsl", "skipCACheck", "skipCNCheck", "skipRevocationCheck"] as const;
 
 const asNumber = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v);
 const asBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
@@ -70,8 +73,10 @@ export function readProviderConfig(get: (key: string) => unknown): ProviderConfi
   }
   const port = get(`${CONFIG_NAMESPACE}:port`);
   if (port !== undefined) connection.port = asNumber(port);
-  const useSsl = get(`${CONFIG_NAMESPACE}:useSsl`);
-  if (useSsl !== undefined) connection.useSsl = asBoolean(useSsl);
+  for (const key of BOOLEAN_KEYS) {
+    const value = get(`${CONFIG_NAMESPACE}:${key}`);
+    if (value !== undefined) connection[key] = asBoolean(value);
+  }
   failures.push(...checkConnectionFields(connection, `${CONFIG_NAMESPACE}:`));
   const powershell = get(`${CONFIG_NAMESPACE}:powershell`);
   if (powershell !== undefined && (typeof powershell !== "string" || powershell.trim() === "")) {

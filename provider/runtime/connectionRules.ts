@@ -10,22 +10,38 @@ const CONNECTION_KEYS = [
   "host",
   "port",
   "useSsl",
+  "skipCACheck",
+  "skipCNCheck",
+  "skipRevocationCheck",
   "authentication",
   "username",
   "password",
+  "sshKeyFile",
+  "sshHostKeyFingerprint",
   "simulatorStateFile",
   "simulatorHost",
 ] as const;
 
+const TLS_CHECKS = ["skipCACheck", "skipCNCheck", "skipRevocationCheck"] as const;
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 const CONNECTION_RULES: Readonly<Record<string, Rule>> = {
   transport: oneOf(TRANSPORTS),
   host: text("the DNS name or address of a node of the replica cluster", 255),
-  port: integer(1, 65535, "WinRM listens on 5985 (HTTP) and 5986 (HTTPS) by default"),
+  port: integer(1, 65535, "WinRM listens on 5985 (HTTP) and 5986 (HTTPS), SSH on 22, by default"),
   useSsl: boolean,
+  skipCACheck: boolean,
+  skipCNCheck: boolean,
+  skipRevocationCheck: boolean,
   authentication: oneOf(AUTHENTICATIONS),
   username: text("a user name such as CONTOSO\\dr-operator", 256),
   password: (v) =>
     typeof v === "string" && v !== "" ? undefined : "must be a non-empty string (keep it secret)",
+  sshKeyFile: text("the path of the SSH private key file", 4096),
+  sshHostKeyFingerprint: (v) =>
+    typeof v === "string" && FINGERPRINT.test(v)
+      ? undefined
+      : "must be a SHA256 host key fingerprint as `ssh-keygen -l -E sha256 -f <host key>.pub` prints it, such as SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
   simulatorStateFile: text("the path of a simulator state file", 4096),
   simulatorHost: text("the name of a simulated host in the state file, such as site-a", 255),
 };
@@ -50,19 +66,27 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
   const failures: CheckFailure[] = [];
   const need = (key: string, reason: string) => failures.push({ property: `${prefix}${key}`, reason });
   const transport = c.transport ?? "local";
-  if (transport === "wsman" && !present(c.host))
-    need("host", "missing: the wsman transport needs the host to connect to");
+  const remote = transport === "wsman" || transport === "ssh";
+  if (remote && !present(c.host))
+    need("host", `missing: the ${transport} transport needs the host to connect to`);
   if (transport === "simulator" && !present(c.simulatorStateFile)) {
     need("simulatorStateFile", "missing: the simulator transport needs the path of its state file");
   }
-  if (transport !== "wsman") {
-    for (const key of ["host", "port", "useSsl", "authentication"] as const) {
-      if (present(c[key])) {
-        need(
-          key,
-          `only applies to the wsman transport, but transport is '${transport}'; remove it or set transport 'wsman'`,
-        );
-      }
+  const onlyFor = (keys: readonly (keyof ConnectionInputs)[], allowed: readonly string[], what: string) => {
+    if (allowed.includes(transport)) return;
+    for (const key of keys.filter((k) => present(c[k]))) {
+      need(
+        key,
+        `only applies to ${what}, but transport is '${transport}'; remove it or set transport '${allowed[0]}'`,
+      );
+    }
+  };
+  onlyFor(["host", "port"], ["wsman", "ssh"], "the wsman and ssh transports");
+  onlyFor(["useSsl", "authentication", ...TLS_CHECKS], ["wsman"], "the wsman transport");
+  onlyFor(["sshKeyFile", "sshHostKeyFingerprint"], ["ssh"], "the ssh transport");
+  if (transport === "wsman" && c.useSsl !== true) {
+    for (const key of TLS_CHECKS.filter((k) => c[k] === true)) {
+      need(key, "only applies with useSsl true: over HTTP there is no certificate to check");
     }
   }
   for (const key of ["simulatorStateFile", "simulatorHost"] as const) {
@@ -70,9 +94,15 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
       need(key, `only applies to the simulator transport, but transport is '${transport}'`);
     }
   }
+  if (transport === "ssh" && present(c.password)) {
+    need(
+      "password",
+      "the ssh transport authenticates with a key: set sshKeyFile (the key's path on the agent) and remove the password",
+    );
+  }
   if (present(c.password) && !present(c.username))
     need("username", "missing: a password needs the username it belongs to");
-  if (present(c.username) && !present(c.password) && transport !== "simulator") {
+  if (present(c.username) && !present(c.password) && transport !== "simulator" && transport !== "ssh") {
     need(
       "password",
       "missing: a username needs its password (set hyperv-replica:password as secret config), or leave the username out to connect as the current identity",

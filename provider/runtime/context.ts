@@ -12,6 +12,7 @@ import type { ProviderConfig, SessionFactory } from "./connection";
 import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
+import { SessionCache } from "./sessions";
 import type { ConnectionInputs } from "./types";
 
 export interface RuntimeDeps {
@@ -41,8 +42,11 @@ export interface RuntimeContext {
   /** Polling from stack config, over the defaults. */
   polling(): PollingOptions;
   /** Serializes work on one collection inside this process. */
-  lock<T>(key: string, fn: () => Promise<T>): Promise<T>;
-  /** Runs `fn` on a session for the connection; a session that cannot be opened names the collection and host. */
+  lock<T>(key: string, fn: (waited: boolean) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on the process's session for the connection, opened on first use and kept; a session that cannot be
+   * opened names the collection and host.
+   */
   withSession<T>(
     connection: ConnectionInputs | null | undefined,
     collection: string,
@@ -57,6 +61,7 @@ export interface ConfigurableContext extends RuntimeContext {
 export function createContext(overrides: Partial<RuntimeDeps> = {}): ConfigurableContext {
   const deps: RuntimeDeps = { ...DEFAULT_DEPS, ...overrides };
   const locks = new KeyedLock();
+  const sessions = new SessionCache();
   let config: ProviderConfig = EMPTY_CONFIG;
 
   return {
@@ -74,17 +79,14 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
     lock: (key, fn) => locks.run(key, fn),
     async withSession(connection, collection, fn) {
       const resolved = resolveConnection(connection, config);
+      const settings = [config.powershell, config.maxSessions];
       let session: CimSession;
       try {
-        session = await deps.openSession(resolved, config);
+        session = await sessions.open(resolved, settings, () => deps.openSession(resolved, config));
       } catch (error) {
         throw withContext(error, { collection, host: describeTarget(resolved) });
       }
-      try {
-        return await fn(session);
-      } finally {
-        await session.close();
-      }
+      return fn(session);
     },
   };
 }

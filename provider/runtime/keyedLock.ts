@@ -1,10 +1,15 @@
-/** Serializes async work per key: work for one key runs one at a time, in arrival order; other keys run freely. */
+/**
+ * Serializes async work per key: work for one key runs one at a time, in arrival order; other keys run freely.
+ * `fn` is told whether it had to wait for earlier work on the key, which may have changed what it read before.
+ */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(fn, fn);
+  async run<T>(key: string, fn: (waited: boolean) => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key);
+    const waited = previous !== undefined;
+    const start = () => fn(waited);
+    const result = (previous ?? Promise.resolve()).then(start, start);
     const tail = result.then(
       () => undefined,
       () => undefined,

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { access, appendFile, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CimError } from "../cim";
 import { checkFileWritable, checkFolderWritable, fileError, isNotFound, lockStateFile } from "./fileProblems";
-import { emptyState, type SimState, type StoredCall } from "./state";
+import { AppendLog } from "./appendLog";
+import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
 import { parseStateFile } from "./stateShape";
 import { Mutex, type StateStore } from "./store";
 
@@ -42,10 +43,12 @@ export class FileStore implements StateStore {
 
   private readonly mutex = new Mutex();
   private last: Loaded | undefined;
-  readonly callLog: string;
+  private readonly callLog: AppendLog<StoredCall>;
+  private readonly readLog: AppendLog<StoredRead>;
 
   private constructor(readonly path: string) {
-    this.callLog = `${path}.calls.jsonl`;
+    this.callLog = new AppendLog(`${path}.calls.jsonl`, "simulator call log");
+    this.readLog = new AppendLog(`${path}.reads.jsonl`, "simulator read log");
   }
 
   async init(): Promise<void> {
@@ -56,10 +59,9 @@ export class FileStore implements StateStore {
         parseStateFile(existing, this.path);
         return;
       }
-      // A new cluster starts with an empty history, even where an earlier one left its log behind.
-      await writeFile(this.callLog, "", "utf8").catch((error: unknown) => {
-        throw fileError(error, `cannot create simulator call log ${this.callLog}`, this.callLog);
-      });
+      // A new cluster starts with an empty history, even where an earlier one left its logs behind.
+      await this.callLog.clear();
+      await this.readLog.clear();
       await this.write(serialize(emptyState()));
     });
   }
@@ -80,41 +82,26 @@ export class FileStore implements StateStore {
       this.last = undefined;
       const result = change(state);
       const calls = [...legacy, ...state.calls.splice(0)];
+      const reads = state.reads.splice(0);
       const after = serialize(state);
       if (after !== text) await this.write(after);
-      if (calls.length > 0) await this.append(calls);
+      await this.callLog.append(calls);
+      await this.readLog.append(reads);
       this.last = { text: after, state };
       return result;
     });
   }
 
-  /** Every call in the log, oldest first, and those an older state file still holds in its `calls` list. */
+  /** Every call in the log, oldest first, after those an older state file still holds in its `calls` list. */
   async calls(): Promise<StoredCall[]> {
     const text = await this.read();
     if (text === undefined) throw this.missing();
     const legacy = parseStateFile(text, this.path).calls;
-    let log: string;
-    try {
-      log = await readFile(this.callLog, "utf8");
-    } catch (error) {
-      if (isNotFound(error)) return legacy;
-      throw fileError(error, `cannot read simulator call log ${this.callLog}`, this.callLog);
-    }
-    const lines = log.split("\n").filter((line) => line !== "");
-    return [...legacy, ...lines.map((line, index) => this.parseCall(line, index))];
+    return [...legacy, ...(await this.callLog.read())];
   }
 
-  private parseCall(line: string, index: number): StoredCall {
-    try {
-      return JSON.parse(line) as StoredCall;
-    } catch (cause) {
-      throw new CimError(
-        "environment",
-        `simulator call log ${this.callLog}: line ${index + 1} is not valid JSON; remove that line`,
-        undefined,
-        { cause },
-      );
-    }
+  async reads(): Promise<StoredRead[]> {
+    return this.readLog.read();
   }
 
   /** The state in `text`, reusing the last parse when the file has not changed since. */
@@ -161,17 +148,10 @@ export class FileStore implements StateStore {
       throw fileError(error, `cannot write simulator state file ${this.path}`, this.path);
     }
   }
-
-  private async append(calls: readonly StoredCall[]): Promise<void> {
-    const lines = calls.map((call) => `${JSON.stringify(call)}\n`).join("");
-    await appendFile(this.callLog, lines, "utf8").catch((error: unknown) => {
-      throw fileError(error, `cannot append to simulator call log ${this.callLog}`, this.callLog);
-    });
-  }
 }
 
 /** The state file's text: everything but the call log, which lives in its own file. */
 function serialize(state: SimState): string {
-  const { calls: _calls, ...rest } = state;
+  const { calls: _calls, reads: _reads, ...rest } = state;
   return JSON.stringify(rest, null, 2);
 }

@@ -17,6 +17,7 @@ export type {
   SeedCollection,
   SimCollection,
   SimJob,
+  SimRead,
   SimMember,
   SimRecoveryPoint,
   SimulatorOptions,

@@ -38,11 +38,29 @@ export class SimulatorSession implements CimSession {
   }
 
   query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {
-    return this.call(options, (state, ctx) => attempt(() => queryInstances(state, ctx, className, filter)));
+    return this.call(options, (state, ctx) => {
+      state.reads.push({ at: ctx.now, op: "query", className });
+      return attempt(() => queryInstances(state, ctx, className, filter));
+    });
   }
 
   get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
-    return this.call(options, (state, ctx) => attempt(() => getInstance(state, ctx, ref)));
+    return this.call(options, (state, ctx) => {
+      state.reads.push({ at: ctx.now, op: "get", className: ref.className });
+      return attempt(() => getInstance(state, ctx, ref));
+    });
+  }
+
+  getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]> {
+    return this.call(options, (state, ctx) => {
+      state.reads.push({
+        at: ctx.now,
+        op: "getMany",
+        className: refs[0]?.className ?? "",
+        refs: refs.length,
+      });
+      return attempt(() => refs.map((ref) => getInstance(state, ctx, ref)));
+    });
   }
 
   invoke(
@@ -60,7 +78,10 @@ export class SimulatorSession implements CimSession {
   }
 
   associators(ref: CimRef, associators: AssociatorOptions, options?: CimCallOptions): Promise<CimInstance[]> {
-    return this.call(options, (state, ctx) => attempt(() => associatorsOf(state, ctx, ref, associators)));
+    return this.call(options, (state, ctx) => {
+      state.reads.push({ at: ctx.now, op: "associators", className: ref.className });
+      return attempt(() => associatorsOf(state, ctx, ref, associators));
+    });
   }
 
   async close(): Promise<void> {

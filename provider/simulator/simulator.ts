@@ -26,6 +26,7 @@ import type {
   SeedCollection,
   SimCollection,
   SimJob,
+  SimRead,
   SimRecoveryPoint,
   SimulatorOptions,
 } from "./types";
@@ -186,6 +187,14 @@ export class HyperVSimulator {
   /** Every `invoke` the host received, in order, refused and faulted ones included. */
   calls(): Promise<MethodCall[]> {
     return this.cluster.store.calls();
+  }
+
+  /**
+   * Every read the host answered (query, get, getMany, associators), in order: with {@link calls}, everything the
+   * provider asked of the host.
+   */
+  reads(): Promise<SimRead[]> {
+    return this.cluster.store.reads();
   }
 
   /**

@@ -11,6 +11,8 @@ export interface SimState {
   recoveryPoints: StoredRecoveryPoint[];
   jobs: StoredJob[];
   calls: StoredCall[];
+  /** The reads (query, get, getMany, associators) the host answered; kept apart from the state like the calls. */
+  reads: StoredRead[];
   faults: Fault[];
   /** Job durations set with setJobDuration, by method; `null` = never finishes. */
   jobDurations: Record<string, number | null>;
@@ -107,6 +109,15 @@ export interface StoredJob {
   finished?: JobEnd & { at: number };
 }
 
+export interface StoredRead {
+  at: number;
+  op: "query" | "get" | "getMany" | "associators";
+  /** The class queried, or the class of the REF read or followed. */
+  className: string;
+  /** How many instances a getMany asked for. */
+  refs?: number;
+}
+
 export interface StoredCall {
   at: number;
   className: string;
@@ -125,6 +136,7 @@ export function emptyState(): SimState {
     recoveryPoints: [],
     jobs: [],
     calls: [],
+    reads: [],
     faults: [],
     jobDurations: {},
   };

@@ -1,4 +1,4 @@
-import { emptyState, type SimState, type StoredCall } from "./state";
+import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
 
 /**
  * Where the state lives. `transact` runs `change` on the current state and keeps what it did; calls never overlap.
@@ -10,6 +10,8 @@ export interface StateStore {
   transact<T>(change: (state: SimState) => T): Promise<T>;
   /** Every call the host received, oldest first. Kept apart from the state, so the state does not grow with them. */
   calls(): Promise<StoredCall[]>;
+  /** Every read the host answered, oldest first, kept apart from the state in the same way. */
+  reads(): Promise<StoredRead[]>;
 }
 
 /** Runs async tasks one at a time, in call order. */
@@ -37,5 +39,9 @@ export class MemoryStore implements StateStore {
 
   calls(): Promise<StoredCall[]> {
     return this.mutex.run(async () => structuredClone(this.state.calls));
+  }
+
+  reads(): Promise<StoredRead[]> {
+    return this.mutex.run(async () => structuredClone(this.state.reads));
   }
 }

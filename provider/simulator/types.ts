@@ -113,6 +113,18 @@ export interface SimJob {
   finishedAt?: number;
 }
 
+/** One read the simulated host answered. */
+export interface SimRead {
+  /** Clock time (ms) of the read. */
+  at: number;
+  /** The seam operation. */
+  op: "query" | "get" | "getMany" | "associators";
+  /** The class queried, or the class of the REF read or followed. */
+  className: string;
+  /** How many instances a getMany asked for. */
+  refs?: number;
+}
+
 /** One `invoke` the simulated host received, refused and faulted ones included. */
 export interface MethodCall {
   /** Clock time (ms) of the call. */

@@ -70,6 +70,21 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
       expect(await session.get(collection("00000000-0000-0000-0000-000000000000"))).toBeUndefined();
     });
 
+    it("gets several instances by key in one request, in order, undefined where there is none", async () => {
+      const { sim, session } = await world();
+      const sql = await sim.addCollection({ name: "sql-cluster" });
+      const app = await sim.addCollection({ name: "app-tier" });
+      const missing = collection("00000000-0000-0000-0000-000000000000");
+      const found = await session.getMany([collection(app.id), missing, collection(sql.id)]);
+      expect(found).toEqual([
+        await session.get(collection(app.id)),
+        undefined,
+        await session.get(collection(sql.id)),
+      ]);
+      expect(found.map((i) => i?.properties.ElementName)).toEqual(["app-tier", undefined, "sql-cluster"]);
+      expect(await session.getMany([])).toEqual([]);
+    });
+
     it("never resolves a reference without its keys to some instance", async () => {
       const { sim, session } = await world();
       await sim.addCollection({ name: "sql-cluster" });

@@ -38,7 +38,7 @@ export const where = (method?: string) =>
 /** One seam call the provider made, as the tap saw it. */
 export interface SeamCall {
   readonly at: number;
-  readonly op: "query" | "get" | "invoke" | "associators";
+  readonly op: "query" | "get" | "getMany" | "invoke" | "associators";
   readonly className: string;
 }
 
@@ -78,6 +78,11 @@ class TappedSession implements CimSession {
   get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
     this.note("get", ref.className);
     return this.inner.get(ref, options);
+  }
+
+  getMany(refs: readonly CimRef[], options?: CimCallOptions): Promise<(CimInstance | undefined)[]> {
+    this.note("getMany", refs[0]?.className ?? "");
+    return this.inner.getMany(refs, options);
   }
 
   invoke(

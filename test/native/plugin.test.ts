@@ -74,7 +74,7 @@ describe("provider configuration", () => {
   it("CheckConfig names each bad key, what is wrong, and what is allowed", async () => {
     expect(
       await plugin.checkConfig({
-        transport: "ssh",
+        transport: "telnet",
         maxSessions: "0",
         jobPollInitialMs: "500",
         jobPollMaxMs: "100",
@@ -82,7 +82,7 @@ describe("provider configuration", () => {
     ).toEqual([
       {
         property: "hyperv-replica:transport",
-        reason: expect.stringContaining("'ssh' is not one of 'local', 'wsman', 'simulator'"),
+        reason: expect.stringContaining("'telnet' is not one of 'local', 'wsman', 'ssh', 'simulator'"),
       },
       { property: "hyperv-replica:maxSessions", reason: '"0" is not a whole number from 1 to 32' },
       {

@@ -1,77 +1,31 @@
-import { execFileSync } from "node:child_process";
+import { createDecipheriv } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CimSession } from "../../provider/cim";
+import { describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
-import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { PowerShellCimSession } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
-import type { CimServer } from "./cimServer";
-import { sha256, startCimServer, TYPE_PROBE } from "./cimServer";
-import { findPwsh, skipTitle, useFakeCimCmdlets } from "./pwsh";
+import { sha256, TYPE_PROBE } from "./cimServer";
+import { COLLECTIONS, everyProcess, ownProcesses, processText, useBridgeFixture } from "./fixture";
+import { findPwsh, skipTitle } from "./pwsh";
 
 const pwsh = findPwsh();
 const PASSWORD = "Tr0ub4dor&3 'quoted' $dollar `tick`";
-const COLLECTIONS = "Msvm_VirtualSystemCollection";
-
-/** The pids of this process's PowerShell children. */
-function powershellChildren(): number[] {
-  const out = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === "pwsh" || comm === "sh")
-    .map(([pid]) => Number(pid));
-}
-
-/** Every process's command line and environment on this machine, as text. */
-function everyProcess(): string {
-  const texts: string[] = [];
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    for (const file of ["cmdline", "environ"]) {
-      try {
-        texts.push(fs.readFileSync(`/proc/${pid}/${file}`, "utf8"));
-      } catch {
-        // Gone or not ours to read.
-      }
-    }
-  }
-  return texts.join("\n");
-}
 
 describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
-  const executable = path.resolve(pwsh.path ?? "pwsh");
-  let server: CimServer;
-  let sim: HyperVSimulator;
-
-  beforeAll(async () => {
-    server = await startCimServer(() => sim.session(), {
-      unreachableHosts: ["nowhere.invalid"],
-      acceptedPasswordHash: sha256(PASSWORD),
-    });
-    useFakeCimCmdlets(server.url);
+  const f = useBridgeFixture(pwsh, {
+    unreachableHosts: ["nowhere.invalid"],
+    acceptedPasswordHash: sha256(PASSWORD),
   });
-
-  afterEach(async () => {
-    await closeAllPools();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const local = (settings: ConstructorParameters<typeof PowerShellCimSession>[1] = {}): CimSession =>
-    new PowerShellCimSession({ transport: "local" }, { executable, ...settings });
 
   it("round-trips every awkward CIM type exactly: UInt64, SInt64, datetimes, intervals, text, nulls, arrays", async () => {
-    sim = new HyperVSimulator();
-    expect(await local().query("Hvr_TypeProbe")).toEqual([TYPE_PROBE]);
+    f.sim = new HyperVSimulator();
+    expect(await f.local().query("Hvr_TypeProbe")).toEqual([TYPE_PROBE]);
   });
 
   it("never executes a value: names that try to run code are only compared", async () => {
-    sim = new HyperVSimulator();
-    const marker = path.join(os.tmpdir(), `hvr-pwned-${process.pid}`);
+    f.sim = new HyperVSimulator();
+    const marker = path.join(f.dir, "pwned");
     const attacks = [
       `'; [IO.File]::WriteAllText('${marker}', 'x'); '`,
       `$([IO.File]::WriteAllText('${marker}', 'x'))`,
@@ -80,8 +34,8 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
       `x\n[IO.File]::WriteAllText('${marker}', 'x')`,
       `\\'; [IO.File]::WriteAllText('${marker}', 'x') --`,
     ];
-    for (const name of attacks) await sim.addCollection({ name });
-    const session = local();
+    for (const name of attacks) await f.sim.addCollection({ name });
+    const session = f.local();
     for (const name of attacks) {
       expect(
         (await session.query(COLLECTIONS, { ElementName: name })).map((c) => c.properties.ElementName),
@@ -91,8 +45,8 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
   });
 
   it("refuses class, property and method names that are not plain identifiers, before PowerShell sees them", async () => {
-    sim = new HyperVSimulator();
-    const session = local();
+    f.sim = new HyperVSimulator();
+    const session = f.local();
     await expect(session.query("Msvm_X; Remove-Item")).rejects.toThrow(
       'invalid class name "Msvm_X; Remove-Item"',
     );
@@ -105,13 +59,10 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
   });
 
   it("connects over wsman with a credential built inside PowerShell, and the password is nowhere else", async () => {
-    sim = new HyperVSimulator();
-    await sim.addCollection({ name: "sql-cluster" });
-    const stdinLog = path.join(os.tmpdir(), `hvr-stdin-${process.pid}.log`);
-    const wrapper = path.join(os.tmpdir(), `hvr-pwsh-tee-${process.pid}.sh`);
-    fs.writeFileSync(wrapper, `#!/bin/sh\ntee -a '${stdinLog}' | exec '${executable}' "$@"\n`, {
-      mode: 0o755,
-    });
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    const stdinLog = path.join(f.dir, "stdin.log");
+    const wrapper = f.script("tee-stdin.sh", `tee -a '${stdinLog}' | exec '${f.executable}' "$@"`);
     const session = new PowerShellCimSession(
       {
         transport: "wsman",
@@ -126,8 +77,8 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
     );
     expect(session.target).toBe("hv-replica01 (wsman)");
     expect(await session.query(COLLECTIONS)).toHaveLength(1);
-    expect(server.passwordHashes.at(-1)).toBe(sha256(PASSWORD));
-    expect(JSON.parse(server.requests.find((r) => r.includes('"connect"'))!)).toMatchObject({
+    expect(f.server.passwordHashes.at(-1)).toBe(sha256(PASSWORD));
+    expect(JSON.parse(f.server.requests.find((r) => r.includes('"connect"'))!)).toMatchObject({
       computerName: "hv-replica01",
       port: 5986,
       useSsl: true,
@@ -141,23 +92,41 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
       JSON.stringify(PASSWORD).slice(1, -1),
       "Tr0ub4dor",
     ];
-    const captured = [fs.readFileSync(stdinLog, "utf8"), everyProcess(), server.requests.join("\n")].join(
-      "\n",
-    );
-    for (const form of forms) expect(captured).not.toContain(form);
-    // What went to PowerShell was the payload, base64: decoded, it holds only ciphertext.
-    const decoded = [...fs.readFileSync(stdinLog, "utf8").matchAll(/Invoke-HvrBridge '([^']+)'/g)].map((m) =>
+    const stdin = fs.readFileSync(stdinLog, "utf8");
+    // Booleans, not toContain: a failure must not print other processes' environments.
+    const captured = [stdin, everyProcess(), f.server.requests.join("\n")].join("\n");
+    expect(forms.filter((form) => captured.includes(form))).toEqual([]);
+    // The key is in neither the environment nor the arguments of the bridge's processes: it went down stdin, as the
+    // line after the command that reads it.
+    const lines = stdin.split("\n");
+    const keyText = lines[lines.indexOf("$HvrKeyLine = [Console]::In.ReadLine()") + 1]!;
+    const key = Buffer.from(keyText, "base64");
+    expect(key).toHaveLength(32);
+    const ours = await ownProcesses();
+    expect(ours.length).toBeGreaterThan(0);
+    const seen = ours.map((pid) => processText(pid));
+    expect(seen.filter((t) => t.includes(keyText) || t.includes("HVR_BRIDGE_KEY"))).toEqual([]);
+    // What went to PowerShell was the payload, base64: decoded, it holds only ciphertext, which that key opens.
+    const decoded = [...stdin.matchAll(/Invoke-HvrBridge '([^']+)'/g)].map((m) =>
       Buffer.from(m[1]!, "base64").toString("utf8"),
     );
-    expect(decoded.some((d) => d.includes('"password":{"iv":'))).toBe(true);
     for (const form of forms) expect(decoded.join("\n")).not.toContain(form);
+    const connect = JSON.parse(decoded.find((d) => d.includes('"op":"connect"'))!) as {
+      password: { iv: string; data: string };
+    };
+    const decipher = createDecipheriv("aes-256-cbc", key, Buffer.from(connect.password.iv, "base64"));
+    const opened = Buffer.concat([
+      decipher.update(Buffer.from(connect.password.data, "base64")),
+      decipher.final(),
+    ]);
+    expect(opened.toString("utf8")).toBe(PASSWORD);
   });
 
   it("reports a wrong password as access denied, without the password", async () => {
-    sim = new HyperVSimulator();
+    f.sim = new HyperVSimulator();
     const session = new PowerShellCimSession(
       { transport: "wsman", host: "hv-replica01", username: "CONTOSO\\dr", password: "wrong-password-123" },
-      { executable },
+      { executable: f.executable },
     );
     const error = await session.query(COLLECTIONS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CimError);
@@ -166,8 +135,11 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
   });
 
   it("reports a host WinRM cannot reach as unreachable", async () => {
-    sim = new HyperVSimulator();
-    const session = new PowerShellCimSession({ transport: "wsman", host: "nowhere.invalid" }, { executable });
+    f.sim = new HyperVSimulator();
+    const session = new PowerShellCimSession(
+      { transport: "wsman", host: "nowhere.invalid" },
+      { executable: f.executable },
+    );
     await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
       category: "unreachable",
       message: expect.stringContaining("WinRM cannot complete the operation"),
@@ -194,41 +166,5 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
-  });
-
-  it("runs concurrent calls in parallel processes, up to maxSessions, and reuses them warm", async () => {
-    sim = new HyperVSimulator();
-    await sim.addCollection({ name: "sql-cluster" });
-    await sim.injectFault({ kind: "slow", delayMs: 300, times: 6 });
-    const session = local({ maxSessions: 3 });
-    await Promise.all(Array.from({ length: 6 }, () => session.query(COLLECTIONS)));
-    const pids = powershellChildren();
-    expect(pids).toHaveLength(3);
-    await session.query(COLLECTIONS);
-    expect(powershellChildren()).toEqual(pids);
-  });
-
-  it("replaces a process that died, without failing the next call", async () => {
-    sim = new HyperVSimulator();
-    await sim.addCollection({ name: "sql-cluster" });
-    const session = local({ maxSessions: 1 });
-    await session.query(COLLECTIONS);
-    const [first] = powershellChildren();
-    process.kill(first!, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await session.query(COLLECTIONS)).toHaveLength(1);
-    expect(powershellChildren()).not.toContain(first);
-  });
-
-  it("gives up a call that takes too long, replaces its process, and carries on", async () => {
-    sim = new HyperVSimulator();
-    await sim.addCollection({ name: "sql-cluster" });
-    await sim.injectFault({ kind: "slow", delayMs: 3000, times: 1 });
-    const session = local({ maxSessions: 1, requestTimeoutMs: 1000 });
-    await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
-      category: "timeout",
-      message: "PowerShell did not answer within 1 s",
-    });
-    expect(await session.query(COLLECTIONS)).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CimInstance, CimRef, CimSession, CimValue } from "../../provider/cim";
+import type { CimErrorCategory } from "../../provider/cim";
 import { CimError, isCimRef } from "../../provider/cim";
 
 const KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -100,9 +101,42 @@ export interface CimServer {
 export interface CimServerOptions {
   /** Hosts New-CimSession cannot reach. */
   readonly unreachableHosts?: readonly string[];
+  /** Hosts where New-CimSession times out. */
+  readonly timeoutHosts?: readonly string[];
+  /** Error messages in German, as a localized Windows writes them: then only the numbers tell what happened. */
+  readonly localized?: boolean;
   /** When set, New-CimSession with a credential whose password hashes otherwise is refused. */
   readonly acceptedPasswordHash?: string;
 }
+
+/** A CIM failure as CimCmdlets raise it: a CimException with numeric codes (the stand-in module rebuilds it). */
+class CimFailure extends CimError {
+  constructor(
+    category: CimErrorCategory,
+    message: string,
+    readonly statusCode: number,
+    readonly nativeErrorCode = 1,
+  ) {
+    super(category, message);
+  }
+}
+
+const FAILURES = {
+  // 0x80338126 ERROR_WSMAN_NETWORK_TIMEDOUT
+  unreachable: {
+    en: "WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network.",
+    de: "WinRM kann den Vorgang nicht ausführen. Überprüfen Sie, ob der angegebene Computername gültig ist.",
+    statusCode: 2150859046,
+  },
+  // 0x80338029 ERROR_WSMAN_OPERATION_TIMEDOUT
+  timeout: {
+    en: "The WS-Management service cannot complete the operation within the time specified in OperationTimeout.",
+    de: "Der WS-Verwaltungsdienst kann den Vorgang nicht innerhalb der in OperationTimeout angegebenen Zeit ausführen.",
+    statusCode: 2150858793,
+  },
+  // ERROR_ACCESS_DENIED, with MI_RESULT_ACCESS_DENIED
+  accessDenied: { en: "Access is denied.", de: "Zugriff verweigert", statusCode: 5 },
+} as const;
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -113,21 +147,25 @@ export async function startCimServer(
 ): Promise<CimServer> {
   const requests: string[] = [];
   const passwordHashes: string[] = [];
+  const fail = (category: keyof typeof FAILURES) => {
+    const f = FAILURES[category];
+    return new CimFailure(
+      category,
+      options.localized ? f.de : f.en,
+      f.statusCode,
+      category === "accessDenied" ? 2 : 1,
+    );
+  };
   const handle = async (body: Record<string, unknown>): Promise<unknown> => {
     switch (body.op) {
       case "connect": {
-        if (options.unreachableHosts?.includes(String(body.computerName))) {
-          throw new CimError(
-            "unreachable",
-            `WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network.`,
-          );
-        }
+        if (options.unreachableHosts?.includes(String(body.computerName))) throw fail("unreachable");
+        if (options.timeoutHosts?.includes(String(body.computerName))) throw fail("timeout");
         if (typeof body.password === "string") {
           const hash = sha256(body.password);
           passwordHashes.push(hash);
-          if (options.acceptedPasswordHash && hash !== options.acceptedPasswordHash) {
-            throw new CimError("accessDenied", "Access is denied.");
-          }
+          if (options.acceptedPasswordHash && hash !== options.acceptedPasswordHash)
+            throw fail("accessDenied");
         }
         return { id: passwordHashes.length };
       }
@@ -180,6 +218,9 @@ export async function startCimServer(
               error: {
                 category: error instanceof CimError ? error.category : "wbem",
                 message: error instanceof Error ? error.message : String(error),
+                ...(error instanceof CimFailure
+                  ? { statusCode: error.statusCode, nativeErrorCode: error.nativeErrorCode }
+                  : {}),
               },
             }),
           ),

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, vi } from "vitest";
 import type { CimSession } from "../../provider/cim";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
 import { cimContract } from "../cim/contract";
@@ -8,6 +8,8 @@ import { startCimServer } from "./cimServer";
 import { findPwsh, skipTitle, useFakeCimCmdlets } from "./pwsh";
 
 const pwsh = findPwsh();
+// Real pwsh processes start in seconds, but on a loaded machine far longer.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 describe.skipIf(!pwsh.path)(skipTitle("PowerShell 7 running the bridge script", pwsh), () => {
   let server: CimServer;

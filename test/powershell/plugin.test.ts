@@ -3,7 +3,7 @@
  * the bridge script in a real PowerShell 7 engine, the CIM cmdlets (test stand-ins), and the simulated cluster.
  */
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../harness/plugin";
@@ -12,6 +12,8 @@ import { sha256, startCimServer } from "./cimServer";
 import { findPwsh, skipTitle, useFakeCimCmdlets } from "./pwsh";
 
 const pwsh = findPwsh();
+// Real pwsh processes start in seconds, but on a loaded machine far longer.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 const PASSWORD = "plugin-Secret-'42'-$x";
 
 describe.skipIf(!pwsh.path)(skipTitle("pulumi up through PowerShell over wsman", pwsh), () => {

@@ -15,16 +15,17 @@ export interface Pwsh {
 
 export function findPwsh(): Pwsh {
   if (process.env.HVR_PWSH) return { path: process.env.HVR_PWSH };
-  const built = path.join(REPO, ".tools/pwsh/pwsh");
-  if (fs.existsSync(built)) return { path: built };
   try {
     return { path: resolveExecutable("pwsh") };
   } catch {
-    return {
-      reason:
-        "no PowerShell 7: pwsh is not on PATH and the test host was not built (`npm run pwsh:build` needs the .NET SDK; .ci/run builds it)",
-    };
+    // Not on PATH: the copy `npm run pwsh:install` puts in the repository, if there is one.
   }
+  const installed = path.join(REPO, ".tools/pwsh", process.platform === "win32" ? "pwsh.exe" : "pwsh");
+  if (fs.existsSync(installed)) return { path: installed };
+  return {
+    reason:
+      "no PowerShell 7: pwsh is not on PATH and `npm run pwsh:install` could not install it (it needs the .NET SDK)",
+  };
 }
 
 /** Points spawned PowerShell processes at the test-only CIM cmdlets and their endpoint. */

@@ -163,9 +163,53 @@ describe("validateInputs", () => {
     ],
     [
       "an unknown transport",
-      { ...valid, connection: { transport: "ssh" } },
+      { ...valid, connection: { transport: "telnet" } },
       "connection.transport",
-      "'ssh' is not one of 'local', 'wsman', 'simulator'; use one of those (they are case-sensitive)",
+      "'telnet' is not one of 'local', 'wsman', 'ssh', 'simulator'; use one of those (they are case-sensitive)",
+    ],
+    [
+      "ssh without a host",
+      { ...valid, connection: { transport: "ssh", sshKeyFile: "/home/agent/.ssh/id_ed25519" } },
+      "connection.host",
+      "missing: the ssh transport needs the host to connect to",
+    ],
+    [
+      "ssh with a password",
+      { ...valid, connection: { transport: "ssh", host: "h", username: "dr", password: "pw" } },
+      "connection.password",
+      "the ssh transport authenticates with a key: set sshKeyFile (the key's path on the agent) and remove the password",
+    ],
+    [
+      "a malformed host key fingerprint",
+      { ...valid, connection: { transport: "ssh", host: "h", sshHostKeyFingerprint: "MD5:aa:bb" } },
+      "connection.sshHostKeyFingerprint",
+      expect.stringContaining(
+        "must be a SHA256 host key fingerprint as `ssh-keygen -l -E sha256 -f <host key>.pub` prints it",
+      ),
+    ],
+    [
+      "an SSH key file with wsman",
+      { ...valid, connection: { transport: "wsman", host: "h", sshKeyFile: "/k" } },
+      "connection.sshKeyFile",
+      "only applies to the ssh transport, but transport is 'wsman'; remove it or set transport 'ssh'",
+    ],
+    [
+      "skipping the CA check without HTTPS",
+      { ...valid, connection: { transport: "wsman", host: "h", skipCACheck: true } },
+      "connection.skipCACheck",
+      "only applies with useSsl true: over HTTP there is no certificate to check",
+    ],
+    [
+      "skipping the name check over ssh",
+      { ...valid, connection: { transport: "ssh", host: "h", skipCNCheck: true } },
+      "connection.skipCNCheck",
+      "only applies to the wsman transport, but transport is 'ssh'; remove it or set transport 'wsman'",
+    ],
+    [
+      "skipping the revocation check with a word",
+      { ...valid, connection: { transport: "wsman", host: "h", useSsl: true, skipRevocationCheck: "yes" } },
+      "connection.skipRevocationCheck",
+      "must be true or false, got 'yes'",
     ],
     [
       "wsman without a host",
@@ -177,7 +221,7 @@ describe("validateInputs", () => {
       "a host with the local transport",
       { ...valid, connection: { host: "hv01" } },
       "connection.host",
-      "only applies to the wsman transport, but transport is 'local'; remove it or set transport 'wsman'",
+      "only applies to the wsman and ssh transports, but transport is 'local'; remove it or set transport 'wsman'",
     ],
     [
       "a port out of range",

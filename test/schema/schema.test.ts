@@ -98,6 +98,8 @@ const SHARED_TYPES = {
 type SharedName = keyof typeof SHARED_TYPES;
 /** Stack config values are strings, so enum-typed connection fields are plain strings in `config.variables`. */
 const ENUM_TYPES: readonly string[] = ["Transport", "Authentication"];
+/** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
+const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // The TypeScript, read with the compiler API.
@@ -619,7 +621,8 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      expected: f.resources.map((r) => token(r.dynamicType)),
+      // ReplicatedCollection's entry is checked field by field in replicatedCollection.test.ts.
+      expected: [...f.resources.map((r) => token(r.dynamicType)), token("ReplicatedCollection")],
     },
     ...f.resources.flatMap(resourceChecks),
     ...sharedTypeChecks(f),
@@ -627,11 +630,12 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the schema defines exactly the types the TypeScript refers to",
       actual: (s) => sorted(Object.keys(s.types ?? {})),
-      expected: sorted(
-        Object.values(SCHEMA_TYPE_OF)
+      expected: sorted([
+        ...Object.values(SCHEMA_TYPE_OF)
           .filter((t) => t.startsWith("#/types/"))
           .map((t) => t.slice("#/types/".length)),
-      ),
+        ...REPLICATED_COLLECTION_TYPES.map(token),
+      ]),
     },
     {
       name: "the enum types are described by the TSDoc of what they stand for",
@@ -750,6 +754,8 @@ describe("reading the TypeScript", () => {
       virtualMachine: fieldNames(facts.shared.VirtualMachineOutput.fields),
       functionArgs: fieldNames(facts.functionArgs),
       functionResult: fieldNames(facts.functionResult),
+      connectionArgs: fieldNames(facts.shared.ConnectionArgs.fields),
+      connectionOutput: fieldNames(facts.shared.ConnectionOutput.fields),
     }).toEqual({
       failoverArgs: [
         "cancelJobOnTimeout",
@@ -808,6 +814,37 @@ describe("reading the TypeScript", () => {
       ],
       functionArgs: ["collectionId", "collectionName", "connection"],
       functionResult: ["collectionId", "collectionName", "recoveryPoints"],
+      connectionArgs: [
+        "authentication",
+        "host",
+        "password",
+        "port",
+        "simulatorHost",
+        "simulatorStateFile",
+        "skipCACheck",
+        "skipCNCheck",
+        "skipRevocationCheck",
+        "sshHostKeyFingerprint",
+        "sshKeyFile",
+        "transport",
+        "useSsl",
+        "username",
+      ],
+      connectionOutput: [
+        "authentication",
+        "host",
+        "port",
+        "simulatorHost",
+        "simulatorStateFile",
+        "skipCACheck",
+        "skipCNCheck",
+        "skipRevocationCheck",
+        "sshHostKeyFingerprint",
+        "sshKeyFile",
+        "transport",
+        "useSsl",
+        "username",
+      ],
     });
   });
 

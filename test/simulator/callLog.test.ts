@@ -80,6 +80,31 @@ describe("the simulator's call log", () => {
   });
 });
 
+describe("the simulator's read log", () => {
+  it("records every read in <file>.reads.jsonl, leaving the state file as it was", async () => {
+    const sim = new HyperVSimulator({ clock: new FakeClock(T0), stateFile });
+    await sim.init();
+    await sim.addCollection({ id: PAYROLL_ID, name: "payroll" });
+    const stateBefore = await readFile(stateFile, "utf8");
+    const session = sim.session();
+
+    await session.query("Msvm_VirtualSystemCollection", { ElementName: "payroll" });
+    await session.get(collectionRef(PAYROLL_ID));
+    await session.getMany([collectionRef(PAYROLL_ID), collectionRef(PAYROLL_ID)]);
+    await session.associators(collectionRef(PAYROLL_ID), { association: "Msvm_AffectedJobElement" });
+
+    const collection = "Msvm_VirtualSystemCollection";
+    expect(await sim.reads()).toEqual([
+      { at: T0, op: "query", className: collection },
+      { at: T0, op: "get", className: collection },
+      { at: T0, op: "getMany", className: collection, refs: 2 },
+      { at: T0, op: "associators", className: collection },
+    ]);
+    expect(await readFile(stateFile, "utf8")).toBe(stateBefore);
+    expect(await sim.calls()).toEqual([]);
+  });
+});
+
 describe("the file store", () => {
   it("is one per state file in a process, however the path is written", () => {
     const fromRelative = FileStore.at(relative(process.cwd(), stateFile));

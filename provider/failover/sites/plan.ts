@@ -61,7 +61,9 @@ export const UNKNOWN_ADVICE =
 /** The active site is (still) the primary. */
 function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
   const { activeSite: A, otherSite: B } = want;
-  const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startActive)];
+  // Right after a move (the other site a replicating replica) the VMs are started as the per-VM flow does.
+  const why = b && isReplica(b) && isNormal(b) ? E.startAfterReverse : E.startActive;
+  const start = allRunning(a) ? [] : [step(A, "StartVMs", why)];
   if (isPlannedPrepared(a)) return cancelMove(want, a, b);
   if (!isNormal(a)) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
   if (!b) return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };

@@ -6,6 +6,18 @@
 # Written for the core language only: no Utility or Management cmdlets.
 
 Set-StrictMode -Version 3.0
+
+# Stands in for Microsoft.Management.Infrastructure.CimException, which needs the native MI library Linux lacks:
+# the same numeric fields, and only a message in whatever language the host speaks.
+class HvrFakeCimException : System.Exception {
+    [long]$NativeErrorCode
+    [uint32]$StatusCode
+    HvrFakeCimException([string]$Message, [long]$NativeErrorCode, [uint32]$StatusCode) : base($Message) {
+        $this.NativeErrorCode = $NativeErrorCode
+        $this.StatusCode = $StatusCode
+    }
+}
+
 $script:Client = [System.Net.Http.HttpClient]::new()
 $script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
 
@@ -58,15 +70,22 @@ function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body) {
     $doc = [System.Text.Json.JsonDocument]::Parse($response.Content.ReadAsStringAsync().GetAwaiter().GetResult())
     try { $envelope = ConvertFrom-FakeJsonElement $doc.RootElement } finally { $doc.Dispose() }
     if ($envelope.ok) { return , $envelope.data }
-    # Raise the error the way CimCmdlets would: a terminating error with the matching category.
-    $category = switch ($envelope.error.category) {
+    # Raise the error the way CimCmdlets would: a terminating error. A CIM failure carries its numbers and no category
+    # that would tell; other failures keep a matching category.
+    $failure = $envelope.error
+    if ($failure.Contains('statusCode')) {
+        $exception = [HvrFakeCimException]::new([string]$failure.message, [long]$failure.nativeErrorCode, [uint32]$failure.statusCode)
+        $record = [System.Management.Automation.ErrorRecord]::new($exception, 'HvrFakeCim', 'NotSpecified', $null)
+        $Cmdlet.ThrowTerminatingError($record)
+    }
+    $category = switch ($failure.category) {
         'unreachable' { 'ConnectionError' }
         'accessDenied' { 'AuthenticationError' }
         'timeout' { 'OperationTimeout' }
         default { 'NotSpecified' }
     }
     $record = [System.Management.Automation.ErrorRecord]::new(
-        [System.Exception]::new([string]$envelope.error.message), 'HvrFakeCim', $category, $null)
+        [System.Exception]::new([string]$failure.message), 'HvrFakeCim', $category, $null)
     $Cmdlet.ThrowTerminatingError($record)
 }
 
@@ -210,15 +229,20 @@ function Get-CimAssociatedInstance {
 
 function New-CimSessionOption {
     [CmdletBinding()]
-    param([switch]$UseSsl)
-    [PSCustomObject]@{ UseSsl = [bool]$UseSsl }
+    param([switch]$UseSsl, [switch]$SkipCACheck, [switch]$SkipCNCheck, [switch]$SkipRevocationCheck)
+    [PSCustomObject]@{
+        UseSsl = [bool]$UseSsl; SkipCACheck = [bool]$SkipCACheck
+        SkipCNCheck = [bool]$SkipCNCheck; SkipRevocationCheck = [bool]$SkipRevocationCheck
+    }
 }
 
 function New-CimSession {
     [CmdletBinding()]
     param([string]$ComputerName, [uint32]$Port, [string]$Authentication, [pscredential]$Credential, $SessionOption, [uint32]$OperationTimeoutSec)
     $body = [ordered]@{ op = 'connect'; computerName = $ComputerName; port = [long]$Port; authentication = $Authentication }
-    $body.useSsl = $null -ne $SessionOption -and $SessionOption.UseSsl
+    foreach ($name in 'UseSsl', 'SkipCACheck', 'SkipCNCheck', 'SkipRevocationCheck') {
+        $body[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $null -ne $SessionOption -and $SessionOption.$name
+    }
     if ($null -ne $Credential) {
         $body.username = $Credential.UserName
         $body.password = $Credential.GetNetworkCredential().Password

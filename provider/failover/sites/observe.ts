@@ -1,0 +1,87 @@
+/**
+ * Reading one site for the two-site driver: the collection (by CollectionID only), its member VMs, its newest
+ * recovery point and the unfinished jobs that affect it. A site that does not answer is observed as unreachable,
+ * not as an error: the planner decides what that means.
+ */
+import type { CimSession } from "../../cim";
+import { CimError } from "../../cim";
+import type { Collection, JobSnapshot, SiteMember } from "../../hyperv";
+import {
+  CLASS,
+  collectionRef,
+  findCollection,
+  HostError,
+  isTerminalJobState,
+  listMembers,
+  newestRecoveryPoint,
+  NotFoundError,
+  toJobSnapshot,
+} from "../../hyperv";
+import type { SiteObservation } from "./types";
+
+/** Where one site's calls go and which collection is the pair's there. */
+export interface SiteTarget {
+  readonly name: string;
+  readonly collectionId: string;
+  /** The open session, or why none could be opened (the site is then unreachable). */
+  readonly session: CimSession | { readonly error: string };
+}
+
+/** Everything read from one reachable site. */
+export interface SiteReading {
+  readonly collection: Collection;
+  readonly members: readonly SiteMember[];
+  readonly newestRecoveryPoint: number | undefined;
+  readonly runningJobs: readonly JobSnapshot[];
+}
+
+export type SiteRead =
+  | { readonly reachable: true; readonly reading: SiteReading }
+  | { readonly reachable: false; readonly error: string };
+
+export const hasSession = (t: SiteTarget): t is SiteTarget & { session: CimSession } =>
+  !("error" in t.session);
+
+/** Reads a site. A transport failure is "unreachable"; a missing collection is an error with advice. */
+export async function readSite(target: SiteTarget): Promise<SiteRead> {
+  const { session } = target;
+  if ("error" in session) return { reachable: false, error: session.error };
+  try {
+    const collection = await findCollection(session, { id: target.collectionId });
+    if (collection === undefined) {
+      throw new NotFoundError(
+        `no collection has CollectionID ${target.collectionId} on site ${target.name}`,
+        { collection: target.collectionId, host: session.target },
+        `Check sites.${target.name}.collectionId (Get-VMGroup on that cluster lists the ids) and its connection`,
+      );
+    }
+    const members = await listMembers(session, collection);
+    const newest = await newestRecoveryPoint(session, collection);
+    const jobs = await session.associators(collectionRef(collection.id), {
+      association: CLASS.affectedJobElement,
+      resultClass: CLASS.job,
+    });
+    const runningJobs = jobs.map(toJobSnapshot).filter((j) => !isTerminalJobState(j.jobState));
+    return { reachable: true, reading: { collection, members, newestRecoveryPoint: newest, runningJobs } };
+  } catch (error) {
+    const cim = error instanceof HostError ? error.cimError : error instanceof CimError ? error : undefined;
+    if (cim?.category === "unreachable") return { reachable: false, error: cim.message };
+    throw error;
+  }
+}
+
+/** The planner's view of a site read. */
+export function toObservation(read: SiteRead): SiteObservation {
+  if (!read.reachable) return read;
+  const { collection, members, newestRecoveryPoint: newest } = read.reading;
+  return {
+    reachable: true,
+    collection: {
+      replicationState: collection.replicationState,
+      replicationMode: collection.replicationMode,
+      failedOverReplicationType: collection.failedOverReplicationType,
+      members: members.map(({ id, name, enabledState }) => ({ id, name, enabledState })),
+      ...(newest !== undefined ? { newestRecoveryPoint: newest } : {}),
+    },
+  };
+}

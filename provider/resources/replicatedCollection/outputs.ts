@@ -1,0 +1,164 @@
+/** ReplicatedCollection's outputs from what both sites showed, and the planner's view rebuilt from stored outputs. */
+import { planSites } from "../../failover/sites/plan";
+import type { SiteRead } from "../../failover/sites/observe";
+import type { PairObservation, SiteObservation, SitesPlan } from "../../failover/sites/types";
+import type { SiteMember } from "../../hyperv";
+import { enabledStateName, ReplicationMode, replicationStateName } from "../../hyperv";
+import { publicConnection } from "../../runtime/connection";
+import type {
+  ChangeOutput,
+  ReplicatedCollectionInputs,
+  ReplicatedCollectionOutputs,
+  SiteOutput,
+  SiteRole,
+} from "./types";
+import { DEFAULTS } from "./types";
+
+const ROLES: Readonly<Record<number, SiteRole>> = {
+  [ReplicationMode.None]: "notReplicating",
+  [ReplicationMode.Primary]: "primary",
+  [ReplicationMode.Replica]: "replica",
+  [ReplicationMode.TestReplica]: "testReplica",
+};
+const MODE_OF_ROLE = new Map(Object.entries(ROLES).map(([mode, role]) => [role, Number(mode)]));
+const HEALTH_NAMES: Readonly<Record<number, string>> = {
+  0: "NotApplicable",
+  1: "Ok",
+  2: "Warning",
+  3: "Critical",
+};
+const RUNNING = 2;
+
+/** Inferred: the group's health is its worst member's Msvm_ComputerSystem.ReplicationHealth (the collection has none). */
+function health(members: readonly SiteMember[]): string | null {
+  if (members.length === 0) return null;
+  const worst = Math.max(...members.map((m) => m.replicationHealth));
+  return HEALTH_NAMES[worst] ?? `Unknown(${worst})`;
+}
+
+function siteOutput(
+  inputs: ReplicatedCollectionInputs,
+  name: string,
+  read: SiteRead | undefined,
+): SiteOutput {
+  const site = inputs.sites[name];
+  const base = { collectionId: site?.collectionId ?? "", connection: publicConnection(site?.connection) };
+  if (!read?.reachable) {
+    return {
+      ...base,
+      collectionName: null,
+      reachable: false,
+      unreachableReason: read?.error ?? "not read",
+      role: "unreachable",
+      replicationState: null,
+      replicationStateName: null,
+      failedOverReplicationType: null,
+      health: null,
+      members: [],
+      newestRecoveryPoint: null,
+    };
+  }
+  const { collection, members, newestRecoveryPoint } = read.reading;
+  return {
+    ...base,
+    collectionName: collection.name,
+    reachable: true,
+    unreachableReason: null,
+    role: ROLES[collection.replicationMode] ?? "unknown",
+    replicationState: collection.replicationState,
+    replicationStateName: replicationStateName(collection.replicationState),
+    failedOverReplicationType: collection.failedOverReplicationType,
+    health: health(members),
+    members: members.map((m) => ({
+      name: m.name,
+      id: m.id,
+      enabledState: m.enabledState,
+      enabledStateName: enabledStateName(m.enabledState),
+    })),
+    newestRecoveryPoint:
+      newestRecoveryPoint === undefined ? null : new Date(newestRecoveryPoint).toISOString(),
+  };
+}
+
+/** Where the VMs run: a primary, or a failed-over replica, whose members all run. */
+function runningSite(sites: Record<string, SiteOutput>): string | null {
+  const running = Object.entries(sites).filter(
+    ([, s]) =>
+      s.members.length > 0 &&
+      s.members.every((m) => m.enabledState === RUNNING) &&
+      (s.role === "primary" ||
+        (s.role === "replica" && (s.replicationState === 5 || s.replicationState === 6))),
+  );
+  return running.length === 1 ? (running[0]?.[0] ?? null) : null;
+}
+
+/** The planner's view of a stored site output (as recorded at the last read). */
+function observationOf(site: SiteOutput): SiteObservation {
+  if (!site.reachable || site.replicationState === null)
+    return { reachable: false, error: site.unreachableReason ?? "unreachable" };
+  const newest = site.newestRecoveryPoint === null ? undefined : Date.parse(site.newestRecoveryPoint);
+  return {
+    reachable: true,
+    collection: {
+      replicationState: site.replicationState,
+      replicationMode: MODE_OF_ROLE.get(site.role) ?? -1,
+      failedOverReplicationType: site.failedOverReplicationType ?? 0,
+      members: site.members.map(({ id, name, enabledState }) => ({ id, name, enabledState })),
+      ...(newest !== undefined ? { newestRecoveryPoint: newest } : {}),
+    },
+  };
+}
+
+export function planFromOutputs(
+  sites: Record<string, SiteOutput>,
+  inputs: ReplicatedCollectionInputs,
+  now: number,
+): SitesPlan {
+  const observation: PairObservation = Object.fromEntries(
+    Object.entries(sites).map(([n, s]) => [n, observationOf(s)]),
+  );
+  const other = Object.keys(inputs.sites).find((n) => n !== inputs.activeSite) ?? "";
+  return planSites(
+    observation,
+    {
+      activeSite: inputs.activeSite,
+      otherSite: other,
+      allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
+    },
+    now,
+  );
+}
+
+export function describePlan(plan: SitesPlan): string[] {
+  switch (plan.kind) {
+    case "none":
+      return [];
+    case "wait":
+      return [`wait: ${plan.reason}`];
+    case "refuse":
+      return [`refused: ${plan.reason}. ${plan.advice}`];
+    case "steps":
+      return plan.steps.map((s) => `${s.site}: ${s.action}`);
+  }
+}
+
+export function outputsFor(
+  inputs: ReplicatedCollectionInputs,
+  reads: Readonly<Record<string, SiteRead>>,
+  lastChange: ChangeOutput | null,
+  now: number,
+): ReplicatedCollectionOutputs {
+  const sites = Object.fromEntries(
+    Object.keys(inputs.sites).map((name) => [name, siteOutput(inputs, name, reads[name])]),
+  );
+  return {
+    sites,
+    activeSite: inputs.activeSite,
+    allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
+    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+    runningSite: runningSite(sites),
+    pendingSteps: describePlan(planFromOutputs(sites, inputs, now)),
+    observedAt: new Date(now).toISOString(),
+    lastChange,
+  };
+}

@@ -1,0 +1,161 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs, ConnectionOutput } from "../shared";
+import { replicatedCollectionProvider } from "./provider";
+
+/** One site of a {@link ReplicatedCollection}: where to reach it and which collection is the pair's there. */
+export interface SiteArgs {
+  /** The collection's CollectionID on this site (a GUID; `Get-VMGroup` on that cluster shows it as Id). */
+  collectionId: pulumi.Input<string>;
+  /** How to reach a node of this site's cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/** A member VM as observed on a site. */
+export interface MemberOutput {
+  /** The VM's name (ElementName). */
+  readonly name: string;
+  /** The VM's id (Msvm_ComputerSystem.Name, a GUID). */
+  readonly id: string;
+  /** Its EnabledState: 2 running, 3 off, 4 shutting down, 6 saved, 10 starting. */
+  readonly enabledState: number;
+  /** The EnabledState's name, such as `Running` or `Off`. */
+  readonly enabledStateName: string;
+}
+
+/** One site as observed after the last change or refresh. */
+export interface SiteOutput {
+  /** The collection's CollectionID on this site. */
+  readonly collectionId: string;
+  /** The collection's name (ElementName), or null when the site could not be read. */
+  readonly collectionName: string | null;
+  /** Whether the site answered. */
+  readonly reachable: boolean;
+  /** Why the site could not be read, or null when it could. */
+  readonly unreachableReason: string | null;
+  /** `primary`, `replica`, `testReplica`, `notReplicating`, `unknown`, or `unreachable`. */
+  readonly role: string;
+  /** The collection's ReplicationState number (0-16), or null when unreachable. */
+  readonly replicationState: number | null;
+  /** The ReplicationState's name, such as `Replicating` or `Committed`. */
+  readonly replicationStateName: string | null;
+  /** The collection's FailedOverReplicationType: 0 None, 1 Regular, 2 Planned. */
+  readonly failedOverReplicationType: number | null;
+  /** The worst ReplicationHealth of the member VMs (`Ok`, `Warning`, `Critical`), or null without members. */
+  readonly health: string | null;
+  /** The member VMs and their states. */
+  readonly members: MemberOutput[];
+  /** When the newest recovery point on this site was taken (ISO 8601), or null when it has none. */
+  readonly newestRecoveryPoint: string | null;
+  /** The site's own `connection` input, without its password; null when stack config is used. */
+  readonly connection: ConnectionOutput | null;
+}
+
+/** One call the last change made on a site. */
+export interface StepOutput {
+  /** The site called. */
+  readonly site: string;
+  /** The step: `StopVMs`, `InitiatePlannedFailover`, `InitiateFailover`, `CommitFailover`, `ReverseReplicationRelationship`, `StartVMs`, ... or `WaitForJob` for a job found running. */
+  readonly action: string;
+  /** The VM acted on, for `StartVMs` and `StopVMs`; null otherwise. */
+  readonly vm: string | null;
+  /** Where the step's place in the sequence comes from: `documented`, `per-VM docs` or `inferred`. */
+  readonly evidence: string | null;
+  /** The WMI method called. */
+  readonly method: string;
+  /** The Msvm_ConcreteJob InstanceID, or null when the method finished without a job. */
+  readonly jobId: string | null;
+  /** The job's final state (`Completed`, `Exception`, ...), or null without a job. */
+  readonly jobState: string | null;
+  /** The job's ErrorCode, or null without a job. */
+  readonly errorCode: number | null;
+  /** When the method was called (ISO 8601). */
+  readonly startedAt: string;
+  /** When the job was seen finished (ISO 8601), or null when the wait stopped first. */
+  readonly finishedAt: string | null;
+}
+
+/** The last change of `activeSite` (or the reprotect or restart that a run needed). */
+export interface ChangeOutput {
+  /** The sequence used: `plannedMove`, `cancelMove`, `unplannedFailover`, `reprotect`, `revertStrayFailover` or `startVMs`. */
+  readonly path: string | null;
+  /** The activeSite the change was made for. */
+  readonly activeSite: string;
+  /** `completed`, or `failed` when it stopped part-way; the sites show where. */
+  readonly outcome: string;
+  /** When the run started (ISO 8601). */
+  readonly startedAt: string;
+  /** When the run ended (ISO 8601). */
+  readonly finishedAt: string;
+  /** The calls made, in order. */
+  readonly steps: StepOutput[];
+}
+
+/** The inputs of a {@link ReplicatedCollection}. */
+export interface ReplicatedCollectionArgs {
+  /** Exactly two named sites, such as `{ east: { collectionId, connection }, west: { ... } }`. */
+  sites: pulumi.Input<Record<string, pulumi.Input<SiteArgs>>>;
+  /** The name of the site where the VMs should run. Changing it moves them (planned when both sites are healthy). */
+  activeSite: pulumi.Input<string>;
+  /** Allow an unplanned failover, which loses what the other site wrote after the newest recovery point. Default false. */
+  allowDataLoss?: pulumi.Input<boolean>;
+  /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
+  jobTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/**
+ * A Hyper-V Replica VM collection replicated between two sites, declared by where its VMs should run. Changing
+ * `activeSite` runs a planned move (no data loss) when both sites are healthy; an unplanned failover only with
+ * `allowDataLoss`; and reprotects a site that returns after a disaster. Every step waits for its job and re-reads
+ * both sites, so an interrupted run continues where it stopped.
+ */
+export class ReplicatedCollection extends pulumi.dynamic.Resource {
+  /** Each site as observed: role, ReplicationState, health and member VMs. */
+  declare public readonly sites: pulumi.Output<Record<string, SiteOutput>>;
+  /** The site where the VMs should run, as declared. */
+  declare public readonly activeSite: pulumi.Output<string>;
+  /** Whether an unplanned failover (with data loss) is allowed. */
+  declare public readonly allowDataLoss: pulumi.Output<boolean>;
+  /** The job timeout in seconds. */
+  declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
+  /** The site where the VMs run, as observed, or null when they run on neither (or, wrongly, on both). */
+  declare public readonly runningSite: pulumi.Output<string | null>;
+  /** The steps still to take (`site: action`), planned from what was observed; empty when the sites match. */
+  declare public readonly pendingSteps: pulumi.Output<string[]>;
+  /** When both sites were read for these outputs (ISO 8601). */
+  declare public readonly observedAt: pulumi.Output<string>;
+  /** The steps of the last change with their jobs, or null when none has been needed. */
+  declare public readonly lastChange: pulumi.Output<ChangeOutput | null>;
+
+  constructor(name: string, args: ReplicatedCollectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      replicatedCollectionProvider,
+      name,
+      {
+        runningSite: undefined,
+        pendingSteps: undefined,
+        observedAt: undefined,
+        lastChange: undefined,
+        allowDataLoss: undefined,
+        jobTimeoutSeconds: undefined,
+        ...args,
+        sites: secretPasswords(args.sites),
+      },
+      opts,
+      "hyperv-replica",
+      "ReplicatedCollection",
+    );
+  }
+}
+
+/** Marks each site's password secret, so the engine encrypts it in state. */
+function secretPasswords(sites: ReplicatedCollectionArgs["sites"]): pulumi.Output<unknown> {
+  return pulumi.output(sites).apply((all) =>
+    Object.fromEntries(
+      Object.entries(all).map(([name, site]) => {
+        const password = site.connection?.password;
+        if (password === undefined) return [name, site];
+        return [name, { ...site, connection: { ...site.connection, password: pulumi.secret(password) } }];
+      }),
+    ),
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:scale`: N collections fail over at once, each job taking D seconds, through one real Pulumi
+ * dynamic-provider plugin process, as `pulumi up` runs them. For each setting it prints:
+ * - wall time (first Update sent to last Update returned) divided by the longest job;
+ * - the median and p95 of job end to Update returning;
+ * - CIM operations the host answered per collection, for the failover and for a no-op update;
+ * - the plugin process's peak RSS.
+ *
+ * Settings: `--runs file:100x10,file:20x20,bridge:20x20` (the default). `file` is the file-backed simulator the
+ * plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test stand-in CIM cmdlets) in front
+ * of a simulator in this process, and is left out, saying why, where PowerShell 7 is not found.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
+import { HyperVSimulator } from "../provider/simulator";
+import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
+import { type CimServer, startCimServer } from "../test/powershell/cimServer";
+import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
+
+interface Setting {
+  readonly kind: "file" | "bridge";
+  readonly collections: number;
+  readonly jobSeconds: number;
+}
+
+interface Figures {
+  readonly setting: Setting;
+  readonly ratio: number;
+  readonly medianSeenMs: number;
+  readonly p95SeenMs: number;
+  readonly opsPerCollection: number;
+  readonly noOpOpsPerCollection: number;
+  readonly peakRssMb: number;
+}
+
+const TARGETS: Record<string, number> = { "file:100x10": 1.1, "file:20x20": 1.05, "bridge:20x20": 1.15 };
+
+function parseSettings(text: string): Setting[] {
+  return text.split(",").map((item) => {
+    const match = /^(file|bridge):(\d+)x(\d+(?:\.\d+)?)$/.exec(item.trim());
+    if (!match) throw new Error(`--runs: '${item}' is not kind:NxD, for example file:100x10`);
+    return { kind: match[1] as Setting["kind"], collections: Number(match[2]), jobSeconds: Number(match[3]) };
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+/** The plugin's peak resident set (VmHWM), from /proc; NaN where there is no /proc. */
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Where the plugin's calls go, and how to read back what the host answered. */
+interface World {
+  readonly sim: HyperVSimulator;
+  readonly config: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function world(setting: Setting, project: string, pwshPath: string | undefined): Promise<World> {
+  if (setting.kind === "file") {
+    const sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "hv-bench" });
+    await sim.init();
+    const config = {
+      "hyperv-replica:transport": "simulator",
+      "hyperv-replica:simulatorStateFile": "cluster.json",
+    };
+    return { sim, config, close: async () => undefined };
+  }
+  const sim = new HyperVSimulator({ hostName: "hv-bench" });
+  const server: CimServer = await startCimServer(() => sim.session());
+  useFakeCimCmdlets(server.url);
+  const config = {
+    "hyperv-replica:transport": "local",
+    "hyperv-replica:powershell": pwshPath ?? "pwsh",
+  };
+  return { sim, config, close: () => server.close() };
+}
+
+async function hostOps(sim: HyperVSimulator): Promise<number> {
+  return (await sim.reads()).length + (await sim.calls()).length;
+}
+
+async function run(setting: Setting, pwshPath: string | undefined): Promise<Figures> {
+  const project = makeProjectDir("hvr-bench-");
+  const w = await world(setting, project, pwshPath);
+  const { sim } = w;
+  const names = Array.from(
+    { length: setting.collections },
+    (_, i) => `vm-group-${String(i).padStart(3, "0")}`,
+  );
+  for (const name of names) await sim.addCollection({ name, members: [`${name}-a`] });
+  await sim.setJobDuration("InitiateFailover", setting.jobSeconds * 1000);
+  const plugin = await Plugin.start({ cwd: project });
+  try {
+    await plugin.configure(w.config);
+    const provider = await serializeProvider(collectionFailoverProvider);
+    const program = (collectionName: string, failoverState: string) => ({
+      collectionName,
+      failoverState,
+      __provider: provider,
+    });
+    const check = async (olds: object, name: string, state: string) =>
+      (await plugin.check(olds, program(name, state))).inputs;
+
+    const created = await Promise.all(
+      names.map(async (name) => plugin.create(await check({}, name, "normal"))),
+    );
+    const beforeFailover = await hostOps(sim);
+    const started = Date.now();
+    const returned = await Promise.all(
+      created.map(async ({ id, outs }, i) => {
+        const { outs: after } = await plugin.update(id, outs, await check(outs, names[i]!, "failedOver"));
+        return { id, outs: after, at: Date.now() };
+      }),
+    );
+    const wall = Math.max(...returned.map((r) => r.at)) - started;
+    const afterFailover = await hostOps(sim);
+    const jobEnds = new Map(
+      (await sim.calls()).map((c) => [c.collectionId?.toLowerCase(), c.at + setting.jobSeconds * 1000]),
+    );
+    const seen = returned.map((r) => r.at - (jobEnds.get(r.id.toLowerCase()) ?? NaN));
+
+    await Promise.all(
+      returned.map(async ({ id, outs }, i) =>
+        plugin.update(id, outs, await check(outs, names[i]!, "failedOver")),
+      ),
+    );
+    const afterNoOp = await hostOps(sim);
+    return {
+      setting,
+      ratio: wall / (setting.jobSeconds * 1000),
+      medianSeenMs: percentile(seen, 50),
+      p95SeenMs: percentile(seen, 95),
+      opsPerCollection: (afterFailover - beforeFailover) / setting.collections,
+      noOpOpsPerCollection: (afterNoOp - afterFailover) / setting.collections,
+      peakRssMb: peakRssMb((plugin as unknown as { child: { pid?: number } }).child.pid),
+    };
+  } finally {
+    await plugin.stop();
+    await w.close();
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
+function print(all: readonly Figures[]): void {
+  const header = [
+    "setting",
+    "wall/longest",
+    "target",
+    "end→Update median",
+    "p95",
+    "ops/collection",
+    "no-op ops",
+    "peak RSS",
+  ];
+  const rows = all.map((f) => {
+    const key = `${f.setting.kind}:${f.setting.collections}x${f.setting.jobSeconds}`;
+    return [
+      `${f.setting.kind} ${f.setting.collections} × ${f.setting.jobSeconds} s`,
+      f.ratio.toFixed(3),
+      TARGETS[key] === undefined ? "" : `≤ ${TARGETS[key]}`,
+      `${(f.medianSeenMs / 1000).toFixed(2)} s`,
+      `${(f.p95SeenMs / 1000).toFixed(2)} s`,
+      f.opsPerCollection.toFixed(1),
+      f.noOpOpsPerCollection.toFixed(2),
+      `${f.peakRssMb.toFixed(0)} MB`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  console.log(
+    "\nTargets: job end→Update median ≤ 0.5 s, p95 ≤ 1 s; a no-op update is 1 op per collection. Ops are the host's",
+  );
+  console.log(
+    "reads (query, get, getMany, associators) plus method calls; through the bridge a getMany of k jobs",
+  );
+  console.log("is one bridge request, counted here as the k reads the stand-in CIM cmdlets made.");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20" } },
+  });
+  const settings = parseSettings(values.runs ?? "");
+  const pwsh = findPwsh();
+  console.log(
+    `node ${process.version}; ${process.platform}/${process.arch}; PowerShell: ${pwsh.path ?? "none"}`,
+  );
+  const all: Figures[] = [];
+  for (const setting of settings) {
+    if (setting.kind === "bridge" && !pwsh.path) {
+      console.log(`bridge ${setting.collections} × ${setting.jobSeconds} s left out: ${pwsh.reason}`);
+      continue;
+    }
+    console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s ...`);
+    all.push(await run(setting, pwsh.path));
+  }
+  console.log("");
+  print(all);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

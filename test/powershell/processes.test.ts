@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { closeAllPools } from "../../provider/powershell";
+import { descendants } from "../../provider/powershell/processTree";
+import { HyperVSimulator } from "../../provider/simulator";
+import { COLLECTIONS, powershellChildren, running, useBridgeFixture } from "./fixture";
+import { findPwsh, skipTitle } from "./pwsh";
+
+const pwsh = findPwsh();
+
+describe.skipIf(!pwsh.path)(skipTitle("the PowerShell processes behind the bridge", pwsh), () => {
+  const f = useBridgeFixture(pwsh);
+
+  it("runs concurrent calls in parallel processes, up to maxSessions, and reuses them warm", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    await f.sim.injectFault({ kind: "slow", delayMs: 300, times: 6 });
+    const session = f.local({ maxSessions: 3 });
+    await Promise.all(Array.from({ length: 6 }, () => session.query(COLLECTIONS)));
+    const pids = powershellChildren();
+    expect(pids).toHaveLength(3);
+    await session.query(COLLECTIONS);
+    expect(powershellChildren()).toEqual(pids);
+  });
+
+  it("replaces a process that died, without failing the next call", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    const session = f.local({ maxSessions: 1 });
+    await session.query(COLLECTIONS);
+    const [first] = powershellChildren();
+    process.kill(first!, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await session.query(COLLECTIONS)).toHaveLength(1);
+    expect(powershellChildren()).not.toContain(first);
+  });
+
+  it("kills a discarded PowerShell with every process it started, leaving no orphan", async () => {
+    f.sim = new HyperVSimulator();
+    const session = f.local({ maxSessions: 1 });
+    await session.query(COLLECTIONS);
+    const [launcher] = powershellChildren();
+    // The .NET tool's pwsh runs the engine as its child; a wrapper script adds one more level.
+    const tree = [launcher!, ...(await descendants(launcher!))];
+    expect(tree.every(running)).toBe(true);
+    await closeAllPools();
+    expect(tree.filter(running)).toEqual([]);
+  });
+
+  it("gives up a request that takes too long once it reached the CIM server, replaces its process, and carries on", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    await f.sim.injectFault({ kind: "slow", delayMs: 30_000, times: 1 });
+    // Start-up has its own bound: the first call's PowerShell start does not count against the 8 s of the request.
+    const session = f.local({ maxSessions: 1, requestTimeoutMs: 8000 });
+    const queries = () => f.server.requests.filter((r) => r.includes(`"className":"${COLLECTIONS}"`)).length;
+    const before = queries();
+    await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
+      category: "timeout",
+      message: "PowerShell did not answer within 8 s",
+    });
+    expect(queries()).toBe(before + 1);
+    expect(await session.query(COLLECTIONS)).toHaveLength(1);
+    expect(queries()).toBe(before + 2);
+  });
+});

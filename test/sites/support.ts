@@ -1,0 +1,108 @@
+/** A two-site rehearsal through the real plugin: one simulator state file holding the hosts `east` and `west`. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
+import { HyperVSimulator } from "../../provider/simulator";
+import type { MethodCall } from "../../provider/simulator";
+import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider, withoutProvider } from "../harness/plugin";
+
+export const EAST = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
+export const WEST = "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a";
+const FAST_METHODS = [
+  "InitiatePlannedFailover",
+  "RevertPlannedFailover",
+  "InitiateFailover",
+  "RevertFailover",
+  "CommitFailover",
+  "PrepareForReverseReplication",
+  "ReverseReplicationRelationship",
+  "RequestStateChange",
+];
+
+export interface Rehearsal {
+  project: string;
+  plugin: Plugin;
+  sim: HyperVSimulator;
+  provider: string;
+  close(): Promise<void>;
+}
+
+export async function rehearsal(): Promise<Rehearsal> {
+  if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
+    throw new Error(
+      "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
+    );
+  }
+  const project = makeProjectDir("hvr-sites-");
+  const sim = new HyperVSimulator({ stateFile: path.join(project, "pair.json"), hostName: "east" });
+  await sim.init();
+  await sim.addPair({
+    name: "sql-cluster",
+    members: ["sql-a", "sql-b"],
+    primary: { host: "east", id: EAST },
+    replica: { host: "west", id: WEST },
+  });
+  for (const method of FAST_METHODS) await sim.setJobDuration(method, 100);
+  const plugin = await Plugin.start({ cwd: project });
+  await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
+  const provider = await serializeProvider(replicatedCollectionProvider);
+  return {
+    project,
+    plugin,
+    sim,
+    provider,
+    async close() {
+      await plugin.stop();
+      fs.rmSync(project, { recursive: true, force: true });
+    },
+  };
+}
+
+const site = (host: string, id: string) => ({
+  collectionId: id,
+  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
+});
+
+export const inputs = (r: Rehearsal, activeSite: string, extra: Record<string, unknown> = {}) => ({
+  sites: { east: site("east", EAST), west: site("west", WEST) },
+  activeSite,
+  allowDataLoss: false,
+  jobTimeoutSeconds: 1800,
+  __provider: r.provider,
+  ...extra,
+});
+
+/** The calls the hosts received since `from`, as `site: method` (VM calls name the VM's requested state). */
+export function callLines(calls: readonly MethodCall[], from = 0): string[] {
+  return calls.slice(from).map((c) => {
+    const host =
+      c.collectionId?.toLowerCase() === EAST ? "east" : c.collectionId?.toLowerCase() === WEST ? "west" : "?";
+    const what =
+      c.method === "RequestStateChange"
+        ? `RequestStateChange(${String(c.arguments.RequestedState)})`
+        : c.method;
+    return `${host}: ${what} -> ${c.returnValue ?? c.error}`;
+  });
+}
+
+/** A site's output reduced to what the tests compare: role, state and VM states. */
+export function siteSummary(outs: Record<string, unknown>, name: string) {
+  const sites = withoutProvider(outs).sites as Record<string, Record<string, unknown>>;
+  const s = sites[name] ?? {};
+  return {
+    role: s.role,
+    replicationStateName: s.replicationStateName,
+    vms: (s.members as { name: string; enabledStateName: string }[]).map(
+      (m) => `${m.name}=${m.enabledStateName}`,
+    ),
+  };
+}
+
+export function stepLines(outs: Record<string, unknown>): string[] {
+  const change = outs.lastChange as {
+    steps: { site: string; action: string; method: string; vm: string | null; jobState: string | null }[];
+  } | null;
+  return (change?.steps ?? []).map(
+    (s) => `${s.site}: ${s.action}${s.vm ? ` ${s.vm}` : ""} ${s.method} ${s.jobState}`,
+  );
+}
