@@ -72,6 +72,30 @@ export interface VmStateOptions {
   readonly context: ErrorContext;
 }
 
+/** EnabledState 10 Starting moves toward 2, and 4 Shutting Down toward 3 (the documented EnabledState values). */
+const MOVING_TOWARD: Readonly<Record<2 | 3, number>> = { 2: 10, 3: 4 };
+
+/**
+ * After 32774 (System is in use) or 32775 (Invalid state), whether the VM is already at `requested`, or on its way
+ * there because another run asked first, and gets there before the deadline. Inferred: a second request while the
+ * first one's job runs, or once it is done, is refused, so the VM's own state is the honest way to tell.
+ */
+async function settlesTo(
+  session: CimSession,
+  vm: MemberVm,
+  requested: 2 | 3,
+  options: VmStateOptions,
+): Promise<boolean> {
+  const deadline = options.clock.now() + options.timeoutSeconds * 1000;
+  for (;;) {
+    const now = await session.get(vmRef(vm.id));
+    const state = now === undefined ? undefined : toMemberVm(now).enabledState;
+    if (state === requested) return true;
+    if (state !== MOVING_TOWARD[requested] || options.clock.now() >= deadline) return false;
+    await options.clock.sleep(options.polling.initialMs);
+  }
+}
+
 /**
  * Asks one VM for an EnabledState (2 to start, 3 to turn off) and waits for its job. Returns without a call when
  * the VM is already there. A job that vanishes is judged by reading the VM again.
@@ -92,6 +116,8 @@ export async function requestVmState(
     const startedAt = options.clock.now();
     const result = await session.invoke(vmRef(vm.id), "RequestStateChange", { RequestedState: requested });
     if (result.returnValue === ReturnCode.Completed) return;
+    if (result.returnValue === ReturnCode.SystemInUse && (await settlesTo(session, vm, requested, options)))
+      return;
     const job = result.outParameters.Job as CimRef | undefined;
     if (result.returnValue !== ReturnCode.JobStarted || job === undefined) {
       const advice =

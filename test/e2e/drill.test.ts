@@ -253,12 +253,14 @@ describe("CollectionTestFailover through the plugin", () => {
     try {
       await second.configure({});
       const before = (await sim.calls()).length;
-      // The first run calls TestReplicaCollection; a second process (a rerun) comes while its job runs.
-      const creating = plugin.create(inputs);
+      // The first run calls TestReplicaCollection; a second process (a rerun) comes while its job runs. This test is
+      // about adopting the job, so neither run starts the test VMs.
+      const adoptOnly = { ...inputs, startVirtualMachines: false };
+      const creating = plugin.create(adoptOnly);
       while (!(await sim.jobs()).some((j) => j.method === "TestReplicaCollection" && j.jobState === 4)) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      const adopted = await second.create(inputs);
+      const adopted = await second.create(adoptOnly);
       const first = await creating;
       expect(adopted.id).toBe(first.id);
       expect((await since(before)).filter((c) => c.includes("TestReplicaCollection"))).toEqual([

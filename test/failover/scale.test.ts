@@ -3,7 +3,7 @@
  * running job is looked for through the collection's own association only, and a no-op is one CIM call.
  */
 import { describe, expect, it } from "vitest";
-import { ID, inputs, olds, setup, T0 } from "./fixtures";
+import { actingCalls, ID, inputs, olds, setup, T0 } from "./fixtures";
 
 const OTHERS = ["7c1d2e3f-0000-4000-8000-000000000001", "7c1d2e3f-0000-4000-8000-000000000002"];
 
@@ -23,7 +23,7 @@ describe("one job watcher per connection", () => {
       [ID, ...OTHERS].map((collectionId) => rt.create(inputs("failedOver", { collectionId }))),
     );
 
-    const calls = await sim.calls();
+    const calls = await actingCalls(sim);
     const jobReads = seam.filter((c) => c.className === "Msvm_ConcreteJob");
     const lastEnd = Math.max(...calls.map((c) => c.at)) + 10_000;
     expect(calls.map((c) => [c.method, c.returnValue])).toEqual([
@@ -69,10 +69,20 @@ describe("one job watcher per connection", () => {
 /** A stack state written by this version: it records the host's SystemName, so nothing needs to read it again. */
 const recorded = (state: Record<string, unknown>) => ({ ...state, hostSystemName: "hv-replica01" });
 
-describe("a no-op costs one CIM call", () => {
+/**
+ * The outputs carry the collection's health and member VMs, so every run also reads them: its members, the
+ * replication service and GetReplicationStatistics. A no-op looks for no job and calls no failover method.
+ */
+const HEALTH_SEAM = [
+  { at: T0, op: "associators", className: "Msvm_VirtualSystemCollection" },
+  { at: T0, op: "query", className: "Msvm_CollectionReplicationService" },
+  { at: T0, op: "invoke", className: "Msvm_CollectionReplicationService" },
+];
+
+describe("a no-op reads the collection once, then only its health", () => {
   const collectionRead = (op: string) => [{ at: T0, op, className: "Msvm_VirtualSystemCollection" }];
 
-  it("create by name: one query by ElementName, once the connection knows its host's SystemName", async () => {
+  it("create by name: one query by ElementName and the health reads, once the connection knows its host's SystemName", async () => {
     const { sim, rt, seam } = await setup();
     await sim.addCollection({ id: OTHERS[0], name: "app-0" });
     const byName = (collectionName: string) => ({
@@ -89,35 +99,39 @@ describe("a no-op costs one CIM call", () => {
     expect(seam.slice(0, seamBefore).map((c) => [c.op, c.className])).toEqual([
       ["query", "Msvm_VirtualSystemCollection"],
       ["query", "Msvm_CollectionReplicationService"],
+      ...HEALTH_SEAM.map((c) => [c.op, c.className]),
     ]);
-    expect(seam.slice(seamBefore)).toEqual(collectionRead("query"));
-    expect((await sim.reads()).slice(readsBefore)).toEqual(collectionRead("query"));
-    expect(await sim.calls()).toEqual([]);
+    expect(seam.slice(seamBefore)).toEqual([...collectionRead("query"), ...HEALTH_SEAM]);
+    expect((await sim.reads()).slice(readsBefore)).toEqual([
+      ...collectionRead("query"),
+      ...HEALTH_SEAM.slice(0, 2),
+    ]);
+    expect(await actingCalls(sim)).toEqual([]);
     expect(created).toMatchObject({
       id: ID,
       outs: { failoverState: "normal", replicationState: 3, hostSystemName: "hv-replica01" },
     });
   });
 
-  it("update by CollectionID: one get by key", async () => {
+  it("update by CollectionID: one get by key, then the health reads", async () => {
     const { sim, rt, seam } = await setup({ seed: { replicationState: 5, failedOverReplicationType: 1 } });
 
     const updated = await rt.update(ID, recorded(olds("normal", 3)), inputs("failedOver"));
 
-    expect(seam).toEqual(collectionRead("get"));
-    expect(await sim.reads()).toEqual(collectionRead("get"));
-    expect(await sim.calls()).toEqual([]);
+    expect(seam).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
+    expect(await sim.reads()).toEqual([...collectionRead("get"), ...HEALTH_SEAM.slice(0, 2)]);
+    expect(await actingCalls(sim)).toEqual([]);
     expect(updated.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
   });
 
-  it("read: one get by key", async () => {
+  it("read: one get by key, then the health reads", async () => {
     const { sim, rt, seam } = await setup();
 
     const read = await rt.read(ID, recorded(olds("normal", 3)));
 
-    expect(seam).toEqual(collectionRead("get"));
-    expect(await sim.reads()).toEqual(collectionRead("get"));
-    expect(await sim.calls()).toEqual([]);
+    expect(seam).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
+    expect(await sim.reads()).toEqual([...collectionRead("get"), ...HEALTH_SEAM.slice(0, 2)]);
+    expect(await actingCalls(sim)).toEqual([]);
     expect(read).toMatchObject({ id: ID, props: { failoverState: "normal", replicationState: 3 } });
   });
 

@@ -50,7 +50,7 @@ describe.skipIf(!pwsh.path)(skipTitle("pulumi up through PowerShell over wsman",
     if (project) fs.rmSync(project, { recursive: true, force: true });
   });
 
-  it("fails over and reverts with one call each, and the password appears nowhere", async () => {
+  it("fails over, starts the VMs, turns them off and reverts, and the password appears nowhere", async () => {
     const provider = await serializeProvider(collectionFailoverProvider);
     const program = (failoverState: string) => ({
       collectionName: "sql-cluster",
@@ -69,7 +69,17 @@ describe.skipIf(!pwsh.path)(skipTitle("pulumi up through PowerShell over wsman",
       replicationState: 3,
       connection: null,
     });
-    expect((await sim.calls()).map((c) => c.method)).toEqual(["InitiateFailover", "RevertFailover"]);
+    // Failing over starts the two member VMs; reverting turns them off first. Health is read after each change.
+    expect((await sim.calls()).map((c) => c.method)).toEqual([
+      "InitiateFailover",
+      "RequestStateChange",
+      "RequestStateChange",
+      "GetReplicationStatistics",
+      "RequestStateChange",
+      "RequestStateChange",
+      "RevertFailover",
+      "GetReplicationStatistics",
+    ]);
     expect(plugin.stdout).toContain("[sql-cluster] RevertFailover done: Recovered (5) -> Replicating (3)");
     expect(server.passwordHashes.every((h) => h === sha256(PASSWORD))).toBe(true);
 
