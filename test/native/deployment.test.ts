@@ -83,6 +83,27 @@ describe("Cancel", () => {
 });
 
 describe("functions", () => {
+  it("Invoke serves getRecoveryPoints from the provider's cluster, as the in-process runtime answers it", async () => {
+    const sim = await f.simulator("points.json", [{ id: SQL, name: "sql-cluster" }], 50);
+    const plugin = await f.pluginFor("points.json");
+
+    const served = await plugin.invoke("hyperv-replica:index:getRecoveryPoints", { collectionId: SQL });
+
+    const runtime = createRuntime();
+    runtime.configure(() => undefined);
+    const direct = await runtime.functions.getRecoveryPoints!({
+      collectionId: SQL,
+      connection: { transport: "simulator", simulatorStateFile: path.join(f.dir, "points.json") },
+    });
+    expect(served).toEqual(direct);
+    const times = (served.recoveryPoints as { creationTime: string }[]).map((p) =>
+      Date.parse(p.creationTime),
+    );
+    expect(times.length).toBeGreaterThan(0);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect((await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics")).toEqual([]);
+  });
+
   it("Invoke refuses a function the runtime does not register, naming what it serves", async () => {
     const plugin = await f.start();
     const served = Object.keys(createRuntime().functions).map(tokenOf);
