@@ -70,6 +70,19 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
   }
 }
 
+/** A refresh's read of one site: a missing collection is an answer here, not an error. */
+export type SiteProbe = SiteRead | { readonly reachable: true; readonly missing: NotFoundError };
+
+/** Reads a site for refresh, which alone decides what a collection missing from one site means. */
+export async function probeSite(target: SiteTarget): Promise<SiteProbe> {
+  try {
+    return await readSite(target);
+  } catch (error) {
+    if (error instanceof NotFoundError) return { reachable: true, missing: error };
+    throw error;
+  }
+}
+
 /** The planner's view of a site read. */
 export function toObservation(read: SiteRead): SiteObservation {
   if (!read.reachable) return read;

@@ -3,11 +3,11 @@
  * early where nothing needs the hosts, and hands the work to the two-site driver over one session per site.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { SiteTarget } from "../../failover/sites/observe";
-import { readSite } from "../../failover/sites/observe";
+import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/observe";
+import { probeSite } from "../../failover/sites/observe";
 import type { SitesResult } from "../../failover/sites/drive";
 import { runSites, SitesFailure } from "../../failover/sites/drive";
-import { NotFoundError } from "../../hyperv";
+import { HyperVError } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
@@ -149,17 +149,18 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {
       const stored = props as unknown as ReplicatedCollectionOutputs;
       const inputs = inputsFromOutputs(stored);
-      try {
-        const reads = await withSites(inputs, async ([a, b]) => ({
-          [a.name]: await readSite(a),
-          [b.name]: await readSite(b),
-        }));
-        const outs = outputsFor(inputs, reads, stored.lastChange ?? null, deps.clock.now());
-        return { id, props: { ...props, ...outs } };
-      } catch (error) {
-        if (error instanceof NotFoundError) return {};
-        throw error;
-      }
+      const probes = await withSites(inputs, async ([a, b]) => ({
+        [a.name]: await probeSite(a),
+        [b.name]: await probeSite(b),
+      }));
+      const missing = Object.keys(probes).filter((name) => isMissing(probes[name]));
+      // The pair is gone only when every site answers without it. One site without it is more likely a connection
+      // pointed at the wrong cluster, or replication removed on one side: dropping the resource would hide both.
+      if (missing.length === Object.keys(probes).length) return {};
+      if (missing.length > 0) throw halfMissing(id, missing, probes);
+      const reads = probes as Record<string, SiteRead>;
+      const outs = outputsFor(inputs, reads, stored.lastChange ?? null, deps.clock.now());
+      return { id, props: { ...props, ...outs } };
     },
 
     async delete(id: string): Promise<void> {
@@ -177,6 +178,23 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     deps.log(lines.length === 0 ? `${head}: nothing to do` : `${head}:`);
     lines.forEach((line, i) => deps.log(`  ${i + 1}. ${line}`));
   }
+}
+
+const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
+
+/** Refresh found the pair's collection on some sites only: the stack keeps the resource and says why. */
+function halfMissing(id: string, missing: string[], probes: Record<string, SiteProbe>): HyperVError {
+  const present = Object.keys(probes).filter((name) => !missing.includes(name));
+  const details = missing.map((name) => {
+    const probe = probes[name];
+    return probe && "missing" in probe ? probe.missing.message : name;
+  });
+  return new HyperVError(
+    `Refresh kept the pair: its collection answers on ${present.join(", ")} but not on ${missing.join(", ")} (${details.join("; ")}). ` +
+      `If sites.${missing[0]}.connection points at the wrong cluster, fix it and refresh again; if replication was ` +
+      `removed on that side on purpose, re-enable it, or remove this resource from the stack with \`pulumi state delete\``,
+    { collection: id },
+  );
 }
 
 function idOf(inputs: ReplicatedCollectionInputs): string {
