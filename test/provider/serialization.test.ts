@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
+import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
+import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { serializeProvider } from "../harness/plugin";
 
 describe("the serialized provider", () => {
@@ -14,5 +16,15 @@ describe("the serialized provider", () => {
     const text = await serializeProvider(collectionFailoverProvider);
     expect(text).not.toContain(process.cwd());
     expect(text).not.toMatch(/\/(work|home|tmp|Users)\//);
+  });
+
+  it("carries its resource type, so one shared object serves every resource", async () => {
+    const types = async (p: Parameters<typeof serializeProvider>[0]) => {
+      const text = await serializeProvider(p);
+      return [...new Set([...text.matchAll(/type: "(\w+)"/g)].map((m) => m[1]))];
+    };
+    expect(await types(collectionFailoverProvider)).toEqual(["CollectionFailover"]);
+    expect(await types(collectionTestFailoverProvider)).toEqual(["CollectionTestFailover"]);
+    expect(await types(replicatedCollectionProvider)).toEqual(["ReplicatedCollection"]);
   });
 });
