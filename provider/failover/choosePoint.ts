@@ -11,8 +11,8 @@ import { listPoints, parseRecoveryPoint, selectRecoveryPoint } from "./recoveryP
 export interface ChosenPoint {
   readonly point: RecoveryPoint;
   /**
-   * What to pass as CollectionRecoveryPoint: null for `latest`, which the docs define as NULL ("null = latest
-   * point"), else the point's InstanceID.
+   * What to pass as CollectionRecoveryPoint: null for `latest` (documented: "Pass NULL if failover is to be performed
+   * to the latest point in time."), else the point's InstanceID.
    */
   readonly pass: string | null;
 }

@@ -4,7 +4,13 @@
  */
 import type { CimSession } from "../cim";
 import type { Collection, CollectionSelector, ErrorContext } from "../hyperv";
-import { AmbiguousCollectionError, findCollection, HyperVError, NotFoundError } from "../hyperv";
+import {
+  AmbiguousCollectionError,
+  describeSelector,
+  findCollection,
+  HyperVError,
+  NotFoundError,
+} from "../hyperv";
 
 /** The program's collectionName now names another collection than the one this resource tracks. */
 export class IdentityError extends HyperVError {
@@ -95,4 +101,19 @@ export class HostMismatchError extends HyperVError {
       context,
     );
   }
+}
+
+/** The line a run prints when the host renamed the tracked collection: it keeps acting on the CollectionID. */
+export function staleNameLine(programName: string, collection: Collection): string {
+  return `[${collection.name}] the program's collectionName '${programName}' no longer matches the host: CollectionID ${collection.id} is now named '${collection.name}'. This resource keeps tracking that CollectionID; set collectionName '${collection.name}' (or collectionId '${collection.id}') in the program`;
+}
+
+export function notFound(session: CimSession, selector: CollectionSelector): NotFoundError {
+  const what =
+    "id" in selector ? `no collection has CollectionID ${selector.id}` : "no collection has this name";
+  return new NotFoundError(
+    what,
+    { collection: describeSelector(selector), host: session.target },
+    "Check the name or CollectionID (Get-VMGroup on the replica cluster lists them), and that the connection points at the replica cluster",
+  );
 }

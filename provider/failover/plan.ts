@@ -1,7 +1,12 @@
 import type { FailoverMethod } from "../hyperv/codes";
-import { ReplicationState as S, replicationModeName, replicationStateName } from "../hyperv/codes";
+import {
+  failedOverReplicationTypeName,
+  ReplicationState as S,
+  replicationModeName,
+  replicationStateName,
+} from "../hyperv/codes";
 import type { DesiredState, Observation, ObservedState } from "./states";
-import { NORMAL_STATES, observedState } from "./states";
+import { NORMAL_STATES, observedState, satisfies } from "./states";
 
 /** One method call, and the ReplicationState values that count as its success. */
 export interface Step {
@@ -14,8 +19,6 @@ export interface Step {
 export type Plan =
   /** The collection is already where the user wants it: call nothing. */
   | { readonly kind: "none" }
-  /** A failover is being initiated (state 4): wait until it settles, then plan again. */
-  | { readonly kind: "wait" }
   | { readonly kind: "call"; readonly steps: readonly Step[] }
   /** No method may be called; `reason` says why and `advice` what the user can do instead. */
   | { readonly kind: "refuse"; readonly reason: string; readonly advice: string };
@@ -25,12 +28,19 @@ export interface PlanOptions {
   readonly recoveryPoint: string;
 }
 
+// Documented (InitiateFailover): "Sets the failover for collection to application or crash consistent image." and
+// "Pass NULL if failover is to be performed to the latest point in time." Inferred: success reads 5 Recovered.
 const initiate = (recoveryPoint: string): Step => ({
   method: "InitiateFailover",
   recoveryPoint: recoveryPoint === "latest" ? null : recoveryPoint,
   expect: [S.Recovered],
 });
+// Documented (RevertFailover): "Undo the current failover for the collection." and "This operation will work only for
+// the collection which is in failed over state after using InitiateFailover." Inferred: that 16 Partially recovered
+// counts as failed over, and that success reads a replicating state.
 const revert: Step = { method: "RevertFailover", recoveryPoint: null, expect: NORMAL_STATES };
+// Documented (CommitFailover): "Commits the recovery snapshot that InitiateFailover has used for failover."
+// Inferred: success reads 6 Committed.
 const commit: Step = { method: "CommitFailover", recoveryPoint: null, expect: [S.Committed] };
 
 export function describeObservation(o: Observation): string {
@@ -44,13 +54,13 @@ export function describeObservation(o: Observation): string {
  */
 export function planFailover(o: Observation, desired: DesiredState, options: PlanOptions): Plan {
   const observed = observedState(o);
-  if (observed === desired) return { kind: "none" };
-  if (observed === "failoverInProgress") return { kind: "wait" };
+  if (satisfies(observed, desired)) return { kind: "none" };
   const refusal = refuse(o, observed, desired);
   if (refusal) return refusal;
   switch (desired) {
     case "normal":
-      // failedOver or partiallyFailedOver: RevertFailover discards the failover.
+      // failedOver or partiallyFailedOver: RevertFailover discards the failover (documented for failedOver, "Undo the
+      // current failover for the collection."; for partiallyFailedOver inferred).
       return { kind: "call", steps: [revert] };
     case "failedOver":
       return { kind: "call", steps: [initiate(options.recoveryPoint)] };
@@ -68,57 +78,103 @@ function refusal(o: Observation, reasonTail: string, advice: string): Refusal {
   return { kind: "refuse", reason: `${describeObservation(o)}; ${reasonTail}`, advice };
 }
 
+/**
+ * Each rule says where it comes from. Documented facts are quoted from the ClusHyperV pages (MicrosoftDocs/win32
+ * desktop-src/ClusHyperV at f0629c9a32), or from a per-VM page when it says so; everything else is inferred.
+ */
 const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredState) => Refusal>> = {
+  // Documented per VM (Msvm_ReplicationService.CommitFailover): "After this is done, the failover operation cannot
+  // be canceled."; that it holds for a collection is inferred. Documented (ReverseReplicationRelationship): "This API
+  // requires the collection that is a recovery collection in failover committed state."
   committed: (o, desired) =>
     refusal(
       o,
       `a committed failover cannot be reverted, so it cannot become ${desired}`,
       "Keep failoverState 'committed'. To fail back, reverse replication (ReverseReplicationRelationship on this cluster) and fail over again from the new primary; then point this resource at the new replica",
     ),
+  // Inferred: InitiateFailover, RevertFailover and CommitFailover run on the replica side (the docs do not say which
+  // side; the per-VM cmdlets fail over on the replica). State 4 on a primary: documented (RevertPlannedFailover),
+  // "This operation will work only for the collection which is in the PreparedForPlannedFailover or FailoverInitiated
+  // state after using InitiatePlannedFailover." Inferred: the planned methods run on the primary (as the per-VM
+  // Start-VMFailover -Prepare does), so a primary in 4 had a planned failover started from it.
   primary: (o) =>
+    o.replicationState === S.FailoverInitiated
+      ? refusal(
+          o,
+          "this is the primary side, where a planned failover was initiated (InitiatePlannedFailover), and failover is run on the replica",
+          "Point the connection at a node of the replica cluster and complete the planned failover there, or cancel it here with RevertPlannedFailover; then run again",
+        )
+      : refusal(
+          o,
+          "this is the primary side, and failover is run on the replica",
+          "Point the connection at a node of the replica cluster, or use the replica collection's CollectionID",
+        ),
+  // A running failover job of this collection is adopted before a refusal is acted on, so this one stands only when
+  // none runs. Documented: the docs name FailoverInitiated only on the planned path (above). Inferred: nothing
+  // moves a replica on from 4 by itself, so waiting out jobTimeoutSeconds would only delay this answer.
+  failoverInProgress: (o) =>
     refusal(
       o,
-      "this is the primary side, and failover is run on the replica",
-      "Point the connection at a node of the replica cluster, or use the replica collection's CollectionID",
+      `no failover job of this collection is running, and FailedOverReplicationType is ${failedOverReplicationTypeName(o.failedOverReplicationType ?? 0)}`,
+      "Nothing is moving it on: check the collection on the host (Hyper-V Manager, Get-VMReplication on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3), then run again",
     ),
+  // Documented: TestReplicaCollection "Creates the test collection for the replicated virtual system collection.",
+  // and Msvm_ReplicaCollectionDependency links "the replica collection" to "the test replica collection created by
+  // the TestReplicaCollection API". Inferred: that test collection reads ReplicationMode 3 (Test Replica), and
+  // failover is for the replica itself.
   testReplica: (o) =>
     refusal(
       o,
       "this is a test replica made by a test failover",
       "Use the replica collection itself (Msvm_ReplicaCollectionDependency's Antecedent) for failover",
     ),
+  // Documented: CreateReplicationRelationship "Creates new replication relationship for collection of virtual
+  // machines." Inferred: ReplicationMode 0 means it was never called, and no failover is possible without it.
   notReplicating: (o) =>
     refusal(
       o,
       "replication is not enabled for this collection",
       "Enable replication for the VM group first (CreateReplicationRelationship and StartReplication on the primary)",
     ),
+  // Inferred: a failover needs a recovery point, which initial replication creates.
   initialReplicationPending: (o) =>
     refusal(
       o,
       "initial replication has not completed",
       "Wait for initial replication to finish, then run again",
     ),
+  // Documented: RevertFailover "will work only for the collection which is in failed over state after using
+  // InitiateFailover.", and RevertPlannedFailover "Undoes the current planned failover for the collection." The
+  // state numbers (11, or 4 with FailedOverReplicationType 2 Planned) are inferred from the garbled enum and the
+  // RevertPlannedFailover page.
   plannedFailoverInProgress: (o) =>
     refusal(
       o,
       "a planned failover is in progress, which RevertFailover cannot undo",
       "Finish it, or cancel it with RevertPlannedFailover on the primary cluster, then run again",
     ),
+  // Inferred: 13 read as Test failover initiated from the garbled enum, and refusing to fail over or commit while a
+  // test failover exists; `normal` is satisfied (see satisfies()).
+  // Documented: RevertTestReplicaCollection "Destroys the test replica collection for a replica collection.", its
+  // Collection being the "replica collection instance for which the associated test replica collection is to be
+  // removed".
   testFailoverInProgress: (o) =>
     refusal(
       o,
       "a test failover is in progress",
       "Remove the test collection with RevertTestReplicaCollection (pass the replica collection), then run again",
     ),
+  // Inferred: 12 read as Repurpose initiated from the garbled enum.
   repurposeInProgress: (o) =>
     refusal(o, "a repurpose operation is in progress", "Wait for it to finish, then run again"),
+  // Inferred: 14 and 15 read as Partially enabled and Partially disabled from the garbled enum.
   partiallyReplicating: (o) =>
     refusal(
       o,
       "replication is only partly enabled for the group's VMs",
       "Repair replication of the member VMs (Get-VMReplication on the replica nodes), then run again",
     ),
+  // Inferred: a state the provider cannot name is never guessed at.
   unknown: (o) =>
     refusal(
       o,
@@ -130,6 +186,7 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
 function refuse(o: Observation, observed: ObservedState, desired: DesiredState): Refusal | undefined {
   const rule = REFUSALS[observed];
   if (rule) return rule(o, desired);
+  // Inferred: from 16 Partially recovered only a revert is safe.
   if (observed === "partiallyFailedOver" && desired !== "normal") {
     return refusal(
       o,

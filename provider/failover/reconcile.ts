@@ -5,7 +5,6 @@
 import type { CimSession } from "../cim";
 import type {
   Collection,
-  CollectionSelector,
   ErrorContext,
   FailoverMethod,
   MethodOptions,
@@ -24,18 +23,20 @@ import {
   HyperVReturnCodeError,
   InvalidStateError,
   NotFoundError,
-  replicationStateName,
-  ReplicationState,
   retryRead,
   ReturnCode,
 } from "../hyperv";
+import { withAppliedPoint } from "./appliedPoint";
+import type { BusyPatience } from "./busy";
+import { busyPatience } from "./busy";
 import type { Plan, Step } from "./plan";
-import { findTracked, trackedNotFound } from "./identity";
+import { findTracked, notFound, staleNameLine, trackedNotFound } from "./identity";
 import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
 import { prepareStep, withPoint } from "./prepare";
 import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 import { ReconcileFailure } from "./request";
-import { observedState } from "./states";
+import { observedState, satisfies } from "./states";
+import { verifyStep } from "./verify";
 
 export type { LogLine, ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 export { ReconcileFailure } from "./request";
@@ -72,27 +73,14 @@ export async function reconcile(
   );
 }
 
-/** The line a run prints when the host renamed the tracked collection: it keeps acting on the CollectionID. */
-export function staleNameLine(programName: string, collection: Collection): string {
-  return `[${collection.name}] the program's collectionName '${programName}' no longer matches the host: CollectionID ${collection.id} is now named '${collection.name}'. This resource keeps tracking that CollectionID; set collectionName '${collection.name}' (or collectionId '${collection.id}') in the program`;
-}
-
-export function notFound(session: CimSession, selector: CollectionSelector): NotFoundError {
-  const what =
-    "id" in selector ? `no collection has CollectionID ${selector.id}` : "no collection has this name";
-  return new NotFoundError(
-    what,
-    { collection: describeSelector(selector), host: session.target },
-    "Check the name or CollectionID (Get-VMGroup on the replica cluster lists them), and that the connection points at the replica cluster",
-  );
-}
-
 class Driver {
   private lastOperation: OperationRecord | null = null;
   private methodCalled = false;
   private transportRetries = 0;
   /** The method being called, if any: errors meanwhile name it. */
   private method: FailoverMethod | undefined;
+  /** The patience for 32774 (in use), from the first such answer in this run. */
+  private busy: BusyPatience | undefined;
 
   constructor(
     private readonly session: CimSession,
@@ -115,7 +103,8 @@ class Driver {
   async run(stale: boolean): Promise<ReconcileResult> {
     try {
       if (stale) await this.reread();
-      for (let round = 0; round < MAX_ROUNDS; round++) {
+      // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
+      for (let round = 0; round < MAX_ROUNDS + (this.busy?.calls ?? 0); round++) {
         const plan = planFailover(this.collection, this.request.desired, this.request);
         // Already as desired: reported as read, without looking for jobs, so a no-op costs the one lookup. A
         // failover someone else runs that has not changed the state yet is left to them; the next run sees it.
@@ -133,27 +122,24 @@ class Driver {
     }
   }
 
-  /** Waits for a failover that someone else started; true when it waited (so the caller observes again). */
+  /**
+   * Waits for a failover job of this collection that is already running (an interrupted run's, another pipeline's,
+   * an operator's); true when it waited, so the caller observes again. State 4 with no such job is left to the
+   * planner, which refuses it at once: nothing documented moves it on by itself.
+   */
   private async waitForOthers(): Promise<boolean> {
     const running = await this.read("looking for a running failover job", () =>
       findRunningFailoverJob(this.session, this.collection, {
         context: this.context,
       }),
     );
-    if (running) {
-      await this.adopt(running);
-      return true;
-    }
-    if (this.collection.replicationState === ReplicationState.FailoverInitiated) {
-      await this.settle();
-      return true;
-    }
-    return false;
+    if (!running) return false;
+    await this.adopt(running);
+    return true;
   }
 
   private async carryOut(plan: Exclude<Plan, { kind: "none" }>): Promise<void> {
     if (plan.kind === "refuse") throw new InvalidStateError(plan.reason, plan.advice, this.context);
-    if (plan.kind === "wait") return this.settle();
     const [step] = plan.steps;
     if (step) await this.call(step);
   }
@@ -173,7 +159,7 @@ class Driver {
       );
       this.lastOperation = withPoint(result.record, prepared.point);
       await this.reread();
-      this.verify(step, before, result.vanished);
+      this.log(verifyStep(step, before, this.collection, result.vanished, this.context));
     } catch (error) {
       this.noteOperation(error, prepared.point);
       await this.recover(step, before, error);
@@ -182,29 +168,14 @@ class Driver {
     }
   }
 
-  private verify(step: Step, before: Collection, vanished: boolean): void {
-    const after = this.collection;
-    const change = `${replicationStateName(before.replicationState)} (${before.replicationState}) -> ${replicationStateName(after.replicationState)} (${after.replicationState})`;
-    if (step.expect.includes(after.replicationState)) {
-      this.log(`${step.method} done: ${change}`);
-      return;
-    }
-    const expected = step.expect.map((s) => `${replicationStateName(s)} (${s})`).join(" or ");
-    const how = vanished
-      ? `its job was removed from the host before it was seen finishing, and the collection did not reach ${expected}`
-      : `it reported success, but the collection did not reach ${expected}`;
-    throw new InvalidStateError(
-      `after ${step.method}, ${describeObservation(after)}: ${how}`,
-      "Refresh the stack to record the real state, check the Hyper-V-VMMS-Admin event log on the host, then run again",
-      { ...this.context, method: step.method },
-    );
-  }
-
   /** Decides whether a failed call is over (32775 with the goal reached), worth another round, or fatal. */
   private async recover(step: Step, before: Collection, error: unknown): Promise<void> {
+    if (error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.SystemInUse) {
+      return this.whenBusy(step, error);
+    }
     if (error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.InvalidState) {
       await this.reread();
-      if (observedState(this.collection) === this.request.desired) {
+      if (satisfies(observedState(this.collection), this.request.desired)) {
         this.log(`${step.method} returned 32775, but the collection is already ${this.request.desired}`);
         return;
       }
@@ -234,6 +205,23 @@ class Driver {
     throw error;
   }
 
+  /**
+   * 32774 (System is in use): Hyper-V refused without acting. Another pipeline's failover of this collection may
+   * have started between our look for running jobs and our call, so look again, as the resume path does, and adopt
+   * that job. Without one, call again after a pause, until jobTimeoutSeconds after the first 32774.
+   */
+  private async whenBusy(step: Step, error: HyperVReturnCodeError): Promise<void> {
+    this.busy ??= busyPatience(this.deps, this.request.timeoutSeconds);
+    const delay = this.busy.answered();
+    if (await this.waitForOthers()) return;
+    if (delay === undefined) throw this.busy.exhausted(error);
+    this.log(
+      `${step.method}: the collection is in use (32774) and no failover job of it is visible; calling again in ${Math.round(delay / 1000)} s`,
+    );
+    await this.deps.clock.sleep(delay);
+    await this.reread();
+  }
+
   private async adopt(running: RunningFailoverJob): Promise<void> {
     const { method, job } = running;
     this.log(
@@ -247,11 +235,18 @@ class Driver {
       throw error;
     }
     await this.reread();
+    // The run that called knows the point it chose; this one reads it from the collection, so both record the same.
+    const record = this.lastOperation;
+    this.lastOperation = await this.read("reading the recovery point applied", () =>
+      withAppliedPoint(this.session, this.collection, record, this.context),
+    );
   }
 
   private methodOptions(): MethodOptions {
     return {
       ...this.deps,
+      // 32774 comes back to this driver at once: only it can look for the job that holds the collection.
+      busyRetries: { ...this.deps.busyRetries, attempts: 0 },
       timeoutSeconds: this.request.timeoutSeconds,
       cancelOnTimeout: this.request.cancelJobOnTimeout,
       progress: (line) => this.log(line, "status"),
@@ -262,25 +257,6 @@ class Driver {
   private noteOperation(error: unknown, point?: PointUsed): void {
     if (error instanceof HyperVError && error.operation)
       this.lastOperation = withPoint(error.operation as OperationRecord, point);
-  }
-
-  /** State 4 with no job to follow: poll the collection until it leaves FailoverInitiated. */
-  private async settle(): Promise<void> {
-    this.log(`failover initiated by someone else; waiting for the collection to settle`);
-    const deadline = this.deps.clock.now() + this.request.timeoutSeconds * 1000;
-    let delay = this.deps.polling.initialMs;
-    while (this.collection.replicationState === ReplicationState.FailoverInitiated) {
-      if (this.deps.clock.now() >= deadline) {
-        throw new InvalidStateError(
-          `the collection stayed FailoverInitiated (4) for ${this.request.timeoutSeconds} s and no failover job for it is visible`,
-          "Check the collection on the host (Hyper-V Manager or Msvm_VirtualSystemCollection); run again once it reads Recovered or Replicating",
-          this.context,
-        );
-      }
-      await this.deps.clock.sleep(Math.min(delay, deadline - this.deps.clock.now()));
-      delay = Math.min(this.deps.polling.maxMs, delay * this.deps.polling.factor);
-      await this.reread();
-    }
   }
 
   private async reread(): Promise<void> {

@@ -33,7 +33,16 @@ export interface ReconcileDeps {
   /** Where progress lines go (the plugin's stdout, which Pulumi shows). */
   readonly log: LogLine;
   readonly polling: PollingOptions;
-  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /**
+   * 32774 (in use): `attempts` more calls, the first after `initialDelayMs`, for calls that have no job of their own
+   * to look for (test failover, VM power). A failover calls again while no failover job of the collection is
+   * visible, pausing from `initialDelayMs` doubling up to `maxDelayMs`, for the request's jobTimeoutSeconds.
+   */
+  readonly busyRetries: {
+    readonly attempts: number;
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+  };
   /** How to retry reads (never method calls) that the transport dropped. */
   readonly readRetries: ReadRetryOptions;
   /**

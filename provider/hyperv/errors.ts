@@ -183,6 +183,9 @@ export class JobTimeoutError extends HyperVError {
     );
   }
 
+  /** The job as read again after a Terminate request was accepted, when the host still had it. */
+  after?: { readonly jobState: number; readonly errorCode: number; readonly changedAt?: number };
+
   /** Whether the host accepted a Terminate request for the job. */
   get terminateRequested(): boolean {
     return this.terminate.kind === "requested";

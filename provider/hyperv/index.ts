@@ -12,3 +12,4 @@ export * from "./statistics";
 export * from "./testFailover";
 export * from "./siteReads";
 export * from "./vmPower";
+export * from "./lastJob";

@@ -1,5 +1,5 @@
 import type { CimInstance, CimRef, CimSession } from "../cim";
-import { CimError } from "../cim";
+import { CimError, parseCimDateTime } from "../cim";
 import type { Clock } from "../clock";
 import { CLASS, isTerminalJobState, jobStateName } from "./codes";
 import type { ErrorContext, JobFailure, TerminateOutcome } from "./errors";
@@ -16,6 +16,10 @@ export interface JobSnapshot {
   readonly errorCode: number;
   readonly errorDescription: string;
   readonly errorSummaryDescription: string;
+  /** TimeSubmitted, from the job's own properties (epoch ms on the host's clock), when the host gave it. */
+  readonly submittedAt?: number;
+  /** TimeOfLastStateChange (epoch ms on the host's clock): for a finished job, when it ended. */
+  readonly changedAt?: number;
 }
 
 /** How often the session's job watcher reads: fast at first, then slower up to a cap. */
@@ -64,6 +68,16 @@ export function toJobSnapshot(instance: CimInstance): JobSnapshot {
     errorCode: num(instance, "ErrorCode"),
     errorDescription: str(instance, "ErrorDescription"),
     errorSummaryDescription: str(instance, "ErrorSummaryDescription"),
+    ...times(instance),
+  };
+}
+
+function times(instance: CimInstance): { submittedAt?: number; changedAt?: number } {
+  const submittedAt = parseCimDateTime(instance.properties.TimeSubmitted);
+  const changedAt = parseCimDateTime(instance.properties.TimeOfLastStateChange);
+  return {
+    ...(submittedAt !== undefined ? { submittedAt } : {}),
+    ...(changedAt !== undefined ? { changedAt } : {}),
   };
 }
 
@@ -134,13 +148,21 @@ async function timeOut(
   job: JobSnapshot,
   options: JobWaitOptions,
 ): Promise<JobTimeoutError> {
-  return new JobTimeoutError(
-    job.id,
-    options.timeoutSeconds,
-    await terminate(session, job, options),
-    options.context,
-    job.jobState,
-  );
+  const outcome = await terminate(session, job, options);
+  const error = new JobTimeoutError(job.id, options.timeoutSeconds, outcome, options.context, job.jobState);
+  // After a Terminate request, what the host reports now is the truth to record, not the state before it.
+  if (outcome.kind === "requested") error.after = await readAfterTerminate(session, job);
+  return error;
+}
+
+async function readAfterTerminate(session: CimSession, job: JobSnapshot): Promise<JobSnapshot | undefined> {
+  try {
+    const instance = await session.get(jobRef(job.id));
+    return instance === undefined ? undefined : toJobSnapshot(instance);
+  } catch (error) {
+    if (error instanceof CimError) return undefined;
+    throw error;
+  }
 }
 
 /** Asks the host to terminate the job, when the user wants that and the job allows it. Never throws a CimError. */

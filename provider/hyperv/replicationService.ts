@@ -3,11 +3,12 @@ import { CimError, isCimRef } from "../cim";
 import type { Clock } from "../clock";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
-import { CLASS, JobState, jobStateName, ReturnCode, type ServiceMethod } from "./codes";
+import { CLASS, JobState, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, NotFoundError, withContext } from "./errors";
 import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
+import { finishedRecord, operationRecord, timedOutRecord } from "./records";
 import type { ReadRetryOptions } from "./retry";
 import { retryRead } from "./retry";
 
@@ -97,7 +98,8 @@ export async function replicationService(
 /**
  * Calls one failover method of Msvm_CollectionReplicationService for a collection and sees it through: 0 is done,
  * 4096 means waiting for the job to reach a terminal state, anything else is a named error. 32774 (in use) is
- * retried with back-off; the caller decides what 32775 means, because only it knows the desired state.
+ * called again as `options.busyRetries` says: the failover driver asks for none, since it looks for the job that
+ * holds the collection instead. The caller decides what 32775 means, because only it knows the desired state.
  */
 export async function callFailoverMethod(
   session: CimSession,
@@ -188,9 +190,9 @@ export async function invokeThrough(
 }
 
 /**
- * Waits for a failover job that was already running (an interrupted run's, or an operator's) exactly as for one
- * this run started. The deadline runs from now, not from the job's TimeSubmitted: that is the host's clock, which
- * may differ from this one.
+ * Waits for a failover job that was already running (an interrupted run's, another pipeline's, or an operator's)
+ * exactly as for one this run started. The deadline runs from now, not from the job's TimeSubmitted: that is the
+ * host's clock, which may differ from this one. The record's startedAt is the job's own TimeSubmitted.
  */
 export async function followFailoverJob(
   session: CimSession,
@@ -201,14 +203,18 @@ export async function followFailoverJob(
   const context: ErrorContext = { collection: collection.name, method: running.method, host: session.target };
   try {
     const ref = jobRef(running.job.id);
-    const seen = await seeJobThrough(session, running.method, ref, options.clock.now(), context, options);
+    const now = options.clock.now();
+    const seen = await seeJobThrough(session, running.method, ref, now, context, options, running.job);
     return { ...seen, outParameters: {} };
   } catch (error) {
     throw withContext(error, context);
   }
 }
 
-/** Waits for the job until the deadline and turns its end into a record, or into an error that carries one. */
+/**
+ * Waits for the job until the deadline and turns its end into a record, or into an error that carries one. The
+ * record's times are the job's own when the host gives them (`seen` is the job as already read, for an adopted one).
+ */
 export async function seeJobThrough(
   session: CimSession,
   method: string,
@@ -216,9 +222,11 @@ export async function seeJobThrough(
   startedAt: number,
   context: ErrorContext,
   options: MethodOptions,
+  seen?: JobSnapshot,
 ): Promise<Omit<MethodResult, "outParameters">> {
   const { clock } = options;
   const jobId = String(job.keys.InstanceID);
+  let submittedAt = seen?.submittedAt;
   let outcome: JobOutcome;
   try {
     outcome = await waitForJob(session, job, {
@@ -227,7 +235,10 @@ export async function seeJobThrough(
       timeoutSeconds: options.timeoutSeconds,
       polling: options.polling,
       cancelOnTimeout: options.cancelOnTimeout,
-      onProgress: (j) => options.progress(describeProgress(method, j)),
+      onProgress: (j) => {
+        submittedAt ??= j.submittedAt;
+        options.progress(describeProgress(method, j));
+      },
       onContactLost: (e) =>
         options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),
       signal: options.signal,
@@ -235,50 +246,22 @@ export async function seeJobThrough(
     });
   } catch (error) {
     // The stack should still name the job that is (or was) running on the host after the provider stopped waiting.
-    if (error instanceof JobTimeoutError) {
-      error.operation = operationRecord(
-        method,
-        jobId,
-        jobStateName(error.lastJobState),
-        null,
-        startedAt,
-        null,
-      );
-    }
+    if (error instanceof JobTimeoutError)
+      error.operation = timedOutRecord(method, error, submittedAt ?? startedAt);
     throw error;
   }
   if (outcome.kind === "vanished") {
     return {
-      record: operationRecord(method, jobId, "Vanished", null, startedAt, clock.now()),
+      record: operationRecord(method, jobId, "Vanished", null, submittedAt ?? startedAt, clock.now()),
       vanished: true,
     };
   }
   if (outcome.job.jobState !== JobState.Completed) {
     const error = new HyperVJobError(await describeFailure(session, outcome.job), context);
-    error.operation = finished(method, outcome.job, startedAt, clock.now());
+    error.operation = finishedRecord(method, outcome.job, startedAt, clock.now());
     throw error;
   }
-  return { record: finished(method, outcome.job, startedAt, clock.now()), vanished: false };
+  return { record: finishedRecord(method, outcome.job, startedAt, clock.now()), vanished: false };
 }
 
-function finished(method: string, job: JobSnapshot, startedAt: number, finishedAt: number) {
-  return operationRecord(method, job.id, jobStateName(job.jobState), job.errorCode, startedAt, finishedAt);
-}
-
-export function operationRecord(
-  method: string,
-  jobId: string | null,
-  jobState: string | null,
-  errorCode: number | null,
-  startedAt: number,
-  finishedAt: number | null,
-): OperationRecord {
-  return {
-    method,
-    jobId,
-    jobState,
-    errorCode,
-    startedAt: new Date(startedAt).toISOString(),
-    finishedAt: finishedAt === null ? null : new Date(finishedAt).toISOString(),
-  };
-}
+export { finishedRecord, operationRecord } from "./records";

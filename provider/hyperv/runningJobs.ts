@@ -7,7 +7,8 @@ import { withContext } from "./errors";
 import type { JobSnapshot } from "./jobs";
 import { toJobSnapshot } from "./jobs";
 
-const METHOD_BY_JOB_TYPE = new Map<number, FailoverMethod>(
+/** The failover method each failover JobType (97, 98, 99) belongs to. */
+export const METHOD_BY_JOB_TYPE = new Map<number, FailoverMethod>(
   Object.entries(FailoverJobType).map(([method, type]) => [type, method as FailoverMethod]),
 );
 

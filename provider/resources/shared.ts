@@ -100,16 +100,19 @@ export interface LastOperationOutput {
   /**
    * The job's final state (`Completed`, `Terminated`, `Killed`, `Exception`), `Vanished` when the host removed it
    * before it was seen finishing, its state when the provider stopped waiting at `jobTimeoutSeconds` (such as
-   * `Running`), or null when the method finished without a job.
+   * `Running`, read again by the next refresh or up), or null when the method finished without a job.
    */
   readonly jobState: string | null;
   /** The job's ErrorCode (0 when it succeeded), or null when there was no job or it vanished. */
   readonly errorCode: number | null;
-  /** When the method was called (ISO 8601); after retries of 32774 (in use), the call that was accepted. */
+  /**
+   * When the job was submitted, from its own TimeSubmitted (ISO 8601, the host's clock), whoever started it; when
+   * the method finished without a job, when it was called.
+   */
   readonly startedAt: string;
   /**
-   * When the job was seen finished, or the method returned when there was no job (ISO 8601); null when the
-   * provider stopped waiting before the job finished.
+   * When the job ended, from its own TimeOfLastStateChange (else when it was seen ended), or when the method
+   * returned when there was no job (ISO 8601); null while its end is not known.
    */
   readonly finishedAt: string | null;
   /** For InitiateFailover and TestReplicaCollection: the recovery point chosen from `recoveryPoint`. */

@@ -21,7 +21,16 @@ export interface RuntimeDeps {
   readonly log: LogLine;
   readonly openSession: SessionFactory;
   readonly polling: PollingOptions;
-  readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
+  /**
+   * 32774 (in use): `attempts` more calls, the first after `initialDelayMs`, for calls that have no job of their own
+   * to look for (test failover, VM power). A failover calls again while no failover job of the collection is
+   * visible, pausing from `initialDelayMs` doubling up to `maxDelayMs`, for the request's jobTimeoutSeconds.
+   */
+  readonly busyRetries: {
+    readonly attempts: number;
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+  };
   /** How reads dropped by the transport are retried; method calls never are. */
   readonly readRetries: ReadRetryOptions;
 }
@@ -31,7 +40,7 @@ export const DEFAULT_DEPS: RuntimeDeps = {
   log: (line) => console.log(line),
   openSession,
   polling: DEFAULT_POLLING,
-  busyRetries: { attempts: 4, initialDelayMs: 2000 },
+  busyRetries: { attempts: 4, initialDelayMs: 2000, maxDelayMs: 30_000 },
   readRetries: DEFAULT_READ_RETRIES,
 };
 

@@ -4,7 +4,7 @@
  * host is left in.
  */
 import { describe, expect, it } from "vitest";
-import { hostState, HOST, ID, inputs, methods, olds, rejection, setup, where } from "./fixtures";
+import { actingCalls, hostState, HOST, ID, inputs, methods, olds, rejection, setup, where } from "./fixtures";
 
 const refused = (code: number, name: string, advice: string) =>
   `Hyper-V refused the call: InitiateFailover returned ${code} (${name}) ${where("InitiateFailover")}. ${advice}`;
@@ -62,11 +62,6 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
       1,
     ],
     [
-      32774,
-      `Hyper-V refused the call: InitiateFailover returned 32774 (System is in use) on all 5 attempts ${where("InitiateFailover")}. Another operation is using the collection or one of its VMs; wait for it to finish (Hyper-V Manager or Get-VMReplication shows it), then run again`,
-      5,
-    ],
-    [
       32775,
       `Invalid state: InitiateFailover returned 32775 (Invalid state for this operation); it is normal: ReplicationState Replicating (3), ReplicationMode Replica ${where("InitiateFailover")}. Hyper-V does not allow InitiateFailover from this state although Hyper-V Replica normally does; check the member VMs' replication (Get-VMReplication on the replica nodes) and the Hyper-V-VMMS-Admin event log, then run again`,
       1,
@@ -119,7 +114,7 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
     expect(error.properties).toMatchObject({ failoverState: "normal", replicationState: 3 });
   });
 
-  it("retries 32774 twice with back-off, then succeeds on the third call", async () => {
+  it("calls again after 32774 with back-off while no job of the collection is visible, then succeeds", async () => {
     const { sim, rt, lines } = await setup();
     await sim.injectFault({ kind: "returnCode", method: "InitiateFailover", code: 32774, times: 2 });
 
@@ -133,10 +128,28 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
       ["GetReplicationStatistics", 0],
     ]);
     expect(lines.filter((l) => l.includes("32774"))).toEqual([
-      "[sql-cluster] InitiateFailover: the collection is in use (32774); trying again in 2 s",
-      "[sql-cluster] InitiateFailover: the collection is in use (32774); trying again in 4 s",
+      "[sql-cluster] InitiateFailover: the collection is in use (32774) and no failover job of it is visible; calling again in 2 s",
+      "[sql-cluster] InitiateFailover: the collection is in use (32774) and no failover job of it is visible; calling again in 4 s",
     ]);
     expect(await hostState(sim)).toBe(5);
+  });
+
+  it("keeps calling after 32774 for jobTimeoutSeconds, not a fixed 30 s, then fails naming that patience", async () => {
+    const { clock, sim, rt } = await setup();
+    await sim.injectFault({ kind: "returnCode", method: "InitiateFailover", code: 32774, times: "always" });
+    const start = clock.now();
+
+    const error = await rejection(rt.create(inputs("failedOver", { jobTimeoutSeconds: 120 })));
+
+    const calls = await actingCalls(sim);
+    // Pauses of 2, 4, 8, 16, then 30 s (the cap) until 120 s after the first 32774.
+    expect(calls.map((c) => [c.method, c.returnValue, (c.at - start) / 1000])).toEqual(
+      [0, 2, 6, 14, 30, 60, 90, 120].map((s) => ["InitiateFailover", 32774, s]),
+    );
+    expect(error.message).toBe(
+      `Hyper-V refused the call: InitiateFailover returned 32774 (System is in use) on all 8 attempts ${where("InitiateFailover")}. Another operation is using the collection or one of its VMs; wait for it to finish (Hyper-V Manager or Get-VMReplication shows it), then run again. The provider called again for jobTimeoutSeconds (120 s) and saw no failover job of this collection it could wait for`,
+    );
+    expect(await hostState(sim)).toBe(3);
   });
 
   it("takes 32775 as success when the collection turns out to be reverted already", async () => {

@@ -53,7 +53,7 @@ export interface Tap {
   ): Promise<CimInstance[]>;
 }
 
-class TappedSession implements CimSession {
+export class TappedSession implements CimSession {
   readonly target: string;
 
   constructor(
@@ -172,6 +172,14 @@ export const actingCalls = async (sim: HyperVSimulator) =>
 
 /** The ReplicationState the simulated host shows now. */
 export const hostState = async (sim: HyperVSimulator) => (await sim.collection(ID))?.replicationState;
+
+/** What a plugin killed mid-job leaves behind: its call went through, and the job runs on. Returns the job id. */
+export async function interruptedRun(sim: HyperVSimulator, method: string): Promise<string> {
+  const result = await sim.session().invoke(SERVICE, method, { Collection: COLLECTION });
+  if (result.returnValue !== 4096) throw new Error(`${method} returned ${result.returnValue}, not 4096`);
+  const [call] = (await sim.calls()).slice(-1);
+  return call!.jobId!;
+}
 
 /** Resolves with what the promise rejects with; fails the test if it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {

@@ -7,7 +7,7 @@ import type { DesiredState } from "../../provider/failover/states";
 import { observedState } from "../../provider/failover/states";
 
 const REPLICA = 2;
-type Expected = "none" | "wait" | "refuse" | string[];
+type Expected = "none" | "refuse" | string[];
 
 /** What each ReplicationState of a replica collection leads to, for normal / failedOver / committed. */
 const TABLE: Record<number, [Expected, Expected, Expected]> = {
@@ -15,7 +15,8 @@ const TABLE: Record<number, [Expected, Expected, Expected]> = {
   1: ["refuse", "refuse", "refuse"],
   2: ["refuse", "refuse", "refuse"],
   3: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
-  4: ["wait", "wait", "wait"],
+  // A running failover job is adopted before planning; reaching the planner in 4 means none is running.
+  4: ["refuse", "refuse", "refuse"],
   5: [["RevertFailover"], "none", ["CommitFailover"]],
   6: ["refuse", "refuse", "none"],
   7: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
@@ -24,7 +25,8 @@ const TABLE: Record<number, [Expected, Expected, Expected]> = {
   10: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
   11: ["refuse", "refuse", "refuse"],
   12: ["refuse", "refuse", "refuse"],
-  13: ["refuse", "refuse", "refuse"],
+  // A test failover leaves the replica itself usable: `normal` is already satisfied.
+  13: ["none", "refuse", "refuse"],
   14: ["refuse", "refuse", "refuse"],
   15: ["refuse", "refuse", "refuse"],
   16: [["RevertFailover"], "refuse", "refuse"],
@@ -115,6 +117,47 @@ describe("planFailover on a replica collection", () => {
       advice: expect.stringContaining("Keep failoverState 'committed'"),
     });
   });
+});
+
+describe("ReplicationState 4, decided from ReplicationMode and FailedOverReplicationType", () => {
+  it.each([
+    [
+      2,
+      0,
+      "failoverInProgress",
+      "no failover job of this collection is running, and FailedOverReplicationType is None",
+    ],
+    [
+      2,
+      1,
+      "failoverInProgress",
+      "no failover job of this collection is running, and FailedOverReplicationType is Regular",
+    ],
+    [
+      2,
+      2,
+      "plannedFailoverInProgress",
+      "a planned failover is in progress, which RevertFailover cannot undo",
+    ],
+    [
+      1,
+      2,
+      "primary",
+      "this is the primary side, where a planned failover was initiated (InitiatePlannedFailover)",
+    ],
+  ])(
+    "mode %i, FailedOverReplicationType %i: %s, refused for every desired state",
+    (mode, fort, word, reason) => {
+      const o = { replicationState: 4, replicationMode: mode, failedOverReplicationType: fort };
+      expect(observedState(o)).toBe(word);
+      for (const desired of DESIRED) {
+        expect(planFailover(o, desired, { recoveryPoint: "latest" })).toMatchObject({
+          kind: "refuse",
+          reason: expect.stringContaining(reason),
+        });
+      }
+    },
+  );
 });
 
 describe("planFailover on collections that are not replicas", () => {

@@ -80,9 +80,8 @@ describe("a four-hour failover", () => {
         jobState: "Completed",
         errorCode: 0,
         startedAt: new Date(T0).toISOString(),
-        // Reads at 0, then 250 ms growing by half to the 5 s cap (12.3 s in), then every 5 s: the first read
-        // after the end comes 2.3 s after it.
-        finishedAt: new Date(T0 + 4 * HOUR + 2314.453125).toISOString(),
+        // The job's own TimeOfLastStateChange, not the poll that saw it (2.3 s later, at the 5 s cap).
+        finishedAt: new Date(T0 + 4 * HOUR).toISOString(),
       },
     });
     expect(reads.count).toBe(1 + 8 + 2878);

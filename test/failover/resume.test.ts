@@ -6,28 +6,16 @@ import { describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
 import {
   actingCalls,
-  COLLECTION,
   hostState,
   ID,
   inputs,
+  interruptedRun,
   methods,
   olds,
   rejection,
-  SERVICE,
   setup,
   where,
 } from "./fixtures";
-
-/** What a plugin killed mid-job leaves behind: its call went through, and the job runs on. */
-async function interruptedRun(
-  sim: Awaited<ReturnType<typeof setup>>["sim"],
-  method: string,
-): Promise<string> {
-  const result = await sim.session().invoke(SERVICE, method, { Collection: COLLECTION });
-  expect(result.returnValue).toBe(4096);
-  const [call] = (await sim.calls()).slice(-1);
-  return call!.jobId!;
-}
 
 describe("a failover job already running for the collection", () => {
   it("is waited for when the interrupted run is run again: one InitiateFailover in all", async () => {
@@ -113,10 +101,10 @@ describe("a failover job already running for the collection", () => {
 
     // Only the collection's own association was read: no job list, no job's association.
     expect(seam.filter((c) => c.className === "Msvm_ConcreteJob")).toEqual([]);
+    // 32774, then a pause; meanwhile the untied job ends and the collection reads Replicating: nothing more to call.
     expect((await actingCalls(sim)).map((c) => [c.method, c.returnValue])).toEqual([
       ["RevertFailover", 4096],
       ["RevertFailover", 32774],
-      ["RevertFailover", 32775],
     ]);
     expect(updated.outs).toMatchObject({ failoverState: "normal", replicationState: 3 });
     expect(await hostState(sim)).toBe(3);
@@ -124,41 +112,83 @@ describe("a failover job already running for the collection", () => {
 });
 
 describe("state 4 (Failover initiated) with no job to follow", () => {
-  it("is waited out until the collection settles, calling nothing", async () => {
-    let settled: Promise<unknown> | undefined;
-    const { sim, rt, lines } = await setup({
-      seed: { replicationState: 4 },
-      onLog(line) {
-        if (!settled && line.endsWith("waiting for the collection to settle")) {
-          settled = sim.setCollection(ID, { replicationState: 5, failedOverReplicationType: 1 });
-        }
-      },
-    });
+  it.each([
+    [
+      "a replica (FailedOverReplicationType Regular)",
+      { replicationState: 4, failedOverReplicationType: 1 },
+      "it is failoverInProgress: ReplicationState FailoverInitiated (4), ReplicationMode Replica; no failover job of this collection is running, and FailedOverReplicationType is Regular",
+      "Nothing is moving it on: check the collection on the host (Hyper-V Manager, Get-VMReplication on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3), then run again",
+    ],
+    [
+      "a replica in a planned failover (FailedOverReplicationType Planned)",
+      { replicationState: 4, failedOverReplicationType: 2 },
+      "it is plannedFailoverInProgress: ReplicationState FailoverInitiated (4), ReplicationMode Replica; a planned failover is in progress, which RevertFailover cannot undo",
+      "Finish it, or cancel it with RevertPlannedFailover on the primary cluster, then run again",
+    ],
+    [
+      "a primary",
+      { replicationState: 4, replicationMode: 1, failedOverReplicationType: 2 },
+      "it is primary: ReplicationState FailoverInitiated (4), ReplicationMode Primary; this is the primary side, where a planned failover was initiated (InitiatePlannedFailover), and failover is run on the replica",
+      "Point the connection at a node of the replica cluster and complete the planned failover there, or cancel it here with RevertPlannedFailover; then run again",
+    ],
+  ])("on %s is refused at once with guidance, calling nothing", async (_, seed, reason, advice) => {
+    const { clock, sim, rt } = await setup({ seed });
+    const start = clock.now();
+
+    const error = await rejection(rt.create(inputs("failedOver")));
+
+    expect(error.message).toBe(`Invalid state: ${reason} ${where()}. ${advice}`);
+    expect(clock.now()).toBe(start);
+    expect(await methods(sim)).toEqual([]);
+    expect(await hostState(sim)).toBe(4);
+  });
+
+  it("on a replica with a running failover job: the job is waited for, and nothing is called", async () => {
+    const { sim, rt } = await setup();
+    const jobId = await interruptedRun(sim, "InitiateFailover");
+    expect(await hostState(sim)).toBe(4);
 
     const created = await rt.create(inputs("failedOver"));
 
-    await settled;
     expect(created.outs).toMatchObject({
       failoverState: "failedOver",
       replicationState: 5,
-      lastOperation: null,
+      failedOverReplicationType: "Regular",
+      lastOperation: { method: "InitiateFailover", jobId, jobState: "Completed" },
     });
+    expect(await methods(sim)).toEqual(["InitiateFailover"]);
+  });
+});
+
+describe("state 4 (Failover initiated) recorded by the last run, at preview", () => {
+  it("on a replica: preview says it will wait for a running job, else refuse; it does not refuse early", async () => {
+    const { sim, rt, lines } = await setup();
+    const stored = { ...olds("normal", 4), failoverState: "failoverInProgress", observedAt: "then" };
+
+    const diff = await rt.diff(ID, stored, inputs("failedOver"));
+
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(lines).toEqual([
-      "[sql-cluster] failover initiated by someone else; waiting for the collection to settle",
+      "[sql-cluster] will wait for the failover job in progress if the host still runs one, then plan again; without one the update is refused, as recorded at then; preview with --refresh to plan from the host now",
     ]);
-    expect(await methods(sim)).toEqual([]);
+    expect(await sim.calls()).toEqual([]);
   });
 
-  it("fails clearly when the collection stays there past jobTimeoutSeconds", async () => {
-    const { sim, rt } = await setup({ seed: { replicationState: 4 } });
+  it("on a primary: preview refuses at once with the primary-side guidance", async () => {
+    const { sim, rt } = await setup();
+    const stored = {
+      ...olds("normal", 4),
+      replicationMode: "Primary",
+      failedOverReplicationType: "Planned",
+      failoverState: "primary",
+    };
 
-    const error = await rejection(rt.create(inputs("failedOver", { jobTimeoutSeconds: 60 })));
+    const error = await rejection(rt.diff(ID, stored, inputs("failedOver")));
 
     expect(error.message).toBe(
-      `Invalid state: the collection stayed FailoverInitiated (4) for 60 s and no failover job for it is visible ${where()}. Check the collection on the host (Hyper-V Manager or Msvm_VirtualSystemCollection); run again once it reads Recovered or Replicating`,
+      "Invalid state: cannot make it failedOver: it is primary: ReplicationState FailoverInitiated (4), ReplicationMode Primary; this is the primary side, where a planned failover was initiated (InitiatePlannedFailover), and failover is run on the replica [collection 'sql-cluster', host this machine (local)]. Point the connection at a node of the replica cluster and complete the planned failover there, or cancel it here with RevertPlannedFailover; then run again",
     );
-    expect(await methods(sim)).toEqual([]);
-    expect(await hostState(sim)).toBe(4);
+    expect(await sim.calls()).toEqual([]);
   });
 });
 

@@ -116,7 +116,7 @@ describe("a no-op reads the collection once, then only its health", () => {
   it("update by CollectionID: one get by key, then the health reads", async () => {
     const { sim, rt, seam } = await setup({ seed: { replicationState: 5, failedOverReplicationType: 1 } });
 
-    const updated = await rt.update(ID, recorded(olds("normal", 3)), inputs("failedOver"));
+    const updated = await rt.update(ID, recorded(olds("failedOver", 5)), inputs("failedOver"));
 
     expect(seam).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
     expect(await sim.reads()).toEqual([...collectionRead("get"), ...HEALTH_SEAM.slice(0, 2)]);

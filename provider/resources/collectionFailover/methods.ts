@@ -6,15 +6,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { planFailover } from "../../failover/plan";
 import type { CollectionDetails } from "../../failover/details";
 import { readDetails } from "../../failover/details";
-import type { ReconcileResult } from "../../failover/reconcile";
-import { hostSystemName } from "../../hyperv";
-import { reconcile, ReconcileFailure } from "../../failover/reconcile";
-import { startMembers } from "../../failover/virtualMachines";
-import type { DesiredState } from "../../failover/states";
-import { observedState } from "../../failover/states";
-import type { CimSession } from "../../cim";
-import type { Collection, CollectionSelector } from "../../hyperv";
-import { describeSelector, InvalidStateError, REPLICATION_MODE_NAMES } from "../../hyperv";
+import { ReconcileFailure } from "../../failover/reconcile";
+import type { DesiredState, ObservedState } from "../../failover/states";
+import { observedState, satisfies } from "../../failover/states";
+import type { Collection } from "../../hyperv";
+import { FAILED_OVER_REPLICATION_TYPE_NAMES, InvalidStateError, REPLICATION_MODE_NAMES } from "../../hyperv";
 import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
 import { describeTarget } from "../../runtime/mergeConnection";
@@ -24,12 +20,12 @@ import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
 import type { CollectionFailoverInputs, LastOperation } from "./types";
 import { DEFAULTS } from "./types";
+import type { AppliedFailure } from "./apply";
+import { applyInputs } from "./apply";
 import { outputsFor } from "./outputs";
 import { previewLine } from "./preview";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
-
-type Applied = ReconcileResult & { readonly host: string | undefined; readonly details: CollectionDetails };
 
 const DETAIL_KEYS = ["replicationHealth", "replicationHealthIssues", "virtualMachines"] as const;
 
@@ -39,82 +35,15 @@ const NO_DETAILS: CollectionDetails = {
   virtualMachines: [],
 };
 
-const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
-  inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
-
 export { outputsFor } from "./outputs";
 
-const MODE_NUMBERS = new Map(Object.entries(REPLICATION_MODE_NAMES).map(([n, name]) => [name, Number(n)]));
+const numbersOf = (names: Readonly<Record<number, string>>) =>
+  new Map(Object.entries(names).map(([n, name]) => [name, Number(n)]));
+const MODE_NUMBERS = numbersOf(REPLICATION_MODE_NAMES);
+const FORT_NUMBERS = numbersOf(FAILED_OVER_REPLICATION_TYPE_NAMES);
 
 export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods {
   const { deps } = ctx;
-
-  /**
-   * Reconciles the collection; `trackedId` is the resource id after create. The host's SystemName is read once, at
-   * create (or when an older state lacks it), and kept: refresh compares it before it drops anything.
-   */
-  async function apply(
-    inputs: CollectionFailoverInputs,
-    trackedId?: string,
-    recordedHost?: string,
-  ): Promise<Applied> {
-    const selector = selectorOf(inputs);
-    return ctx.withSession(inputs.connection, describeSelector(selector), async (session) => {
-      // Read after the run, so that it never delays a failover; a host that does not answer leaves it unknown.
-      const host = () =>
-        recordedHost !== undefined
-          ? Promise.resolve(recordedHost)
-          : hostSystemName(session, { collection: describeSelector(selector) }).catch(() => undefined);
-      try {
-        const result = await reconcile(
-          session,
-          {
-            selector,
-            ...(trackedId !== undefined ? { trackedId } : {}),
-            desired: inputs.failoverState,
-            recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-            requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
-            timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-            cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
-          },
-          { ...deps, polling: ctx.polling(), lock: ctx.lock },
-        );
-        await startIfFailedOver(session, inputs, result);
-        const context = { collection: result.collection.name, host: session.target };
-        return {
-          ...result,
-          host: await host(),
-          details: await readDetails(session, result.collection, deps, context),
-        };
-      } catch (error) {
-        if (error instanceof ReconcileFailure) throw Object.assign(error, { host: await host() });
-        throw error;
-      }
-    });
-  }
-
-  /** After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off. */
-  async function startIfFailedOver(
-    session: CimSession,
-    inputs: CollectionFailoverInputs,
-    result: ReconcileResult,
-  ) {
-    const { collection } = result;
-    if (!["failedOver", "committed"].includes(observedState(collection))) return;
-    if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return;
-    try {
-      await startMembers(session, collection.id, {
-        ...deps,
-        polling: ctx.polling(),
-        timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-        log: (line) => deps.log(`[${collection.name}] ${line}`),
-        context: { collection: collection.name, host: session.target },
-      });
-    } catch (error) {
-      // The failover stands; the stack records it, and the error says which VM did not start.
-      throw new ReconcileFailure(error, collection, result.lastOperation, true);
-    }
-  }
 
   /** The details of a collection that a failed run left behind, or none when they cannot be read either. */
   async function detailsAfterFailure(inputs: CollectionFailoverInputs, collection: Collection) {
@@ -137,7 +66,9 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
     async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
       const replaces = identityChanges(olds, news);
       const desired = news.failoverState;
-      const stateChanges = desired === UNKNOWN || desired !== olds.failoverState;
+      // A test failover in progress already satisfies `normal`: its test collection is a separate collection.
+      const stateChanges =
+        desired === UNKNOWN || !satisfies(olds.failoverState as ObservedState, desired as DesiredState);
       // A name that differs from the host's is an update, never a replacement: the update keeps the CollectionID
       // and refuses, calling nothing, if the name now names another collection.
       const renamed = replaces.length === 0 && nameDiffers(olds, news);
@@ -161,7 +92,7 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
     async create(inputs: Props): Promise<dynamic.CreateResult> {
       const typed = inputs as unknown as CollectionFailoverInputs;
       try {
-        const result = await apply(typed);
+        const result = await applyInputs(ctx, typed);
         return {
           id: result.collection.id,
           outs: outputsFor(
@@ -195,7 +126,13 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       const typed = news as unknown as CollectionFailoverInputs;
       const previous = (olds.lastOperation ?? null) as LastOperation | null;
       try {
-        const result = await apply(typed, id, recordedHost(olds));
+        const result = await applyInputs(ctx, typed, {
+          id,
+          host: recordedHost(olds),
+          lastOperation: previous,
+          replicationState: typeof olds.replicationState === "number" ? olds.replicationState : undefined,
+          collectionName: typeof olds.collectionName === "string" ? olds.collectionName : undefined,
+        });
         const last = result.lastOperation ?? previous;
         return {
           outs: outputsFor(typed, result.collection, last, result.host, result.details, deps.clock.now()),
@@ -261,15 +198,21 @@ function renamedLine(olds: Props, news: Props): string {
 const recordedHost = (props: Props) =>
   typeof props.hostSystemName === "string" && props.hostSystemName !== "" ? props.hostSystemName : undefined;
 
-const hostOf = (failure: ReconcileFailure) => (failure as ReconcileFailure & { host?: string }).host;
+const hostOf = (failure: ReconcileFailure) => (failure as AppliedFailure).host;
 
 /** Fails the preview when the last known state already rules the change out, before anything runs. */
 function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionInputs): void {
   const mode = MODE_NUMBERS.get(String(olds.replicationMode));
   if (typeof olds.replicationState !== "number" || mode === undefined) return;
-  const plan = planFailover({ replicationState: olds.replicationState, replicationMode: mode }, desired, {
-    recoveryPoint: DEFAULTS.recoveryPoint,
-  });
+  const fort = FORT_NUMBERS.get(String(olds.failedOverReplicationType));
+  const observation = {
+    replicationState: olds.replicationState,
+    replicationMode: mode,
+    ...(fort !== undefined ? { failedOverReplicationType: fort } : {}),
+  };
+  // Only the host can tell whether a failover job is moving state 4 on: that waits for the run, not the preview.
+  if (observedState(observation) === "failoverInProgress") return;
+  const plan = planFailover(observation, desired, { recoveryPoint: DEFAULTS.recoveryPoint });
   if (plan.kind !== "refuse") return;
   const collection = String(olds.collectionName ?? olds.collectionId);
   throw new InvalidStateError(`cannot make it ${desired}: ${plan.reason}`, plan.advice, {

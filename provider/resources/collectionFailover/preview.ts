@@ -5,6 +5,7 @@
 import type { Step } from "../../failover/plan";
 import { planFailover } from "../../failover/plan";
 import type { DesiredState } from "../../failover/states";
+import { observedState } from "../../failover/states";
 import { REPLICATION_MODE_NAMES, replicationStateName } from "../../hyperv";
 import type { Props } from "../../runtime/resourceMethods";
 import { DEFAULTS } from "./types";
@@ -31,13 +32,12 @@ function describeStep(step: Step, from: number, olds: Props): string {
 export function previewLine(olds: Props, news: Props, desired: DesiredState): string | undefined {
   const mode = MODE_NUMBERS.get(String(olds.replicationMode));
   if (typeof olds.replicationState !== "number" || mode === undefined) return undefined;
-  const plan = planFailover({ replicationState: olds.replicationState, replicationMode: mode }, desired, {
-    recoveryPoint: DEFAULTS.recoveryPoint,
-  });
+  const observation = { replicationState: olds.replicationState, replicationMode: mode };
   const name = `[${String(olds.collectionName ?? olds.collectionId)}]`;
   const recorded = `as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`;
-  if (plan.kind === "wait")
-    return `${name} will wait for the failover in progress, then plan again, ${recorded}`;
+  if (observedState(observation) === "failoverInProgress")
+    return `${name} will wait for the failover job in progress if the host still runs one, then plan again; without one the update is refused, ${recorded}`;
+  const plan = planFailover(observation, desired, { recoveryPoint: DEFAULTS.recoveryPoint });
   if (plan.kind !== "call") return undefined;
   let from = olds.replicationState;
   const steps = plan.steps.map((step) => {

@@ -12,6 +12,7 @@ import { findCollection, hostSystemName, retryRead, sameHost } from "../../hyper
 import type { RuntimeContext } from "../../runtime/context";
 import type { Props } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
+import { revisit, whatRanLast } from "./apply";
 import { outputsFor } from "./outputs";
 import type { CollectionFailoverInputs, CollectionFailoverOutputs, LastOperation } from "./types";
 
@@ -51,7 +52,12 @@ export async function readCollection(
       cancelJobOnTimeout: stored.cancelJobOnTimeout,
       ...(stored.connection ? { connection: stored.connection } : {}),
     };
-    const lastOperation = (stored.lastOperation ?? null) as LastOperation | null;
+    // A job recorded as still running may have ended since: record its real end, or that the host removed it. When
+    // the collection moved since it was recorded, the newest failover job the host keeps may be what ran last.
+    const recordedOperation = (stored.lastOperation ?? null) as LastOperation | null;
+    const previous = await revisit(session, recordedOperation, context, deps);
+    const recordedState = typeof props.replicationState === "number" ? props.replicationState : undefined;
+    const lastOperation = await whatRanLast(session, collection, previous, recordedState, deps.clock.now());
     const outs = outputsFor(inputs, collection, lastOperation, host, details, deps.clock.now());
     return { id, props: { ...props, ...outs }, ...refreshedInputs(props, outs.failoverState, collection.id) };
   });

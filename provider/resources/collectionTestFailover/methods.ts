@@ -4,7 +4,7 @@
  * (no id) when someone removed it by hand, and a new recovery point replaces it: a new drill.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { notFound } from "../../failover/reconcile";
+import { notFound } from "../../failover/identity";
 import type { TestFailoverUp } from "../../failover/testFailover";
 import { bringTestFailoverUp, takeTestFailoverDown, TestFailoverFailure } from "../../failover/testFailover";
 import { startMembers } from "../../failover/virtualMachines";

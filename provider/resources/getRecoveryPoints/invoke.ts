@@ -3,7 +3,7 @@
  * collection up, list its points newest first. The same code serves the program-side SDK function and a native
  * plugin's Invoke.
  */
-import { notFound } from "../../failover/reconcile";
+import { notFound } from "../../failover/identity";
 import type { CollectionSelector } from "../../hyperv";
 import { describeSelector, findCollection, listRecoveryPoints } from "../../hyperv";
 import { checkConnection } from "../../runtime/connectionRules";

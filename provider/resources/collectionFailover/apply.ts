@@ -1,0 +1,182 @@
+/**
+ * One create or update of a CollectionFailover on one session: reconcile the collection, start its VMs after a
+ * failover, then settle what the outputs say about the host (its SystemName, health, VMs) and the last operation.
+ */
+import type { CimSession } from "../../cim";
+import { withAppliedPoint } from "../../failover/appliedPoint";
+import type { CollectionDetails } from "../../failover/details";
+import { readDetails } from "../../failover/details";
+import type { ReconcileResult } from "../../failover/reconcile";
+import { reconcile, ReconcileFailure } from "../../failover/reconcile";
+import { observedState } from "../../failover/states";
+import { startMembers } from "../../failover/virtualMachines";
+import type { Collection, CollectionSelector, ErrorContext, OperationRecord } from "../../hyperv";
+import {
+  describeSelector,
+  hostSystemName,
+  isUnfinished,
+  latestFailoverJob,
+  revisitOperation,
+} from "../../hyperv";
+import type { RuntimeContext } from "../../runtime/context";
+import type { CollectionFailoverInputs } from "./types";
+import { DEFAULTS } from "./types";
+
+/** What the stack knows of the resource before an update. */
+export interface Tracked {
+  readonly id: string;
+  readonly host: string | undefined;
+  readonly lastOperation: OperationRecord | null;
+  /** The ReplicationState the stack last recorded, when it has one. */
+  readonly replicationState: number | undefined;
+  /** The collection's name as last read, for the lines this run prints before it reads the collection. */
+  readonly collectionName: string | undefined;
+}
+
+export interface Applied extends ReconcileResult {
+  readonly host: string | undefined;
+  readonly details: CollectionDetails;
+}
+
+/** A failed run, with the host and the last operation as the outputs should show them. */
+export type AppliedFailure = ReconcileFailure & { host?: string };
+
+const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
+  inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
+
+/**
+ * Reconciles the collection; after create (`tracked` set) only the tracked CollectionID is acted on. The host's
+ * SystemName is read once, at create (or when an older state lacks it), and kept: refresh compares it before it
+ * drops anything. A job the stack recorded as still running is read again first; when this run called nothing,
+ * {@link whatRanLast} says what the host ran last.
+ */
+export async function applyInputs(
+  ctx: RuntimeContext,
+  inputs: CollectionFailoverInputs,
+  tracked?: Tracked,
+): Promise<Applied> {
+  const selector = selectorOf(inputs);
+  const name = describeSelector(selector);
+  const { deps } = ctx;
+  return ctx.withSession(inputs.connection, name, async (session) => {
+    const context = { collection: tracked?.collectionName ?? name, host: session.target };
+    const previous = await revisit(session, tracked?.lastOperation ?? null, context, deps);
+    // Read after the run, so that it never delays a failover; a host that does not answer leaves it unknown.
+    const host = () =>
+      tracked?.host !== undefined
+        ? Promise.resolve(tracked.host)
+        : hostSystemName(session, context).catch(() => undefined);
+    try {
+      const result = await reconcile(
+        session,
+        {
+          selector,
+          ...(tracked !== undefined ? { trackedId: tracked.id } : {}),
+          desired: inputs.failoverState,
+          recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+          requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
+          timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+          cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
+        },
+        { ...deps, polling: ctx.polling(), lock: ctx.lock },
+      );
+      await startIfFailedOver(ctx, session, inputs, result);
+      const lastOperation =
+        result.lastOperation ??
+        (tracked
+          ? await whatRanLast(
+              session,
+              result.collection,
+              previous,
+              tracked.replicationState,
+              deps.clock.now(),
+            )
+          : null);
+      const known = await host();
+      const at = { collection: result.collection.name, host: session.target };
+      const details = await readDetails(session, result.collection, deps, at);
+      return { collection: result.collection, lastOperation, host: known, details };
+    } catch (error) {
+      if (!(error instanceof ReconcileFailure)) throw error;
+      const { collection, methodCalled } = error;
+      const failure = new ReconcileFailure(
+        error.error,
+        collection,
+        error.lastOperation ?? previous,
+        methodCalled,
+      );
+      throw Object.assign(failure, { host: await host() });
+    }
+  });
+}
+
+/** After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off. */
+async function startIfFailedOver(
+  ctx: RuntimeContext,
+  session: CimSession,
+  inputs: CollectionFailoverInputs,
+  result: ReconcileResult,
+): Promise<void> {
+  const { collection } = result;
+  if (!["failedOver", "committed"].includes(observedState(collection))) return;
+  if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return;
+  try {
+    await startMembers(session, collection.id, {
+      ...ctx.deps,
+      polling: ctx.polling(),
+      timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+      log: (line) => ctx.deps.log(`[${collection.name}] ${line}`),
+      context: { collection: collection.name, host: session.target },
+    });
+  } catch (error) {
+    // The failover stands; the stack records it, and the error says which VM did not start.
+    throw new ReconcileFailure(error, collection, result.lastOperation, true);
+  }
+}
+
+/**
+ * The stack's record, with its job read again when it was recorded as still running; as recorded when the job
+ * cannot be read now. A job the host no longer keeps is said so, in a line and as `Vanished`.
+ */
+export async function revisit(
+  session: CimSession,
+  record: OperationRecord | null,
+  context: ErrorContext,
+  deps: Pick<RuntimeContext["deps"], "clock" | "log">,
+): Promise<OperationRecord | null> {
+  if (!isUnfinished(record)) return record;
+  const now = await revisitOperation(session, record, context, deps.clock.now()).catch(() => record);
+  if (now.jobState === "Vanished") {
+    deps.log(
+      `[${context.collection ?? ""}] ${record.method} job ${record.jobId}, recorded as ${record.jobState ?? "unfinished"}, is no longer kept by the host (finished jobs are removed after TimeBeforeRemoval, 5 minutes by default), so how it ended can no longer be read; lastOperation now says Vanished`,
+    );
+  } else if (now.finishedAt !== null) {
+    deps.log(
+      `[${context.collection ?? ""}] ${record.method} job ${record.jobId} has ended since: ${now.jobState}`,
+    );
+  }
+  return now;
+}
+
+/**
+ * What ran last when this run called nothing: the stack's record, unless the collection moved since the stack
+ * recorded it and the host keeps a newer failover job of it (another pipeline's, an operator's). While the
+ * collection is as recorded nothing more is read, so a no-op stays one lookup.
+ */
+export async function whatRanLast(
+  session: CimSession,
+  collection: Collection,
+  previous: OperationRecord | null,
+  recordedState: number | undefined,
+  now: number,
+): Promise<OperationRecord | null> {
+  if (recordedState === collection.replicationState) return previous;
+  const context = { collection: collection.name, host: session.target };
+  const latest = await latestFailoverJob(session, collection, context, now).catch(() => undefined);
+  if (latest === undefined) return previous;
+  const newer =
+    previous === null ||
+    (latest.jobId !== previous.jobId && Date.parse(latest.startedAt) >= Date.parse(previous.startedAt));
+  if (!newer) return previous;
+  return withAppliedPoint(session, collection, latest, context).catch(() => latest);
+}

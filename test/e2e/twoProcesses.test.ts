@@ -1,0 +1,114 @@
+/**
+ * Two pipelines as two real plugin processes, sharing one simulated cluster through its state file: their
+ * per-collection locks cannot see each other, so only the host keeps them apart. Every run ends with one accepted
+ * call of the method on the host, and both processes return the same outputs, which match the host. (The exact
+ * interleaving "B looks and finds no job, A calls, B calls" is forced in test/failover/twoPipelines.test.ts.)
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
+import { HyperVSimulator } from "../../provider/simulator";
+import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../harness/plugin";
+
+const SQL = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
+const connection = { transport: "simulator", simulatorStateFile: "cluster.json" };
+
+let project: string;
+let sim: HyperVSimulator;
+let a: Plugin;
+let b: Plugin;
+let provider: string;
+
+beforeAll(async () => {
+  project = makeProjectDir();
+  sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "cluster.json" });
+  await sim.init();
+  await sim.addCollection({ id: SQL, name: "sql-cluster", members: ["sql-a", "sql-b"] });
+  for (const method of ["InitiateFailover", "RevertFailover"]) await sim.setJobDuration(method, 1500);
+  [a, b] = await Promise.all([Plugin.start({ cwd: project }), Plugin.start({ cwd: project })]);
+  await Promise.all([a.configure({}), b.configure({})]);
+  provider = await serializeProvider(collectionFailoverProvider);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  if (project) fs.rmSync(project, { recursive: true, force: true });
+});
+
+// Starting the VMs after a failover is left out here: both runs would start them, which is another test's subject.
+const program = (failoverState: string) => ({
+  collectionId: SQL,
+  failoverState,
+  startVirtualMachines: false,
+  connection,
+  __provider: provider,
+});
+
+/** The outputs each process returned, without observedAt (each run's own read time) and the provider text. */
+function comparable(outs: Record<string, unknown>) {
+  const { observedAt, ...rest } = withoutProvider(outs);
+  expect(typeof observedAt).toBe("string");
+  return rest;
+}
+
+/** The calls that act (without the GetReplicationStatistics reads for the health outputs). */
+const acting = async () => (await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics");
+
+/** Both plugins update the resource from the same stored outputs; B starts `delayMs` after A. */
+async function both(outs: Record<string, unknown>, failoverState: string, delayMs: number) {
+  const { inputs } = await a.check({}, program(failoverState));
+  const runA = a.update(SQL, outs, inputs);
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const runB = b.update(SQL, outs, inputs);
+  const [ra, rb] = await Promise.all([runA, runB]);
+  return [ra.outs, rb.outs] as const;
+}
+
+describe("two plugin processes update one collection at once", () => {
+  let outs: Record<string, unknown>;
+
+  beforeAll(async () => {
+    ({ outs } = await a.create((await a.check({}, program("normal"))).inputs));
+  });
+
+  it.each([
+    ["together", "failedOver", 0],
+    ["together", "normal", 0],
+    ["B while A's job runs", "failedOver", 400],
+    ["B while A's job runs", "normal", 400],
+  ])(
+    "%s, to %s: one accepted call, both succeed with the same outputs, matching the host",
+    async (_, state, delay) => {
+      const before = (await acting()).length;
+      const [fromA, fromB] = await both(outs, state, delay);
+
+      const calls = (await acting()).slice(before);
+      const method = state === "failedOver" ? "InitiateFailover" : "RevertFailover";
+      const accepted = calls.filter((c) => c.returnValue === 4096);
+      expect(accepted.map((c) => c.method)).toEqual([method]);
+      // A second call, when B made one before A's job ended, is the host keeping it out (32774): never a second
+      // failover. B then adopted A's job.
+      expect(calls.map((c) => [c.method, c.returnValue])).toEqual([
+        [method, 4096],
+        ...(calls.length > 1 ? [[method, 32774]] : []),
+      ]);
+      expect(comparable(fromB)).toEqual(comparable(fromA));
+      const host = await sim.collection(SQL);
+      const [job] = (await sim.jobs()).filter((j) => j.instanceId === accepted[0]!.jobId);
+      expect(fromA).toMatchObject({
+        failoverState: state,
+        replicationState: host!.replicationState,
+        lastOperation: {
+          method,
+          jobId: accepted[0]!.jobId,
+          jobState: "Completed",
+          errorCode: 0,
+          startedAt: new Date(job!.submittedAt).toISOString(),
+          finishedAt: new Date(job!.finishedAt!).toISOString(),
+        },
+      });
+      outs = { ...fromA, __provider: provider };
+    },
+  );
+});
