@@ -59,7 +59,8 @@ describe("create and update", () => {
         replicationState: 3,
         replicationHealth: "Ok",
       })),
-      observedAt: updated.outs!.lastOperation.finishedAt,
+      // Read after the job's end (its TimeOfLastStateChange, finishedAt), by the poll that saw it.
+      observedAt: expect.stringMatching(/^2026-11-23T21:00:0/),
       recoveryPoint: "latest",
       requireHealthy: false,
       startVirtualMachines: false,
@@ -67,6 +68,8 @@ describe("create and update", () => {
       cancelJobOnTimeout: false,
       connection: null,
     });
+    const { finishedAt } = updated.outs!.lastOperation as { finishedAt: string };
+    expect(Date.parse(updated.outs!.observedAt)).toBeGreaterThanOrEqual(Date.parse(finishedAt));
     expect((await sim.collection(ID))?.replicationState).toBe(3);
     expect(lines).toContain("[sql-cluster] RevertFailover done: Recovered (5) -> Replicating (3)");
     expect(lines.some((l) => /^\[sql-cluster\] RevertFailover job \S+: \d+% running$/.test(l))).toBe(true);
