@@ -1,15 +1,16 @@
 /**
  * Two pipelines as two real plugin processes, sharing one simulated cluster through its state file: their
  * per-collection locks cannot see each other, so only the host keeps them apart. Every run ends with one accepted
- * call of the method on the host, and both processes return the same outputs, which match the host. (The exact
- * interleaving "B looks and finds no job, A calls, B calls" is forced in test/failover/twoPipelines.test.ts.)
+ * call of the method on the host, and both processes return the same outputs, which match the host. The interleaving
+ * "B looks and finds no job, A calls, B calls" is forced by test/e2e/interleave.cjs, preloaded into both plugins;
+ * the other cases leave the timing to the processes (test/failover/twoPipelines.test.ts forces each one in-process).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { HyperVSimulator } from "../../provider/simulator";
-import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../harness/plugin";
+import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider, withoutProvider } from "../harness/plugin";
 
 const SQL = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
 const connection = { transport: "simulator", simulatorStateFile: "cluster.json" };
@@ -19,14 +20,28 @@ let sim: HyperVSimulator;
 let a: Plugin;
 let b: Plugin;
 let provider: string;
+/** Where test/e2e/interleave.cjs, preloaded into both plugins, keeps its marker files. */
+let markers: string;
 
 beforeAll(async () => {
   project = makeProjectDir();
+  markers = path.join(project, "markers");
   sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "cluster.json" });
   await sim.init();
   await sim.addCollection({ id: SQL, name: "sql-cluster", members: ["sql-a", "sql-b"] });
   for (const method of ["InitiateFailover", "RevertFailover"]) await sim.setJobDuration(method, 1500);
-  [a, b] = await Promise.all([Plugin.start({ cwd: project }), Plugin.start({ cwd: project })]);
+  fs.mkdirSync(markers);
+  const start = (role: string) =>
+    Plugin.start({
+      cwd: project,
+      env: {
+        NODE_OPTIONS: `--require ${path.join(__dirname, "interleave.cjs")}`,
+        HVR_E2E_ROLE: role,
+        HVR_E2E_MARKERS: markers,
+        HVR_E2E_SESSION: path.join(REPO_ROOT, "dist", "simulator", "session.js"),
+      },
+    });
+  [a, b] = await Promise.all([start("A"), start("B")]);
   await Promise.all([a.configure({}), b.configure({})]);
   provider = await serializeProvider(collectionFailoverProvider);
 });
@@ -71,6 +86,53 @@ describe("two plugin processes update one collection at once", () => {
   beforeAll(async () => {
     ({ outs } = await a.create((await a.check({}, program("normal"))).inputs));
   });
+
+  it.each([
+    ["failedOver", "InitiateFailover"],
+    ["normal", "RevertFailover"],
+  ])(
+    "B looks and finds no job, then A calls, then B calls, to %s: B's call gets 32774, B adopts A's job, same outputs",
+    async (state, method) => {
+      const before = (await acting()).length;
+      fs.writeFileSync(path.join(markers, "force"), "");
+      let results: readonly [Record<string, unknown>, Record<string, unknown>];
+      let bFound: string | undefined;
+      try {
+        results = await both(outs, state, 0);
+      } finally {
+        const looked = path.join(markers, "b-looked");
+        bFound = fs.existsSync(looked) ? fs.readFileSync(looked, "utf8") : undefined;
+        for (const name of fs.readdirSync(markers)) fs.rmSync(path.join(markers, name));
+      }
+      // B's first look for running failover jobs of the collection found none: A had not called yet.
+      expect(bFound).toBe("0");
+      const [fromA, fromB] = results;
+
+      const calls = (await acting()).slice(before);
+      expect(calls.map((c) => [c.method, c.returnValue])).toEqual([
+        [method, 4096],
+        [method, 32774],
+      ]);
+      expect(b.stdout.join("\n")).toContain(
+        `${method} job ${calls[0]!.jobId} is already running on the host; waiting for it instead of starting another`,
+      );
+      expect(comparable(fromB)).toEqual(comparable(fromA));
+      const [job] = (await sim.jobs()).filter((j) => j.instanceId === calls[0]!.jobId);
+      expect(fromA).toMatchObject({
+        failoverState: state,
+        replicationState: (await sim.collection(SQL))!.replicationState,
+        lastOperation: {
+          method,
+          jobId: calls[0]!.jobId,
+          jobState: "Completed",
+          errorCode: 0,
+          startedAt: new Date(job!.submittedAt).toISOString(),
+          finishedAt: new Date(job!.finishedAt!).toISOString(),
+        },
+      });
+      outs = { ...fromA, __provider: provider };
+    },
+  );
 
   it.each([
     ["together", "failedOver", 0],
