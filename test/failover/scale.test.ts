@@ -46,8 +46,10 @@ describe("one job watcher per connection", () => {
     expect(jobReads.at(-1)!.at - lastEnd).toBeGreaterThanOrEqual(0);
     expect(jobReads.at(-1)!.at - lastEnd).toBeLessThanOrEqual(500);
     for (const result of results) {
+      // finishedAt is the job's own end (TimeOfLastStateChange); observedAt is the read after the poll that saw it.
       const { startedAt, finishedAt } = result.outs?.lastOperation as Record<string, string>;
-      const seenAfterEnd = Date.parse(finishedAt!) - (Date.parse(startedAt!) + 10_000);
+      expect(Date.parse(finishedAt!)).toBe(Date.parse(startedAt!) + 10_000);
+      const seenAfterEnd = Date.parse(result.outs?.observedAt as string) - Date.parse(finishedAt!);
       expect(seenAfterEnd).toBeGreaterThanOrEqual(0);
       expect(seenAfterEnd).toBeLessThanOrEqual(500);
     }
