@@ -68,9 +68,12 @@ export interface StepOutput {
   readonly jobState: string | null;
   /** The job's ErrorCode, or null without a job. */
   readonly errorCode: number | null;
-  /** When the method was called (ISO 8601). */
+  /** When the job was submitted, from its own TimeSubmitted, else when the method was called (ISO 8601). */
   readonly startedAt: string;
-  /** When the job was seen finished (ISO 8601), or null when the wait stopped first. */
+  /**
+   * When the job ended, from its own TimeOfLastStateChange, else when it was seen ended (ISO 8601); null when the
+   * wait stopped first.
+   */
   readonly finishedAt: string | null;
 }
 
