@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type {
   AssociatorOptions,
   CimArguments,
@@ -18,7 +16,8 @@ import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
 import { Pool } from "./pool";
 import { newProcessKey, seal } from "./seal";
-import { pinHostKey } from "./sshHostKey";
+import type { SshPreparation } from "./sshConnect";
+import { prepareSsh } from "./sshConnect";
 
 export interface PowerShellSettings {
   /** pwsh, powershell.exe, or a path. */
@@ -61,8 +60,10 @@ function connectRequest(
   connection: ConnectionInputs,
   key: Buffer,
   operationTimeoutSec: number,
-  knownHostsFile: string | undefined,
+  ssh: Pick<SshPreparation, "knownHostsFile" | "askpass">,
 ) {
+  // Over ssh the password never goes to PowerShell: ssh fetches it from the provider (sshPassword.ts).
+  const password = connection.transport === "ssh" ? undefined : connection.password;
   return {
     op: "connect",
     transport: connection.transport ?? "local",
@@ -74,9 +75,10 @@ function connectRequest(
     skipRevocationCheck: connection.skipRevocationCheck ?? false,
     authentication: connection.authentication ?? null,
     username: connection.username ?? null,
-    password: connection.password === undefined ? null : seal(connection.password, key),
+    password: password === undefined ? null : seal(password, key),
     sshKeyFile: connection.sshKeyFile ?? null,
-    knownHostsFile: knownHostsFile ?? null,
+    knownHostsFile: ssh.knownHostsFile ?? null,
+    askpass: ssh.askpass ?? null,
     operationTimeoutSec,
   };
 }
@@ -87,17 +89,6 @@ function connectRequest(
  */
 function explainConnectFailure(error: unknown, connection: ConnectionInputs): unknown {
   if (!(error instanceof CimError)) return error;
-  // PowerShell keeps ssh's own reason (an unknown host key, a refused key) to itself: the advice covers each.
-  if (connection.transport === "ssh" && error.category === "unreachable") {
-    return new CimError(
-      error.category,
-      `${error.message.replace(/\.?$/, ".")} Check that the node's host key is in the agent's known_hosts (host keys ` +
-        "are checked strictly) or pinned with sshHostKeyFingerprint, that the node accepts sshKeyFile for the user, " +
-        "and that its sshd_config has the powershell subsystem",
-      error.code,
-      { cause: error },
-    );
-  }
   if ((connection.transport ?? "local") !== "local" || !connection.username) return error;
   return new CimError(
     error.category,
@@ -128,28 +119,20 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Po
           startTimeoutMs,
           requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
         });
-        let pinned: string | undefined;
+        let ssh: SshPreparation | undefined;
         try {
-          if (connection.transport === "ssh" && connection.sshHostKeyFingerprint) {
-            pinned = await pinHostKey(
-              connection.host ?? "",
-              connection.port,
-              connection.sshHostKeyFingerprint,
-            );
-          }
-          const knownHosts = pinned && path.join(pinned, "known_hosts");
+          ssh = await prepareSsh(connection);
           // Connecting is part of starting a member: it has the start-up's bound, not a request's.
           await bridge.request(
-            connectRequest(connection, processKey, operationTimeoutSec, knownHosts),
+            connectRequest(connection, processKey, operationTimeoutSec, ssh),
             startTimeoutMs,
           );
           return bridge;
         } catch (error) {
           await bridge.dispose();
-          throw explainConnectFailure(error, connection);
+          throw explainConnectFailure(ssh ? ssh.explain(error) : error, connection);
         } finally {
-          // ssh reads the pinned key while it connects; the session stays trusted afterwards.
-          if (pinned) fs.rmSync(pinned, { recursive: true, force: true });
+          await ssh?.close();
         }
       },
     });

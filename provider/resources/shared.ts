@@ -44,8 +44,9 @@ export interface ConnectionArgs {
    */
   username?: pulumi.Input<string>;
   /**
-   * The account's password (not for ssh). Always treated as a secret, and never stored in the outputs: refresh takes
-   * it from stack config `hyperv-replica:password`, so prefer setting it there.
+   * The account's password; with ssh, a password login instead of `sshKeyFile` (not both). Always treated as a secret,
+   * and never stored in the outputs: refresh takes it from stack config `hyperv-replica:password`, so prefer setting
+   * it there.
    */
   password?: pulumi.Input<string>;
   /** ssh only: the path of the private key file on the agent, for key authentication. */

@@ -94,12 +94,7 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
       need(key, `only applies to the simulator transport, but transport is '${transport}'`);
     }
   }
-  if (transport === "ssh" && present(c.password)) {
-    need(
-      "password",
-      "the ssh transport authenticates with a key: set sshKeyFile (the key's path on the agent) and remove the password",
-    );
-  }
+  if (transport === "ssh" && present(c.password)) failures.push(...sshPasswordRules(c, prefix));
   if (present(c.password) && !present(c.username))
     need("username", "missing: a password needs the username it belongs to");
   if (present(c.username) && !present(c.password) && transport !== "simulator" && transport !== "ssh") {
@@ -110,6 +105,30 @@ export function checkConnectionRules(c: ConnectionInputs, prefix = "connection."
   }
   if (c.authentication === "CredSSP" && !present(c.username)) {
     need("username", "missing: CredSSP needs explicit credentials (username and password)");
+  }
+  return failures;
+}
+
+/**
+ * Password login over ssh: one way to log in per connection, so that a connection never falls back from a key to a
+ * password (or the reverse) without saying so; and one line, because ssh reads the password as one line from its
+ * askpass program.
+ */
+function sshPasswordRules(c: ConnectionInputs, prefix: string): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (present(c.sshKeyFile)) {
+    failures.push({
+      property: `${prefix}password`,
+      reason:
+        "the ssh transport logs in with a key or with a password, not both: remove sshKeyFile to log in with the password, or remove the password to log in with the key",
+    });
+  }
+  if (typeof c.password === "string" && /[\r\n]/.test(c.password)) {
+    failures.push({
+      property: `${prefix}password`,
+      reason:
+        "must be one line for the ssh transport (ssh reads the password up to the first line break); change the account's password, or log in with sshKeyFile",
+    });
   }
   return failures;
 }

@@ -22,6 +22,8 @@ export interface SshServer {
   readonly knownHosts: string;
   /** How many sessions the server has accepted so far. */
   connections(): number;
+  /** How many password attempts for `user` the server has refused so far. */
+  failedPasswords(user: string): number;
   stop(): Promise<void>;
   /** Starts it again on the same port, with the same keys. */
   restart(): Promise<void>;
@@ -91,7 +93,8 @@ export async function startSshServer(
       `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
       "StrictModes no",
       "UsePAM no",
-      "PasswordAuthentication no",
+      // Password login for the password tests' own user; root still logs in with its key only.
+      "PasswordAuthentication yes",
       "KbdInteractiveAuthentication no",
       "PermitRootLogin prohibit-password",
       `SetEnv ${setEnv}`,
@@ -127,7 +130,9 @@ export async function startSshServer(
     keyFile,
     fingerprint,
     knownHosts,
-    connections: () => (log.match(/Accepted publickey/g) ?? []).length,
+    connections: () => (log.match(/Accepted (publickey|password)/g) ?? []).length,
+    failedPasswords: (user) =>
+      log.split("\n").filter((l) => l.includes(`Failed password for ${user} from`)).length,
     stop,
     restart: async () => {
       await stop();

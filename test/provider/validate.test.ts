@@ -41,6 +41,14 @@ describe("validateInputs", () => {
       { ...valid, connection: { transport: "wsman", host: "hv01", username: "CONTOSO\\dr", password: "pw" } },
     ],
     [
+      "an ssh connection with a key",
+      { ...valid, connection: { transport: "ssh", host: "hv01", username: "dr", sshKeyFile: "/k" } },
+    ],
+    [
+      "an ssh connection with a password",
+      { ...valid, connection: { transport: "ssh", host: "hv01", port: 22, username: "dr", password: "pw" } },
+    ],
+    [
       "a simulator connection",
       { ...valid, connection: { transport: "simulator", simulatorStateFile: "cluster.json" } },
     ],
@@ -174,10 +182,25 @@ describe("validateInputs", () => {
       "missing: the ssh transport needs the host to connect to",
     ],
     [
-      "ssh with a password",
-      { ...valid, connection: { transport: "ssh", host: "h", username: "dr", password: "pw" } },
+      "ssh with both a key file and a password",
+      {
+        ...valid,
+        connection: { transport: "ssh", host: "h", username: "dr", password: "pw", sshKeyFile: "/k" },
+      },
       "connection.password",
-      "the ssh transport authenticates with a key: set sshKeyFile (the key's path on the agent) and remove the password",
+      "the ssh transport logs in with a key or with a password, not both: remove sshKeyFile to log in with the password, or remove the password to log in with the key",
+    ],
+    [
+      "ssh with a password of two lines",
+      { ...valid, connection: { transport: "ssh", host: "h", username: "dr", password: "pw\nmore" } },
+      "connection.password",
+      "must be one line for the ssh transport (ssh reads the password up to the first line break); change the account's password, or log in with sshKeyFile",
+    ],
+    [
+      "ssh with a password but no username",
+      { ...valid, connection: { transport: "ssh", host: "h", password: "pw" } },
+      "connection.username",
+      "missing: a password needs the username it belongs to",
     ],
     [
       "a malformed host key fingerprint",

@@ -1,0 +1,125 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConnectionInputs } from "../../provider/cim/connection";
+import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { HyperVSimulator } from "../../provider/simulator";
+import { cimContract } from "../cim/contract";
+import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
+import { findPwsh } from "./pwsh";
+import type { SshServer } from "./sshServer";
+import { sshUnavailable, startSshServer } from "./sshServer";
+import type { SshUser } from "./sshUser";
+import { createSshUser, sshUserUnavailable } from "./sshUser";
+
+const pwsh = findPwsh();
+const why = pwsh.reason ?? sshUnavailable() ?? sshUserUnavailable(pwsh.path);
+const title =
+  "the ssh transport's password login: real pwsh on both ends, a test account with a random password";
+
+/** Regular files under `dir` (those this account may read) that contain `text`. */
+function filesContaining(dir: string, text: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const file = path.join(d, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (e.isFile() && fs.statSync(file).size < 4_000_000 && fs.readFileSync(file).includes(text)) {
+        found.push(file);
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+const askpassFolders = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("hvr-askpass-"));
+
+describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, () => {
+  const f = useBridgeFixture(pwsh);
+  let ssh: SshServer;
+  let user: SshUser;
+
+  beforeAll(async () => {
+    user = createSshUser();
+    ssh = await startSshServer(f.dir, f.executable, { HVR_FAKE_CIM_URL: f.server.url });
+  });
+
+  afterAll(async () => {
+    await closeAllPools();
+    await ssh?.stop();
+    await user?.remove();
+  });
+
+  const over = (password: string) =>
+    new PowerShellCimSession(
+      {
+        transport: "ssh",
+        host: "127.0.0.1",
+        port: ssh.port,
+        username: user.name,
+        password,
+        sshHostKeyFingerprint: ssh.fingerprint,
+      } satisfies ConnectionInputs,
+      { executable: f.executable, maxSessions: 1 },
+    );
+
+  it("logs in with the password, which is in no process's arguments or environment and in no file left behind", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    const before = askpassFolders();
+    // Every process's arguments and environment, again and again while the session connects: ssh and the askpass
+    // program it runs are among them.
+    const seen: string[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        seen.push(everyProcess());
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const session = over(user.password);
+    const names = (await session.query(COLLECTIONS)).map((c) => c.properties.ElementName);
+    watching = false;
+    await watch;
+    seen.push(everyProcess());
+
+    expect(names).toEqual(["sql-cluster"]);
+    expect(ssh.connections()).toBe(1);
+    // ssh was among them, started with the askpass program in its environment: paths, and no password.
+    expect(seen.some((text) => text.includes("SSH_ASKPASS_REQUIRE=force"))).toBe(true);
+    expect(seen.filter((text) => text.includes(user.password))).toEqual([]);
+    // The one-shot channel's folder is gone once connected, and no file anywhere temporary holds the password.
+    expect(askpassFolders()).toEqual(before);
+    expect([
+      ...filesContaining(os.tmpdir(), user.password),
+      ...filesContaining(f.dir, user.password),
+    ]).toEqual([]);
+  });
+
+  it("reports a wrong password as access denied, naming the fix, after one refused attempt", async () => {
+    const failedBefore = ssh.failedPasswords(user.name);
+    const connections = ssh.connections();
+    const folders = askpassFolders();
+    await expect(over(`${user.password}-wrong`).query(COLLECTIONS)).rejects.toMatchObject({
+      category: "accessDenied",
+      message: `the SSH server on 127.0.0.1 refused the password for ${user.name}: set the right one with \`pulumi config set --secret hyperv-replica:password\`, and check that the account may log in over SSH (not locked, not denied by AllowUsers, AllowGroups or DenyUsers in the node's sshd_config)`,
+    });
+    // The askpass program ended ssh at the second prompt: no empty password followed the wrong one.
+    expect(ssh.failedPasswords(user.name)).toBe(failedBefore + 1);
+    expect(ssh.connections()).toBe(connections);
+    expect(askpassFolders()).toEqual(folders);
+  });
+
+  cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
+    f.sim = sim;
+    return over(user.password);
+  });
+});
