@@ -58,7 +58,7 @@ function explainSshFailure(
     channel === undefined
       ? "that the node accepts sshKeyFile for the user"
       : channel.asked() === 0
-        ? "that the node accepts passwords (PasswordAuthentication yes in its sshd_config: it never asked for one)"
+        ? "that the node takes a password from the user (PasswordAuthentication yes in its sshd_config; ssh was never asked for one)"
         : "that the account may open the powershell subsystem";
   return new CimError(
     error.category,

@@ -9,7 +9,7 @@ import { cimContract } from "../cim/contract";
 import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
 import type { SshServer } from "./sshServer";
-import { sshUnavailable, startSshServer } from "./sshServer";
+import { NO_PASSWORD_USER, sshUnavailable, startSshServer } from "./sshServer";
 import type { SshUser } from "./sshUser";
 import { createSshUser, sshUserUnavailable } from "./sshUser";
 
@@ -58,13 +58,13 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     await user?.remove();
   });
 
-  const over = (password: string) =>
+  const over = (password: string, username = user.name) =>
     new PowerShellCimSession(
       {
         transport: "ssh",
         host: "127.0.0.1",
         port: ssh.port,
-        username: user.name,
+        username,
         password,
         sshHostKeyFingerprint: ssh.fingerprint,
       } satisfies ConnectionInputs,
@@ -116,6 +116,17 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     expect(ssh.failedPasswords(user.name)).toBe(failedBefore + 1);
     expect(ssh.connections()).toBe(connections);
     expect(askpassFolders()).toEqual(folders);
+  });
+
+  it("reports a node that takes no password with the advice to allow it, sending it nothing", async () => {
+    const connections = ssh.connections();
+    await expect(over(user.password, NO_PASSWORD_USER).query(COLLECTIONS)).rejects.toMatchObject({
+      category: "unreachable",
+      message:
+        "The SSH client session has ended with error message: The SSH transport process has abruptly terminated causing this remote session to break. Check that the node's host key is in the agent's known_hosts (host keys are checked strictly) or pinned with sshHostKeyFingerprint, that the node takes a password from the user (PasswordAuthentication yes in its sshd_config; ssh was never asked for one), and that its sshd_config has the powershell subsystem",
+    });
+    expect(ssh.failedPasswords(NO_PASSWORD_USER)).toBe(0);
+    expect(ssh.connections()).toBe(connections);
   });
 
   cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {

@@ -11,6 +11,8 @@ import { killTree } from "../../provider/powershell/processTree";
 import { TEST_MODULES } from "./pwsh";
 
 const SSHD = "/usr/sbin/sshd";
+/** The user name for which the server offers no password login. */
+export const NO_PASSWORD_USER = "hvr-no-password";
 
 export interface SshServer {
   readonly port: number;
@@ -99,6 +101,9 @@ export async function startSshServer(
       "PermitRootLogin prohibit-password",
       `SetEnv ${setEnv}`,
       `Subsystem powershell ${pwsh} -sshs -NoLogo -NoProfile`,
+      // A user the server takes no password from, as a node with PasswordAuthentication no treats everyone.
+      `Match User ${NO_PASSWORD_USER}`,
+      "  PasswordAuthentication no",
       "",
     ].join("\n"),
   );
