@@ -5,19 +5,20 @@
  * (inferred to hold for the collection method, whose page says nothing about running VMs).
  */
 import type { CimSession } from "../cim";
-import type { ErrorContext, MemberVm, PollingOptions } from "../hyperv";
+import type { ErrorContext, MemberVm, VmPowerOptions } from "../hyperv";
 import { EnabledState, readMembers, requestVmState } from "../hyperv";
-import type { Clock } from "../clock";
+import type { ReconcileDeps } from "./request";
 
-export interface VmDeps {
-  readonly clock: Clock;
-  readonly polling: PollingOptions;
+export interface VmDeps extends Pick<ReconcileDeps, "clock" | "polling" | "busyRetries" | "readRetries"> {
   readonly timeoutSeconds: number;
   readonly log: (line: string) => void;
   readonly context: ErrorContext;
 }
 
-/** Starts every member VM that is off (RequestStateChange 2), one at a time, waiting for each job. */
+/**
+ * Starts every member VM that is not running (RequestStateChange 2), one at a time, waiting for each job. A VM that
+ * another run is starting at the same time is waited for, not started twice (see requestVmState).
+ */
 export async function startMembers(
   session: CimSession,
   collectionId: string,
@@ -44,11 +45,14 @@ export async function turnOffRunningMembers(
   }
 }
 
-function vmOptions(deps: VmDeps) {
+function vmOptions(deps: VmDeps): VmPowerOptions {
   return {
     clock: deps.clock,
     polling: deps.polling,
+    busyRetries: deps.busyRetries,
+    readRetries: deps.readRetries,
     timeoutSeconds: deps.timeoutSeconds,
+    cancelOnTimeout: false,
     progress: deps.log,
     context: deps.context,
   };

@@ -27,6 +27,14 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
         const job = state.jobs.find((j) => j.instanceId === text(source, "InstanceID"));
         return job ? collectionList(state, job.collectionId) : [];
       }
+      // From a VM: its own jobs (RequestStateChange). Inferred for root\HyperVCluster\v2 from root\virtualization\v2,
+      // where clients such as os-win (jobutils) find a VM's pending jobs over this association.
+      if (source.className === Cls.computerSystem) {
+        const vmId = text(source, "Name");
+        return state.jobs
+          .filter((j) => j.vmId !== undefined && sameText(j.vmId, vmId))
+          .map((j) => jobInstance(j, ctx.now));
+      }
       if (source.className !== Cls.collection) return [];
       const id = text(source, "CollectionID");
       return state.jobs.filter((j) => j.collectionId === id).map((j) => jobInstance(j, ctx.now));

@@ -62,7 +62,10 @@ function logCall(state: SimState, now: number, { target, method, args }: Invocat
   if (sameText(target.className, Cls.computerSystem)) {
     // For the log only: the VM's collection on whichever host it lives.
     const found = memberOf(state, target);
-    if (found) entry.collectionId = found.collection.id;
+    if (found) {
+      entry.collectionId = found.collection.id;
+      entry.vmId = found.member.id;
+    }
   }
   state.calls.push(entry);
   return entry;

@@ -111,7 +111,13 @@ export function memberOf(
   return undefined;
 }
 
-/** Msvm_ComputerSystem.RequestStateChange; every other VM method is 32770 Not Supported. */
+/**
+ * Msvm_ComputerSystem.RequestStateChange; every other VM method is 32770 Not Supported. A request for the state the
+ * VM is in, or any request while a state change of the VM runs (Starting, Shutting Down), is 32775 Invalid state.
+ * Inferred: no Hyper-V page says which code these get. OpenStack's os-win (vmutils.set_vm_state) accepts 32775
+ * because it "typically means that the VM is already in the state requested", and microsoft/wmi (PRs #27, #33)
+ * retries 32775 as transient, i.e. met while a VM is busy; nothing public shows 32774 System is in use for either.
+ */
 export function invokeVm(
   state: SimState,
   ctx: JobContext & { readonly hostName: string },
@@ -126,10 +132,9 @@ export function invokeVm(
   if (typeof requested !== "number") return returnOnly(ReturnCode.invalidParameter);
   const change = VM_STATE_CHANGES.find((c) => c.requested === requested);
   const { collection, member } = found;
-  if (state.jobs.some((job) => !job.finished && job.vmId === member.id))
-    return returnOnly(ReturnCode.systemInUse);
   const current = enabledStateOf(collection, member);
-  if (!change || !change.from.includes(current) || (change.starts && !mayRun(collection))) {
+  const busy = state.jobs.some((job) => !job.finished && job.vmId === member.id);
+  if (busy || !change || !change.from.includes(current) || (change.starts && !mayRun(collection))) {
     return returnOnly(ReturnCode.invalidState);
   }
   const job = startJob(state, ctx, {

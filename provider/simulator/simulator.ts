@@ -4,7 +4,7 @@ import { Cluster } from "./cluster";
 import { DEFAULT_HOST_NAME, DEFAULT_TIME_BEFORE_REMOVAL_MS, NAMESPACE, sameText } from "./constants";
 import { addFault } from "./faults";
 import { FileStore } from "./fileStore";
-import { jobAt } from "./jobs";
+import { finishJob, jobAt } from "./jobs";
 import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./records";
 import { VM_METHOD } from "./members";
 import {
@@ -227,6 +227,18 @@ export class HyperVSimulator {
     }
     return this.cluster.transact((state) => {
       state.jobDurations[known] = ms;
+    });
+  }
+
+  /**
+   * Ends every running job of `method` now, as its time being up would (completed, unless a fault planned another
+   * end): with setJobDuration(method, null), a test decides exactly when jobs end. Returns how many ended.
+   */
+  finishRunningJobs(method: string): Promise<number> {
+    return this.cluster.transact((state, { now }) => {
+      const running = state.jobs.filter((job) => !job.finished && sameText(job.method, method));
+      for (const job of running) finishJob(state, job, job.plannedEnd, now);
+      return running.length;
     });
   }
 

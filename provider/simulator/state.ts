@@ -126,6 +126,8 @@ export interface StoredCall {
   arguments: Record<string, unknown>;
   returnValue?: number;
   jobId?: string;
+  /** For a Msvm_ComputerSystem call: the VM's Name (GUID). */
+  vmId?: string;
   error?: string;
 }
 

@@ -141,6 +141,8 @@ export interface MethodCall {
   returnValue?: number;
   /** The job started, or the job a job method was invoked on. */
   jobId?: string;
+  /** For a call on a member VM (Msvm_ComputerSystem): the VM's Name, its GUID. */
+  vmId?: string;
   /** The message of the `CimError` the call threw, if it threw. */
   error?: string;
 }

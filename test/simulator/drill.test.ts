@@ -152,9 +152,13 @@ describe("member VMs", () => {
       outParameters: { Job: { className: "Msvm_ConcreteJob", keys: { InstanceID: anyGuid() } } },
     });
     expect((await session.get(vmRef(db!.id)))?.properties["EnabledState"]).toBe(10);
-    expect(
-      (await session.invoke(vmRef(db!.id), "RequestStateChange", { RequestedState: 3 })).returnValue,
-    ).toBe(32774);
+    // While Starting, every request is 32775 (inferred, see invokeVm): a second start and a turn-off alike.
+    for (const requested of [2, 3]) {
+      expect(
+        (await session.invoke(vmRef(db!.id), "RequestStateChange", { RequestedState: requested }))
+          .returnValue,
+      ).toBe(32775);
+    }
     const job = (await sim.jobs()).find((j) => j.instanceId === jobIdOf(started));
     expect(job).toMatchObject({
       method: "RequestStateChange",
@@ -173,6 +177,32 @@ describe("member VMs", () => {
       (await session.get({ className: "Msvm_ConcreteJob", keys: { InstanceID: jobIdOf(started) } }))
         ?.properties["Name"],
     ).toBe("Start Virtual Machine");
+    expect(
+      (await session.invoke(vmRef(db!.id), "RequestStateChange", { RequestedState: 2 })).returnValue,
+    ).toBe(32775);
+  });
+
+  it("lists a VM's own jobs over Msvm_AffectedJobElement from the VM, and ends held jobs on request", async () => {
+    const { sim, session, clock } = await replica(5);
+    const [db, web] = (await sim.collection(PAYROLL_ID))!.members;
+    await sim.setJobDuration("RequestStateChange", null);
+    const started = await session.invoke(vmRef(db!.id), "RequestStateChange", { RequestedState: 2 });
+    const jobsOf = async (id: string) =>
+      (
+        await session.associators(vmRef(id), {
+          association: "Msvm_AffectedJobElement",
+          resultClass: "Msvm_ConcreteJob",
+        })
+      ).map((j) => [j.properties["InstanceID"], j.properties["JobType"], j.properties["JobState"]]);
+    clock.advance(600);
+    expect(await jobsOf(db!.id)).toEqual([[jobIdOf(started), 12, 4]]);
+    expect(await jobsOf(web!.id)).toEqual([]);
+    clock.advance(3_600_000);
+    expect((await session.get(vmRef(db!.id)))?.properties["EnabledState"]).toBe(10);
+    expect(await sim.finishRunningJobs("RequestStateChange")).toBe(1);
+    expect((await session.get(vmRef(db!.id)))?.properties["EnabledState"]).toBe(2);
+    expect(await jobsOf(db!.id)).toEqual([[jobIdOf(started), 12, 7]]);
+    expect(await sim.finishRunningJobs("RequestStateChange")).toBe(0);
   });
 
   it("answers the documented codes: 32773 without a number, 32775 for an unsupported request or the same state", async () => {

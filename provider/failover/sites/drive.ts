@@ -13,8 +13,8 @@ import {
   jobRef,
   relationshipSettings,
   ReturnCode,
+  requestVmState,
   seeJobThrough,
-  setVmState,
   VmRequestedState,
 } from "../../hyperv";
 import type { ReconcileDeps } from "../request";
@@ -191,7 +191,10 @@ class SitesDriver {
       const requested = next.action === "StartVMs" ? VmRequestedState.Running : VmRequestedState.Off;
       for (const vm of members.filter((m) => m.enabledState !== requested)) {
         await this.recorded(next.site, next.action, vm.name, label, () =>
-          setVmState(session, collection.name, vm, requested, this.options(next.site)),
+          requestVmState(session, vm, requested, {
+            ...this.options(next.site),
+            context: { collection: collection.name, host: session.target },
+          }),
         );
       }
       return;
