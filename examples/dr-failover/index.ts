@@ -1,16 +1,19 @@
 /**
- * A DR drill for two Hyper-V Replica VM collections (VM groups) on the replica cluster: a SQL Server guest cluster,
- * whose VMs share disks and must fail over as one unit, and the application tier that uses it.
+ * A real failover, and its revert, for two Hyper-V Replica VM collections (VM groups) on the replica cluster: a SQL
+ * Server guest cluster, whose VMs share disks and must fail over as one unit, and the application tier that uses it.
+ * This is for a disaster, or a planned test of the real thing: while failed over, the replica VMs run in place of
+ * the primary's. For a routine drill that leaves replication alone, use examples/dr-drill (a test failover).
  *
- * One stack config value says where they should be; `pulumi up` makes the replica cluster match:
+ * One stack config value says where they should be; `pulumi up` makes the replica cluster match, and starts the
+ * failed-over VMs:
  *
- *   pulumi config set dr-drill:failoverState failedOver   # fail over to the latest recovery point
- *   pulumi config set dr-drill:failoverState normal       # revert the failover (back to replicating)
- *   pulumi config set dr-drill:failoverState committed    # commit the failover: it cannot be undone
+ *   pulumi config set dr-failover:failoverState failedOver   # fail over to the latest recovery point
+ *   pulumi config set dr-failover:failoverState normal       # revert the failover (back to replicating)
+ *   pulumi config set dr-failover:failoverState committed    # commit the failover: it cannot be undone
  *
  * To treat one collection differently, override it by name:
  *
- *   pulumi config set --path 'dr-drill:collectionStates.app-tier' normal
+ *   pulumi config set --path 'dr-failover:collectionStates.app-tier' normal
  *
  * The connection is stack config too, in the provider's own namespace (`hyperv-replica:*`, see Pulumi.rehearsal.yaml
  * and Pulumi.production.yaml), so the resources below carry none: refresh reads the password from there.

@@ -1,14 +1,15 @@
 /**
- * The dr-drill example under `pulumi.runtime.setMocks`: which resources it registers, with which inputs, for which
- * stack config; and the errors a wrong config gets.
+ * The dr-drill example (a test failover) under `pulumi.runtime.setMocks`: which resources it registers, with which
+ * inputs, for which stack config. Listing recovery points reads the cluster, so these runs turn it off; the
+ * rehearsal through the plugin (dr-drill.plugin.test.ts) lists them from the simulator.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireBuild } from "../cli/run";
 import { linkPackageIntoExample, runProgram, stackConfig } from "./support";
 
-const TYPE = "pulumi-nodejs:dynamic/hyperv-replica:CollectionFailover";
+const TYPE = "pulumi-nodejs:dynamic/hyperv-replica:CollectionTestFailover";
 const provider = expect.stringContaining('require("pulumi-hyperv-replica/runtime")');
+const NO_LISTING = { "dr-drill:listRecoveryPoints": "false" };
 
 beforeAll(() => {
   requireBuild();
@@ -16,95 +17,61 @@ beforeAll(() => {
 });
 
 describe("examples/dr-drill under setMocks", () => {
-  it("registers the SQL cluster, then the app tier depending on it, with no connection on either", async () => {
-    const { registered, outputs } = await runProgram(stackConfig("rehearsal"));
+  it("registers a test failover of the SQL cluster, then of the app tier depending on it, with no connection", async () => {
+    const { registered, outputs } = await runProgram({ ...stackConfig("rehearsal"), ...NO_LISTING });
 
+    const drill = (collectionName: string, extra: Record<string, unknown>) => ({
+      type: TYPE,
+      name: collectionName,
+      inputs: {
+        collectionName,
+        recoveryPoint: "latest",
+        requireHealthy: true,
+        startVirtualMachines: true,
+        ...extra,
+        __provider: provider,
+      },
+    });
     expect(registered.map(({ type, name, inputs }) => ({ type, name, inputs }))).toEqual([
-      {
-        type: TYPE,
-        name: "sql-cluster",
-        inputs: {
-          collectionName: "sql-cluster",
-          failoverState: "normal",
-          recoveryPoint: "latest",
-          jobTimeoutSeconds: 3600,
-          __provider: provider,
-        },
-      },
-      {
-        type: TYPE,
-        name: "app-tier",
-        inputs: {
-          collectionName: "app-tier",
-          failoverState: "normal",
-          jobTimeoutSeconds: 1800,
-          __provider: provider,
-        },
-      },
+      drill("sql-cluster", { jobTimeoutSeconds: 3600 }),
+      drill("app-tier", {}),
     ]);
     const [sql, app] = registered;
     expect(sql!.dependencies).toEqual([]);
     expect(app!.dependencies).toEqual([expect.stringMatching(/::sql-cluster$/)]);
     expect(outputs).toEqual({
-      collections: {
-        "sql-cluster": { failoverState: "normal", replicationState: "Replicating", lastOperation: null },
-        "app-tier": { failoverState: "normal", replicationState: "Replicating", lastOperation: null },
+      testFailovers: {
+        "sql-cluster": { testCollection: "sql-cluster - Test", recoveryPointUsed: null, virtualMachines: [] },
+        "app-tier": { testCollection: "app-tier - Test", recoveryPointUsed: null, virtualMachines: [] },
       },
-      replicaCluster: "simulator",
     });
   });
 
-  it("takes failoverState from stack config for every collection", async () => {
+  it("takes the recovery point selector and requireHealthy from stack config for both collections", async () => {
     const { registered } = await runProgram({
       ...stackConfig("rehearsal"),
-      "dr-drill:failoverState": "failedOver",
+      ...NO_LISTING,
+      "dr-drill:recoveryPoint": "before:2026-11-27T08:00:00Z",
+      "dr-drill:requireHealthy": "false",
     });
-    expect(registered.map((r) => [r.name, r.inputs.failoverState])).toEqual([
-      ["sql-cluster", "failedOver"],
-      ["app-tier", "failedOver"],
-    ]);
-  });
-
-  it("lets one collection be overridden by name", async () => {
-    const { registered } = await runProgram({
-      "dr-drill:failoverState": "failedOver",
-      "dr-drill:collectionStates": JSON.stringify({ "app-tier": "normal" }),
-    });
-    expect(registered.map((r) => [r.name, r.inputs.failoverState])).toEqual([
-      ["sql-cluster", "failedOver"],
-      ["app-tier", "normal"],
+    expect(registered.map((r) => [r.name, r.inputs.recoveryPoint, r.inputs.requireHealthy])).toEqual([
+      ["sql-cluster", "before:2026-11-27T08:00:00Z", false],
+      ["app-tier", "before:2026-11-27T08:00:00Z", false],
     ]);
   });
 
   it("runs the production stack's program the same way; only the provider reads the connection", async () => {
-    const { registered, outputs } = await runProgram(stackConfig("production"));
+    const { registered } = await runProgram({ ...stackConfig("production"), ...NO_LISTING });
     expect(registered.map((r) => Object.keys(r.inputs).sort())).toEqual([
-      ["__provider", "collectionName", "failoverState", "jobTimeoutSeconds", "recoveryPoint"],
-      ["__provider", "collectionName", "failoverState", "jobTimeoutSeconds"],
+      [
+        "__provider",
+        "collectionName",
+        "jobTimeoutSeconds",
+        "recoveryPoint",
+        "requireHealthy",
+        "startVirtualMachines",
+      ],
+      ["__provider", "collectionName", "recoveryPoint", "requireHealthy", "startVirtualMachines"],
     ]);
-    expect(outputs.replicaCluster).toBe("hv-replica01.contoso.com");
-  });
-
-  it.each([
-    [
-      { "dr-drill:failoverState": "failed-over" },
-      'dr-drill:failoverState is "failed-over"; it must be one of normal, failedOver, committed (case-sensitive), for example: pulumi config set dr-drill:failoverState failedOver',
-    ],
-    [
-      { "dr-drill:collectionStates": JSON.stringify({ "app-tier": "FailedOver" }) },
-      `dr-drill:collectionStates.app-tier is "FailedOver"; it must be one of normal, failedOver, committed (case-sensitive), for example: pulumi config set --path 'dr-drill:collectionStates.app-tier' failedOver`,
-    ],
-    [
-      { "dr-drill:collectionStates": JSON.stringify({ sql: "normal" }) },
-      "dr-drill:collectionStates names 'sql', which this program does not declare; its collections are sql-cluster, app-tier",
-    ],
-    [
-      { "dr-drill:collectionStates": JSON.stringify(["normal"]) },
-      'dr-drill:collectionStates must map collection names to states, such as {"app-tier": "normal"}',
-    ],
-  ])("stops with a RunError that says what to set when the config is wrong: %j", async (config, message) => {
-    const error = await runProgram(config).catch((e: unknown) => e);
-    expect(pulumi.RunError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * A rehearsal of the dr-drill example as a pipeline runs it, without the Pulumi CLI: `hyperv-replica-sim` (a real
- * process) seeds the state file named in Pulumi.rehearsal.yaml; the program runs under setMocks to get each
- * resource's inputs, serialized provider included; and those inputs go through the real Pulumi plugin, started
- * fresh for each `pulumi up` with the stack file's config, as the engine would send them. Fail both collections over,
- * then revert both.
+ * A rehearsal of the dr-drill example (a test failover) as a pipeline runs it, without the Pulumi CLI:
+ * `hyperv-replica-sim` (a real process) seeds the state file named in Pulumi.rehearsal.yaml; the program runs under
+ * setMocks in the project folder (getRecoveryPoints reads that file); its resources' inputs go through the real
+ * Pulumi plugin, started fresh for each command with the stack file's config. `pulumi up` brings both test
+ * failovers up with their VMs running, and `pulumi destroy` removes them, the application tier first.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCimDateTime } from "../../provider/cim/datetime";
+import { HyperVSimulator } from "../../provider/simulator";
 import { cli, requireBuild } from "../cli/run";
 import { makeProjectDir, Plugin, withoutProvider } from "../harness/plugin";
 import { linkPackageIntoExample, runProgram, stackConfig } from "./support";
@@ -20,19 +22,20 @@ interface Managed {
 
 let project: string;
 const config = () => stackConfig("rehearsal");
-/** The stack's state: each resource's id, inputs and outputs, as the engine keeps them between runs. */
+const stateFile = () => config()["hyperv-replica:simulatorStateFile"]!;
+/** The stack's state, as the engine keeps it between runs, in registration order. */
 const stack = new Map<string, Managed>();
+let programOutputs: Record<string, unknown> = {};
 
 beforeAll(() => {
   requireBuild();
   linkPackageIntoExample();
   project = makeProjectDir("hvr-dr-drill-");
-  const stateFile = config()["hyperv-replica:simulatorStateFile"]!;
   // The seeding command Pulumi.rehearsal.yaml documents, run in the project directory.
   const seeded = cli(
     [
       "init",
-      stateFile,
+      stateFile(),
       "--collection",
       "sql-cluster:sql-node-a,sql-node-b",
       "--collection",
@@ -42,21 +45,41 @@ beforeAll(() => {
   );
   expect(seeded.stderr).toBe("");
   expect(seeded.status).toBe(0);
-  expect(cli(["job-duration", stateFile, "all", "300"], project).status).toBe(0);
+  expect(cli(["job-duration", stateFile(), "all", "300"], project).status).toBe(0);
 });
 
 afterAll(() => {
   if (project) fs.rmSync(project, { recursive: true, force: true });
 });
 
-/** One `pulumi up`: run the program, then check and create or diff and update each resource in order. */
-async function up(failoverState: string): Promise<string[]> {
-  const stackConfig = { ...config(), "dr-drill:failoverState": failoverState };
-  const { registered } = await runProgram(stackConfig);
-  const plugin = await Plugin.start({ cwd: project, project: "dr-drill" });
-  const steps: string[] = [];
+/** Runs the program in the project folder, as the engine does, so the state file resolves as in the stack. */
+async function program() {
+  const cwd = process.cwd();
+  process.chdir(project);
   try {
-    await plugin.configure(stackConfig);
+    const run = await runProgram(config());
+    programOutputs = run.outputs;
+    return run.registered;
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+async function withPlugin<T>(fn: (plugin: Plugin) => Promise<T>): Promise<T> {
+  const plugin = await Plugin.start({ cwd: project, project: "dr-drill" });
+  try {
+    await plugin.configure(config());
+    return await fn(plugin);
+  } finally {
+    await plugin.stop();
+  }
+}
+
+/** `pulumi up`: check and create (or diff) each resource in order. */
+async function up(): Promise<string[]> {
+  const registered = await program();
+  return withPlugin(async (plugin) => {
+    const steps: string[] = [];
     for (const { name, inputs: news } of registered) {
       const before = stack.get(name);
       const { inputs, failures } = await plugin.check(before?.inputs ?? {}, news);
@@ -66,129 +89,154 @@ async function up(failoverState: string): Promise<string[]> {
         stack.set(name, { id, inputs, outs });
         steps.push(`create ${name}`);
       } else if ((await plugin.diff(before.id, before.outs, inputs)).changes) {
-        const { outs } = await plugin.update(before.id, before.outs, inputs);
-        stack.set(name, { id: before.id, inputs, outs });
-        steps.push(`update ${name}`);
+        steps.push(`change ${name}`);
       }
     }
-  } finally {
-    await plugin.stop();
-  }
-  return steps;
+    return steps;
+  });
 }
 
-/** The state file, read by the CLI as a pipeline step would. */
-function show(): { id: string; name: string; replicationState: number; replicationStateName: string }[] {
-  const result = cli(["show", config()["hyperv-replica:simulatorStateFile"]!, "--json"], project);
-  expect(result.status).toBe(0);
-  return JSON.parse(result.stdout);
+/** `pulumi destroy`: delete in reverse order of creation, as dependencies require. */
+async function destroy(): Promise<string[]> {
+  return withPlugin(async (plugin) => {
+    const steps: string[] = [];
+    for (const [name, { id, outs }] of [...stack].reverse()) {
+      await plugin.delete(id, outs);
+      stack.delete(name);
+      steps.push(`delete ${name}`);
+    }
+    return steps;
+  });
 }
 
-function calls(): { className: string; method: string; collectionId: string; returnValue: number }[] {
-  const result = cli(["calls", config()["hyperv-replica:simulatorStateFile"]!, "--json"], project);
-  expect(result.status).toBe(0);
-  return JSON.parse(result.stdout);
+/** A CIM datetime as the outputs show it. */
+const iso = (cim: string) => new Date(parseCimDateTime(cim)!).toISOString();
+
+const sim = () => new HyperVSimulator({ stateFile: path.join(project, stateFile()) });
+
+async function collections() {
+  return (await sim().collections()).map((c) => [
+    c.name,
+    c.replicationState,
+    c.replicationMode,
+    c.members.map((m) => `${m.name}: ${m.enabledState}`),
+  ]);
 }
 
-const states = () => show().map((c) => [c.name, `${c.replicationStateName} (${c.replicationState})`]);
+/** Every collection's name by id, kept after a test collection is removed so the call log can still name it. */
+const names = new Map<string, string>();
 
 /** The call log as `Class.Method collection -> return value`. */
-function methods(): string[] {
-  const names = new Map(show().map((c) => [c.id, c.name]));
-  return calls().map((c) => `${c.className}.${c.method} ${names.get(c.collectionId)} -> ${c.returnValue}`);
+async function methods(): Promise<string[]> {
+  for (const c of await sim().collections()) names.set(c.id, c.name);
+  return (await sim().calls()).map(
+    (c) =>
+      `${c.className}.${c.method} ${names.get(c.collectionId ?? "") ?? c.collectionId} -> ${c.returnValue}`,
+  );
 }
 
 describe("examples/dr-drill rehearsed through the plugin on a state file seeded by the CLI", () => {
-  it("starts with both collections replicating and no calls", () => {
-    expect(states()).toEqual([
-      ["sql-cluster", "Replicating (3)"],
-      ["app-tier", "Replicating (3)"],
-    ]);
-    expect(calls()).toEqual([]);
-  });
+  it("pulumi up: a test failover of each collection, the SQL cluster first, with the test VMs started", async () => {
+    expect(await up()).toEqual(["create sql-cluster", "create app-tier"]);
 
-  it("failoverState failedOver: creates both, the SQL cluster first, each with one InitiateFailover", async () => {
-    expect(await up("failedOver")).toEqual(["create sql-cluster", "create app-tier"]);
-
-    expect(states()).toEqual([
-      ["sql-cluster", "Recovered (5)"],
-      ["app-tier", "Recovered (5)"],
+    expect(await collections()).toEqual([
+      ["sql-cluster", 3, 2, ["sql-node-a: 3", "sql-node-b: 3"]],
+      ["app-tier", 3, 2, ["app-01: 3", "app-02: 3"]],
+      ["sql-cluster - Test", 0, 3, ["sql-node-a - Test: 2", "sql-node-b - Test: 2"]],
+      ["app-tier - Test", 0, 3, ["app-01 - Test: 2", "app-02 - Test: 2"]],
     ]);
-    // Each failover starts the collection's VMs (one RequestStateChange 2 each), then reads the health.
-    expect(methods()).toEqual([
-      "Msvm_CollectionReplicationService.InitiateFailover sql-cluster -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
+    // requireHealthy reads the health first; each test collection's two VMs are started after its job.
+    expect(await methods()).toEqual([
       "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster -> 0",
-      "Msvm_CollectionReplicationService.InitiateFailover app-tier -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
+      "Msvm_CollectionReplicationService.TestReplicaCollection sql-cluster -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster - Test -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange sql-cluster - Test -> 4096",
       "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier -> 0",
+      "Msvm_CollectionReplicationService.TestReplicaCollection app-tier -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange app-tier - Test -> 4096",
+      "Msvm_ComputerSystem.RequestStateChange app-tier - Test -> 4096",
     ]);
-    expect(withoutProvider(stack.get("sql-cluster")!.outs)).toMatchObject({
+
+    const all = await sim().collections();
+    const replica = all.find((c) => c.name === "sql-cluster")!;
+    const test = all.find((c) => c.name === "sql-cluster - Test")!;
+    const [newest] = [...(await sim().recoveryPoints(replica.id))].reverse();
+    const point = {
+      instanceId: newest!.instanceId,
+      creationTime: iso(newest!.creationTime),
+      consistencyLevel: "CrashConsistent",
+    };
+    const call = (await sim().calls())[1]!;
+    expect(withoutProvider(stack.get("sql-cluster")!.outs)).toEqual({
+      collectionId: replica.id,
       collectionName: "sql-cluster",
-      failoverState: "failedOver",
-      replicationStateName: "Recovered",
-      lastOperation: { method: "InitiateFailover", jobState: "Completed", errorCode: 0 },
+      testCollectionId: test.id,
+      testCollectionName: "sql-cluster - Test",
+      virtualMachines: test.members.map((vm) => ({
+        name: vm.name,
+        id: vm.id,
+        enabledState: 2,
+        enabledStateName: "Running",
+        replicationState: 0,
+        replicationHealth: "Ok",
+      })),
+      recoveryPointUsed: point,
+      lastOperation: {
+        method: "TestReplicaCollection",
+        jobId: call.jobId,
+        jobState: "Completed",
+        errorCode: 0,
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        recoveryPoint: point,
+      },
+      observedAt: expect.any(String),
+      recoveryPoint: "latest",
+      requireHealthy: true,
+      startVirtualMachines: true,
       jobTimeoutSeconds: 3600,
+      cancelJobOnTimeout: false,
       connection: null,
     });
   });
 
-  it("failoverState normal: updates both, each with one RevertFailover, and both replicate again", async () => {
-    expect(await up("normal")).toEqual(["update sql-cluster", "update app-tier"]);
-
-    expect(states()).toEqual([
-      ["sql-cluster", "Replicating (3)"],
-      ["app-tier", "Replicating (3)"],
-    ]);
-    // The running VMs are turned off (RequestStateChange 3) before each RevertFailover.
-    expect(methods().slice(8)).toEqual([
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster -> 4096",
-      "Msvm_CollectionReplicationService.RevertFailover sql-cluster -> 4096",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster -> 0",
-      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
-      "Msvm_ComputerSystem.RequestStateChange app-tier -> 4096",
-      "Msvm_CollectionReplicationService.RevertFailover app-tier -> 4096",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier -> 0",
-    ]);
-    for (const name of ["sql-cluster", "app-tier"]) {
-      expect(stack.get(name)!.outs).toMatchObject({
-        failoverState: "normal",
-        lastOperation: { method: "RevertFailover", jobState: "Completed" },
-      });
-    }
+  it("the program lists each collection's recovery points, newest first, read from the cluster", async () => {
+    const listed = async (name: string) => {
+      const { id } = (await sim().collections()).find((c) => c.name === name)!;
+      return [...(await sim().recoveryPoints(id))]
+        .reverse()
+        .map((p) => `${iso(p.creationTime)} CrashConsistent ${p.instanceId}`);
+    };
+    expect(await listed("sql-cluster")).toHaveLength(2);
+    expect(programOutputs.recoveryPoints).toEqual({
+      "sql-cluster": await listed("sql-cluster"),
+      "app-tier": await listed("app-tier"),
+    });
   });
 
-  it("a second up with the same config changes nothing and calls nothing", async () => {
-    const before = calls().length;
-    expect(await up("normal")).toEqual([]);
-    expect(calls()).toHaveLength(before);
+  it("pulumi destroy: RevertTestReplicaCollection for each, the app tier first, and the test collections are gone", async () => {
+    const before = (await methods()).length;
+    expect(await destroy()).toEqual(["delete app-tier", "delete sql-cluster"]);
+
+    expect((await methods()).slice(before)).toEqual([
+      "Msvm_CollectionReplicationService.RevertTestReplicaCollection app-tier -> 4096",
+      "Msvm_CollectionReplicationService.RevertTestReplicaCollection sql-cluster -> 4096",
+    ]);
+    expect(await collections()).toEqual([
+      ["sql-cluster", 3, 2, ["sql-node-a: 3", "sql-node-b: 3"]],
+      ["app-tier", 3, 2, ["app-01: 3", "app-02: 3"]],
+    ]);
   });
 
-  it("the CLI's text view of the call log shows the drill in order", () => {
-    const result = cli(["calls", config()["hyperv-replica:simulatorStateFile"]!], project);
-    const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^TIME\s+CALL\s+COLLECTION\s+RESULT$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3).join(" "))).toEqual([
-      "Msvm_CollectionReplicationService.InitiateFailover sql-cluster",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster",
-      "Msvm_CollectionReplicationService.InitiateFailover app-tier",
-      "Msvm_ComputerSystem.RequestStateChange app-tier",
-      "Msvm_ComputerSystem.RequestStateChange app-tier",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
-      "Msvm_ComputerSystem.RequestStateChange sql-cluster",
-      "Msvm_CollectionReplicationService.RevertFailover sql-cluster",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics sql-cluster",
-      "Msvm_ComputerSystem.RequestStateChange app-tier",
-      "Msvm_ComputerSystem.RequestStateChange app-tier",
-      "Msvm_CollectionReplicationService.RevertFailover app-tier",
-      "Msvm_CollectionReplicationService.GetReplicationStatistics app-tier",
+  it("the next scheduled drill starts from a clean cluster: up again makes new test collections", async () => {
+    expect(await up()).toEqual(["create sql-cluster", "create app-tier"]);
+    expect((await collections()).map(([name]) => name)).toEqual([
+      "sql-cluster",
+      "app-tier",
+      "sql-cluster - Test",
+      "app-tier - Test",
     ]);
-    expect(fs.existsSync(path.join(project, ".rehearsal", "cluster.json"))).toBe(true);
+    expect(await destroy()).toEqual(["delete app-tier", "delete sql-cluster"]);
+    expect((await collections()).map(([name]) => name)).toEqual(["sql-cluster", "app-tier"]);
   });
 });

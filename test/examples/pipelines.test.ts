@@ -1,127 +1,247 @@
 /**
- * The pipeline examples, parsed (js-yaml, as it comes with @pulumi/pulumi): what runs on every change, what runs on
- * a manual run, where, behind which approval, and with which failoverState.
+ * The pipeline examples, parsed (js-yaml, as it comes with @pulumi/pulumi): the scheduled drill (a test failover up,
+ * then destroyed) and the separate, manually approved real failover; what runs on every change, what runs on a
+ * schedule or by hand, where, behind which approval, and with which settings.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DR_DRILL, loadYaml, parseYaml, PIPELINES } from "./support";
+import { DR_DRILL, DR_FAILOVER, loadYaml, parseYaml, PIPELINES } from "./support";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- walking parsed YAML */
 type Step = Record<string, any>;
 
 const github = loadYaml(path.join(PIPELINES, "github-actions.yml")) as any;
+const githubFailover = loadYaml(path.join(PIPELINES, "github-actions-failover.yml")) as any;
 const azure = loadYaml(path.join(PIPELINES, "azure-pipelines.yml")) as any;
+const azureFailover = loadYaml(path.join(PIPELINES, "azure-pipelines-failover.yml")) as any;
 
 const STATES = ["normal", "failedOver", "committed"];
-/** The collections the rehearsal seeds, as Pulumi.rehearsal.yaml documents them. */
+/** The collections a rehearsal seeds, as the example's Pulumi.rehearsal.yaml documents them. */
 const seeded = (text: string) => [...text.matchAll(/--collection (\S+)/g)].map((m) => m[1]);
-const REHEARSAL_COLLECTIONS = seeded(fs.readFileSync(path.join(DR_DRILL, "Pulumi.rehearsal.yaml"), "utf8"));
+const documented = (example: string) =>
+  seeded(fs.readFileSync(path.join(example, "Pulumi.rehearsal.yaml"), "utf8"));
 
 const pulumiAction = (steps: Step[]) => steps.filter((s) => String(s.uses).startsWith("pulumi/actions@"));
-/** What pulumi/actions' config-map sets, once GitHub has put the input in. */
-const configMap = (step: Step, failoverState: string) =>
-  parseYaml(String(step.with["config-map"]).replace("${{ inputs.failoverState }}", failoverState)) as any;
+/** What pulumi/actions' config-map sets, once GitHub has put the inputs in. */
+const configMap = (step: Step, inputs: Record<string, string>) => {
+  let text = String(step.with["config-map"]);
+  text = text.replace("${{ inputs.recoveryPoint || 'latest' }}", inputs.recoveryPoint || "latest");
+  text = text.replace("${{ inputs.failoverState }}", inputs.failoverState ?? "");
+  return parseYaml(text) as any;
+};
+const commands = (steps: Step[]) =>
+  pulumiAction(steps).map((s) => [s.with.command, s.with["stack-name"], s.with["work-dir"]]);
 
-describe("examples/pipelines/github-actions.yml", () => {
-  it("previews and rehearses on every pull request and push, and offers failoverState as a manual choice", () => {
-    expect(Object.keys(github.on)).toEqual(["pull_request", "push", "workflow_dispatch"]);
-    expect(github.on.workflow_dispatch.inputs.failoverState).toMatchObject({
-      type: "choice",
-      options: STATES,
-      default: "normal",
+describe("examples/pipelines/github-actions.yml: the scheduled drill", () => {
+  it("rehearses on every change, drills every Monday and on demand, with a recoveryPoint selector", () => {
+    expect(Object.keys(github.on)).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
+    expect(github.on.schedule).toEqual([{ cron: "0 6 * * 1" }]);
+    expect(github.on.workflow_dispatch.inputs).toEqual({
+      recoveryPoint: expect.objectContaining({ type: "string", default: "latest" }),
     });
-    expect(github.jobs.preview.if).toBeUndefined();
-    expect(github.jobs.rehearse.if).toBeUndefined();
+    for (const job of ["rehearse", "rehearse-failover", "rehearse-sites"])
+      expect(github.jobs[job].if).toBeUndefined();
   });
 
-  it("rehearses on the simulator: seeds with the CLI, fails over, then reverts", () => {
+  it("rehearses the drill on the simulator: seeds with the CLI, brings the test failovers up, then destroys them", () => {
     const steps: Step[] = github.jobs.rehearse.steps;
     const seed = steps.find((s) => String(s.run).includes("hyperv-replica-sim init"));
-    expect(seeded(seed!.run)).toEqual(REHEARSAL_COLLECTIONS);
-    const ups = pulumiAction(steps);
-    expect(ups.map((s) => [s.with.command, s.with["stack-name"], s.with["work-dir"]])).toEqual([
+    expect(seeded(seed!.run)).toEqual(documented(DR_DRILL));
+    expect(commands(steps)).toEqual([
       ["up", "rehearsal", "examples/dr-drill"],
-      ["up", "rehearsal", "examples/dr-drill"],
-    ]);
-    expect(ups.map((s) => configMap(s, "")["dr-drill:failoverState"].value)).toEqual([
-      "failedOver",
-      "normal",
+      ["destroy", "rehearsal", "examples/dr-drill"],
     ]);
     expect(steps.at(-1)!.run).toContain("hyperv-replica-sim calls");
   });
 
-  it("previews production: the stack file's choice on changes, the chosen one on a manual run", () => {
-    const previews = pulumiAction(github.jobs.preview.steps);
-    expect(previews.map((s) => [s.if, s.with.command, s.with["stack-name"]])).toEqual([
-      ["github.event_name != 'workflow_dispatch'", "preview", "${{ env.PRODUCTION_STACK }}"],
-      ["github.event_name == 'workflow_dispatch'", "preview", "${{ env.PRODUCTION_STACK }}"],
+  it("rehearses the real failover and revert of dr-failover on the simulator too", () => {
+    const steps: Step[] = github.jobs["rehearse-failover"].steps;
+    const seed = steps.find((s) => String(s.run).includes("hyperv-replica-sim init"));
+    expect(seeded(seed!.run)).toEqual(documented(DR_FAILOVER));
+    expect(commands(steps)).toEqual([
+      ["up", "rehearsal", "examples/dr-failover"],
+      ["up", "rehearsal", "examples/dr-failover"],
     ]);
-    expect(previews[0]!.with["config-map"]).toBeUndefined();
-    expect(configMap(previews[1]!, "committed")).toEqual({
-      "dr-drill:failoverState": { value: "committed", secret: false },
+    expect(pulumiAction(steps).map((s) => configMap(s, {})["dr-failover:failoverState"].value)).toEqual([
+      "failedOver",
+      "normal",
+    ]);
+  });
+
+  it("drills on Windows on a schedule or by hand: up, then destroy even when up failed, never beside a failover", () => {
+    const drill = github.jobs.drill;
+    expect(drill).toMatchObject({
+      if: "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'",
+      needs: ["rehearse"],
+      environment: "hyperv-replica-drill",
+      concurrency: { group: githubFailover.jobs.up.concurrency.group, "cancel-in-progress": false },
+    });
+    expect(drill["runs-on"]).toContain("windows");
+    const [up, destroy] = pulumiAction(drill.steps);
+    expect(commands(drill.steps)).toEqual([
+      ["up", "${{ env.PRODUCTION_STACK }}", "examples/dr-drill"],
+      ["destroy", "${{ env.PRODUCTION_STACK }}", "examples/dr-drill"],
+    ]);
+    expect(up!.with.refresh).toBe(true);
+    expect(configMap(up!, {})).toEqual({ "dr-drill:recoveryPoint": { value: "latest", secret: false } });
+    expect(configMap(up!, { recoveryPoint: "before:2026-11-27T08:00:00Z" })).toEqual({
+      "dr-drill:recoveryPoint": { value: "before:2026-11-27T08:00:00Z", secret: false },
+    });
+    expect(destroy).toMatchObject({ if: "always()", with: { refresh: true } });
+  });
+});
+
+describe("examples/pipelines/github-actions-failover.yml: the real failover, approved by hand", () => {
+  it("runs only by hand, with failoverState as a choice and the commit confirmation", () => {
+    expect(Object.keys(githubFailover.on)).toEqual(["workflow_dispatch"]);
+    expect(githubFailover.on.workflow_dispatch.inputs.failoverState).toMatchObject({
+      type: "choice",
+      options: STATES,
+      default: "normal",
     });
   });
 
-  it("runs pulumi up only on a manual run, on Windows, behind the environment's approval, one at a time", () => {
-    const up = github.jobs.up;
+  it("rehearses on the simulator, then previews the chosen failoverState on production", () => {
+    expect(commands(githubFailover.jobs.rehearse.steps)).toEqual([
+      ["up", "rehearsal", "examples/dr-failover"],
+      ["up", "rehearsal", "examples/dr-failover"],
+    ]);
+    const [preview] = pulumiAction(githubFailover.jobs.preview.steps);
+    expect(preview!.with).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ env.PRODUCTION_STACK }}",
+      "work-dir": "examples/dr-failover",
+    });
+    expect(configMap(preview!, { failoverState: "committed" })).toEqual({
+      "dr-failover:failoverState": { value: "committed", secret: false },
+    });
+  });
+
+  it("runs pulumi up on Windows, behind the environment's approval, one at a time", () => {
+    const up = githubFailover.jobs.up;
     expect(up).toMatchObject({
-      if: "github.event_name == 'workflow_dispatch'",
       needs: ["rehearse", "preview"],
       environment: "hyperv-replica-production",
       concurrency: { group: "hyperv-replica-production", "cancel-in-progress": false },
     });
+    expect(up.if).toBeUndefined();
     expect(up["runs-on"]).toContain("windows");
     const [step] = pulumiAction(up.steps);
     expect(step!.with).toMatchObject({
       command: "up",
       "stack-name": "${{ env.PRODUCTION_STACK }}",
+      "work-dir": "examples/dr-failover",
       refresh: true,
     });
     for (const state of STATES) {
-      expect(configMap(step!, state)).toEqual({ "dr-drill:failoverState": { value: state, secret: false } });
+      expect(configMap(step!, { failoverState: state })).toEqual({
+        "dr-failover:failoverState": { value: state, secret: false },
+      });
     }
   });
 
   it("refuses committed without the typed confirmation, before anything is previewed or approved", () => {
-    const [guard] = github.jobs.preview.steps;
+    const [guard] = githubFailover.jobs.preview.steps;
     expect(guard.if).toBe("inputs.failoverState == 'committed' && inputs.confirmCommit != 'COMMIT'");
     expect(guard.run).toContain("exit 1");
   });
 });
 
-describe("examples/pipelines/azure-pipelines.yml", () => {
-  const [preview, upStage] = azure.stages;
-  const tasks = (steps: Step[]) => steps.filter((s) => s.task === "Pulumi@1");
+const tasks = (steps: Step[]) => steps.filter((s) => s.task === "Pulumi@1");
 
-  it("runs on every change and pull request, and offers failoverState as a parameter", () => {
+describe("examples/pipelines/azure-pipelines.yml: the scheduled drill", () => {
+  const [rehearse, drill] = azure.stages;
+
+  it("rehearses on every change and pull request, and drills every Monday", () => {
     expect(azure.trigger.branches.include).toEqual(["main"]);
     expect(azure.pr.branches.include).toEqual(["main"]);
-    expect(azure.parameters[0]).toMatchObject({ name: "failoverState", default: "normal", values: STATES });
+    expect(azure.schedules).toEqual([
+      { cron: "0 6 * * 1", displayName: "Weekly DR drill", branches: { include: ["main"] }, always: true },
+    ]);
+    expect(azure.parameters).toEqual([expect.objectContaining({ name: "recoveryPoint", default: "latest" })]);
   });
 
-  it("rehearses on the simulator: seeds with the CLI, fails over, then reverts", () => {
-    const rehearse = preview.jobs.find((j: Step) => j.job === "rehearse");
-    const seed = rehearse.steps.find((s: Step) => String(s.script).includes("hyperv-replica-sim init"));
-    expect(seeded(seed.script)).toEqual(REHEARSAL_COLLECTIONS);
-    expect(tasks(rehearse.steps).map((s) => [s.inputs.command, s.inputs.stack, s.inputs.args])).toEqual([
-      ["up", "rehearsal", "--yes --config dr-drill:failoverState=failedOver"],
-      ["up", "rehearsal", "--yes --config dr-drill:failoverState=normal"],
+  it("rehearses the drill (up, then destroy) and the real failover (failedOver, then normal) on the simulator", () => {
+    const job = (name: string) => rehearse.jobs.find((j: Step) => j.job === name);
+    const seed = job("rehearse").steps.find((s: Step) =>
+      String(s.script).includes("hyperv-replica-sim init"),
+    );
+    expect(seeded(seed.script)).toEqual(documented(DR_DRILL));
+    const inputs = (name: string) =>
+      tasks(job(name).steps).map((s) => [s.inputs.command, s.inputs.cwd, s.inputs.stack, s.inputs.args]);
+    expect(inputs("rehearse")).toEqual([
+      ["up", "examples/dr-drill", "rehearsal", "--yes"],
+      ["destroy", "examples/dr-drill", "rehearsal", "--yes"],
+    ]);
+    expect(inputs("rehearseFailover")).toEqual([
+      ["up", "examples/dr-failover", "rehearsal", "--yes --config dr-failover:failoverState=failedOver"],
+      ["up", "examples/dr-failover", "rehearsal", "--yes --config dr-failover:failoverState=normal"],
     ]);
   });
 
-  it("previews production on every run", () => {
-    const job = preview.jobs.find((j: Step) => j.job === "preview");
-    const [task] = tasks(job.steps);
-    expect(task!.inputs).toMatchObject({ command: "preview", stack: "$(productionStack)" });
+  it("drills on a Windows pool only on a schedule or by hand: up, then destroy even when up failed", () => {
+    expect(drill).toMatchObject({
+      stage: "Drill",
+      dependsOn: "Rehearse",
+      condition: "and(succeeded(), in(variables['Build.Reason'], 'Schedule', 'Manual'))",
+    });
+    const [deployment] = drill.jobs;
+    expect(deployment).toMatchObject({
+      deployment: "drill",
+      environment: "hyperv-replica-drill",
+      pool: { name: "hyperv-replica-windows" },
+    });
+    const [up, destroy] = tasks(deployment.strategy.runOnce.deploy.steps);
+    expect(up!.inputs).toEqual({
+      command: "up",
+      cwd: "examples/dr-drill",
+      stack: "$(productionStack)",
+      args: "--yes --refresh --config dr-drill:recoveryPoint=${{ parameters.recoveryPoint }}",
+    });
+    expect(destroy).toMatchObject({
+      condition: "always()",
+      inputs: {
+        command: "destroy",
+        cwd: "examples/dr-drill",
+        stack: "$(productionStack)",
+        args: "--yes --refresh",
+      },
+    });
+  });
+});
+
+describe("examples/pipelines/azure-pipelines-failover.yml: the real failover, approved by hand", () => {
+  const [preview, upStage] = azureFailover.stages;
+
+  it("runs only by hand, with failoverState as a parameter", () => {
+    expect(azureFailover.trigger).toBe("none");
+    expect(azureFailover.pr).toBe("none");
+    expect(azureFailover.schedules).toBeUndefined();
+    expect(azureFailover.parameters[0]).toMatchObject({
+      name: "failoverState",
+      default: "normal",
+      values: STATES,
+    });
   });
 
-  it("runs pulumi up only on a manual run, on a Windows pool, behind the environment's approval", () => {
-    expect(upStage).toMatchObject({
-      stage: "Up",
-      dependsOn: "Preview",
-      condition: "and(succeeded(), eq(variables['Build.Reason'], 'Manual'))",
+  it("rehearses on the simulator and previews the chosen failoverState on production", () => {
+    const rehearse = preview.jobs.find((j: Step) => j.job === "rehearse");
+    expect(tasks(rehearse.steps).map((s) => [s.inputs.command, s.inputs.stack, s.inputs.args])).toEqual([
+      ["up", "rehearsal", "--yes --config dr-failover:failoverState=failedOver"],
+      ["up", "rehearsal", "--yes --config dr-failover:failoverState=normal"],
+    ]);
+    const [task] = tasks(preview.jobs.find((j: Step) => j.job === "preview").steps);
+    expect(task!.inputs).toEqual({
+      command: "preview",
+      cwd: "examples/dr-failover",
+      stack: "$(productionStack)",
+      args: "--config dr-failover:failoverState=${{ parameters.failoverState }}",
     });
+  });
+
+  it("runs pulumi up on a Windows pool, behind the environment's approval", () => {
+    expect(upStage).toMatchObject({ stage: "Up", dependsOn: "Preview" });
     const [deployment] = upStage.jobs;
     expect(deployment).toMatchObject({
       deployment: "up",
@@ -131,15 +251,17 @@ describe("examples/pipelines/azure-pipelines.yml", () => {
     const [task] = tasks(deployment.strategy.runOnce.deploy.steps);
     expect(task!.inputs).toMatchObject({
       command: "up",
+      cwd: "examples/dr-failover",
       stack: "$(productionStack)",
-      args: "--yes --refresh --config dr-drill:failoverState=${{ parameters.failoverState }}",
+      args: "--yes --refresh --config dr-failover:failoverState=${{ parameters.failoverState }}",
     });
   });
 
-  it("passes args the Pulumi task can split on spaces: no quoted values", () => {
-    const all = JSON.stringify(azure);
-    const args = [...all.matchAll(/"args":"([^"]*)"/g)].map((m) => m[1]);
-    expect(args.length).toBeGreaterThanOrEqual(4);
+  it("passes args the Pulumi task can split on spaces in both pipelines: no quoted values", () => {
+    const args = [azure, azureFailover].flatMap((p) =>
+      [...JSON.stringify(p).matchAll(/"args":"([^"]*)"/g)].map((m) => m[1]),
+    );
+    expect(args.length).toBeGreaterThanOrEqual(8);
     for (const a of args) expect(a).not.toMatch(/['\\]/);
   });
 });

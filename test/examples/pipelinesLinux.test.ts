@@ -1,4 +1,4 @@
-/** The Linux-agent variant of the GitHub pipeline: the manual `pulumi up` over the ssh transport. */
+/** The Linux-agent variant of the GitHub failover pipeline: the manual, approved `pulumi up` over the ssh transport. */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadYaml, parseYaml, PIPELINES } from "./support";
@@ -19,6 +19,7 @@ describe("examples/pipelines/github-actions-linux-agent.yml", () => {
     expect(up.with).toMatchObject({
       command: "up",
       "stack-name": "${{ env.PRODUCTION_STACK }}",
+      "work-dir": "examples/dr-failover",
       refresh: true,
     });
   });
@@ -28,7 +29,7 @@ describe("examples/pipelines/github-actions-linux-agent.yml", () => {
       String(up.with["config-map"]).replace("${{ inputs.failoverState }}", "failedOver"),
     ) as Record<string, { value: string; secret: boolean }>;
     expect(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value]))).toEqual({
-      "dr-drill:failoverState": "failedOver",
+      "dr-failover:failoverState": "failedOver",
       "hyperv-replica:transport": "ssh",
       "hyperv-replica:host": "${{ vars.HYPERV_REPLICA_HOST }}",
       "hyperv-replica:username": "${{ vars.HYPERV_REPLICA_SSH_USER }}",

@@ -10,6 +10,7 @@ import { vi } from "vitest";
 import { REPO_ROOT } from "../harness/plugin";
 
 export const DR_DRILL = path.join(REPO_ROOT, "examples", "dr-drill");
+export const DR_FAILOVER = path.join(REPO_ROOT, "examples", "dr-failover");
 export const PIPELINES = path.join(REPO_ROOT, "examples", "pipelines");
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -25,8 +26,8 @@ export function loadYaml(file: string): unknown {
 }
 
 /** A stack file's `config`, values as the engine passes them to programs and providers: strings. */
-export function stackConfig(stack: string): Record<string, string> {
-  const { config } = loadYaml(path.join(DR_DRILL, `Pulumi.${stack}.yaml`)) as {
+export function stackConfig(stack: string, example = DR_DRILL): Record<string, string> {
+  const { config } = loadYaml(path.join(example, `Pulumi.${stack}.yaml`)) as {
     config: Record<string, unknown>;
   };
   return Object.fromEntries(
@@ -69,8 +70,16 @@ export interface ProgramRun {
   readonly outputs: Record<string, unknown>;
 }
 
-/** What the fake engine answers for a CollectionFailover: the inputs, and a host that did as it was asked. */
-function mockOutputs(inputs: Record<string, unknown>): Record<string, unknown> {
+/** What the fake engine answers for a resource: the inputs, and a host that did as it was asked. */
+function mockOutputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type.endsWith(":CollectionTestFailover")) {
+    return {
+      ...inputs,
+      testCollectionName: `${String(inputs.collectionName)} - Test`,
+      recoveryPointUsed: null,
+      virtualMachines: [],
+    };
+  }
   const failedOver = inputs.failoverState !== "normal";
   return {
     ...inputs,
@@ -97,7 +106,10 @@ export async function runProgram(config: Record<string, string>, example = DR_DR
           inputs: args.inputs as Record<string, unknown>,
           dependencies: dependencies.get(args.name) ?? [],
         });
-        return { id: `${args.name}-id`, state: mockOutputs(args.inputs as Record<string, unknown>) };
+        return {
+          id: `${args.name}-id`,
+          state: mockOutputs(args.type, args.inputs as Record<string, unknown>),
+        };
       },
       call: (args) => args.inputs,
     },
