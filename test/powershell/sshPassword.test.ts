@@ -10,11 +10,11 @@ import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
 import type { SshServer } from "./sshServer";
 import { NO_PASSWORD_USER, sshUnavailable, startSshServer } from "./sshServer";
-import type { SshUser } from "./sshUser";
-import { createSshUser, sshUserUnavailable } from "./sshUser";
+import type { Reachable, SshUser } from "./sshUser";
+import { createSshUser, reachableByOthers, sshUserUnavailable } from "./sshUser";
 
 const pwsh = findPwsh();
-const why = pwsh.reason ?? sshUnavailable() ?? sshUserUnavailable(pwsh.path);
+const why = pwsh.reason ?? sshUnavailable() ?? sshUserUnavailable();
 const title =
   "the ssh transport's password login: real pwsh on both ends, a test account with a random password";
 
@@ -46,16 +46,22 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
   const f = useBridgeFixture(pwsh);
   let ssh: SshServer;
   let user: SshUser;
+  let reachable: Reachable;
 
   beforeAll(async () => {
     user = createSshUser();
-    ssh = await startSshServer(f.dir, f.executable, { HVR_FAKE_CIM_URL: f.server.url });
+    reachable = reachableByOthers(f.executable);
+    ssh = await startSshServer(f.dir, reachable.pwsh, {
+      PSModulePath: reachable.modules,
+      HVR_FAKE_CIM_URL: f.server.url,
+    });
   });
 
   afterAll(async () => {
     await closeAllPools();
     await ssh?.stop();
     await user?.remove();
+    reachable?.remove();
   });
 
   const over = (password: string, username = user.name) =>

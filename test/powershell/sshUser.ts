@@ -28,15 +28,37 @@ function blockedOnTheWay(file: string): string | undefined {
 }
 
 /** Why no password user can be made here, or undefined when it can. */
-export function sshUserUnavailable(pwsh: string | undefined): string | undefined {
+export function sshUserUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "not root: creating the password login's test account needs useradd";
   if (spawnSync("useradd", ["--help"], { stdio: "ignore" }).error)
     return "useradd is missing (Debian's passwd)";
-  for (const file of [pwsh, path.join(TEST_MODULES, "HvrFakeCimCmdlets")].filter((f) => f !== undefined)) {
-    const blocked = blockedOnTheWay(file);
-    if (blocked) return `${blocked} is closed to other accounts, so the test account cannot run ${file}`;
-  }
   return undefined;
+}
+
+/** The pwsh and test modules the test account runs, and how to remove them when they are copies. */
+export interface Reachable {
+  readonly pwsh: string;
+  readonly modules: string;
+  remove(): void;
+}
+
+/**
+ * sshd runs the test account's PowerShell, so that account must reach pwsh and the stand-in CimCmdlets. A checkout
+ * under a closed folder (for example /root) hides both: they are then copied, whole, into a folder others can read.
+ */
+export function reachableByOthers(pwsh: string): Reachable {
+  const blocked = [pwsh, path.join(TEST_MODULES, "HvrFakeCimCmdlets")].some((f) => blockedOnTheWay(f));
+  if (!blocked) return { pwsh, modules: TEST_MODULES, remove: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-reachable-"));
+  fs.chmodSync(dir, 0o755);
+  const real = fs.realpathSync(pwsh);
+  fs.cpSync(path.dirname(real), path.join(dir, "pwsh"), { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(TEST_MODULES, path.join(dir, "modules"), { recursive: true });
+  return {
+    pwsh: path.join(dir, "pwsh", path.basename(real)),
+    modules: path.join(dir, "modules"),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The pids of the processes that run as `uid`, zombies included. */
