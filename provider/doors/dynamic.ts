@@ -25,12 +25,25 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const functions: Record<string, FunctionMethod> = {
     getRecoveryPoints: getRecoveryPointsFunction(ctx),
   };
-  return {
-    configure: (get: (key: string) => unknown) => ctx.configure(get),
+  const registry = {
+    configure: (get: (key: string) => unknown, keys?: readonly string[]) => ctx.configure(get, keys),
     resources,
     functions,
     ...resources.CollectionFailover,
   } satisfies Registry;
+  return {
+    ...registry,
+    /**
+     * Configures from the dynamic provider's `req.config`. The plugin's Config object holds the whole stack config
+     * in `rawConfig` (the engine gives dynamic providers every key, namespaced), which is how a misspelt
+     * `hyperv-replica:` key is found; `get` alone could only look up the keys it already knows.
+     */
+    configureFrom(config: { get(key: string): string | undefined }) {
+      const raw = (config as { rawConfig?: unknown }).rawConfig;
+      const keys = typeof raw === "object" && raw !== null ? Object.keys(raw) : undefined;
+      ctx.configure((key) => config.get(key), keys);
+    },
+  };
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;

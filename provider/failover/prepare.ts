@@ -9,6 +9,7 @@ import { refuseUnlessHealthy } from "./health";
 import type { Step } from "./plan";
 import type { ReconcileDeps, ReconcileRequest } from "./request";
 import { turnOffRunningMembers } from "./virtualMachines";
+import { readMembers } from "../hyperv";
 
 export interface Prepared {
   /** The CollectionRecoveryPoint to pass: null for the latest (NULL, as documented). */
@@ -25,8 +26,10 @@ export async function prepareStep(
   context: ErrorContext,
 ): Promise<Prepared> {
   const log = (line: string) => deps.log(`[${collection.name}] ${line}`);
+  const members = await readMembers(session, collection.id, context);
+  if (members.length === 0) deps.log(emptyGroupLine(collection, step.method), "warning");
   if (step.method === "RevertFailover") {
-    await turnOffRunningMembers(session, collection.id, {
+    await turnOffRunningMembers(session, members, {
       ...deps,
       timeoutSeconds: request.timeoutSeconds,
       log,
@@ -50,6 +53,14 @@ export async function prepareStep(
       consistencyLevel: point.consistencyLevelName,
     },
   };
+}
+
+/**
+ * A group with no member VMs is still called (Hyper-V decides what that means), but the user hears of it first:
+ * an empty group is most often a collectionId or collectionName that names the wrong group.
+ */
+function emptyGroupLine(collection: Collection, method: string): string {
+  return `[${collection.name}] warning: the collection has no member VMs (Msvm_CollectedVirtualSystems lists none for CollectionID ${collection.id}); calling ${method} anyway. Check that collectionId or collectionName names the group you meant (Get-VMGroup lists each group's VMs), or add its VMs with Add-VMGroupMember`;
 }
 
 /** The record with the point used and, for a failover, the data-loss window from the point to the call. */

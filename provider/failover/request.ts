@@ -24,9 +24,10 @@ export interface ReconcileRequest {
 
 /**
  * A line for the user. `status` marks a passing one (a job's progress) that a door may show in place of the last;
- * the rest (plans, outcomes, retries) are `info`, kept in the run's output.
+ * `warning` one the user should act on although the run goes on; the rest (plans, outcomes, retries) are `info`,
+ * kept in the run's output.
  */
-export type LogLine = (line: string, kind?: "info" | "status") => void;
+export type LogLine = (line: string, kind?: "info" | "status" | "warning") => void;
 
 export interface ReconcileDeps {
   readonly clock: Clock;

@@ -32,13 +32,12 @@ export async function startMembers(
   return readMembers(session, collectionId, deps.context);
 }
 
-/** Turns off every running member VM (RequestStateChange 3), waiting for each job. */
+/** Turns off every running member VM of those just read (RequestStateChange 3), waiting for each job. */
 export async function turnOffRunningMembers(
   session: CimSession,
-  collectionId: string,
+  members: readonly MemberVm[],
   deps: VmDeps,
 ): Promise<void> {
-  const members = await readMembers(session, collectionId, deps.context);
   for (const vm of members.filter((m) => m.enabledState === EnabledState.Running)) {
     deps.log(`turning VM '${vm.name}' off first: RevertFailover discards what it wrote since the failover`);
     await requestVmState(session, vm, EnabledState.Off, vmOptions(deps));

@@ -1,5 +1,6 @@
 import { CimError } from "../cim";
-import { jobStateName, returnCodeName } from "./codes";
+import { jobStateName } from "./codes";
+import { describeReturnValue, isDocumented, UNDOCUMENTED_ADVICE } from "./returnCodes";
 
 /** Where an error happened, in the words a user knows. Never holds a secret. */
 export interface ErrorContext {
@@ -82,12 +83,14 @@ export class HyperVReturnCodeError extends HyperVError {
     context: ErrorContext,
     /** How many times the method was called, all with this answer (32774 is retried). */
     readonly attempts = 1,
-    advice: string | undefined = RETURN_CODE_ADVICE[returnValue],
+    advice: string | undefined = isDocumented(returnValue, context.method)
+      ? RETURN_CODE_ADVICE[returnValue]
+      : UNDOCUMENTED_ADVICE,
   ) {
     super(
       compose(
         "Hyper-V refused the call",
-        `${context.method ?? "the method"} returned ${returnValue} (${returnCodeName(returnValue)})` +
+        `${context.method ?? "the method"} returned ${returnValue} (${describeReturnValue(returnValue, context.method)})` +
           (attempts > 1 ? ` on all ${attempts} attempts` : ""),
         context,
         advice,

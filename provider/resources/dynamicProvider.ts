@@ -12,7 +12,7 @@ export function dynamicProviderFor(type: ResourceType): dynamic.ResourceProvider
   return {
     async configure(req) {
       const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;
-      rt.configure((key) => req.config.get(key));
+      rt.configureFrom(req.config);
     },
     async check(olds, news) {
       const rt: Runtime = require("pulumi-hyperv-replica/runtime").runtime;

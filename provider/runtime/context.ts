@@ -64,7 +64,8 @@ export interface RuntimeContext {
 }
 
 export interface ConfigurableContext extends RuntimeContext {
-  configure(get: (key: string) => unknown): void;
+  /** `keys`: every stack config key, namespaced, when the door knows them; an unknown `hyperv-replica:` key fails. */
+  configure(get: (key: string) => unknown, keys?: readonly string[]): void;
 }
 
 export function createContext(overrides: Partial<RuntimeDeps> = {}): ConfigurableContext {
@@ -75,8 +76,8 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
 
   return {
     deps,
-    configure(get) {
-      config = readProviderConfig(get);
+    configure(get, keys) {
+      config = readProviderConfig(get, keys);
     },
     config: () => config,
     polling() {

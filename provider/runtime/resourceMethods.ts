@@ -20,7 +20,8 @@ export type FunctionMethod = (args: Props) => Promise<Props>;
  * `hyperv-replica:index:<name>`), so a resource or function added here appears in every door.
  */
 export interface Registry {
-  configure(get: (key: string) => unknown): void;
+  /** `keys`: every stack config key, namespaced, when the door knows them (for unknown-key checks). */
+  configure(get: (key: string) => unknown, keys?: readonly string[]): void;
   readonly resources: Readonly<Record<string, ResourceMethods>>;
   readonly functions: Readonly<Record<string, FunctionMethod>>;
 }

@@ -16,7 +16,19 @@ export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const IGNORED_KEYS = new Set(["__provider"]);
 
 export const isUnknown = (v: unknown) => v === UNKNOWN;
-export const show = (v: unknown) => (typeof v === "string" ? `'${v}'` : JSON.stringify(v));
+/**
+ * A value as the user wrote it. NaN and ±Infinity are named: JSON would print them as `null`, which reads as a
+ * missing value. (Pulumi carries them to the provider as numbers; only JSON text, such as the stack's state file,
+ * cannot hold them.)
+ */
+export function show(v: unknown): string {
+  if (typeof v === "string") return `'${v}'`;
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  if (v === undefined) return "undefined";
+  return JSON.stringify(v, (_key, value: unknown) =>
+    typeof value === "number" && !Number.isFinite(value) ? String(value) : value,
+  );
+}
 
 export type Rule = (value: unknown, path: string) => string | undefined;
 
@@ -58,14 +70,18 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The closest known key, to suggest for a misspelt one. */
-function suggest(key: string, known: readonly string[]): string {
+/** The known key closest to a misspelt one (case aside, at most 2 edits, or one containing the other), if any. */
+export function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
-  const near = (k: string) =>
-    editDistance(lower, k.toLowerCase()) <= 2 ||
-    lower.includes(k.toLowerCase()) ||
-    k.toLowerCase().includes(lower);
-  const hit = known.find(near);
+  const scored = known
+    .map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) }))
+    .filter(({ k, d }) => d <= 2 || lower.includes(k.toLowerCase()) || k.toLowerCase().includes(lower))
+    .sort((a, b) => a.d - b.d);
+  return scored[0]?.k;
+}
+
+function suggest(key: string, known: readonly string[]): string {
+  const hit = closest(key, known);
   return hit ? `; did you mean '${hit}'?` : `; known properties are ${known.join(", ")}`;
 }
 

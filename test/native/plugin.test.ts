@@ -84,10 +84,46 @@ describe("provider configuration", () => {
         property: "hyperv-replica:transport",
         reason: expect.stringContaining("'telnet' is not one of 'local', 'wsman', 'ssh', 'simulator'"),
       },
-      { property: "hyperv-replica:maxSessions", reason: '"0" is not a whole number from 1 to 32' },
+      {
+        property: "hyperv-replica:maxSessions",
+        reason:
+          '"0" is not a whole number from 1 to 32; set it with: pulumi config set hyperv-replica:maxSessions 4',
+      },
       {
         property: "hyperv-replica:jobPollMaxMs",
         reason: "100 is less than jobPollInitialMs (500); the cap must be at least the first interval",
+      },
+    ]);
+  });
+
+  it("CheckConfig refuses an unknown key with the closest one, and takes the engine's own version key", async () => {
+    expect(await plugin.checkConfig({ tranport: "simulator", version: "0.1.0", maxsessions: "2" })).toEqual([
+      {
+        property: "hyperv-replica:maxsessions",
+        reason:
+          "unknown key: hyperv-replica has no setting 'maxsessions'; did you mean hyperv-replica:maxSessions? Rename it: pulumi config rm hyperv-replica:maxsessions, then pulumi config set hyperv-replica:maxSessions <value>",
+      },
+      {
+        property: "hyperv-replica:tranport",
+        reason:
+          "unknown key: hyperv-replica has no setting 'tranport'; did you mean hyperv-replica:transport? Rename it: pulumi config rm hyperv-replica:tranport, then pulumi config set hyperv-replica:transport <value>",
+      },
+    ]);
+    expect(await plugin.checkConfig({ transport: "local", version: "0.1.0" })).toEqual([]);
+  });
+
+  it("CheckConfig names a value of the wrong type from a typed Provider resource", async () => {
+    expect(
+      await plugin.checkConfig({ maxSessions: 2.5, useSsl: "yes", transport: "wsman", host: "h" }),
+    ).toEqual([
+      {
+        property: "hyperv-replica:useSsl",
+        reason: "must be true or false, got 'yes'; set it with: pulumi config set hyperv-replica:useSsl true",
+      },
+      {
+        property: "hyperv-replica:maxSessions",
+        reason:
+          "2.5 is not a whole number from 1 to 32; set it with: pulumi config set hyperv-replica:maxSessions 4",
       },
     ]);
   });

@@ -349,7 +349,7 @@ describe("check", () => {
       {
         property: "hyperv-replica:port",
         reason:
-          "'http' is not a whole number from 1 to 65535; WinRM listens on 5985 (HTTP) and 5986 (HTTPS), SSH on 22, by default",
+          "'http' is not a whole number from 1 to 65535; WinRM listens on 5985 (HTTP) and 5986 (HTTPS), SSH on 22, by default; set it with: pulumi config set hyperv-replica:port 5986",
       },
     ]);
   });

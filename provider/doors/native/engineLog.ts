@@ -6,7 +6,7 @@
 import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { enginePb, engineGrpc, grpc } from "./rpc";
 
-export type LineKind = "info" | "status";
+export type LineKind = "info" | "status" | "warning";
 
 export interface EngineLog {
   /** Sends one line; never throws, and never waits for the engine. */
@@ -28,7 +28,7 @@ export function connectEngineLog(address: string | undefined): EngineLog {
   return {
     log(urn, line, kind) {
       const request = new enginePb.LogRequest();
-      request.setSeverity(enginePb.LogSeverity.INFO);
+      request.setSeverity(kind === "warning" ? enginePb.LogSeverity.WARNING : enginePb.LogSeverity.INFO);
       request.setMessage(line);
       request.setUrn(urn ?? "");
       request.setEphemeral(kind === "status");

@@ -46,6 +46,9 @@ function configReader(config: Props): (key: string) => unknown {
   };
 }
 
+/** Every key sent, namespaced as the user sets it: `transport` is `hyperv-replica:transport`. */
+const keysOf = (config: Props) => Object.keys(config).map((k) => (k.includes(":") ? k : `${PACKAGE}:${k}`));
+
 export function createNativeProvider(registry: Registry) {
   const byToken = <T>(entries: Readonly<Record<string, T>>) =>
     new Map(Object.entries(entries).map(([name, entry]) => [tokenOf(name), entry]));
@@ -68,11 +71,11 @@ export function createNativeProvider(registry: Registry) {
 
     /** Failures name the key as the user sets it: `hyperv-replica:port`. */
     checkConfig(news: Props): CheckResult {
-      return { inputs: news, failures: readProviderConfig(configReader(news)).failures };
+      return { inputs: news, failures: readProviderConfig(configReader(news), keysOf(news)).failures };
     },
 
     configure(config: Props): void {
-      registry.configure(configReader(config));
+      registry.configure(configReader(config), keysOf(config));
     },
 
     async check(urn: string, olds: Props, news: Props): Promise<CheckResult> {

@@ -29,7 +29,7 @@ export interface GetRecoveryPointsResult {
 export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<GetRecoveryPointsResult> {
   // Loaded on first use, so that importing the package does not load PowerShell and the simulator.
   const { runtime } = require("../../doors/dynamic") as typeof import("../../doors/dynamic");
-  runtime.configure((key: string) => pulumi.runtime.getConfig(key));
+  runtime.configure((key: string) => pulumi.runtime.getConfig(key), Object.keys(pulumi.runtime.allConfig()));
   const invoke = runtime.functions.getRecoveryPoints;
   if (invoke === undefined) throw new Error("this package's runtime has no getRecoveryPoints function");
   return (await invoke({ ...args })) as unknown as GetRecoveryPointsResult;
