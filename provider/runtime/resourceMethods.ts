@@ -3,12 +3,21 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 export type Props = Record<string, unknown>;
 
+/**
+ * What the engine tells a provider besides the properties. The native plugin receives the resource's
+ * `ignoreChanges` in DiffRequest and UpdateRequest; the dynamic-provider plugin of @pulumi/pulumi does not pass it
+ * on, so there it is always absent.
+ */
+export interface ChangeOptions {
+  readonly ignoreChanges?: readonly string[];
+}
+
 export interface ResourceMethods {
   check(olds: Props, news: Props): Promise<dynamic.CheckResult>;
-  diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult>;
+  diff(id: string, olds: Props, news: Props, options?: ChangeOptions): Promise<dynamic.DiffResult>;
   create(inputs: Props): Promise<dynamic.CreateResult>;
   read(id: string, props: Props): Promise<dynamic.ReadResult>;
-  update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult>;
+  update(id: string, olds: Props, news: Props, options?: ChangeOptions): Promise<dynamic.UpdateResult>;
   delete(id: string, props: Props): Promise<void>;
 }
 

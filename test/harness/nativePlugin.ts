@@ -175,13 +175,15 @@ export class NativePlugin {
     return { inputs: fromStruct(r.getInputs()), failures: failuresOf(r) };
   }
 
-  async diff(urn: string, id: string, olds: Props, news: Props, oldInputs?: Props) {
+  /** `ignoreChanges`: the resource option, which the engine sends in DiffRequest. */
+  async diff(urn: string, id: string, olds: Props, news: Props, oldInputs?: Props, ignoreChanges?: string[]) {
     const request = new pb.DiffRequest()
       .setUrn(urn)
       .setId(id)
       .setOlds(toStruct(olds))
       .setNews(toStruct(news));
     if (oldInputs) request.setOldInputs(toStruct(oldInputs));
+    if (ignoreChanges) request.setIgnorechangesList(ignoreChanges);
     const r = await this.rpc<ProviderPb.DiffResponse>("diff", request);
     return {
       changes: r.getChanges(),
@@ -208,11 +210,14 @@ export class NativePlugin {
     return { id: r.getId(), props: fromStruct(r.getProperties()), inputs: fromStruct(r.getInputs()) };
   }
 
-  async update(urn: string, id: string, olds: Props, news: Props) {
-    const r = await this.rpc<ProviderPb.UpdateResponse>(
-      "update",
-      new pb.UpdateRequest().setUrn(urn).setId(id).setOlds(toStruct(olds)).setNews(toStruct(news)),
-    );
+  async update(urn: string, id: string, olds: Props, news: Props, ignoreChanges?: string[]) {
+    const request = new pb.UpdateRequest()
+      .setUrn(urn)
+      .setId(id)
+      .setOlds(toStruct(olds))
+      .setNews(toStruct(news));
+    if (ignoreChanges) request.setIgnorechangesList(ignoreChanges);
+    const r = await this.rpc<ProviderPb.UpdateResponse>("update", request);
     return fromStruct(r.getProperties());
   }
 

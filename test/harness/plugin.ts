@@ -129,8 +129,11 @@ export class Plugin {
     };
   }
 
-  async diff(id: string, oldOutputs: object, newInputs: object) {
-    const r = await this.rpc("diff", this.message(pb.DiffRequest, { id, olds: oldOutputs, news: newInputs }));
+  /** `ignoreChanges`: sent as the engine sends it; the dynamic-provider plugin does not pass it to the provider. */
+  async diff(id: string, oldOutputs: object, newInputs: object, ignoreChanges?: string[]) {
+    const request = this.message(pb.DiffRequest, { id, olds: oldOutputs, news: newInputs });
+    if (ignoreChanges) request.setIgnorechangesList(ignoreChanges);
+    const r = await this.rpc("diff", request);
     const C = pb.DiffResponse.DiffChanges;
     const changes = r.getChanges();
     return {
@@ -150,6 +153,8 @@ export class Plugin {
     return {
       id: r.getId() as string,
       props: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+      /** The inputs the engine stores from now on, when the provider returned any. */
+      inputs: r.getInputs()?.toJavaScript() as Record<string, unknown> | undefined,
     };
   }
 

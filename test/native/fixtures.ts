@@ -22,8 +22,8 @@ export interface Fixture {
   ): Promise<HyperVSimulator>;
   /** A plugin with no configuration yet. */
   start(): Promise<NativePlugin>;
-  /** A plugin with its own provider configuration, as an explicit `Provider` resource gets. */
-  pluginFor(stateFile: string): Promise<NativePlugin>;
+  /** A plugin with its own provider configuration, as an explicit `Provider` resource gets; `extra` adds keys. */
+  pluginFor(stateFile: string, extra?: Record<string, string>): Promise<NativePlugin>;
 }
 
 export function useNativePlugins(): Fixture {
@@ -47,13 +47,14 @@ export function useNativePlugins(): Fixture {
       plugins.push(plugin);
       return plugin;
     },
-    async pluginFor(stateFile: string) {
+    async pluginFor(stateFile: string, extra: Record<string, string> = {}) {
       const plugin = await fixture.start();
       const config = {
         transport: "simulator",
         simulatorStateFile: path.join(fixture.dir, stateFile),
         jobPollInitialMs: "50",
         jobPollMaxMs: "100",
+        ...extra,
       };
       expect(await plugin.checkConfig(config)).toEqual([]);
       await plugin.configure(config);

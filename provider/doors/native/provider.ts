@@ -83,8 +83,15 @@ export function createNativeProvider(registry: Registry) {
       return { inputs: (result.inputs ?? news) as Props, failures: result.failures ?? [] };
     },
 
-    async diff(urn: string, id: string, olds: Props, news: Props, oldInputs?: Props): Promise<DiffResult> {
-      const result = await resource(urn).diff(id, olds, news);
+    async diff(
+      urn: string,
+      id: string,
+      olds: Props,
+      news: Props,
+      oldInputs?: Props,
+      ignoreChanges: readonly string[] = [],
+    ): Promise<DiffResult> {
+      const result = await resource(urn).diff(id, olds, news, { ignoreChanges });
       const changes = result.changes !== false;
       const replaces = result.replaces ?? [];
       return {
@@ -111,8 +118,14 @@ export function createNativeProvider(registry: Registry) {
       };
     },
 
-    async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
-      return ((await resource(urn).update(id, olds, news)).outs ?? {}) as Props;
+    async update(
+      urn: string,
+      id: string,
+      olds: Props,
+      news: Props,
+      ignoreChanges: readonly string[] = [],
+    ): Promise<Props> {
+      return ((await resource(urn).update(id, olds, news, { ignoreChanges })).outs ?? {}) as Props;
     },
 
     async delete(urn: string, id: string, props: Props): Promise<void> {

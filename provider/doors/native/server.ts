@@ -99,7 +99,8 @@ export function providerService(options: ServerOptions): Served {
       const olds = fromStruct(req.getOlds());
       const news = fromStruct(req.getNews());
       const old = oldInputs ? fromStruct(oldInputs) : undefined;
-      return diffResponse(await provider.diff(req.getUrn(), req.getId(), olds, news, old));
+      const ignored = req.getIgnorechangesList();
+      return diffResponse(await provider.diff(req.getUrn(), req.getId(), olds, news, old, ignored));
     }),
     create: onResource(async (req) => {
       const { id, outs } = await provider.create(req.getUrn(), fromStruct(req.getProperties()));
@@ -119,6 +120,7 @@ export function providerService(options: ServerOptions): Served {
         req.getId(),
         fromStruct(req.getOlds()),
         fromStruct(req.getNews()),
+        req.getIgnorechangesList(),
       );
       return new pb.UpdateResponse().setProperties(toStruct(outs));
     }),

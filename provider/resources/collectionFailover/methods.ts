@@ -15,7 +15,7 @@ import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
 import { describeTarget } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
-import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
+import type { ChangeOptions, Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
 import type { CollectionFailoverInputs, LastOperation } from "./types";
@@ -24,6 +24,7 @@ import type { AppliedFailure } from "./apply";
 import { applyInputs } from "./apply";
 import { outputsFor } from "./outputs";
 import { previewLine } from "./preview";
+import { ignoredLine, ignoresState, updateKeepingState } from "./keepState";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
 
@@ -57,18 +58,21 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
   }
 
   return {
-    async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-      const failures = validateInputs(news, ctx.config().connection, ctx.config().failures);
+    async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+      const failures = validateInputs(news, ctx.config().connection, ctx.config().failures, olds);
       if (failures.length > 0) return { inputs: news, failures };
       return { inputs: withDefaults(news) };
     },
 
-    async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    async diff(_id: string, olds: Props, news: Props, options?: ChangeOptions): Promise<dynamic.DiffResult> {
       const replaces = identityChanges(olds, news);
       const desired = news.failoverState;
+      const ignored = ignoresState(options);
+      if (ignored && desired !== olds.failoverState) deps.log(ignoredLine(olds));
       // A test failover in progress already satisfies `normal`: its test collection is a separate collection.
       const stateChanges =
-        desired === UNKNOWN || !satisfies(olds.failoverState as ObservedState, desired as DesiredState);
+        !ignored &&
+        (desired === UNKNOWN || !satisfies(olds.failoverState as ObservedState, desired as DesiredState));
       // A name that differs from the host's is an update, never a replacement: the update keeps the CollectionID
       // and refuses, calling nothing, if the name now names another collection.
       const renamed = replaces.length === 0 && nameDiffers(olds, news);
@@ -122,7 +126,13 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       }
     },
 
-    async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    async update(
+      id: string,
+      olds: Props,
+      news: Props,
+      options?: ChangeOptions,
+    ): Promise<dynamic.UpdateResult> {
+      if (ignoresState(options)) return updateKeepingState(ctx, id, olds, news);
       const typed = news as unknown as CollectionFailoverInputs;
       const previous = (olds.lastOperation ?? null) as LastOperation | null;
       try {

@@ -68,11 +68,13 @@ export async function readCollection(
  * engine keeps these as the resource's inputs, and `ignoreChanges: ["failoverState"]` substitutes the stored
  * input for the program's value before Check and Diff: so after a refresh, an ignored failoverState equals the
  * observed one and the diff calls nothing, while a program that does not ignore it still puts the host back.
- * A collection caught between states gives no inputs; an import of it then fails Check, asking for failoverState.
+ * A collection caught between states gives inputs without failoverState: an ignored failoverState then has no
+ * stored value, the engine drops it from the program's inputs, and Check refuses with why; nothing is called.
  */
 function refreshedInputs(props: Props, observed: string, collectionId: string): { inputs?: Props } {
-  if (!(DESIRED_STATES as readonly string[]).includes(observed)) return {};
-  const inputs: Props = { failoverState: observed };
+  const inputs: Props = (DESIRED_STATES as readonly string[]).includes(observed)
+    ? { failoverState: observed }
+    : {};
   // `pulumi import` reads with nothing stored: the CollectionID it was given is what the program will track.
   if (Object.keys(props).length === 0) inputs.collectionId = collectionId;
   for (const key of [

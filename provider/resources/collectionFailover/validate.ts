@@ -53,6 +53,16 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
 };
 
 /**
+ * Stored inputs without failoverState come from a refresh or an import that found the collection between states:
+ * with `ignoreChanges: ["failoverState"]` the engine then removes the program's value too.
+ */
+function missingState(olds: Record<string, unknown>): string {
+  const states = "'normal', 'failedOver' or 'committed'";
+  if (!present(olds.collectionId) || present(olds.failoverState)) return `missing: set it to ${states}`;
+  return `missing: the last refresh (or import) found the collection between states, so no failoverState was stored, and with ignoreChanges: ["failoverState"] the engine takes the stored value in place of the program's. Nothing was called. Wait until the collection settles (Get-VMReplication), refresh, then run again; or set failoverState to ${states} without ignoring it`;
+}
+
+/**
  * All the reasons these inputs cannot be applied, or none. `fromConfig` is the connection from stack config, which
  * completes the resource's own; `configFailures` are the problems already found in that config.
  */
@@ -60,14 +70,12 @@ export function validateInputs(
   news: Record<string, unknown>,
   fromConfig: ConnectionInputs = {},
   configFailures: readonly CheckFailure[] = [],
+  olds: Record<string, unknown> = {},
 ): CheckFailure[] {
   const failures = checkObject(news, TOP_RULES, [...INPUT_KEYS], "");
   failures.push(...checkSelector(news));
   if (!present(news.failoverState)) {
-    failures.push({
-      property: "failoverState",
-      reason: "missing: set it to 'normal', 'failedOver' or 'committed'",
-    });
+    failures.push({ property: "failoverState", reason: missingState(olds) });
   }
   failures.push(...checkConnection(news.connection, fromConfig, configFailures));
   return failures;
