@@ -44,14 +44,41 @@ describe("the import resource option adopts an existing collection", () => {
     const read = await plugin.read(urn, SQL, {}, {});
     expect(read.id).toBe(SQL);
     expect(read.inputs).toEqual({ collectionId: SQL, failoverState: "normal" });
-    expect(read.props).toMatchObject({
+    expect(read.props).toEqual({
       collectionId: SQL,
       collectionName: "sql-cluster",
       failoverState: "normal",
       replicationState: 3,
-      connection: null,
+      replicationStateName: "Replicating",
+      replicationMode: "Replica",
+      failedOverReplicationType: "None",
+      // The simulator answers with its state file's name, as the plugin opened it.
+      hostSystemName: "adopt.json",
       lastOperation: null,
+      replicationHealth: "Ok",
+      replicationHealthIssues: [],
+      lastApplyTime: expect.any(String),
+      lastApplyConsistencyLevel: "CrashConsistent",
+      virtualMachines: [
+        {
+          name: "sql-cluster-vm",
+          id: expect.any(String),
+          enabledState: 3,
+          enabledStateName: "Off",
+          replicationState: 3,
+          replicationHealth: "Ok",
+        },
+      ],
+      observedAt: expect.any(String),
+      recoveryPoint: "latest",
+      requireHealthy: false,
+      startVirtualMachines: true,
+      jobTimeoutSeconds: 1800,
+      cancelJobOnTimeout: false,
+      connection: null,
     });
+    // Only reads reached the host: the collection, its VMs and its health.
+    expect(await acting(sim)).toEqual([]);
     expect(JSON.stringify(read)).not.toContain(PASSWORD);
   });
 
