@@ -50,7 +50,7 @@ describe("a group with no member VMs", () => {
           jobState: "Completed",
           errorCode: 0,
           startedAt: "2026-11-23T21:00:00.000Z",
-          finishedAt: "2026-11-23T21:00:03.125Z",
+          finishedAt: "2026-11-23T21:00:03.000Z",
           recoveryPoint: {
             instanceId: expect.stringMatching(/^Microsoft:/),
             creationTime: "2026-11-23T21:00:00.000Z",
