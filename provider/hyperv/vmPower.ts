@@ -77,7 +77,14 @@ export async function requestVmState(
         };
       }
       if (returnValue === ReturnCode.JobStarted && isCimRef(outParameters.Job)) {
-        const seen = await seeJobThrough(session, METHOD, outParameters.Job, startedAt, context, options);
+        const seen = await seeJobThrough(
+          session,
+          METHOD,
+          outParameters.Job,
+          startedAt,
+          context,
+          naming(vm, options),
+        );
         return { ...seen, outParameters };
       }
       const refused = returnValue === ReturnCode.SystemInUse || returnValue === ReturnCode.InvalidState;
@@ -98,6 +105,11 @@ export async function requestVmState(
   } catch (error) {
     throw withContext(error, context);
   }
+}
+
+/** The options with progress lines that name the VM, since a RequestStateChange job's own lines do not. */
+function naming(vm: VmIdentity, options: VmPowerOptions): VmPowerOptions {
+  return { ...options, progress: (line) => options.progress(`VM '${vm.name}': ${line}`) };
 }
 
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {
@@ -143,7 +155,7 @@ async function settle(
         `${context.method} returned ${returnValue}: the VM is ${enabledStateName(state)}, as another run asked; waiting for its job ${job} instead`,
       );
       followed = {
-        ...(await seeJobThrough(session, METHOD, jobRef(job), clock.now(), context, options)),
+        ...(await seeJobThrough(session, METHOD, jobRef(job), clock.now(), context, naming(vm, options))),
         outParameters: {},
       };
       continue;
