@@ -249,14 +249,15 @@ describe("CollectionTestFailover through the plugin", () => {
   it("a test failover whose job is still running when create runs again is waited for and adopted, and each VM started once", async () => {
     await sim.removeCollection(id).catch(() => undefined);
     // Jobs end only when the test says so: the test failover's once the rerun waits for it, and each VM's start
-    // once both runs have asked for that VM. However slow the machine, the runs meet at the same points.
+    // once the other run waits for it too. However slow the machine, the runs meet at the same points.
     await sim.setJobDuration("TestReplicaCollection", null);
     await sim.setJobDuration("RequestStateChange", null);
     const second = await Plugin.start({ cwd: project });
-    const vmCalls = async () =>
-      (await sim.calls()).slice(before).filter((c) => c.method === "RequestStateChange");
-    const until = async (count: number) => {
-      while ((await vmCalls()).length < count) await new Promise((r) => setTimeout(r, 50));
+    // A VM's start job is ended once the run that came second has found it and said it waits for it.
+    const waitingFor = async (vm: string) => {
+      const said = () =>
+        [...plugin.stdout, ...second.stdout].some((l) => l.includes(`VM '${vm}' returned 32775`));
+      while (!said()) await new Promise((r) => setTimeout(r, 50));
     };
     const before = (await sim.calls()).length;
     try {
@@ -271,9 +272,9 @@ describe("CollectionTestFailover through the plugin", () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(await sim.finishRunningJobs("TestReplicaCollection")).toBe(1);
-      await until(2);
+      await waitingFor("sql-a - Test");
       expect(await sim.finishRunningJobs("RequestStateChange")).toBe(1);
-      await until(4);
+      await waitingFor("sql-b - Test");
       expect(await sim.finishRunningJobs("RequestStateChange")).toBe(1);
       const [first, adopted] = await Promise.all([creating, adopting]);
 
