@@ -108,7 +108,10 @@ class Driver {
         const plan = planFailover(this.collection, this.request.desired, this.request);
         // Already as desired: reported as read, without looking for jobs, so a no-op costs the one lookup. A
         // failover someone else runs that has not changed the state yet is left to them; the next run sees it.
-        if (plan.kind === "none") return { collection: this.collection, lastOperation: this.lastOperation };
+        if (plan.kind === "none") {
+          const { collection, lastOperation, methodCalled } = this;
+          return { collection, lastOperation, methodCalled };
+        }
         if (await this.waitForOthers()) continue;
         await this.carryOut(plan);
       }

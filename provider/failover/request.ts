@@ -57,6 +57,8 @@ export interface ReconcileResult {
   readonly collection: Collection;
   /** The last method called for this collection in this run, or null when nothing had to be called. */
   readonly lastOperation: OperationRecord | null;
+  /** Whether any method was called on the host in this run: only then can health and member VMs have moved. */
+  readonly methodCalled: boolean;
 }
 
 /** A reconcile that failed part-way; it carries what the host showed afterwards, so the stack can match it. */

@@ -17,7 +17,7 @@ export interface VmDeps extends Pick<ReconcileDeps, "clock" | "polling" | "busyR
 
 /**
  * Starts every member VM that is not running (RequestStateChange 2), one at a time, waiting for each job. A VM that
- * another run is starting at the same time is waited for, not started twice (see requestVmState).
+ * another run is starting at the same time is waited for, not started twice (see requestVmState). Returns the VMs.
  */
 export async function startMembers(
   session: CimSession,
@@ -25,11 +25,13 @@ export async function startMembers(
   deps: VmDeps,
 ): Promise<MemberVm[]> {
   const members = await readMembers(session, collectionId, deps.context);
-  for (const vm of members.filter((m) => m.enabledState !== EnabledState.Running)) {
+  const off = members.filter((m) => m.enabledState !== EnabledState.Running);
+  for (const vm of off) {
     await requestVmState(session, vm, EnabledState.Running, vmOptions(deps));
     deps.log(`VM '${vm.name}' started`);
   }
-  return readMembers(session, collectionId, deps.context);
+  // Read again only when something was started: otherwise the first read is still what the host shows.
+  return off.length === 0 ? members : readMembers(session, collectionId, deps.context);
 }
 
 /** Turns off every running member VM of those just read (RequestStateChange 3), waiting for each job. */

@@ -4,7 +4,7 @@
  * The embedded instance arrives as CIM-XML `<INSTANCE>` text, the form CimSerializer and WMI's DTD 2.0 text use
  * (inferred for this method: the docs do not show one).
  */
-import type { CimSession } from "../cim";
+import type { CimRef, CimSession } from "../cim";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { replicationHealthName, ReturnCode } from "./codes";
@@ -53,10 +53,13 @@ export async function readReplicationHealth(
     host: session.target,
   };
   try {
-    const service = await replicationService(session, context, options);
-    const result = await session.invoke(service, "GetReplicationStatistics", {
-      Collection: collectionRef(collection.id),
-    });
+    const service = await serviceOf(session, context, options);
+    const result = await session
+      .invoke(service, "GetReplicationStatistics", { Collection: collectionRef(collection.id) })
+      .catch((error: unknown) => {
+        services.delete(session);
+        throw error;
+      });
     if (result.returnValue !== ReturnCode.Completed) {
       throw new HyperVReturnCodeError(result.returnValue, context);
     }
@@ -67,4 +70,23 @@ export async function readReplicationHealth(
   } catch (error) {
     throw withContext(error, context);
   }
+}
+
+/**
+ * The replication service's reference, per session: the service is a singleton per host, named by fixed keys, so
+ * the health reads of one process query it once (a refresh is then the collection, its members and this method).
+ * A call that fails forgets it, so the next read asks the host again.
+ */
+const services = new WeakMap<CimSession, CimRef>();
+
+async function serviceOf(
+  session: CimSession,
+  context: ErrorContext,
+  options: Pick<MethodOptions, "clock" | "readRetries" | "progress">,
+): Promise<CimRef> {
+  const known = services.get(session);
+  if (known !== undefined) return known;
+  const service = await replicationService(session, context, options);
+  services.set(session, service);
+  return service;
 }

@@ -54,6 +54,7 @@ describe("normal -> committed where CommitFailover fails", () => {
         replicationState: 5,
         replicationHealth: "Ok",
       })),
+      healthObservedAt: expect.any(String),
       observedAt: expect.any(String),
       recoveryPoint: "latest",
       requireHealthy: false,

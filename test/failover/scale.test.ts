@@ -1,6 +1,7 @@
 /**
  * What a run costs the host: one job watcher per connection reads every job in flight in one request per tick, a
- * running job is looked for through the collection's own association only, and a no-op is one CIM call.
+ * running job is looked for through the collection's own association only, and a no-op is one CIM call (health and
+ * member VMs are read where they can have moved, and at refresh: provider/failover/details.ts says why).
  */
 import { describe, expect, it } from "vitest";
 import { actingCalls, ID, inputs, olds, setup, T0 } from "./fixtures";
@@ -71,20 +72,39 @@ describe("one job watcher per connection", () => {
 /** A stack state written by this version: it records the host's SystemName, so nothing needs to read it again. */
 const recorded = (state: Record<string, unknown>) => ({ ...state, hostSystemName: "hv-replica01" });
 
-/**
- * The outputs carry the collection's health and member VMs, so every run also reads them: its members, the
- * replication service and GetReplicationStatistics. A no-op looks for no job and calls no failover method.
- */
+/** Health and member VMs as an earlier run read them, at a time of its own. */
+const EARLIER = "2026-11-23T20:00:00.000Z";
+const readEarlier = {
+  replicationHealth: "Warning",
+  replicationHealthIssues: ["sql-b: replication is behind"],
+  virtualMachines: [
+    {
+      name: "sql-a",
+      id: "A",
+      enabledState: 2,
+      enabledStateName: "Running",
+      replicationState: 5,
+      replicationHealth: "Ok",
+    },
+  ],
+  healthObservedAt: EARLIER,
+};
+
+/** Reading health and member VMs: the members association, the replication service (once per session), the method. */
 const HEALTH_SEAM = [
   { at: T0, op: "associators", className: "Msvm_VirtualSystemCollection" },
   { at: T0, op: "query", className: "Msvm_CollectionReplicationService" },
   { at: T0, op: "invoke", className: "Msvm_CollectionReplicationService" },
 ];
 
-describe("a no-op reads the collection once, then only its health", () => {
+/** The host's log: reads, and GetReplicationStatistics among the calls. */
+const statisticsCalls = async (sim: Awaited<ReturnType<typeof setup>>["sim"]) =>
+  (await sim.calls()).filter((c) => c.method === "GetReplicationStatistics").length;
+
+describe("a no-op is one CIM call: the collection's own read", () => {
   const collectionRead = (op: string) => [{ at: T0, op, className: "Msvm_VirtualSystemCollection" }];
 
-  it("create by name: one query by ElementName and the health reads, once the connection knows its host's SystemName", async () => {
+  it("create by name: one query by ElementName once the connection knows its host's SystemName; health is not read yet", async () => {
     const { sim, rt, seam } = await setup();
     await sim.addCollection({ id: OTHERS[0], name: "app-0" });
     const byName = (collectionName: string) => ({
@@ -98,43 +118,92 @@ describe("a no-op reads the collection once, then only its health", () => {
     const readsBefore = (await sim.reads()).length;
     const created = await rt.create(byName("sql-cluster"));
 
-    expect(seam.slice(0, seamBefore).map((c) => [c.op, c.className])).toEqual([
-      ["query", "Msvm_VirtualSystemCollection"],
-      ["query", "Msvm_CollectionReplicationService"],
-      ...HEALTH_SEAM.map((c) => [c.op, c.className]),
-    ]);
-    expect(seam.slice(seamBefore)).toEqual([...collectionRead("query"), ...HEALTH_SEAM]);
-    expect((await sim.reads()).slice(readsBefore)).toEqual([
+    expect(seam.slice(0, seamBefore)).toEqual([
       ...collectionRead("query"),
-      ...HEALTH_SEAM.slice(0, 2),
+      { at: T0, op: "query", className: "Msvm_CollectionReplicationService" },
     ]);
-    expect(await actingCalls(sim)).toEqual([]);
+    expect(seam.slice(seamBefore)).toEqual(collectionRead("query"));
+    expect((await sim.reads()).slice(readsBefore)).toEqual(collectionRead("query"));
+    expect(await sim.calls()).toEqual([]);
     expect(created).toMatchObject({
       id: ID,
-      outs: { failoverState: "normal", replicationState: 3, hostSystemName: "hv-replica01" },
+      outs: {
+        failoverState: "normal",
+        replicationState: 3,
+        hostSystemName: "hv-replica01",
+        replicationHealth: null,
+        replicationHealthIssues: [],
+        virtualMachines: [],
+        healthObservedAt: null,
+        observedAt: new Date(T0).toISOString(),
+      },
     });
   });
 
-  it("update by CollectionID: one get by key, then the health reads", async () => {
+  it("update where the host already shows the recorded state: one get by key; the health read earlier is kept with its time", async () => {
     const { sim, rt, seam } = await setup({ seed: { replicationState: 5, failedOverReplicationType: 1 } });
+    const stored = recorded({ ...olds("failedOver", 5), ...readEarlier });
 
-    const updated = await rt.update(ID, recorded(olds("failedOver", 5)), inputs("failedOver"));
+    const updated = await rt.update(ID, stored, inputs("failedOver", { collectionName: "sql-cluster" }));
 
-    expect(seam).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
-    expect(await sim.reads()).toEqual([...collectionRead("get"), ...HEALTH_SEAM.slice(0, 2)]);
-    expect(await actingCalls(sim)).toEqual([]);
-    expect(updated.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
+    expect(seam).toEqual(collectionRead("get"));
+    expect(await sim.reads()).toEqual(collectionRead("get"));
+    expect(await sim.calls()).toEqual([]);
+    expect(updated.outs).toMatchObject({
+      failoverState: "failedOver",
+      replicationState: 5,
+      ...readEarlier,
+      observedAt: new Date(T0).toISOString(),
+    });
   });
 
-  it("read: one get by key, then the health reads", async () => {
-    const { sim, rt, seam } = await setup();
+  it("update that finds the collection elsewhere than recorded: the collection, then health and VMs read now", async () => {
+    const { sim, rt, seam } = await setup({ seed: { replicationState: 5, failedOverReplicationType: 1 } });
+    const stored = recorded({ ...olds("normal", 3), ...readEarlier });
 
-    const read = await rt.read(ID, recorded(olds("normal", 3)));
+    const updated = await rt.update(ID, stored, inputs("failedOver"));
 
-    expect(seam).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
-    expect(await sim.reads()).toEqual([...collectionRead("get"), ...HEALTH_SEAM.slice(0, 2)]);
+    // The collection moved, so the newest failover job the host keeps is looked for (what ran last), then the
+    // health and the member VMs are read.
+    const jobLookup = { at: T0, op: "associators", className: "Msvm_VirtualSystemCollection" };
+    expect(seam).toEqual([...collectionRead("get"), jobLookup, ...HEALTH_SEAM]);
+    expect(await sim.reads()).toEqual([...collectionRead("get"), jobLookup, ...HEALTH_SEAM.slice(0, 2)]);
+    expect(await statisticsCalls(sim)).toBe(1);
     expect(await actingCalls(sim)).toEqual([]);
-    expect(read).toMatchObject({ id: ID, props: { failoverState: "normal", replicationState: 3 } });
+    expect(updated.outs).toMatchObject({
+      failoverState: "failedOver",
+      replicationState: 5,
+      replicationHealth: "Ok",
+      replicationHealthIssues: [],
+      virtualMachines: [{ name: "sql-a" }, { name: "sql-b" }],
+      healthObservedAt: new Date(T0).toISOString(),
+    });
+  });
+
+  it("read (refresh): the collection, its members and GetReplicationStatistics; the service is queried once per session", async () => {
+    const { sim, rt, seam } = await setup();
+    const stored = recorded({ ...olds("normal", 3), ...readEarlier });
+
+    const first = await rt.read(ID, stored);
+    const afterFirst = seam.length;
+    await rt.read(ID, stored);
+
+    expect(seam.slice(0, afterFirst)).toEqual([...collectionRead("get"), ...HEALTH_SEAM]);
+    expect(seam.slice(afterFirst)).toEqual([
+      ...collectionRead("get"),
+      { at: T0, op: "associators", className: "Msvm_VirtualSystemCollection" },
+      { at: T0, op: "invoke", className: "Msvm_CollectionReplicationService" },
+    ]);
+    expect(await statisticsCalls(sim)).toBe(2);
+    expect(await actingCalls(sim)).toEqual([]);
+    expect(first).toMatchObject({
+      id: ID,
+      props: {
+        failoverState: "normal",
+        replicationHealth: "Ok",
+        healthObservedAt: new Date(T0).toISOString(),
+      },
+    });
   });
 
   it("a change still looks for a running job first, through the collection's association only", async () => {

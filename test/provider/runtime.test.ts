@@ -60,6 +60,7 @@ describe("create and update", () => {
         replicationHealth: "Ok",
       })),
       // Read after the job's end (its TimeOfLastStateChange, finishedAt), by the poll that saw it.
+      healthObservedAt: updated.outs!.observedAt,
       observedAt: expect.stringMatching(/^2026-11-23T21:00:0/),
       recoveryPoint: "latest",
       requireHealthy: false,
@@ -78,9 +79,16 @@ describe("create and update", () => {
   it("calls nothing when the collection is already in the desired state", async () => {
     const { sim, rt } = await setup();
     const created = await rt.create(inputs("normal"));
-    expect(created.outs).toMatchObject({ failoverState: "normal", lastOperation: null });
-    // Only the read for the health outputs: nothing that acts.
-    expect((await sim.calls()).map((c) => c.method)).toEqual(["GetReplicationStatistics"]);
+    // Nothing moved, so neither health nor the member VMs are read: they are recorded as not read yet.
+    expect(created.outs).toMatchObject({
+      failoverState: "normal",
+      lastOperation: null,
+      replicationHealth: null,
+      replicationHealthIssues: [],
+      virtualMachines: [],
+      healthObservedAt: null,
+    });
+    expect(await sim.calls()).toEqual([]);
   });
 
   it("commits from normal with InitiateFailover then CommitFailover", async () => {

@@ -13,10 +13,25 @@ describe("refresh", () => {
 
     const read = await rt.read(ID, created.outs!);
 
-    // Two back-offs (1 s, 2 s) later: the read is stamped with the time it was made.
+    // Two back-offs (1 s, 2 s) later: the read is stamped with the time it was made. A refresh reads the health
+    // and member VMs that the no-op create left unread.
+    const at = "2026-11-23T21:00:03.000Z";
     expect(read).toEqual({
       id: ID,
-      props: { ...created.outs, observedAt: "2026-11-23T21:00:03.000Z" },
+      props: {
+        ...created.outs,
+        observedAt: at,
+        healthObservedAt: at,
+        replicationHealth: "Ok",
+        virtualMachines: (await sim.collection(ID))!.members.map((vm) => ({
+          name: vm.name,
+          id: vm.id,
+          enabledState: 3,
+          enabledStateName: "Off",
+          replicationState: 3,
+          replicationHealth: "Ok",
+        })),
+      },
       inputs: {
         collectionId: ID,
         failoverState: "normal",

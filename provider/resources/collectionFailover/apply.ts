@@ -5,12 +5,12 @@
 import type { CimSession } from "../../cim";
 import { withAppliedPoint } from "../../failover/appliedPoint";
 import type { CollectionDetails } from "../../failover/details";
-import { readDetails } from "../../failover/details";
+import { detailsAfterRun } from "../../failover/details";
 import type { ReconcileResult } from "../../failover/reconcile";
 import { reconcile, ReconcileFailure } from "../../failover/reconcile";
 import { observedState } from "../../failover/states";
 import { startMembers } from "../../failover/virtualMachines";
-import type { Collection, CollectionSelector, ErrorContext, OperationRecord } from "../../hyperv";
+import type { Collection, CollectionSelector, ErrorContext, MemberVm, OperationRecord } from "../../hyperv";
 import {
   describeSelector,
   hostSystemName,
@@ -31,6 +31,8 @@ export interface Tracked {
   readonly replicationState: number | undefined;
   /** The collection's name as last read, for the lines this run prints before it reads the collection. */
   readonly collectionName: string | undefined;
+  /** Health and member VMs as last read, kept when this run finds nothing moved (failover/details.ts). */
+  readonly details: CollectionDetails;
 }
 
 export interface Applied extends ReconcileResult {
@@ -48,7 +50,8 @@ const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
  * Reconciles the collection; after create (`tracked` set) only the tracked CollectionID is acted on. The host's
  * SystemName is read once, at create (or when an older state lacks it), and kept: refresh compares it before it
  * drops anything. A job the stack recorded as still running is read again first; when this run called nothing,
- * {@link whatRanLast} says what the host ran last.
+ * {@link whatRanLast} says what the host ran last. Health and member VMs are read only when the run moved the
+ * collection (failover/details.ts says why).
  */
 export async function applyInputs(
   ctx: RuntimeContext,
@@ -80,7 +83,7 @@ export async function applyInputs(
         },
         { ...deps, polling: ctx.polling(), lock: ctx.lock },
       );
-      await startIfFailedOver(ctx, session, inputs, result);
+      const members = await startIfFailedOver(ctx, session, inputs, result);
       const lastOperation =
         result.lastOperation ??
         (tracked
@@ -94,8 +97,15 @@ export async function applyInputs(
           : null);
       const known = await host();
       const at = { collection: result.collection.name, host: session.target };
-      const details = await readDetails(session, result.collection, deps, at);
-      return { collection: result.collection, lastOperation, host: known, details };
+      const recorded = tracked && { replicationState: tracked.replicationState, details: tracked.details };
+      const details = await detailsAfterRun(session, result, deps, at, recorded, members);
+      return {
+        collection: result.collection,
+        lastOperation,
+        methodCalled: result.methodCalled,
+        host: known,
+        details,
+      };
     } catch (error) {
       if (!(error instanceof ReconcileFailure)) throw error;
       const { collection, methodCalled } = error;
@@ -110,18 +120,22 @@ export async function applyInputs(
   });
 }
 
-/** After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off. */
+/**
+ * After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off.
+ * A run that called nothing made no failover, so it starts nothing (and reads no VMs). Returns the VMs it read.
+ */
 async function startIfFailedOver(
   ctx: RuntimeContext,
   session: CimSession,
   inputs: CollectionFailoverInputs,
   result: ReconcileResult,
-): Promise<void> {
+): Promise<MemberVm[] | undefined> {
   const { collection } = result;
-  if (!["failedOver", "committed"].includes(observedState(collection))) return;
-  if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return;
+  if (!result.methodCalled) return undefined;
+  if (!["failedOver", "committed"].includes(observedState(collection))) return undefined;
+  if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return undefined;
   try {
-    await startMembers(session, collection.id, {
+    return await startMembers(session, collection.id, {
       ...ctx.deps,
       polling: ctx.polling(),
       timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,

@@ -90,6 +90,12 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
   declare public readonly lastApplyConsistencyLevel: pulumi.Output<string | null>;
   /** The member VMs with their EnabledState and replication state. */
   declare public readonly virtualMachines: pulumi.Output<VirtualMachineOutput[]>;
+  /**
+   * When replicationHealth, replicationHealthIssues and virtualMachines were read from the host (ISO 8601), or null
+   * before they have been. They are read by a run that calls a method or finds the collection moved, and by refresh;
+   * a run with nothing to do keeps the values read then, so that it costs one CIM call.
+   */
+  declare public readonly healthObservedAt: pulumi.Output<string | null>;
   /** When these outputs were read from the host (ISO 8601); preview plans from the state recorded then. */
   declare public readonly observedAt: pulumi.Output<string>;
   /** The job timeout in seconds. */
@@ -124,6 +130,7 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
         lastApplyTime: undefined,
         lastApplyConsistencyLevel: undefined,
         virtualMachines: undefined,
+        healthObservedAt: undefined,
         observedAt: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,

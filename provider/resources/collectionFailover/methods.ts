@@ -4,8 +4,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { planFailover } from "../../failover/plan";
-import type { CollectionDetails } from "../../failover/details";
-import { readDetails } from "../../failover/details";
+import { NOT_READ, readDetails, recordedDetails } from "../../failover/details";
 import { ReconcileFailure } from "../../failover/reconcile";
 import type { DesiredState, ObservedState } from "../../failover/states";
 import { observedState, satisfies } from "../../failover/states";
@@ -28,14 +27,6 @@ import { ignoredLine, ignoresState, updateKeepingState } from "./keepState";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
 
-const DETAIL_KEYS = ["replicationHealth", "replicationHealthIssues", "virtualMachines"] as const;
-
-const NO_DETAILS: CollectionDetails = {
-  replicationHealth: null,
-  replicationHealthIssues: [],
-  virtualMachines: [],
-};
-
 export { outputsFor } from "./outputs";
 
 const numbersOf = (names: Readonly<Record<number, string>>) =>
@@ -53,7 +44,7 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         readDetails(session, collection, deps, { collection: collection.name, host: session.target }),
       );
     } catch {
-      return NO_DETAILS;
+      return NOT_READ;
     }
   }
 
@@ -142,6 +133,7 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
           lastOperation: previous,
           replicationState: typeof olds.replicationState === "number" ? olds.replicationState : undefined,
           collectionName: typeof olds.collectionName === "string" ? olds.collectionName : undefined,
+          details: recordedDetails(olds),
         });
         const last = result.lastOperation ?? previous;
         return {
@@ -151,10 +143,11 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         if (!(error instanceof ReconcileFailure)) throw error;
         if (!error.collection) throw error.error;
         // A refusal called nothing, so nothing more is read either: the details stay as last recorded.
-        const details = error.methodCalled ? await detailsAfterFailure(typed, error.collection) : NO_DETAILS;
+        const details = error.methodCalled
+          ? await detailsAfterFailure(typed, error.collection)
+          : recordedDetails(olds);
         const last = error.lastOperation ?? previous;
         const outs = outputsFor(typed, error.collection, last, hostOf(error), details, deps.clock.now());
-        if (!error.methodCalled) for (const key of DETAIL_KEYS) outs[key] = olds[key] as never;
         throw partialFailure(id, outs, news.__provider, error.error);
       }
     },

@@ -37,6 +37,7 @@ export function outputsFor(
     lastApplyTime: collection.lastApplyTime ?? null,
     lastApplyConsistencyLevel: level === null ? null : consistencyLevelName(level),
     virtualMachines: virtualMachines(details.virtualMachines),
+    healthObservedAt: details.observedAt === null ? null : new Date(details.observedAt).toISOString(),
     observedAt: new Date(observedAt).toISOString(),
     recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
     requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,

@@ -37,6 +37,7 @@ export interface CollectionFailoverOutputs {
   lastApplyTime: string | null;
   lastApplyConsistencyLevel: string | null;
   virtualMachines: VirtualMachine[];
+  healthObservedAt: string | null;
   observedAt: string;
   recoveryPoint: string;
   requireHealthy: boolean;
