@@ -1,4 +1,4 @@
-import type { CimInstance } from "../cim";
+import type { CimInstance, CimValue } from "../cim";
 import { Cls, sameText } from "./constants";
 import {
   collectionInstance,
@@ -30,6 +30,12 @@ export interface ClassDef {
   readonly properties: readonly string[];
   readonly ancestors: readonly string[];
   instances(state: SimState, ctx: RenderContext): CimInstance[];
+  /** The instance with these key values, when the class can find it without rendering every instance. */
+  find?(
+    state: SimState,
+    ctx: RenderContext,
+    keys: Readonly<Record<string, CimValue>>,
+  ): CimInstance | undefined;
 }
 
 const MANAGED_SYSTEM_ELEMENT = ["CIM_LogicalElement", "CIM_ManagedSystemElement", "CIM_ManagedElement"];
@@ -60,6 +66,13 @@ export const CLASSES: readonly ClassDef[] = [
     instances: (state, ctx) => {
       const { ids } = visible(state, ctx);
       return state.jobs.filter((j) => ids.has(j.collectionId)).map((job) => jobInstance(job, ctx.now));
+    },
+    // A watcher's tick asks for each job in flight by InstanceID: render that one job, not every job the host keeps.
+    find: (state, ctx, keys) => {
+      const id = keys.InstanceID;
+      const job = state.jobs.find((j) => typeof id === "string" && sameText(j.instanceId, id));
+      if (job === undefined || !visible(state, ctx).ids.has(job.collectionId)) return undefined;
+      return jobInstance(job, ctx.now);
     },
   },
   {

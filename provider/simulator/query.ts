@@ -56,6 +56,7 @@ export function getInstance(state: SimState, ctx: RenderContext, ref: CimRef): C
     if (value === undefined) return undefined;
     keys[key] = value;
   }
+  if (def.find) return def.find(state, ctx, keys);
   return def.instances(state, ctx).find((i) => matchesAll(i, keys));
 }
 
