@@ -50,6 +50,8 @@ export interface PluginOptions {
   cwd: string;
   project?: string;
   env?: NodeJS.ProcessEnv;
+  /** Options for the plugin's Node.js, before its entry point (a benchmark's --cpu-prof, for instance). */
+  nodeArgs?: readonly string[];
   /** Called for each line the plugin prints after its port (what `pulumi up` shows as diagnostics). */
   onLine?: (line: string) => void;
 }
@@ -65,7 +67,7 @@ export class Plugin {
 
   static async start(options: PluginOptions): Promise<Plugin> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-    const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, "127.0.0.1:0"], {
       cwd: options.cwd,
       env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "dr", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
