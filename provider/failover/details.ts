@@ -59,20 +59,21 @@ export async function readDetails(
 ): Promise<CollectionDetails> {
   const log = (line: string) => deps.log(`[${collection.name}] ${line}`);
   const observedAt = deps.clock.now();
-  const virtualMachines = members ?? (await readMembers(session, collection.id, context));
-  try {
-    const health = await readReplicationHealth(session, collection, { ...deps, progress: log });
-    return {
-      replicationHealth: health.healthName,
-      replicationHealthIssues: health.issues,
-      virtualMachines,
-      observedAt,
-    };
-  } catch (error) {
-    if (!(error instanceof HyperVReturnCodeError)) throw error;
-    log(`replication health unknown: ${error.message}`);
-    return { replicationHealth: null, replicationHealthIssues: [], virtualMachines, observedAt };
-  }
+  // The two reads do not depend on each other: asked at once, they cost one round trip of waiting, not two.
+  const [virtualMachines, health] = await Promise.all([
+    members ?? readMembers(session, collection.id, context),
+    readReplicationHealth(session, collection, { ...deps, progress: log }).catch((error: unknown) => {
+      if (!(error instanceof HyperVReturnCodeError)) throw error;
+      log(`replication health unknown: ${error.message}`);
+      return undefined;
+    }),
+  ]);
+  return {
+    replicationHealth: health?.healthName ?? null,
+    replicationHealthIssues: health?.issues ?? [],
+    virtualMachines,
+    observedAt,
+  };
 }
 
 /** The stored shape of a member VM in the outputs, as runtime/outputs.ts writes it. */

@@ -86,10 +86,21 @@ describe("a collection renamed on the host", () => {
     await sim.setCollection(RENAMED, { name: "web-tier-2026" });
     const refreshed = await plugin.read(RENAMED, outs);
     expect(refreshed.id).toBe(RENAMED);
+    // The create called nothing, so the refresh is the first run to read the health and the member VMs.
     expect(withoutProvider(refreshed.props)).toEqual({
       ...withoutProvider(outs),
       collectionName: "web-tier-2026",
       observedAt: expect.any(String),
+      healthObservedAt: expect.any(String),
+      replicationHealth: "Ok",
+      virtualMachines: (await sim.collection(RENAMED))!.members.map((vm) => ({
+        name: vm.name,
+        id: vm.id,
+        enabledState: 3,
+        enabledStateName: "Off",
+        replicationState: 3,
+        replicationHealth: "Ok",
+      })),
     });
     outs = refreshed.props!;
   });

@@ -137,6 +137,7 @@ describe("pulumi up, refresh and preview through the plugin", () => {
         replicationState: 3,
         replicationHealth: "Ok",
       })),
+      healthObservedAt: expect.any(String),
       observedAt: expect.any(String),
       recoveryPoint: "latest",
       requireHealthy: false,
