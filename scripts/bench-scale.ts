@@ -5,7 +5,8 @@
  *   started, so the failover's job is each Update's only one);
  * - the median and p95 of job end to Update returning;
  * - CIM operations the host answered per collection, for the failover and for a no-op update;
- * - the plugin process's peak RSS.
+ * - the plugin process's peak RSS;
+ * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included).
  *
  * Settings: `--runs file:100x10,file:20x20,bridge:20x20` (the default). `file` is the file-backed simulator the
  * plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test stand-in CIM cmdlets) in front
@@ -37,6 +38,8 @@ interface Figures {
   readonly opsPerCollection: number;
   readonly noOpOpsPerCollection: number;
   readonly peakRssMb: number;
+  /** CPU seconds of the plugin's PowerShell processes (the bridge), per collection; NaN where none ran. */
+  readonly pwshCpuPerCollection: number;
 }
 
 const TARGETS: Record<string, number> = { "file:100x10": 1.1, "file:20x20": 1.05, "bridge:20x20": 1.15 };
@@ -59,6 +62,29 @@ function peakRssMb(pid: number | undefined): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The processes below `pid`, from /proc (the .NET tool's pwsh runs the engine as a child of its own). */
+function descendants(pid: number): number[] {
+  const children = fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" "))
+    .filter((c) => c.trim() !== "")
+    .map(Number);
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** User and system CPU seconds of the plugin's child processes (utime + stime, in clock ticks of 1/100 s). */
+function childCpuSeconds(pid: number | undefined): number {
+  try {
+    const ticks = descendants(pid ?? NaN).map((child) => {
+      const fields = fs.readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    });
+    return ticks.length === 0 ? NaN : ticks.reduce((a, b) => a + b, 0) / 100;
   } catch {
     return NaN;
   }
@@ -158,6 +184,7 @@ async function run(setting: Setting, pwshPath: string | undefined, profileDir?: 
       ),
     );
     const afterNoOp = await hostOps(sim);
+    const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
     return {
       setting,
       ratio: wall / (setting.jobSeconds * 1000),
@@ -165,7 +192,8 @@ async function run(setting: Setting, pwshPath: string | undefined, profileDir?: 
       p95SeenMs: percentile(seen, 95),
       opsPerCollection: (afterFailover - beforeFailover) / setting.collections,
       noOpOpsPerCollection: (afterNoOp - afterFailover) / setting.collections,
-      peakRssMb: peakRssMb((plugin as unknown as { child: { pid?: number } }).child.pid),
+      peakRssMb: peakRssMb(pluginPid),
+      pwshCpuPerCollection: childCpuSeconds(pluginPid) / setting.collections,
     };
   } finally {
     await plugin.stop();
@@ -184,6 +212,7 @@ function print(all: readonly Figures[]): void {
     "ops/collection",
     "no-op ops",
     "peak RSS",
+    "pwsh CPU/collection",
   ];
   const rows = all.map((f) => {
     const key = `${f.setting.kind}:${f.setting.collections}x${f.setting.jobSeconds}`;
@@ -196,6 +225,7 @@ function print(all: readonly Figures[]): void {
       f.opsPerCollection.toFixed(1),
       f.noOpOpsPerCollection.toFixed(2),
       `${f.peakRssMb.toFixed(0)} MB`,
+      Number.isNaN(f.pwshCpuPerCollection) ? "" : `${(f.pwshCpuPerCollection * 1000).toFixed(0)} ms`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
