@@ -60,10 +60,11 @@ const program = (failoverState: string) => ({
   __provider: provider,
 });
 
-/** The outputs each process returned, without observedAt (each run's own read time) and the provider text. */
+/** The outputs each process returned, without observedAt and healthObservedAt (read times) and the provider text. */
 function comparable(outs: Record<string, unknown>) {
-  const { observedAt, ...rest } = withoutProvider(outs);
+  const { observedAt, healthObservedAt, ...rest } = withoutProvider(outs);
   expect(typeof observedAt).toBe("string");
+  expect(typeof healthObservedAt).toBe("string");
   return rest;
 }
 
