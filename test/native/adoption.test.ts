@@ -69,6 +69,7 @@ describe("the import resource option adopts an existing collection", () => {
           replicationHealth: "Ok",
         },
       ],
+      healthObservedAt: expect.any(String),
       observedAt: expect.any(String),
       recoveryPoint: "latest",
       requireHealthy: false,
