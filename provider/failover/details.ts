@@ -122,8 +122,8 @@ export interface RecordedRun {
 }
 
 /**
- * The details after a run: read again when the run called a method or found the collection elsewhere than the
- * stack recorded; otherwise the recorded ones (none, at create), as of when they were read.
+ * The details after a run: read again when the run called a method, found the collection elsewhere than the stack
+ * recorded, or read the VMs to start them; otherwise the recorded ones (none, at create), as of when they were read.
  */
 export async function detailsAfterRun(
   session: CimSession,
@@ -134,6 +134,8 @@ export async function detailsAfterRun(
   members?: readonly MemberVm[],
 ): Promise<CollectionDetails> {
   const moved = recorded !== undefined && run.collection.replicationState !== recorded.replicationState;
-  if (run.methodCalled || moved) return readDetails(session, run.collection, deps, context, members);
+  // VMs just read to start them: the run changed them, so the details are read now too.
+  if (run.methodCalled || moved || members !== undefined)
+    return readDetails(session, run.collection, deps, context, members);
   return recorded?.details ?? NOT_READ;
 }

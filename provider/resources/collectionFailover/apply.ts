@@ -4,7 +4,7 @@
  */
 import type { CimSession } from "../../cim";
 import { withAppliedPoint } from "../../failover/appliedPoint";
-import type { CollectionDetails } from "../../failover/details";
+import type { CollectionDetails, RecordedRun } from "../../failover/details";
 import { detailsAfterRun } from "../../failover/details";
 import type { ReconcileResult } from "../../failover/reconcile";
 import { reconcile, ReconcileFailure } from "../../failover/reconcile";
@@ -12,6 +12,7 @@ import { observedState } from "../../failover/states";
 import { startMembers } from "../../failover/virtualMachines";
 import type { Collection, CollectionSelector, ErrorContext, MemberVm, OperationRecord } from "../../hyperv";
 import {
+  EnabledState,
   describeSelector,
   hostSystemName,
   isUnfinished,
@@ -83,7 +84,8 @@ export async function applyInputs(
         },
         { ...deps, polling: ctx.polling(), lock: ctx.lock },
       );
-      const members = await startIfFailedOver(ctx, session, inputs, result);
+      const recorded = tracked && { replicationState: tracked.replicationState, details: tracked.details };
+      const members = await startIfFailedOver(ctx, session, inputs, result, recorded);
       const lastOperation =
         result.lastOperation ??
         (tracked
@@ -97,7 +99,6 @@ export async function applyInputs(
           : null);
       const known = await host();
       const at = { collection: result.collection.name, host: session.target };
-      const recorded = tracked && { replicationState: tracked.replicationState, details: tracked.details };
       const details = await detailsAfterRun(session, result, deps, at, recorded, members);
       return {
         collection: result.collection,
@@ -121,19 +122,24 @@ export async function applyInputs(
 }
 
 /**
- * After a failover, the member VMs are started unless startVirtualMachines is false: failing over leaves them off.
- * A run that called nothing made no failover, so it starts nothing (and reads no VMs). Returns the VMs it read.
+ * While the collection is failed over (or committed), its member VMs are started unless startVirtualMachines is
+ * false: failing over leaves them off. That holds for every run, not only the one that failed over, so a run that
+ * stopped part-way through starting them (a VM that failed to start) is finished by the next `up`. To keep a no-op
+ * at one call, the VMs are read only where some may be off: after a method call, when the collection moved since
+ * the stack recorded it, when the stack never read its VMs (a create), or when it last saw one not running.
+ * Returns the VMs it read.
  */
 async function startIfFailedOver(
   ctx: RuntimeContext,
   session: CimSession,
   inputs: CollectionFailoverInputs,
   result: ReconcileResult,
+  recorded: RecordedRun | undefined,
 ): Promise<MemberVm[] | undefined> {
   const { collection } = result;
-  if (!result.methodCalled) return undefined;
   if (!["failedOver", "committed"].includes(observedState(collection))) return undefined;
   if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return undefined;
+  if (!mayHaveVmsOff(result, recorded)) return undefined;
   try {
     return await startMembers(session, collection.id, {
       ...ctx.deps,
@@ -146,6 +152,12 @@ async function startIfFailedOver(
     // The failover stands; the stack records it, and the error says which VM did not start.
     throw new ReconcileFailure(error, collection, result.lastOperation, true);
   }
+}
+
+function mayHaveVmsOff(result: ReconcileResult, recorded: RecordedRun | undefined): boolean {
+  if (result.methodCalled || recorded === undefined || recorded.details.observedAt === null) return true;
+  if (result.collection.replicationState !== recorded.replicationState) return true;
+  return recorded.details.virtualMachines.some((vm) => vm.enabledState !== EnabledState.Running);
 }
 
 /**
