@@ -145,7 +145,8 @@ export const inputs = (failoverState: string, extra: Record<string, unknown> = {
   recoveryPoint: "latest",
   jobTimeoutSeconds: 1800,
   cancelJobOnTimeout: false,
-  // These tests are about the failover methods and their jobs; starting VMs is tested in test/provider/vms.test.ts.
+  // These tests are about the failover methods and their jobs; starting VMs is tested in test/failover/vmStartResume.test.ts
+  // and, through the plugin, test/e2e/plugin.test.ts.
   startVirtualMachines: false,
   ...extra,
 });
