@@ -4,6 +4,7 @@
  * to ReverseReplicationRelationship).
  */
 import type { CimInstance, CimScalar, CimSession } from "../cim";
+import { parseCimDateTime } from "../cim";
 import { CLASS } from "./codes";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
@@ -42,15 +43,6 @@ export async function listMembers(session: CimSession, collection: Collection): 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Parses a CIM timestamp (`yyyymmddHHMMSS.mmmmmmsUUU`) into clock milliseconds; `undefined` when malformed. */
-export function parseCimDateTime(text: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s, micros, offset] = [1, 2, 3, 4, 5, 6, 7, 9].map((i) => Number(m[i]));
-  const utc = Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, Math.floor((micros ?? 0) / 1000));
-  return utc - (m[8] === "-" ? -1 : 1) * (offset ?? 0) * 60_000;
-}
-
 /** When the newest recovery point of the collection was taken (clock ms), or `undefined` when it has none. */
 export async function newestRecoveryPoint(
   session: CimSession,
@@ -58,9 +50,7 @@ export async function newestRecoveryPoint(
 ): Promise<number | undefined> {
   const points = await session.query(CLASS.recoveryPoint, { CollectionID: collection.id });
   const times = points
-    .map((p) =>
-      typeof p.properties.CreationTime === "string" ? parseCimDateTime(p.properties.CreationTime) : undefined,
-    )
+    .map((p) => parseCimDateTime(p.properties.CreationTime))
     .filter((t): t is number => t !== undefined);
   return times.length === 0 ? undefined : Math.max(...times);
 }
