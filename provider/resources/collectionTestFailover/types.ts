@@ -34,10 +34,5 @@ export interface CollectionTestFailoverOutputs {
   connection: PublicConnection | null;
 }
 
-export const DEFAULTS = {
-  recoveryPoint: "latest",
-  requireHealthy: false,
-  startVirtualMachines: true,
-  jobTimeoutSeconds: 1800,
-  cancelJobOnTimeout: false,
-} as const;
+/** A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults. */
+export { DEFAULTS } from "../collectionFailover/types";
