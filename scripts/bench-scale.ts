@@ -12,6 +12,8 @@
  * plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test stand-in CIM cmdlets) in front
  * of a simulator in this process, and is left out, saying why, where PowerShell 7 is not found.
  *
+ * `--ops` lists the host's reads during the failover, per collection, by operation and class.
+ *
  * `--cpu-prof DIR` writes a V8 CPU profile of each run's plugin process into DIR (open it in Chrome DevTools or
  * VS Code): wall times on shared cores are noisy, so the profile is where to look for what a call costs.
  */
@@ -19,7 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
-import { HyperVSimulator } from "../provider/simulator";
+import { HyperVSimulator, type SimRead } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
 import { type CimServer, startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
@@ -132,7 +134,22 @@ const profileArgs = (dir: string | undefined): string[] =>
         'data:text/javascript,process.on("SIGINT",()=>process.exit(0))',
       ];
 
-async function run(setting: Setting, pwshPath: string | undefined, profileDir?: string): Promise<Figures> {
+/** `--ops`: what the host answered during the failover, per collection, by operation and class. */
+function printOps(reads: readonly SimRead[], collections: number): void {
+  const counts = new Map<string, number>();
+  for (const r of reads)
+    counts.set(`${r.op} ${r.className}`, (counts.get(`${r.op} ${r.className}`) ?? 0) + 1);
+  for (const [what, count] of [...counts].sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${(count / collections).toFixed(2).padStart(6)}  ${what}`);
+  }
+}
+
+async function run(
+  setting: Setting,
+  pwshPath: string | undefined,
+  profileDir?: string,
+  showOps = false,
+): Promise<Figures> {
   const project = makeProjectDir("hvr-bench-");
   const w = await world(setting, project, pwshPath);
   const { sim } = w;
@@ -161,6 +178,7 @@ async function run(setting: Setting, pwshPath: string | undefined, profileDir?: 
       names.map(async (name) => plugin.create(await check({}, name, "normal"))),
     );
     const beforeFailover = await hostOps(sim);
+    const readsBefore = (await sim.reads()).length;
     const started = Date.now();
     const returned = await Promise.all(
       created.map(async ({ id, outs }, i) => {
@@ -170,6 +188,7 @@ async function run(setting: Setting, pwshPath: string | undefined, profileDir?: 
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
     const afterFailover = await hostOps(sim);
+    if (showOps) printOps((await sim.reads()).slice(readsBefore), setting.collections);
     // Each job ends D s after its InitiateFailover (the other calls, such as GetReplicationStatistics, end at once).
     const jobEnds = new Map(
       (await sim.calls())
@@ -234,9 +253,11 @@ function print(all: readonly Figures[]): void {
     "\nTargets: job end→Update median ≤ 0.5 s, p95 ≤ 1 s; a no-op update is 1 op per collection. Ops are the host's",
   );
   console.log(
-    "reads (query, get, getMany, associators) plus method calls; through the bridge a getMany of k jobs",
+    "reads (query, get, getMany, associators) plus method calls, as the host counted them: through the",
   );
-  console.log("is one bridge request, counted here as the k reads the stand-in CIM cmdlets made.");
+  console.log(
+    "bridge that is what the stand-in CIM cmdlets asked for (a get or a method's REF is a query; a tick is one).",
+  );
 }
 
 async function main(): Promise<void> {
@@ -244,6 +265,7 @@ async function main(): Promise<void> {
     options: {
       runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20" },
       "cpu-prof": { type: "string" },
+      ops: { type: "boolean", default: false },
     },
   });
   const settings = parseSettings(values.runs ?? "");
@@ -258,7 +280,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s ...`);
-    all.push(await run(setting, pwsh.path, values["cpu-prof"]));
+    all.push(await run(setting, pwsh.path, values["cpu-prof"], values.ops));
   }
   console.log("");
   print(all);

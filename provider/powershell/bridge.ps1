@@ -336,11 +336,66 @@ function Invoke-HvrGet($Request) {
 }
 
 # Several references in one request, so that a watcher's tick is one round trip however many jobs it follows.
+# References of one class named by the same key properties are read together, with one WQL query per chunk
+# (Read-HvrRefGroup); a reference without keys is resolved alone, as Invoke-HvrGet would.
 function Invoke-HvrGetMany($Request) {
-    return , @(foreach ($ref in $Request.refs) {
-            $instance = Resolve-HvrRef $Request.namespace $ref
-            if ($null -eq $instance) { $null } else { ConvertTo-HvrInstance $instance }
-        })
+    $refs = @($Request.refs)
+    $answers = [object[]]::new($refs.Count)
+    $groups = [ordered]@{}
+    for ($i = 0; $i -lt $refs.Count; $i++) {
+        $keys = $refs[$i]['keys']
+        if ($null -eq $keys -or $keys.Count -eq 0) {
+            $instance = Resolve-HvrRef $Request.namespace $refs[$i]
+            if ($null -ne $instance) { $answers[$i] = ConvertTo-HvrInstance $instance }
+            continue
+        }
+        Assert-HvrName $refs[$i].className 'class'
+        $names = [string[]]@($keys.get_Keys())
+        [Array]::Sort($names, [System.StringComparer]::OrdinalIgnoreCase)
+        $group = ($refs[$i].className + '|' + ($names -join ',')).ToLowerInvariant()
+        if (-not $groups.Contains($group)) { $groups[$group] = [System.Collections.Generic.List[int]]::new() }
+        $groups[$group].Add($i)
+    }
+    foreach ($indexes in $groups.Values) { Read-HvrRefGroup $Request.namespace $refs $indexes $answers }
+    return , $answers
+}
+
+# WQL has OR: "Combines two conditions" (WMI docs, "WQL (SQL for WMI)"). Each query names at most this many
+# instances. Inferred: no documented limit on the conditions of a WHERE clause was found, so the chunk is a
+# precaution that keeps every query a few kilobytes long.
+$script:HvrRefsPerQuery = 25
+
+# Reads references of one class and key set with `(k = 'a') OR (k = 'b') ...` and gives each reference the
+# instance whose keys match its own. WQL compares strings without regard to case, and so does the matching.
+function Read-HvrRefGroup([string]$Namespace, $Refs, $Indexes, $Answers) {
+    $className = $Refs[$Indexes[0]].className
+    $names = [string[]]@($Refs[$Indexes[0]]['keys'].get_Keys())
+    for ($start = 0; $start -lt $Indexes.Count; $start += $script:HvrRefsPerQuery) {
+        $chunk = $Indexes.GetRange($start, [Math]::Min($script:HvrRefsPerQuery, $Indexes.Count - $start))
+        $arguments = Get-HvrCommon $Namespace
+        $arguments.ClassName = $className
+        $arguments.Filter = @(foreach ($i in $chunk) { '(' + (Get-HvrFilter $Refs[$i]['keys']) + ')' }) -join ' OR '
+        $found = @{}
+        foreach ($instance in @(Get-CimInstance @arguments)) {
+            $values = @{}
+            foreach ($p in $instance.CimInstanceProperties) { $values[$p.Name] = $p.Value }
+            $key = Get-HvrKeyText $values $names
+            if ($found.ContainsKey($key)) { throw [System.ArgumentException]::new("a reference to $className matches more than one instance") }
+            $found[$key] = $instance
+        }
+        foreach ($i in $chunk) {
+            $instance = $found[(Get-HvrKeyText $Refs[$i]['keys'] $names)]
+            if ($null -ne $instance) { $Answers[$i] = ConvertTo-HvrInstance $instance }
+        }
+    }
+}
+
+function Get-HvrKeyText($Values, [string[]]$Names) {
+    $parts = foreach ($name in $Names) {
+        $value = $Values[$name]
+        if ($null -eq $value) { '' } else { [System.Convert]::ToString($value, [System.Globalization.CultureInfo]::InvariantCulture).ToLowerInvariant() }
+    }
+    return (@($parts) -join [char]0)
 }
 
 function Invoke-HvrMethod($Request) {

@@ -85,6 +85,41 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
       expect(await session.getMany([])).toEqual([]);
     });
 
+    it("gets many instances of several classes in one request: awkward keys, any case, gaps and repeats", async () => {
+      const { sim, session } = await world();
+      const seeded = [
+        ...AWKWARD_NAMES.map((id, i) => ({ id, name: `awkward-${i}` })),
+        ...Array.from({ length: 30 }, (_, i) => ({ name: `group-${i}`, recoveryPoints: 1 })),
+      ];
+      const ids: string[] = [];
+      for (const seed of seeded) ids.push((await sim.addCollection(seed)).id);
+      const points = await sim.session().query("Msvm_CollectionRecoveryPoint");
+      const pointRefs = points.slice(0, 3).map((p) => ({
+        className: "Msvm_CollectionRecoveryPoint",
+        keys: {
+          InstanceID: String(p.properties.InstanceID),
+          CollectionID: String(p.properties.CollectionID),
+        },
+      }));
+      const refs: CimRef[] = [
+        ...ids.map((id, i) => collection(i >= AWKWARD_NAMES.length && i % 2 === 0 ? id.toLowerCase() : id)),
+        collection("00000000-0000-0000-0000-000000000000"),
+        SERVICE,
+        collection(ids[AWKWARD_NAMES.length]!),
+        ...pointRefs,
+        { className: "Msvm_ConcreteJob", keys: {} },
+      ];
+      const one = await Promise.all(refs.map((ref) => session.get(ref)));
+      const many = await session.getMany(refs);
+      expect(many).toEqual(one);
+      expect(many.slice(0, ids.length).map((c) => c?.properties.ElementName)).toEqual(
+        seeded.map((s) => s.name),
+      );
+      expect(many[ids.length]).toBeUndefined();
+      expect(many.at(-1)).toBeUndefined();
+      expect(many.at(-2)?.className).toBe("Msvm_CollectionRecoveryPoint");
+    });
+
     it("never resolves a reference without its keys to some instance", async () => {
       const { sim, session } = await world();
       await sim.addCollection({ name: "sql-cluster" });

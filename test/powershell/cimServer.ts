@@ -89,6 +89,15 @@ function typedValue(value: unknown): unknown {
   return value;
 }
 
+type WqlFilter = Record<string, string | number | boolean>;
+
+/** WQL's `=`: property names and strings compare without regard to case. */
+function matchesWql(instance: CimInstance, filter: WqlFilter): boolean {
+  const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+  const values = new Map(Object.entries(instance.properties).map(([k, v]) => [k.toLowerCase(), lower(v)]));
+  return Object.entries(filter).every(([name, wanted]) => values.get(name.toLowerCase()) === lower(wanted));
+}
+
 export interface CimServer {
   readonly url: string;
   /** Every request body as received, for tests that search what crossed the wire. */
@@ -171,7 +180,12 @@ export async function startCimServer(
       }
       case "query": {
         if (body.className === "Hvr_TypeProbe") return [typed(TYPE_PROBE)];
-        const filter = (body.filter ?? undefined) as Record<string, string | number | boolean> | undefined;
+        if (Array.isArray(body.anyOf)) {
+          // `(a) OR (b) ...`: one read of the class, filtered here as WQL would.
+          const all = await session().query(String(body.className));
+          return all.filter((i) => (body.anyOf as WqlFilter[]).some((f) => matchesWql(i, f))).map(typed);
+        }
+        const filter = (body.filter ?? undefined) as WqlFilter | undefined;
         return (await session().query(String(body.className), filter)).map(typed);
       }
       case "invoke": {

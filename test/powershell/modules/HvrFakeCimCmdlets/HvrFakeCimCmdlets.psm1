@@ -153,13 +153,15 @@ function New-FakeRefInstance($Ref) {
     return New-FakeInstanceObject $Ref.className $properties $true
 }
 
-# Reads back what Get-HvrFilter wrote: Name = 'text' | number | TRUE | FALSE, joined with AND; \' and \\ escapes.
+# Reads back what the bridge writes: conditions `Name = 'text' | number | TRUE | FALSE` joined with AND, optionally
+# in parentheses, and such groups joined with OR; \' and \\ escapes. Returns one filter per OR'd group.
 function ConvertFrom-FakeWql([string]$Wql) {
+    $groups = [System.Collections.Generic.List[object]]::new()
     $filter = [ordered]@{}
     $i = 0
     $n = $Wql.Length
     while ($i -lt $n) {
-        while ($i -lt $n -and $Wql[$i] -eq ' ') { $i++ }
+        while ($i -lt $n -and ($Wql[$i] -eq ' ' -or $Wql[$i] -eq '(')) { $i++ }
         $start = $i
         while ($i -lt $n -and [string]$Wql[$i] -match '[A-Za-z0-9_]') { $i++ }
         $name = $Wql.Substring($start, $i - $start)
@@ -179,25 +181,33 @@ function ConvertFrom-FakeWql([string]$Wql) {
             $value = $text.ToString()
         } else {
             $start = $i
-            while ($i -lt $n -and $Wql[$i] -ne ' ') { $i++ }
+            while ($i -lt $n -and $Wql[$i] -ne ' ' -and $Wql[$i] -ne ')') { $i++ }
             $token = $Wql.Substring($start, $i - $start)
             $value = if ($token -eq 'TRUE') { $true } elseif ($token -eq 'FALSE') { $false } else { [long]$token }
         }
         $filter[$name] = $value
-        while ($i -lt $n -and $Wql[$i] -eq ' ') { $i++ }
-        if ($i -lt $n) {
-            if ($Wql.Substring($i, 3) -ne 'AND') { throw "unsupported WQL: $Wql" }
-            $i += 3
-        }
+        while ($i -lt $n -and ($Wql[$i] -eq ' ' -or $Wql[$i] -eq ')')) { $i++ }
+        if ($i -ge $n) { break }
+        if ($Wql.Substring($i, 3) -eq 'AND') { $i += 3; continue }
+        if ($Wql.Substring($i, 2) -ne 'OR') { throw "unsupported WQL: $Wql" }
+        $i += 2
+        $groups.Add($filter)
+        $filter = [ordered]@{}
     }
-    return $filter
+    $groups.Add($filter)
+    return , $groups.ToArray()
 }
 
 function Get-CimInstance {
     [CmdletBinding()]
     param([string]$Namespace, [string]$ClassName, [string]$Filter, $CimSession, [uint32]$OperationTimeoutSec)
-    $wql = if ($Filter) { ConvertFrom-FakeWql $Filter } else { $null }
-    $data = Invoke-FakeCim $PSCmdlet @{ op = 'query'; namespace = $Namespace; className = $ClassName; filter = $wql }
+    $body = @{ op = 'query'; namespace = $Namespace; className = $ClassName; filter = $null }
+    if ($Filter) {
+        $groups = ConvertFrom-FakeWql $Filter
+        # One query however many groups are OR'd, as WMI answers it.
+        if ($groups.Count -eq 1) { $body.filter = $groups[0] } else { $body.anyOf = $groups }
+    }
+    $data = Invoke-FakeCim $PSCmdlet $body
     foreach ($wire in $data) { New-FakeInstance $wire }
 }
 
