@@ -1,7 +1,7 @@
 # pulumi-hyperv-replica CIM bridge.
 #
-# Dot-sourced once per PowerShell session from this file. Every request is one line,
-# `Invoke-HvrBridge '<base64 of UTF-8 JSON>'`, and every answer is one line, `HVR1:<JSON envelope>`:
+# Dot-sourced once per PowerShell session from this file; then Start-HvrBridgeLoop reads requests from stdin. Every
+# request is one line, the base64 of UTF-8 JSON, and every answer is one line, `HVR1:<JSON envelope>`:
 # {"id":...,"ok":true,"data":...} or {"id":...,"ok":false,"error":{category,message,code}}, where id echoes the
 # request's id so that the caller never takes one answer for another.
 # Values travel only inside the payload and are never turned into script text. The script makes one CIM call per
@@ -543,6 +543,16 @@ function Invoke-HvrRequest([string]$Payload) {
 
 function Invoke-HvrBridge([string]$Payload) {
     [Console]::Out.WriteLine('HVR1:' + (Invoke-HvrRequest $Payload))
+}
+
+# Answers requests, one line of stdin each, until stdin ends. A line is only ever data: ReadLine hands it to
+# Invoke-HvrRequest, which decodes it; PowerShell never parses it as a command. An answer that cannot be written
+# at all still gets a line, so the caller is never left waiting.
+function Start-HvrBridgeLoop {
+    while ($null -ne ($line = [Console]::In.ReadLine())) {
+        try { Invoke-HvrBridge $line }
+        catch { [Console]::Out.WriteLine('HVR1:{"id":null,"ok":false,"error":{"category":"protocol","message":"the bridge could not write its answer","code":null}}') }
+    }
 }
 
 # The ssh transport's half, beside this file; a bridge loaded into a remote session (from text) has no use for it.

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { PowerShell } from "node-powershell";
 import type { CimErrorCategory } from "../cim";
 import { CimError } from "../cim";
+import { PowerShellChannel } from "./channel";
 import { findEnvelope, openEnvelope, plainEnvironment, redact } from "./envelope";
 import { killTree } from "./processTree";
 
@@ -13,7 +13,13 @@ export const BRIDGE_SCRIPT = path.join(__dirname, "bridge.ps1");
 const ASK_LANGUAGE = `"HVR-LANGUAGE:$($ExecutionContext.SessionState.LanguageMode)"`;
 const READ_KEY = "$HvrKeyLine = [Console]::In.ReadLine()";
 const LOAD =
-  "try { . $env:HVR_BRIDGE_SCRIPT } catch { 'HVR-LOAD-FAILED:' + $_.FullyQualifiedErrorId + ': ' + $_.Exception.Message }";
+  "try { . $env:HVR_BRIDGE_SCRIPT; 'HVR-LOADED' } catch { 'HVR-LOAD-FAILED:' + $_.FullyQualifiedErrorId + ': ' + $_.Exception.Message }";
+/**
+ * The last command PowerShell reads: from here on every line is a request that the bridge reads as data with
+ * ReadLine, never a command, and when stdin ends (or the loop ever stops) the process exits rather than go back to
+ * reading commands.
+ */
+const SERVE = "try { Start-HvrBridgeLoop } finally { [Environment]::Exit(0) }";
 
 export interface BridgeProcessOptions {
   readonly executable: string;
@@ -26,46 +32,30 @@ export interface BridgeProcessOptions {
 }
 
 /**
- * One warm PowerShell process with the bridge script loaded. Requests run one at a time; a process that times out,
- * crashes or answers nonsense is marked broken, and its owner disposes of it with everything it started.
+ * One warm PowerShell process with the bridge script loaded, answering one request per line. Requests run one at a
+ * time; a process that times out, crashes or answers nonsense is marked broken, and its owner disposes of it with
+ * everything it started.
  */
 export class BridgeProcess {
   private brokenReason: string | undefined;
-  private readonly exited: Promise<void>;
+  private readonly channel: PowerShellChannel;
 
   /** The operating system's process id, for diagnostics and tests. */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.channel.pid;
   }
 
-  private get child(): { pid?: number } {
-    return (this.shell as unknown as { process: { pid?: number } }).process;
-  }
-
-  private constructor(
-    private readonly shell: PowerShell,
-    private readonly options: BridgeProcessOptions,
-  ) {
-    // Handled here, a process that dies while no request is pending is no unhandled rejection; the pool sees it
-    // broken and starts another.
-    const exitPromise = (shell as unknown as { exitPromise: Promise<void> }).exitPromise;
-    this.exited = exitPromise.then(
-      () => void (this.brokenReason ??= "the PowerShell process exited"),
-      () => void (this.brokenReason ??= "the PowerShell process exited"),
+  private constructor(private readonly options: BridgeProcessOptions) {
+    this.channel = new PowerShellChannel(
+      options.executable,
+      plainEnvironment(process.env, { HVR_BRIDGE_SCRIPT: BRIDGE_SCRIPT }),
     );
+    // A process that dies while no request is pending is seen broken, and the pool starts another.
+    void this.channel.exited.then(() => void (this.brokenReason ??= "the PowerShell process exited"));
   }
 
   static async start(options: BridgeProcessOptions): Promise<BridgeProcess> {
-    const shell = new PowerShell({
-      executable: options.executable,
-      executableOptions: { "-NoProfile": true, "-NonInteractive": true },
-      spawnOptions: {
-        env: plainEnvironment(process.env, { HVR_BRIDGE_SCRIPT: BRIDGE_SCRIPT }),
-        windowsHide: true,
-      },
-      throwOnInvocationError: false,
-    });
-    const bridge = new BridgeProcess(shell, options);
+    const bridge = new BridgeProcess(options);
     try {
       await bridge.deadline(bridge.prepare(), options.startTimeoutMs, "start");
       return bridge;
@@ -79,36 +69,35 @@ export class BridgeProcess {
     await this.checkLanguage();
     // The key goes down the pipe as the line after a fixed command that reads it: it is data, never a command,
     // and it is in neither the environment nor the arguments, which other processes of the same user can read.
-    this.shell.streams.stdin.write(`${READ_KEY}\n${this.options.key.toString("base64")}\n`);
-    const loaded = await this.run(LOAD, false);
+    this.channel.send(`${READ_KEY}\n${this.options.key.toString("base64")}\n`);
+    const loaded = await this.starting(LOAD, /HVR-LOADED|HVR-LOAD-FAILED:.*\n/);
     const failure = /HVR-LOAD-FAILED:(.*)/.exec(loaded)?.[1];
     if (failure !== undefined) throw this.fail("environment", loadFailure(failure));
+    this.channel.send(`${SERVE}\n`);
     await this.request({ op: "ping" }, this.options.startTimeoutMs);
   }
 
   /**
-   * Constrained Language Mode (WDAC or AppLocker) forbids the .NET calls that node-powershell's own protocol and
-   * the bridge make, so it is asked about in the one form that works in every language mode, before anything else.
+   * Constrained Language Mode (WDAC or AppLocker) forbids the .NET calls the bridge makes, so it is asked about in
+   * the one form that works in every language mode, before anything else.
    */
-  private checkLanguage(): Promise<void> {
-    const stdout = this.shell.streams.stdout;
-    return new Promise<void>((resolve, reject) => {
-      let text = "";
-      const onData = (chunk: Buffer | string) => {
-        text += String(chunk);
-        const mode = /HVR-LANGUAGE:(\w+)/.exec(text)?.[1];
-        if (mode === undefined) return;
-        stdout.off("data", onData);
-        if (mode === "FullLanguage") resolve();
-        else reject(this.fail("environment", constrained(mode)));
-      };
-      stdout.on("data", onData);
-      this.exited.then(() => {
-        stdout.off("data", onData);
-        reject(this.fail("environment", `PowerShell (${this.options.executable}) exited as it started`));
-      });
-      this.shell.streams.stdin.write(`${ASK_LANGUAGE}\n`);
-    });
+  private async checkLanguage(): Promise<void> {
+    const answer = await this.starting(ASK_LANGUAGE, /HVR-LANGUAGE:\w+/);
+    const mode = /HVR-LANGUAGE:(\w+)/.exec(answer)?.[1];
+    if (mode !== "FullLanguage") throw this.fail("environment", constrained(mode ?? "an unknown"));
+  }
+
+  /** Runs one fixed start-up command and waits for the line it prints. */
+  private async starting(command: string, printed: RegExp): Promise<string> {
+    try {
+      return await this.channel.exchange(`${command}\n`, (text) => printed.test(text));
+    } catch {
+      const detail = redact(this.channel.errorText).trim().slice(-300);
+      throw this.fail(
+        "environment",
+        `PowerShell (${this.options.executable}) exited as it started${detail ? `: ${detail}` : ""}`,
+      );
+    }
   }
 
   get broken(): boolean {
@@ -125,14 +114,31 @@ export class BridgeProcess {
     payload: Readonly<Record<string, unknown>>,
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<unknown> {
+    if (this.brokenReason)
+      throw new CimError("protocol", `the PowerShell process is unusable: ${this.brokenReason}`);
     // A fresh id ties the answer to this request: an envelope left over from another one is never taken for it.
     const id = randomBytes(12).toString("hex");
-    const encoded = Buffer.from(JSON.stringify({ ...payload, id }), "utf8").toString("base64");
-    const raw = await this.deadline(this.run(`Invoke-HvrBridge '${encoded}'`, true), timeoutMs, "request");
+    const line = Buffer.from(JSON.stringify({ ...payload, id }), "utf8").toString("base64");
+    const raw = await this.deadline(this.answer(line, id), timeoutMs, "request");
     const envelope = findEnvelope(raw, id);
     if (envelope === undefined)
       throw this.fail("protocol", `the bridge gave no answer to this request: ${redact(raw).slice(0, 300)}`);
     return openEnvelope(envelope);
+  }
+
+  private async answer(line: string, id: string): Promise<string> {
+    try {
+      return await this.channel.exchange(`${line}\n`, (text) => findEnvelope(text, id) !== undefined);
+    } catch (error) {
+      // The process died under the request (crash, kill): the host may be fine, so this is worth a retry.
+      const detail = redact(`${(error as Error).message} ${this.channel.errorText}`)
+        .trim()
+        .slice(-500);
+      throw this.fail(
+        "unreachable",
+        `the PowerShell process (${this.options.executable}) stopped during the call: ${detail}`,
+      );
+    }
   }
 
   /** Start-up and requests have separate bounds: a slow start never eats into a request's time, nor the reverse. */
@@ -144,6 +150,7 @@ export class BridgeProcess {
           what === "start"
             ? `PowerShell did not start within ${ms / 1000} s`
             : `PowerShell did not answer within ${ms / 1000} s`;
+        this.channel.abandon();
         reject(this.fail("timeout", message));
       }, ms);
     });
@@ -151,32 +158,6 @@ export class BridgeProcess {
       return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async run(command: string, expectOutput: boolean): Promise<string> {
-    if (this.brokenReason)
-      throw new CimError("protocol", `the PowerShell process is unusable: ${this.brokenReason}`);
-    try {
-      const result = await this.shell.invoke(command);
-      // node-powershell keeps every command forever; payloads must not pile up in memory.
-      this.shell.history.length = 0;
-      if (result.hadErrors) {
-        throw this.fail(
-          "protocol",
-          `PowerShell wrote to its error stream: ${redact(result.raw).trim().slice(0, 500)}`,
-        );
-      }
-      if (expectOutput && result.raw.trim() === "")
-        throw this.fail("protocol", "PowerShell answered nothing");
-      return result.raw;
-    } catch (error) {
-      if (error instanceof CimError) throw error;
-      // The process died under the request (crash, kill): the host may be fine, so this is worth a retry.
-      throw this.fail(
-        "unreachable",
-        `the PowerShell process (${this.options.executable}) stopped during the call: ${redact(String((error as Error).message ?? error))}`,
-      );
     }
   }
 
@@ -189,11 +170,9 @@ export class BridgeProcess {
   async dispose(): Promise<void> {
     this.brokenReason ??= "disposed";
     if (this.pid !== undefined) await killTree(this.pid);
-    try {
-      await this.shell.dispose("SIGKILL");
-    } catch {
-      // Already gone: nothing left to release.
-    }
+    this.channel.kill();
+    // Bounded: a process the system has not reaped yet must not hold up the pool.
+    await Promise.race([this.channel.exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
 }
 

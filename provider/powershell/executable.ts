@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CimError } from "../cim";
 
-/** The PowerShell to run: NODE_POWERSHELL (node-powershell's own override), then the configured one, then pwsh. */
+/** The PowerShell to run: NODE_POWERSHELL (an override from the agent's environment), then the configured one, then pwsh. */
 export function chooseExecutable(configured: string | undefined): string {
   return process.env.NODE_POWERSHELL || configured || "pwsh";
 }
@@ -18,7 +18,7 @@ function isExecutableFile(file: string): boolean {
 
 /**
  * Finds the executable the way the operating system would, so that a missing PowerShell is one clear error before
- * any process is started (node-powershell would otherwise turn the spawn failure into an unhandled rejection).
+ * any process is started, rather than a spawn failure.
  */
 export function resolveExecutable(executable: string): string {
   if (executable.includes("/") || executable.includes("\\")) {

@@ -13,7 +13,7 @@ export function newProcessKey(): Buffer {
 
 /**
  * Encrypts a secret with the process's key (AES-256-CBC, PKCS#7), so that request payloads, and anything that may
- * record them (node-powershell's history and debug output, PowerShell script block logging), hold only ciphertext.
+ * record them (debug output, a capture of stdin, PowerShell's transcripts and logging), hold only ciphertext.
  */
 export function seal(secret: string, key: Buffer): Sealed {
   const iv = randomBytes(16);

@@ -106,10 +106,14 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
     expect(ours.length).toBeGreaterThan(0);
     const seen = ours.map((pid) => processText(pid));
     expect(seen.filter((t) => t.includes(keyText) || t.includes("HVR_BRIDGE_KEY"))).toEqual([]);
-    // What went to PowerShell was the payload, base64: decoded, it holds only ciphertext, which that key opens.
-    const decoded = [...stdin.matchAll(/Invoke-HvrBridge '([^']+)'/g)].map((m) =>
-      Buffer.from(m[1]!, "base64").toString("utf8"),
-    );
+    // Once the bridge serves, every line PowerShell reads is a payload, base64, read as data: no command carries a
+    // value. Decoded, the payloads hold only ciphertext, which that key opens.
+    const payloads = lines
+      .slice(lines.findIndex((l) => l.includes("Start-HvrBridgeLoop")) + 1)
+      .filter(Boolean);
+    expect(payloads.length).toBeGreaterThan(1);
+    expect(payloads.filter((l) => !/^[A-Za-z0-9+/]+=*$/.test(l))).toEqual([]);
+    const decoded = payloads.map((l) => Buffer.from(l, "base64").toString("utf8"));
     for (const form of forms) expect(decoded.join("\n")).not.toContain(form);
     const connect = JSON.parse(decoded.find((d) => d.includes('"op":"connect"'))!) as {
       password: { iv: string; data: string };
