@@ -26,6 +26,14 @@ export interface JobSubscription {
 }
 
 /**
+ * A pause lasts at least this many times the last tick's read, so that reading never takes more than a quarter of
+ * the watcher's time however slow the host or the link is; stretched, it stays within {@link STRETCH_CAP_MS} (or
+ * the configured cap, if that is longer), so a job's end is still seen within half a second of the next read.
+ */
+const READ_SHARE = 3;
+const STRETCH_CAP_MS = 500;
+
+/**
  * One watcher per session: every job waited for on the session is read in the same request at each tick
  * (`getMany` by InstanceID), and each waiter is told from that one answer. The ticks start at once when the first
  * job is added, speed up again whenever another job joins, back off to the cap meanwhile, and stop as soon as no
@@ -36,6 +44,8 @@ export class JobWatcher {
   private readonly subscriptions = new Set<JobSubscription>();
   private running = false;
   private delay: number;
+  /** How long the last tick's read took. */
+  private lastReadMs = 0;
 
   constructor(
     private readonly session: CimSession,
@@ -89,7 +99,9 @@ export class JobWatcher {
   private pause(): number {
     const now = this.clock.now();
     const nearest = Math.min(...[...this.subscriptions].map((s) => s.deadline));
-    return Math.max(0, Math.min(this.delay, nearest - now));
+    const cap = Math.max(this.ticks.maxMs, STRETCH_CAP_MS);
+    const wanted = Math.min(Math.max(this.delay, READ_SHARE * this.lastReadMs), cap);
+    return Math.max(0, Math.min(wanted, nearest - now));
   }
 
   private tellEveryone(read: JobRead): void {
@@ -99,6 +111,7 @@ export class JobWatcher {
   /** One request for every job; each waiter hears its own part of the answer. */
   private async tick(): Promise<void> {
     const batch = [...this.subscriptions];
+    const started = this.clock.now();
     let reads: JobRead[];
     try {
       const refs = batch.map((s) => ({ className: CLASS.job, keys: { InstanceID: s.jobId } }));
@@ -111,6 +124,7 @@ export class JobWatcher {
         error instanceof CimError && error.transient ? { kind: "lost", error } : { kind: "failed", error };
       reads = batch.map(() => read);
     }
+    this.lastReadMs = this.clock.now() - started;
     batch.forEach((subscription, index) => {
       const read = reads[index];
       if (read !== undefined && this.subscriptions.has(subscription)) subscription.onRead(read);

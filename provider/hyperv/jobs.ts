@@ -25,8 +25,11 @@ export interface JobSnapshot {
 /** How often the session's job watcher reads: fast at first, then slower up to a cap. */
 export type PollingOptions = TickOptions;
 
-/** A job's end is seen within half a second at most: one read per tick serves every job, so a short tick is cheap. */
-export const DEFAULT_POLLING: PollingOptions = { initialMs: 250, maxMs: 500, factor: 1.5 };
+/**
+ * A read every 250 ms while any job is in flight: one read per tick serves every job on the session, so a short
+ * tick is cheap, and a job's end is seen 125 ms after it on average. A slow read stretches the pause (jobWatcher.ts).
+ */
+export const DEFAULT_POLLING: PollingOptions = { initialMs: 250, maxMs: 250, factor: 1.5 };
 
 export interface JobWaitOptions {
   readonly clock: Clock;

@@ -60,7 +60,8 @@ describe("requestVmState", () => {
       `RequestStateChange(2) on VM 'pay-db' returned 32775: the VM is Starting, as another run asked; waiting for its job ${jobIdOf(other)} instead`,
       `${job}: 0% starting`,
       `${job}: 25% running`,
-      `${job}: 62% running`,
+      `${job}: 50% running`,
+      `${job}: 75% running`,
       `${job}: 100% completed`,
     ]);
   });
@@ -112,7 +113,8 @@ describe("requestVmState", () => {
       "RequestStateChange(2) on VM 'pay-db': the VM is in use (32774); trying again in 2 s",
       `${job}: 0% starting`,
       `${job}: 25% running`,
-      `${job}: 62% running`,
+      `${job}: 50% running`,
+      `${job}: 75% running`,
       `${job}: 100% completed`,
     ]);
   });
