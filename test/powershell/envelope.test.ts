@@ -51,7 +51,13 @@ describe("reading the bridge's answer", () => {
       NO_COLOR: "1",
       POWERSHELL_UPDATECHECK: "Off",
       POWERSHELL_TELEMETRY_OPTOUT: "1",
+      DOTNET_TieredPGO: "0",
       HVR_BRIDGE_SCRIPT: "/b.ps1",
     });
+  });
+
+  it("turns dynamic PGO off unless the caller set it", () => {
+    expect(plainEnvironment({}, {}).DOTNET_TieredPGO).toBe("0");
+    expect(plainEnvironment({ DOTNET_TieredPGO: "1" }, {}).DOTNET_TieredPGO).toBe("1");
   });
 });
