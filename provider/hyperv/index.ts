@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./collections";
 export * from "./jobs";
 export * from "./replicationService";
+export * from "./service";
 export * from "./runningJobs";
 export * from "./retry";
 export * from "./hostIdentity";

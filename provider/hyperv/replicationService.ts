@@ -5,12 +5,12 @@ import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { CLASS, JobState, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
-import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, NotFoundError, withContext } from "./errors";
+import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
 import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
 import { finishedRecord, operationRecord, timedOutRecord } from "./records";
 import type { ReadRetryOptions } from "./retry";
-import { retryRead } from "./retry";
+import { replicationService } from "./service";
 
 /** The recovery point a failover or test failover used, as listed before the call. */
 export interface PointUsed {
@@ -62,37 +62,6 @@ export interface MethodResult {
 
 export function recoveryPointRef(collectionId: string, instanceId: string): CimRef {
   return { className: CLASS.recoveryPoint, keys: { InstanceID: instanceId, CollectionID: collectionId } };
-}
-
-export async function replicationService(
-  session: CimSession,
-  context: ErrorContext,
-  options: Pick<MethodOptions, "clock" | "readRetries" | "progress" | "signal">,
-): Promise<CimRef> {
-  const services = await retryRead(() => session.query(CLASS.replicationService), {
-    clock: options.clock,
-    retries: options.readRetries,
-    onRetry: (error, delay) =>
-      options.progress(
-        `${context.method}: ${error.message}; reading ${CLASS.replicationService} again in ${Math.round(delay / 1000)} s`,
-      ),
-    signal: options.signal,
-  });
-  const service = services[0];
-  if (service === undefined) {
-    throw new NotFoundError(
-      `${CLASS.replicationService} does not exist on this host`,
-      context,
-      "VM collection replication needs Windows Server 2016 or later and the root\\HyperVCluster\\v2 namespace: point the connection at a node of the replica cluster",
-    );
-  }
-  const keyNames = ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"];
-  const keys = Object.fromEntries(
-    keyNames
-      .filter((k) => service.properties[k] !== undefined)
-      .map((k) => [k, service.properties[k] as string]),
-  );
-  return { className: CLASS.replicationService, keys };
 }
 
 /**

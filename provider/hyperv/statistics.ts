@@ -11,7 +11,7 @@ import { replicationHealthName, ReturnCode } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVReturnCodeError, withContext } from "./errors";
 import type { MethodOptions } from "./replicationService";
-import { replicationService } from "./replicationService";
+import { replicationService } from "./service";
 
 export interface HealthReport {
   /** Msvm_CollectionReplicationStatistics.ReplicationHealth, or null when the host gave none. */
