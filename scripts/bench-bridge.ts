@@ -1,6 +1,7 @@
 /**
  * `npm run bench:bridge`: what a warm PowerShell session buys, locally and over SSH. Prints medians from one run:
  * - process start-up: spawning pwsh and loading the bridge;
+ * - a request that makes no CIM call, on a warm process: what the bridge itself costs per request;
  * - one CIM call on a warm session, against a PowerShell process started per call, and their ratio;
  * - SSH session set-up (New-PSSession to the loopback sshd and loading the bridge there), and one call on a warm
  *   SSH session;
@@ -58,6 +59,14 @@ async function local(executable: string): Promise<void> {
   }
   print("process start-up (pwsh + bridge loaded):", startup);
 
+  // The bridge's own cost per request, without a CIM call: decoding, dispatch and the answer line.
+  const bridge = await startBridge(executable);
+  for (let i = 0; i < 50; i++) await bridge.request({ op: "ping" });
+  const pings: number[] = [];
+  for (let i = 0; i < 200; i++) pings.push(await time(() => bridge.request({ op: "ping" })));
+  await bridge.dispose();
+  print("a request with no CIM call (ping), warm:", pings, 2);
+
   const warm: number[] = [];
   const cold: number[] = [];
   // Side by side: each cold sample is followed by warm samples, so machine noise hits both alike.
@@ -110,6 +119,7 @@ async function ssh(executable: string, cimUrl: string): Promise<void> {
         username: os.userInfo().username,
         sshKeyFile: server.keyFile,
         knownHostsFile: server.knownHosts,
+        askpass: null,
         operationTimeoutSec: 60,
       };
       setup.push(await time(() => bridge.request(connect)));
