@@ -345,8 +345,7 @@ function Invoke-HvrGetMany($Request) {
     for ($i = 0; $i -lt $refs.Count; $i++) {
         $keys = $refs[$i]['keys']
         if ($null -eq $keys -or $keys.Count -eq 0) {
-            $instance = Resolve-HvrRef $Request.namespace $refs[$i]
-            if ($null -ne $instance) { $answers[$i] = ConvertTo-HvrInstance $instance }
+            $answers[$i] = Invoke-HvrGet @{ namespace = $Request.namespace; ref = $refs[$i] }
             continue
         }
         Assert-HvrName $refs[$i].className 'class'

@@ -91,12 +91,12 @@ export class BridgeProcess {
   private async starting(command: string, printed: RegExp): Promise<string> {
     try {
       return await this.channel.exchange(`${command}\n`, (text) => printed.test(text));
-    } catch (error) {
-      const why = this.channel.exitedBecause ?? (error as Error).message;
+    } catch {
+      const why = this.channel.exitedBecause ?? "stopped answering";
       const detail = redact(this.channel.errorText).trim().slice(-300);
       throw this.fail(
         "environment",
-        `PowerShell (${this.options.executable}) exited as it started (it ${why.replace(/^PowerShell /, "")})${detail ? `: ${detail}` : ""}`,
+        `PowerShell (${this.options.executable}) exited as it started (it ${why})${detail ? `: ${detail}` : ""}`,
       );
     }
   }
