@@ -3,7 +3,7 @@
 # Each cmdlet forwards to a loopback HTTP endpoint ($env:HVR_FAKE_CIM_URL) that serves the Hyper-V simulator, and
 # returns objects shaped like CIM instances: CimClass.CimClassName, and CimInstanceProperties with Name, Value,
 # CimType and Flags, holding .NET values of the CIM types (UInt16, UInt64, DateTime, TimeSpan, ...).
-# Written for the core language only: no Utility or Management cmdlets.
+# Written for the core language and ConvertFrom-Json only: no other Utility or Management cmdlets.
 
 Set-StrictMode -Version 3.0
 
@@ -18,24 +18,18 @@ class HvrFakeCimException : System.Exception {
     }
 }
 
-$script:Client = [System.Net.Http.HttpClient]::new()
-$script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
-
-function ConvertFrom-FakeJsonElement($Element) {
-    switch ($Element.ValueKind.ToString()) {
-        'Object' {
-            $table = [ordered]@{}
-            foreach ($p in $Element.EnumerateObject()) { $table[$p.Name] = ConvertFrom-FakeJsonElement $p.Value }
-            return $table
-        }
-        'Array' { return , @(foreach ($e in $Element.EnumerateArray()) { ConvertFrom-FakeJsonElement $e }) }
-        'String' { return $Element.GetString() }
-        'Number' { if ($Element.GetRawText() -match '^-?\d+$') { return [long]$Element.GetRawText() } return $Element.GetDouble() }
-        'True' { return $true }
-        'False' { return $false }
-        default { return $null }
-    }
+# A CimProperty's shape. Typed properties set one by one: a [PSCustomObject] literal per property cost more than all
+# the rest of a job watcher's tick.
+class HvrFakeProperty {
+    [string]$Name
+    [object]$Value
+    [string]$CimType
+    [string]$Flags
 }
+
+$script:Client = [System.Net.Http.HttpClient]::new()
+$script:JsonOptions = [System.Text.Json.JsonSerializerOptions]::new()
+$script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
 
 function Test-FakeInstance($Value) {
     return $null -ne $Value -and $null -ne $Value.PSObject.Properties['CimInstanceProperties']
@@ -63,12 +57,16 @@ function ConvertTo-FakeWireValue($Value) {
     return $Value
 }
 
-function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body) {
-    $json = [System.Text.Json.JsonSerializer]::Serialize((ConvertTo-FakeWireValue $Body), [object], [System.Text.Json.JsonSerializerOptions]::new())
+# A body of plain data (a query's) is written as it is; one that may hold instances is turned into wire values first.
+function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body, [bool]$Plain = $false) {
+    $wire = if ($Plain) { $Body } else { ConvertTo-FakeWireValue $Body }
+    $json = [System.Text.Json.JsonSerializer]::Serialize($wire, [object], $script:JsonOptions)
     $content = [System.Net.Http.StringContent]::new($json, [System.Text.Encoding]::UTF8, 'application/json')
     $response = $script:Client.PostAsync($env:HVR_FAKE_CIM_URL, $content).GetAwaiter().GetResult()
-    $doc = [System.Text.Json.JsonDocument]::Parse($response.Content.ReadAsStringAsync().GetAwaiter().GetResult())
-    try { $envelope = ConvertFrom-FakeJsonElement $doc.RootElement } finally { $doc.Dispose() }
+    # Compiled parsing, as the real cmdlets' is: a walk of the JSON in script cost more than all the rest of a call.
+    # DateKind String keeps every text as sent; CIM datetimes are converted below, by their CIM type.
+    $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+    $envelope = ConvertFrom-Json -InputObject $text -AsHashtable -DateKind String
     if ($envelope.ok) { return , $envelope.data }
     # Raise the error the way CimCmdlets would: a terminating error. A CIM failure carries its numbers and no category
     # that would tell; other failures keep a matching category.
@@ -105,9 +103,8 @@ function ConvertFrom-FakeValue($Value, [string]$CimType) {
     if ($null -eq $Value) { return $null }
     if ($CimType -like '*Array') {
         $element = $CimType -replace 'Array$', ''
-        $items = @(foreach ($v in $Value) { ConvertFrom-FakeValue $v $element })
-        if ($element -eq 'UInt16') { return , [uint16[]]$items }
-        return , [string[]]$items
+        if ($element -eq 'UInt16') { return , [uint16[]]$Value }
+        return , [string[]]$Value
     }
     switch ($CimType) {
         'UInt16' { return [uint16]$Value }
@@ -132,15 +129,38 @@ function New-FakeInstanceObject([string]$ClassName, $Properties, [bool]$KeysOnly
 }
 
 function New-FakeProperty([string]$Name, $Value, [string]$CimType, [bool]$Key) {
-    $flags = if ($Key) { 'Property, Key' } else { 'Property' }
-    return [PSCustomObject]@{ Name = $Name; Value = $Value; CimType = $CimType; Flags = $flags }
+    $property = [HvrFakeProperty]::new()
+    $property.Name = $Name
+    $property.Value = $Value
+    $property.CimType = $CimType
+    $property.Flags = if ($Key) { 'Property, Key' } else { 'Property' }
+    return $property
 }
 
+# One loop, and a function call only for the rarer types: a call costs tens of microseconds, and a tick of the job
+# watcher builds hundreds of properties.
 function New-FakeInstance($Wire) {
-    $properties = @(foreach ($p in $Wire.properties) {
-            New-FakeProperty $p.name (ConvertFrom-FakeValue $p.value $p.cimType) $p.cimType $p.key
-        })
-    return New-FakeInstanceObject $Wire.className $properties
+    $properties = [System.Collections.Generic.List[object]]::new()
+    foreach ($p in $Wire.properties) {
+        $value = $p.value
+        $type = $p.cimType
+        if ($null -ne $value) {
+            switch ($type) {
+                'String' { break }
+                'Boolean' { break }
+                'UInt16' { $value = [uint16]$value; break }
+                'UInt32' { $value = [uint32]$value; break }
+                default { $value = ConvertFrom-FakeValue $value $type }
+            }
+        }
+        $property = [HvrFakeProperty]::new()
+        $property.Name = $p.name
+        $property.Value = $value
+        $property.CimType = $type
+        $property.Flags = if ($p.key) { 'Property, Key' } else { 'Property' }
+        $properties.Add($property)
+    }
+    return New-FakeInstanceObject $Wire.className $properties.ToArray()
 }
 
 # An out REF comes back with only its key properties filled, as from real CIM.
@@ -207,7 +227,7 @@ function Get-CimInstance {
         # One query however many groups are OR'd, as WMI answers it.
         if ($groups.Count -eq 1) { $body.filter = $groups[0] } else { $body.anyOf = $groups }
     }
-    $data = Invoke-FakeCim $PSCmdlet $body
+    $data = Invoke-FakeCim $PSCmdlet $body $true
     foreach ($wire in $data) { New-FakeInstance $wire }
 }
 
