@@ -149,15 +149,16 @@ function ConvertTo-HvrDateTime($Value) {
 }
 
 # One CIM value as JSON-friendly data: datetimes as DMTF strings, 64-bit integers as decimal strings, references and
-# embedded instances as {className, keys}.
+# embedded instances as {className, keys}. An array of plain values is copied as it is, without a call per element.
 function ConvertTo-HvrValue($Value, [string]$CimType) {
     if ($null -eq $Value) { return $null }
-    $elementType = $CimType -replace 'Array$', ''
-    if ($CimType -like '*Array') {
+    if ($CimType.EndsWith('Array')) {
+        $elementType = $CimType.Substring(0, $CimType.Length - 5)
+        if ($script:HvrPlainTypes.Contains($elementType)) { return , @($Value) }
         $items = foreach ($v in $Value) { ConvertTo-HvrValue $v $elementType }
         return , @($items)
     }
-    switch ($elementType) {
+    switch ($CimType) {
         'DateTime' { return ConvertTo-HvrDateTime $Value }
         'UInt64' { return ([UInt64]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
         'SInt64' { return ([Int64]$Value).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
@@ -217,6 +218,7 @@ function ConvertTo-HvrInstance($Instance) {
         $value = $p.Value
         $type = [string]$p.CimType
         if ($null -eq $value -or $script:HvrPlainTypes.Contains($type)) { $properties[$p.Name] = $value }
+        elseif ($type -eq 'DateTime') { $properties[$p.Name] = ConvertTo-HvrDateTime $value }
         else { $properties[$p.Name] = ConvertTo-HvrValue $value $type }
     }
     return [ordered]@{ className = Get-HvrClassName $Instance; properties = $properties }
