@@ -20,7 +20,10 @@ export interface ProviderConfig {
   readonly connection: ConnectionInputs;
   /** `hyperv-replica:powershell`: pwsh, powershell.exe, or a path. */
   readonly powershell?: string;
-  /** `hyperv-replica:maxSessions`: how many PowerShell processes may run calls in parallel per connection. */
+  /**
+   * `hyperv-replica:maxSessions`: how many PowerShell processes may run calls in parallel per connection (default:
+   * the agent's CPUs, at most 4).
+   */
   readonly maxSessions?: number;
   /** `hyperv-replica:jobPollInitialMs` and `:jobPollMaxMs`: the first and the longest pause between job polls. */
   readonly polling?: { readonly initialMs?: number; readonly maxMs?: number };

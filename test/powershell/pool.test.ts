@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pool } from "../../provider/powershell/pool";
+import { defaultMaxSessions } from "../../provider/powershell/session";
 
 class Member {
   static started = 0;
@@ -100,5 +101,12 @@ describe("the PowerShell session pool", () => {
     await p.close();
     expect(member.disposed).toBe(true);
     await expect(p.use(async () => undefined)).rejects.toThrow("the PowerShell session pool is closed");
+  });
+});
+
+describe("the default number of PowerShell processes per connection", () => {
+  it("is one per CPU of the agent, at least 1 and at most 4", () => {
+    expect([1, 2, 3, 4, 8, 64].map((cpus) => defaultMaxSessions(cpus))).toEqual([1, 2, 3, 4, 4, 4]);
+    expect(defaultMaxSessions(0)).toBe(1);
   });
 });
