@@ -6,13 +6,16 @@
  * - the median and p95 of job end to Update returning;
  * - CIM operations the host answered per collection, for the failover and for a no-op update;
  * - the plugin process's peak RSS;
- * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included).
+ * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included);
+ * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process).
  *
  * Settings: `--runs file:100x10,file:20x20,bridge:20x20` (the default). `file` is the file-backed simulator the
  * plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test stand-in CIM cmdlets) in front
  * of a simulator in this process, and is left out, saying why, where PowerShell 7 is not found.
  *
  * `--ops` lists the host's reads during the failover, per collection, by operation and class.
+ *
+ * `--sessions N` sets `hyperv-replica:maxSessions` for the bridge (by default the plugin's own default applies).
  *
  * `--cpu-prof DIR` writes a V8 CPU profile of each run's plugin process into DIR (open it in Chrome DevTools or
  * VS Code): wall times on shared cores are noisy, so the profile is where to look for what a call costs.
@@ -46,6 +49,15 @@ interface Figures {
   readonly peakRssMb: number;
   /** CPU seconds of the plugin's PowerShell processes (the bridge), per collection; NaN where none ran. */
   readonly pwshCpuPerCollection: number;
+  /** CPU seconds spent from the first Update sent to the last one returned, by process. */
+  readonly failoverCpu: CpuSplit;
+}
+
+/** CPU seconds by process: the bridge's PowerShell, the plugin, and this process (the host: simulator and server). */
+interface CpuSplit {
+  readonly pwsh: number;
+  readonly plugin: number;
+  readonly host: number;
 }
 
 const TARGETS: Record<string, number> = { "file:100x10": 1.1, "file:20x20": 1.05, "bridge:20x20": 1.15 };
@@ -83,17 +95,30 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-/** User and system CPU seconds of the plugin's child processes (utime + stime, in clock ticks of 1/100 s). */
+/** User and system CPU seconds of one process (utime + stime, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** User and system CPU seconds of the plugin's child processes, alive now. */
 function childCpuSeconds(pid: number | undefined): number {
   try {
-    const ticks = descendants(pid ?? NaN).map((child) => {
-      const fields = fs.readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    });
-    return ticks.length === 0 ? NaN : ticks.reduce((a, b) => a + b, 0) / 100;
+    const seconds = descendants(pid ?? NaN).map(cpuSeconds);
+    return seconds.length === 0 ? NaN : seconds.reduce((a, b) => a + b, 0);
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds so far, by process; a PowerShell process that ended in between is not counted. */
+function cpuNow(pluginPid: number | undefined): CpuSplit {
+  const own = process.cpuUsage();
+  return {
+    pwsh: childCpuSeconds(pluginPid),
+    plugin: pluginPid === undefined ? NaN : cpuSeconds(pluginPid),
+    host: (own.user + own.system) / 1e6,
+  };
 }
 
 /** Where the plugin's calls go, and how to read back what the host answered. */
@@ -103,7 +128,12 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(setting: Setting, project: string, pwshPath: string | undefined): Promise<World> {
+async function world(
+  setting: Setting,
+  project: string,
+  pwshPath: string | undefined,
+  sessions: string | undefined,
+): Promise<World> {
   if (setting.kind === "file") {
     const sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "hv-bench" });
     await sim.init();
@@ -119,6 +149,7 @@ async function world(setting: Setting, project: string, pwshPath: string | undef
   const config = {
     "hyperv-replica:transport": "local",
     "hyperv-replica:powershell": pwshPath ?? "pwsh",
+    ...(sessions !== undefined ? { "hyperv-replica:maxSessions": sessions } : {}),
   };
   return { sim, config, close: () => server.close() };
 }
@@ -148,14 +179,16 @@ function printOps(reads: readonly SimRead[], collections: number): void {
   }
 }
 
-async function run(
-  setting: Setting,
-  pwshPath: string | undefined,
-  profileDir?: string,
-  showOps = false,
-): Promise<Figures> {
+interface RunOptions {
+  readonly profileDir?: string;
+  readonly showOps: boolean;
+  readonly sessions?: string;
+}
+
+async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
+  const { profileDir, showOps } = options;
   const project = makeProjectDir("hvr-bench-");
-  const w = await world(setting, project, pwshPath);
+  const w = await world(setting, project, pwshPath, options.sessions);
   const { sim } = w;
   const names = Array.from(
     { length: setting.collections },
@@ -183,6 +216,8 @@ async function run(
     );
     const beforeFailover = await hostOps(sim);
     const readsBefore = (await sim.reads()).length;
+    const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
+    const cpuBefore = cpuNow(pluginPid);
     const started = Date.now();
     const returned = await Promise.all(
       created.map(async ({ id, outs }, i) => {
@@ -191,6 +226,7 @@ async function run(
       }),
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
+    const cpuAfter = cpuNow(pluginPid);
     const afterFailover = await hostOps(sim);
     if (showOps) printOps((await sim.reads()).slice(readsBefore), setting.collections);
     // Each job ends D s after its InitiateFailover (the other calls, such as GetReplicationStatistics, end at once).
@@ -211,7 +247,6 @@ async function run(
       ),
     );
     const afterNoOp = await hostOps(sim);
-    const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
     return {
       setting,
       ratio: wall / (setting.jobSeconds * 1000),
@@ -223,6 +258,11 @@ async function run(
       noOpOpsPerCollection: (afterNoOp - afterFailover) / setting.collections,
       peakRssMb: peakRssMb(pluginPid),
       pwshCpuPerCollection: childCpuSeconds(pluginPid) / setting.collections,
+      failoverCpu: {
+        pwsh: cpuAfter.pwsh - cpuBefore.pwsh,
+        plugin: cpuAfter.plugin - cpuBefore.plugin,
+        host: cpuAfter.host - cpuBefore.host,
+      },
     };
   } finally {
     await plugin.stop();
@@ -244,6 +284,7 @@ function print(all: readonly Figures[]): void {
     "no-op ops",
     "peak RSS",
     "pwsh CPU/collection",
+    "failover CPU: pwsh, plugin, host",
   ];
   const rows = all.map((f) => {
     const key = `${f.setting.kind}:${f.setting.collections}x${f.setting.jobSeconds}`;
@@ -259,6 +300,9 @@ function print(all: readonly Figures[]): void {
       f.noOpOpsPerCollection.toFixed(2),
       `${f.peakRssMb.toFixed(0)} MB`,
       Number.isNaN(f.pwshCpuPerCollection) ? "" : `${(f.pwshCpuPerCollection * 1000).toFixed(0)} ms`,
+      [f.failoverCpu.pwsh, f.failoverCpu.plugin, f.failoverCpu.host]
+        .map((s) => (Number.isNaN(s) ? "-" : `${s.toFixed(1)} s`))
+        .join(", "),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -278,6 +322,10 @@ function print(all: readonly Figures[]): void {
   console.log(
     "bridge that is what the stand-in CIM cmdlets asked for (a get or a method's REF is a query; a tick is one).",
   );
+  console.log(
+    "Failover CPU is the CPU seconds spent during the failover by the bridge's PowerShell processes, the plugin, and",
+  );
+  console.log("this process, which is the host: the simulator and, for the bridge, its loopback CIM server.");
 }
 
 async function main(): Promise<void> {
@@ -286,6 +334,7 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20" },
       "cpu-prof": { type: "string" },
       ops: { type: "boolean", default: false },
+      sessions: { type: "string" },
     },
   });
   const settings = parseSettings(values.runs ?? "");
@@ -300,7 +349,13 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s ...`);
-    all.push(await run(setting, pwsh.path, values["cpu-prof"], values.ops));
+    all.push(
+      await run(setting, pwsh.path, {
+        showOps: values.ops ?? false,
+        ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
+        ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
+      }),
+    );
   }
   console.log("");
   print(all);
