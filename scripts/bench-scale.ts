@@ -186,9 +186,9 @@ interface RunOptions {
 }
 
 async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
-  const { profileDir, showOps } = options;
+  const { profileDir, showOps, sessions } = options;
   const project = makeProjectDir("hvr-bench-");
-  const w = await world(setting, project, pwshPath, options.sessions);
+  const w = await world(setting, project, pwshPath, sessions);
   const { sim } = w;
   const names = Array.from(
     { length: setting.collections },

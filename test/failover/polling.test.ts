@@ -1,6 +1,6 @@
 /**
- * Job polling: every 250 ms by default, or fast at first then backing off to a cap, as stack config sets them; a progress line on every change;
- * and a four-hour job waited for on the fake clock with a bounded number of reads.
+ * Job polling: every 250 ms by default, or fast at first then backing off to a cap, as stack config sets them; a
+ * progress line on every change; and a four-hour job waited for on the fake clock with a bounded number of reads.
  */
 import { describe, expect, it } from "vitest";
 import { hostState, inputs, methods, setup, T0 } from "./fixtures";

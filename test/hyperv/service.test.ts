@@ -14,6 +14,16 @@ const RETRIES = { attempts: 0, initialDelayMs: 1000, maxDelayMs: 1000 };
 const options = (clock: FakeClock) => ({ clock, readRetries: RETRIES, progress: () => undefined });
 const context = (collection: string) => ({ collection, host: "hv01" });
 
+/** A session whose only call is a query of the service, answered by `answer` (the nth read, from 1). */
+function serviceHost(answer: (read: number) => CimInstance[]) {
+  let reads = 0;
+  const session = {
+    target: "hv01 (test)",
+    query: async (): Promise<CimInstance[]> => answer(++reads),
+  } as unknown as CimSession;
+  return { session, reads: () => reads };
+}
+
 async function world() {
   const clock = new FakeClock(Date.UTC(2026, 10, 27, 21, 0, 0));
   const sim = new HyperVSimulator({ clock, hostName: "hv01" });
@@ -52,14 +62,7 @@ describe("the replication service's REF", () => {
 
   it("names each caller's collection when the host has no service, and reads again next time", async () => {
     const clock = new FakeClock(0);
-    let reads = 0;
-    const empty = {
-      target: "hv01 (test)",
-      query: async (): Promise<CimInstance[]> => {
-        reads++;
-        return [];
-      },
-    } as unknown as CimSession;
+    const { session: empty, reads } = serviceHost(() => []);
     const [a, b] = await Promise.allSettled([
       replicationService(empty, context("sql-cluster"), options(clock)),
       replicationService(empty, context("app-tier"), options(clock)),
@@ -67,29 +70,24 @@ describe("the replication service's REF", () => {
     expect(a).toMatchObject({ status: "rejected", reason: expect.any(NotFoundError) });
     expect(String((a as PromiseRejectedResult).reason.message)).toContain("sql-cluster");
     expect(String((b as PromiseRejectedResult).reason.message)).toContain("app-tier");
-    expect(reads).toBe(1);
+    expect(reads()).toBe(1);
     await expect(replicationService(empty, context("sql-cluster"), options(clock))).rejects.toThrow(
       NotFoundError,
     );
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
   });
 
   it("does not keep a read that failed", async () => {
     const clock = new FakeClock(0);
-    let reads = 0;
-    const flaky = {
-      target: "hv01 (test)",
-      query: async (): Promise<CimInstance[]> => {
-        reads++;
-        if (reads === 1) throw new CimError("unreachable", "hv01 did not answer");
-        return [{ className: "Msvm_CollectionReplicationService", properties: { Name: "svc" } }];
-      },
-    } as unknown as CimSession;
+    const { session: flaky, reads } = serviceHost((read) => {
+      if (read === 1) throw new CimError("unreachable", "hv01 did not answer");
+      return [{ className: "Msvm_CollectionReplicationService", properties: { Name: "svc" } }];
+    });
     await expect(replicationService(flaky, context("a"), options(clock))).rejects.toThrow("did not answer");
     expect(await replicationService(flaky, context("a"), options(clock))).toEqual({
       className: "Msvm_CollectionReplicationService",
       keys: { Name: "svc" },
     });
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
   });
 });

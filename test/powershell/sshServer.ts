@@ -102,16 +102,16 @@ export async function startSshServer(
     `SetEnv ${setEnv}`,
     `Subsystem powershell ${pwsh} -sshs -NoLogo -NoProfile`,
   ];
+  // A user the server takes no password from, as a node with PasswordAuthentication no treats everyone. A Match
+  // block goes last: every line after it belongs to it.
+  const noPassword = [`Match User ${NO_PASSWORD_USER}`, "  PasswordAuthentication no"];
+  const write = (extra: string[]) =>
+    fs.writeFileSync(config, [...lines, ...extra, ...noPassword, ""].join("\n"));
   // OpenSSH 9.8 and later refuse, for a while, an address that failed to log in or hung up before logging in
   // (PerSourcePenalties, on by default): the tests do both on purpose, all from 127.0.0.1. Older servers do not know
   // the keyword, and refuse a configuration that names it, so it is only written where `sshd -t` takes it.
-  const penalties = "PerSourcePenalties no";
-  fs.writeFileSync(config, [...lines, penalties, ""].join("\n"));
-  const known = spawnSync(SSHD, ["-t", "-f", config], { stdio: "ignore" }).status === 0;
-  if (!known) fs.writeFileSync(config, [...lines, ""].join("\n"));
-  // A user the server takes no password from, as a node with PasswordAuthentication no treats everyone. Match blocks
-  // go last: every line after one belongs to it.
-  fs.appendFileSync(config, [`Match User ${NO_PASSWORD_USER}`, "  PasswordAuthentication no", ""].join("\n"));
+  write(["PerSourcePenalties no"]);
+  if (spawnSync(SSHD, ["-t", "-f", config], { stdio: "ignore" }).status !== 0) write([]);
   let child!: ChildProcess;
   let output = "";
   let log = "";

@@ -57,10 +57,9 @@ function ConvertTo-FakeWireValue($Value) {
     return $Value
 }
 
-# A body of plain data (a query's) is written as it is; one that may hold instances is turned into wire values first.
-function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body, [bool]$Plain = $false) {
-    $wire = if ($Plain) { $Body } else { ConvertTo-FakeWireValue $Body }
-    $json = [System.Text.Json.JsonSerializer]::Serialize($wire, [object], $script:JsonOptions)
+# The body is plain data: a cmdlet turns any instance it passes into a reference first (ConvertTo-FakeWireValue).
+function Invoke-FakeCim($Cmdlet, [System.Collections.IDictionary]$Body) {
+    $json = [System.Text.Json.JsonSerializer]::Serialize($Body, [object], $script:JsonOptions)
     $content = [System.Net.Http.StringContent]::new($json, [System.Text.Encoding]::UTF8, 'application/json')
     $response = $script:Client.PostAsync($env:HVR_FAKE_CIM_URL, $content).GetAwaiter().GetResult()
     # Compiled parsing, as the real cmdlets' is: a walk of the JSON in script cost more than all the rest of a call.
@@ -128,18 +127,9 @@ function New-FakeInstanceObject([string]$ClassName, $Properties, [bool]$KeysOnly
     }
 }
 
-function New-FakeProperty([string]$Name, $Value, [string]$CimType, [bool]$Key) {
-    $property = [HvrFakeProperty]::new()
-    $property.Name = $Name
-    $property.Value = $Value
-    $property.CimType = $CimType
-    $property.Flags = if ($Key) { 'Property, Key' } else { 'Property' }
-    return $property
-}
-
 # One loop, and a function call only for the rarer types: a call costs tens of microseconds, and a tick of the job
 # watcher builds hundreds of properties.
-function New-FakeInstance($Wire) {
+function New-FakeInstance($Wire, [bool]$KeysOnly = $false) {
     $properties = [System.Collections.Generic.List[object]]::new()
     foreach ($p in $Wire.properties) {
         $value = $p.value
@@ -160,17 +150,16 @@ function New-FakeInstance($Wire) {
         $property.Flags = if ($p.key) { 'Property, Key' } else { 'Property' }
         $properties.Add($property)
     }
-    return New-FakeInstanceObject $Wire.className $properties.ToArray()
+    return New-FakeInstanceObject $Wire.className $properties.ToArray() $KeysOnly
 }
 
 # An out REF comes back with only its key properties filled, as from real CIM.
 function New-FakeRefInstance($Ref) {
     $properties = @(foreach ($k in $Ref['keys'].get_Keys()) {
             $value = $Ref['keys'][$k]
-            $type = if ($value -is [string]) { 'String' } else { 'UInt32' }
-            New-FakeProperty $k $value $type $true
+            @{ name = $k; value = $value; cimType = $(if ($value -is [string]) { 'String' } else { 'UInt32' }); key = $true }
         })
-    return New-FakeInstanceObject $Ref.className $properties $true
+    return New-FakeInstance @{ className = $Ref.className; properties = $properties } $true
 }
 
 # Reads back what the bridge writes: conditions `Name = 'text' | number | TRUE | FALSE` joined with AND, optionally
@@ -227,14 +216,14 @@ function Get-CimInstance {
         # One query however many groups are OR'd, as WMI answers it.
         if ($groups.Count -eq 1) { $body.filter = $groups[0] } else { $body.anyOf = $groups }
     }
-    $data = Invoke-FakeCim $PSCmdlet $body $true
+    $data = Invoke-FakeCim $PSCmdlet $body
     foreach ($wire in $data) { New-FakeInstance $wire }
 }
 
 function Invoke-CimMethod {
     [CmdletBinding()]
     param($InputObject, [string]$MethodName, [System.Collections.IDictionary]$Arguments, $CimSession, [uint32]$OperationTimeoutSec)
-    $body = @{ op = 'invoke'; target = (ConvertTo-FakeRef $InputObject); method = $MethodName; arguments = $Arguments }
+    $body = @{ op = 'invoke'; target = (ConvertTo-FakeRef $InputObject); method = $MethodName; arguments = (ConvertTo-FakeWireValue $Arguments) }
     $data = Invoke-FakeCim $PSCmdlet $body
     $result = [ordered]@{ ReturnValue = [uint32]$data.returnValue }
     foreach ($name in $data.outParameters.get_Keys()) {
