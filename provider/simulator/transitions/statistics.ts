@@ -1,0 +1,31 @@
+import { ANY_ENABLED, type Transition } from "./types";
+
+/**
+ * What the statistics methods do.
+ * Each row cites its source, as types.ts describes.
+ */
+export const STATISTICS: readonly Transition[] = [
+  {
+    method: "GetReplicationStatistics",
+    modes: [1, 2],
+    from: ANY_ENABLED,
+    precondition: {
+      documented:
+        "A reference to the Hyper-V replica enabled CIM_CollectionOfMSEs for which replication statistics need to be retrieved.",
+    },
+    result: {
+      inferred:
+        'docs: "This is an embedded instance of Msvm_CollectionReplicationStatistics."; answered at once (rv 0, no job) as CIM-XML text; the issue strings are seeded',
+    },
+  },
+  {
+    method: "ResetReplicationStatistics",
+    modes: [1, 2],
+    from: ANY_ENABLED,
+    precondition: { inferred: "replication enabled, as GetReplicationStatistics" },
+    result: {
+      inferred:
+        'docs: "Resets replication statistics associated with virtual system collection."; at once (rv 0); counters 0, StartStatisticTime now',
+    },
+  },
+];
