@@ -10,9 +10,11 @@ import { collectionFailoverMethods } from "../resources/collectionFailover/metho
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
+import { terminateAllPools } from "../powershell";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
+import { watchEngine } from "./lifeline";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
@@ -37,8 +39,11 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
      * Configures from the dynamic provider's `req.config`. The plugin's Config object holds the whole stack config
      * in `rawConfig` (the engine gives dynamic providers every key, namespaced), which is how a misspelt
      * `hyperv-replica:` key is found; `get` alone could only look up the keys it already knows.
+     *
+     * Only the plugin calls it, so this is also where the runtime starts watching for the engine to go away.
      */
     configureFrom(config: { get(key: string): string | undefined }) {
+      watchEngine(terminateAllPools);
       const raw = (config as { rawConfig?: unknown }).rawConfig;
       const keys = typeof raw === "object" && raw !== null ? Object.keys(raw) : undefined;
       ctx.configure((key) => config.get(key), keys);

@@ -1,3 +1,3 @@
-export { closeAllPools, PowerShellCimSession } from "./session";
+export { closeAllPools, PowerShellCimSession, terminateAllPools } from "./session";
 export type { PowerShellSettings } from "./session";
 export { chooseExecutable, resolveExecutable } from "./executable";

@@ -26,6 +26,8 @@ interface Idle<T> {
 export class Pool<T extends Poolable> {
   private readonly idle: Idle<T>[] = [];
   private readonly waiting: (() => void)[] = [];
+  /** Members on loan, so that `terminate` can end a process in the middle of a request. */
+  private readonly lent = new Set<T>();
   private size = 0;
   private closed = false;
 
@@ -38,9 +40,11 @@ export class Pool<T extends Poolable> {
 
   async use<R>(fn: (member: T) => Promise<R>): Promise<R> {
     const member = await this.acquire();
+    this.lent.add(member);
     try {
       return await fn(member);
     } finally {
+      this.lent.delete(member);
       this.release(member);
     }
   }
@@ -104,5 +108,11 @@ export class Pool<T extends Poolable> {
     this.size -= idle.length;
     await Promise.all(idle.map((i) => i.member.dispose()));
     for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Closes the pool and kills every member now, lent ones included: the plugin is going away. */
+  async terminate(): Promise<void> {
+    const lent = [...this.lent];
+    await Promise.all([this.close(), ...lent.map((member) => member.dispose())]);
   }
 }

@@ -160,6 +160,13 @@ export async function closeAllPools(): Promise<void> {
   await Promise.all(all.map((p) => p.close()));
 }
 
+/** Kills every PowerShell process now, busy ones included: the plugin is exiting because its engine is gone. */
+export async function terminateAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.terminate()));
+}
+
 /**
  * The CIM seam over PowerShell: `local` CIM on this machine, `wsman` through one CimSession per process, or `ssh`
  * through one PowerShell remoting session per process to a node that runs the CIM calls.

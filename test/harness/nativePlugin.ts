@@ -4,8 +4,7 @@
  * line of stdout, and every RPC goes over gRPC. The fake engine implements the Log service and records which line
  * reached which URN, and whether it was ephemeral.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import * as readline from "node:readline";
+import type { ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
@@ -22,6 +21,7 @@ import {
   toStruct,
 } from "../../provider/doors/native/rpc";
 import type { Props } from "../../provider/doors/native/rpc";
+import { killEngine, launch } from "./orphan";
 import { REPO_ROOT } from "./plugin";
 
 export const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "doors", "native", "main.js");
@@ -85,6 +85,8 @@ export class NativePlugin {
 
   private constructor(
     private readonly child: ChildProcess,
+    /** The plugin's own pid (the child is a shell in between when the plugin was started `orphanable`). */
+    readonly pid: number,
     private readonly client: ProviderGrpc.ResourceProviderClient,
   ) {}
 
@@ -96,28 +98,25 @@ export class NativePlugin {
     engine: FakeEngine;
     cwd: string;
     executable?: string;
+    /** Start it under a shell that `abandon()` kills, as a killed engine leaves its plugin. */
+    orphanable?: boolean;
   }): Promise<NativePlugin> {
     const flags = ["--logtostderr", "-v=9", options.engine.address];
     const [command, args] = options.executable
       ? [options.executable, flags]
       : [process.execPath, [PLUGIN_MAIN, ...flags]];
-    const child = spawn(command, args, {
+    const stderr: string[] = [];
+    const { child, pid, port } = await launch(command, args, {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
-    });
-    const stderr: string[] = [];
-    child.stderr?.on("data", (d) => stderr.push(String(d)));
-    const port = await new Promise<number>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).once("line", (l) => resolve(Number(l.trim())));
-      child.once("exit", (code) =>
-        reject(new Error(`plugin exited (${code}) before its port: ${stderr.join("")}`)),
-      );
+      orphanable: options.orphanable,
+      stderr,
     });
     const client = new providerGrpc.ResourceProviderClient(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
-    const plugin = new NativePlugin(child, client);
+    const plugin = new NativePlugin(child, pid, client);
     plugin.stderr.push(...stderr);
     return plugin;
   }
@@ -235,6 +234,12 @@ export class NativePlugin {
 
   async cancel(): Promise<void> {
     await this.rpc("cancel", new Empty());
+  }
+
+  /** Kills the "engine" (the shell) and closes the plugin's pipes; the plugin itself is left to notice. */
+  abandon(): void {
+    this.client.close();
+    killEngine(this.child);
   }
 
   async stop(): Promise<void> {

@@ -2,12 +2,12 @@
  * Drives the real Pulumi dynamic-provider plugin (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC, the way the
  * Pulumi engine does, without the Pulumi CLI. Used by the end-to-end tests and by `npm run demo`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import * as pulumi from "@pulumi/pulumi";
+import { killEngine, launch } from "./orphan";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC stubs are untyped JavaScript */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -54,6 +54,8 @@ export interface PluginOptions {
   nodeArgs?: readonly string[];
   /** Called for each line the plugin prints after its port (what `pulumi up` shows as diagnostics). */
   onLine?: (line: string) => void;
+  /** Start it under a shell that `abandon()` kills, as a killed engine leaves its plugin. */
+  orphanable?: boolean;
 }
 
 export class Plugin {
@@ -62,27 +64,28 @@ export class Plugin {
 
   private constructor(
     private readonly child: ChildProcess,
+    /** The plugin's own pid (the child is a shell in between when the plugin was started `orphanable`). */
+    readonly pid: number,
     private readonly client: any,
   ) {}
 
   static async start(options: PluginOptions): Promise<Plugin> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, "127.0.0.1:0"], {
-      cwd: options.cwd,
-      env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "dr", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
     const stderr: string[] = [];
-    child.stderr!.on("data", (d) => stderr.push(String(d)));
-    const lines = readline.createInterface({ input: child.stdout! });
-    const port = await new Promise<number>((resolve, reject) => {
-      lines.once("line", (l) => resolve(Number(l.trim())));
-      child.once("exit", (code) =>
-        reject(new Error(`plugin exited (${code}) before printing its port: ${stderr.join("")}`)),
-      );
-    });
+    const { child, pid, port, lines } = await launch(
+      process.execPath,
+      [...(options.nodeArgs ?? []), entry, "127.0.0.1:0"],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "dr", ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+        orphanable: options.orphanable,
+        stderr,
+      },
+    );
     const plugin = new Plugin(
       child,
+      pid,
       new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()),
     );
     plugin.stderr.push(...stderr);
@@ -170,6 +173,12 @@ export class Plugin {
 
   async delete(id: string, outputs: object): Promise<void> {
     await this.rpc("delete", this.message(pb.DeleteRequest, { id, properties: outputs }));
+  }
+
+  /** Kills the "engine" (the shell) and closes the plugin's pipes; the plugin itself is left to notice. */
+  abandon(): void {
+    this.client.close();
+    killEngine(this.child);
   }
 
   async stop(): Promise<void> {

@@ -28,6 +28,25 @@ afterEach(() => {
 });
 
 describe("the PowerShell session pool", () => {
+  it("terminates idle and lent members alike, and lends no more", async () => {
+    const p = pool(2);
+    const gate = hold();
+    let lent: Member | undefined;
+    const busy = p.use(async (m) => {
+      lent = m;
+      await gate.held;
+    });
+    const idle = await p.use(async (m) => m);
+    await vi.waitFor(() => expect(lent).toBeDefined());
+
+    await p.terminate();
+
+    expect([lent?.disposed, idle.disposed]).toEqual([true, true]);
+    await expect(p.use(async () => undefined)).rejects.toThrow("the PowerShell session pool is closed");
+    gate.release();
+    await busy;
+  });
+
   it("lends one member per caller and never starts more than max", async () => {
     const p = pool(2);
     const gate = hold();

@@ -8,7 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { systemClock } from "../../clock";
+import { terminateAllPools } from "../../powershell";
 import { createRuntime } from "../dynamic";
+import { watchEngine } from "../lifeline";
 import { cancellableClock } from "./cancel";
 import { connectEngineLog } from "./engineLog";
 import { createNativeProvider } from "./provider";
@@ -55,6 +57,7 @@ async function main(args: readonly string[]): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
+  watchEngine(terminateAllPools);
 }
 
 if (require.main === module) {
