@@ -5,6 +5,7 @@
  * `hyperv-replica:simulatorStateFile <file>`, run `pulumi up`, then read what the simulated host was asked to do.
  *
  * Exit codes: 0 done, 1 the operation failed (no such file or collection, ...), 2 the command line is wrong.
+ * `<command> --help` and `help <command>` print one command's help; `--version` the package's version.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,7 @@ import { parseArgs } from "node:util";
 import type { Command, Parsed, Values } from "./cli/arguments";
 import { BIN, UsageError } from "./cli/arguments";
 import { COMMANDS } from "./cli/commands";
+
 const usageLine = (name: string, command: Command) => `${BIN} ${name} <stateFile> ${command.usage}`.trimEnd();
 
 function usage(): string {
@@ -27,8 +29,38 @@ function usage(): string {
     "",
     "Point a stack at the file: pulumi config set hyperv-replica:transport simulator",
     "                           pulumi config set hyperv-replica:simulatorStateFile <stateFile>",
+    `Help on one command: ${BIN} <command> --help. The version: ${BIN} --version.`,
     "Exit codes: 0 done, 1 the operation failed, 2 the command line is wrong.",
   ].join("\n");
+}
+
+/** One command's help: its usage, what it does and examples. */
+function commandHelp(name: string, command: Command): string {
+  const examples = command.examples ?? [];
+  return [
+    `Usage: ${usageLine(name, command)}`,
+    "",
+    command.summary,
+    ...(examples.length > 0 ? ["", "Examples:", ...examples.map((e) => `  ${BIN} ${e}`)] : []),
+  ].join("\n");
+}
+
+const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h";
+
+function version(): string {
+  const pkg = path.join(__dirname, "..", "package.json");
+  return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
+}
+
+/** Node's parser says "ambiguous" of `--times -1`; say what is wrong in our words. */
+function parseError(error: Error): UsageError {
+  const ambiguous = /Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(error.message);
+  if (ambiguous) {
+    return new UsageError(
+      `${ambiguous[1]} needs a value, and a value that starts with '-' is read as an option: negative numbers are not accepted`,
+    );
+  }
+  return new UsageError(error.message.split("\n")[0] ?? error.message);
 }
 
 function parse(name: string, command: Command, argv: readonly string[]): Parsed {
@@ -41,7 +73,7 @@ function parse(name: string, command: Command, argv: readonly string[]): Parsed 
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw parseError(error as Error);
   }
   const [stateFile, ...rest] = parsed.positionals;
   const required = command.positionals ?? [];
@@ -64,7 +96,12 @@ export async function main(
   err = process.stderr,
 ): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+  if (name === "--version" || name === "-V") {
+    out.write(`${version()}\n`);
+    return 0;
+  }
+  if (name === "help" && rest[0] !== undefined) return help(rest[0], out, err);
+  if (name === undefined || name === "help" || isHelp(name)) {
     (name === undefined ? err : out).write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
@@ -73,6 +110,7 @@ export async function main(
     err.write(`${BIN}: '${name}' is not a command\n\n${usage()}\n`);
     return 2;
   }
+  if (rest.some(isHelp)) return help(name, out, err);
   try {
     const parsed = parse(name, command, rest);
     if (command.needsFile && !fs.existsSync(parsed.file)) {
@@ -89,6 +127,18 @@ export async function main(
     err.write(`${BIN} ${name}: ${message}\n`);
     return 1;
   }
+}
+
+function help(name: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    err.write(
+      `${BIN} help: '${name}' is not a command; the commands are ${Object.keys(COMMANDS).join(", ")}\n`,
+    );
+    return 2;
+  }
+  out.write(`${commandHelp(name, command)}\n`);
+  return 0;
 }
 
 if (require.main === module) {

@@ -25,6 +25,8 @@ export interface Command {
   /** What follows `hyperv-replica-sim <name> <stateFile>` in the usage line. */
   readonly usage: string;
   readonly summary: string;
+  /** Command lines after `hyperv-replica-sim`, shown by `<command> --help`. */
+  readonly examples?: readonly string[];
   readonly positionals?: readonly string[];
   readonly optional?: readonly string[];
   readonly options?: ParseArgsConfig["options"];
@@ -51,7 +53,7 @@ export function numberOrName(value: string, what: string, names: Readonly<Record
   const hit = Object.entries(names).find(([, name]) => name.toLowerCase() === value.toLowerCase());
   if (hit) return Number(hit[0]);
   const known = Object.entries(names).map(([n, name]) => `${name} (${n})`);
-  throw new UsageError(`'${value}' is not a ${what}; use one of ${known.join(", ")}`);
+  throw new UsageError(`'${value}' is not a valid ${what}; use one of ${known.join(", ")}`);
 }
 
 /** `name[:vm,vm,...]` */
@@ -69,12 +71,20 @@ function collectionSpec(spec: string, recoveryPoints: number | undefined) {
   return { name, members, ...(recoveryPoints !== undefined ? { recoveryPoints } : {}) };
 }
 
-export async function seed(parsed: Parsed, sim: HyperVSimulator): Promise<void> {
+/** The collections `--collection` and `--recovery-points` ask for, checked before anything is written. */
+export function seedSpecs(parsed: Parsed): ReturnType<typeof collectionSpec>[] {
   const points = option(parsed.values, "recovery-points");
   const recoveryPoints = points === undefined ? undefined : integer(points, "--recovery-points", 1, 1000);
-  for (const spec of (parsed.values.collection as string[] | undefined) ?? []) {
-    await sim.addCollection(collectionSpec(spec, recoveryPoints));
-  }
+  return ((parsed.values.collection as string[] | undefined) ?? []).map((spec) =>
+    collectionSpec(spec, recoveryPoints),
+  );
+}
+
+export async function seed(
+  specs: readonly ReturnType<typeof collectionSpec>[],
+  sim: HyperVSimulator,
+): Promise<void> {
+  for (const spec of specs) await sim.addCollection(spec);
 }
 
 export const seedOptions = {

@@ -21,6 +21,7 @@ import {
   option,
   seed,
   seedOptions,
+  seedSpecs,
   UsageError,
 } from "./arguments";
 import { collectionsTable, json, print, table } from "./format";
@@ -32,7 +33,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       "Create the state file (and its folder) holding a replica cluster with these collections, in Replicating.",
     options: { ...seedOptions, force: { type: "boolean" } },
+    examples: [
+      "init drill/cluster.json --collection sql-cluster:sql-a,sql-b --recovery-points 3",
+      "init drill/cluster.json --collection web-tier --force",
+    ],
     async run(parsed) {
+      const specs = seedSpecs(parsed);
       if (fs.existsSync(parsed.file)) {
         if (parsed.values.force !== true) {
           throw new Error(`${parsed.file} exists already; pass --force to start over, or use '${BIN} add'`);
@@ -42,19 +48,21 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       fs.mkdirSync(path.dirname(parsed.file), { recursive: true });
       const sim = new HyperVSimulator({ stateFile: parsed.file });
       await sim.init();
-      await seed(parsed, sim);
+      await seed(specs, sim);
       return `Created ${parsed.file}\n${collectionsTable(await sim.collections())}`;
     },
   },
   add: {
     usage: "--collection <name[:vm,vm,...]>... [--recovery-points <n>]",
     summary: "Add collections, in Replicating, to an existing state file.",
+    examples: ["add drill/cluster.json --collection web-tier:web-a --recovery-points 2"],
     options: seedOptions,
     needsFile: true,
     async run(parsed) {
       if (parsed.values.collection === undefined) throw new UsageError("add needs at least one --collection");
+      const specs = seedSpecs(parsed);
       const sim = new HyperVSimulator({ stateFile: parsed.file });
-      await seed(parsed, sim);
+      await seed(specs, sim);
       return collectionsTable(await sim.collections());
     },
   },
@@ -127,6 +135,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: "<collection> <replicationState> [--mode <replicationMode>]",
     summary:
       "Change a collection behind Pulumi's back, as an operator would (drift drills). The state is a number or a name such as Recovered.",
+    examples: [
+      "set-state drill/cluster.json sql-cluster Recovered",
+      "set-state drill/cluster.json sql-cluster 3 --mode Replica",
+    ],
     positionals: ["collection", "replicationState"],
     options: { mode: { type: "string" } },
     needsFile: true,
@@ -151,6 +163,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: "<method|all> <milliseconds|never>",
     summary:
       "How long the jobs a method starts from now on take (InitiateFailover 3000, RevertFailover 2000, CommitFailover 1500 ms, ...).",
+    examples: [
+      "job-duration drill/cluster.json InitiateFailover 10000",
+      "job-duration drill/cluster.json all never",
+    ],
     positionals: ["method", "duration"],
     needsFile: true,
     async run({ file, arg }) {
@@ -171,6 +187,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage:
       "<return-code|job-fails|job-hangs|wbem-error|unreachable|slow> [method] [--code <n>] [--job-state <8|9|10>] [--error-code <n>] [--message <text>] [--delay-ms <n>] [--times <n|always>] [--host <name>]",
     summary: "Make the next calls fail, as a real host can: a return code, a failed or hung job, an outage.",
+    examples: [
+      "fault drill/cluster.json return-code RevertFailover --code 32775",
+      "fault drill/cluster.json job-fails InitiateFailover --job-state 10 --message 'disk full'",
+      "fault drill/cluster.json unreachable --times 2",
+    ],
     positionals: ["kind"],
     optional: ["method"],
     options: {

@@ -169,7 +169,9 @@ describe("hyperv-replica-sim", () => {
   it("set-state names the problem: an unknown state (exit 2) or collection (exit 1)", () => {
     const badState = cli(["set-state", file, "file-server", "failedOver"]);
     expect(badState.status).toBe(2);
-    expect(badState.stderr).toContain("'failedOver' is not a ReplicationState; use one of Disabled (0), ");
+    expect(badState.stderr).toContain(
+      "'failedOver' is not a valid ReplicationState; use one of Disabled (0), ",
+    );
     expect(badState.stderr).toContain("Recovered (5), Committed (6)");
     expect(cli(["set-state", file, "nope", "Recovered"])).toMatchObject({
       status: 1,
@@ -249,7 +251,7 @@ describe("hyperv-replica-sim", () => {
     [["fault", "FILE", "job-hangs"], "fault job-hangs needs the method, such as RevertFailover"],
     [
       ["fault", "FILE", "job-fails", "Refresh"],
-      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'Refresh'",
+      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'Refresh'",
     ],
     [["fault", "FILE", "return-code", "InitiateFailover"], "fault return-code needs --code"],
     [
@@ -273,5 +275,64 @@ describe("hyperv-replica-sim", () => {
     const result = cli(args.map((a) => (a === "FILE" ? file : a)));
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+});
+
+describe("hyperv-replica-sim's help, version and refusals", () => {
+  it("is built with its run bit, so npx runs it straight after a build", () => {
+    expect(fs.statSync(CLI).mode & 0o111).toBe(0o111);
+  });
+
+  it("answers --version with the package's version", () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
+    expect(cli(["--version"])).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("gives each command its own help, with examples, from --help and from help <command>", () => {
+    const help = cli(["init", "--help"]);
+    expect(help).toMatchObject({ status: 0, stderr: "" });
+    expect(help.stdout.split("\n").slice(0, 3)).toEqual([
+      "Usage: hyperv-replica-sim init <stateFile> [--collection <name[:vm,vm,...]>]... [--recovery-points <n>] [--force]",
+      "",
+      "Create the state file (and its folder) holding a replica cluster with these collections, in Replicating.",
+    ]);
+    expect(help.stdout).toContain(
+      "  hyperv-replica-sim init drill/cluster.json --collection sql-cluster:sql-a,sql-b --recovery-points 3",
+    );
+    expect(cli(["help", "init"])).toEqual(help);
+  });
+
+  it("refuses help on a command that does not exist, with exit code 2", () => {
+    const result = cli(["help", "nosuch"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^hyperv-replica-sim help: 'nosuch' is not a command; the commands are init, /,
+    );
+  });
+
+  it("says in its own words that a negative number is not accepted", () => {
+    const result = cli(["fault", file, "return-code", "RevertFailover", "--code", "-5"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "hyperv-replica-sim fault: --code needs a value, and a value that starts with '-' is read as an option: negative numbers are not accepted",
+    );
+  });
+
+  it("checks init's options before it writes, so a typo leaves no file behind", () => {
+    const fresh = path.join(dir, "typo", "cluster.json");
+    const result = cli(["init", fresh, "--collection", ":sql-a", "--recovery-points", "2"]);
+    expect(result.status).toBe(2);
+    expect(fs.existsSync(fresh)).toBe(false);
+    expect(cli(["init", fresh, "--collection", "sql:sql-a"]).status).toBe(0);
+  });
+
+  it("refuses an init-pair CollectionID that is not a GUID, and writes nothing", () => {
+    const pair = path.join(dir, "pair-typo.json");
+    const result = cli(["init-pair", pair, "--name", "sql", "--primary", "east:not-a-guid"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "hyperv-replica-sim init-pair: --primary: 'not-a-guid' is not a CollectionID; write a GUID such as 6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10",
+    );
+    expect(fs.existsSync(pair)).toBe(false);
   });
 });

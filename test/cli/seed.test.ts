@@ -98,7 +98,7 @@ describe("hyperv-replica-sim seeding", () => {
     [
       ["add-point", "FILE", "sql", "--consistency", "great"],
       2,
-      "'great' is not a ConsistencyLevel; use one of Unknown (0)",
+      "'great' is not a valid ConsistencyLevel; use one of Unknown (0)",
     ],
     [
       ["health", "FILE", "sql", "--stat", "ReplicationSize"],

@@ -31,16 +31,36 @@ export function engineAddress(args: readonly string[]): string | undefined {
 /** schema.json and package.json sit at the package root, three levels above this file in dist/ and in provider/. */
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
 
+const HELP = `pulumi-resource-hyperv-replica: the Pulumi resource provider plugin for Hyper-V Replica VM collections.
+
+The Pulumi engine starts it; it is not run by hand. Install it with
+  pulumi plugin install resource hyperv-replica <version> --file <tarball>
+and use it from a Pulumi program in any language (see schema.json and the README).
+
+Options: --help, --version`;
+
+function readVersion(): string {
+  const pkg = path.join(PACKAGE_ROOT, "package.json");
+  return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
+}
+
+/** `--help` and `--version` answer and exit; the engine never passes either. */
+function answerFlag(args: readonly string[]): boolean {
+  if (args.includes("--help") || args.includes("-h")) process.stdout.write(`${HELP}\n`);
+  else if (args.includes("--version")) process.stdout.write(`${readVersion()}\n`);
+  else return false;
+  return true;
+}
+
 async function main(args: readonly string[]): Promise<void> {
+  if (answerFlag(args)) return;
   const engineLog = connectEngineLog(engineAddress(args));
   const cancellable = cancellableClock(systemClock);
   const runtime = createRuntime({
     clock: cancellable.clock,
     log: (line, kind) => engineLog.log(currentUrn(), line, kind ?? "info"),
   });
-  const { version } = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
-    version: string;
-  };
+  const version = readVersion();
   const server = new grpc.Server();
   server.addService(
     providerGrpc.ResourceProviderService,
