@@ -89,6 +89,23 @@ function parse(name: string, command: Command, argv: readonly string[]): Parsed 
   return { file: path.resolve(stateFile), arg, optionalArg, values: parsed.values as Values };
 }
 
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  EISDIR: "is a folder; give the path of a state file, such as drill/cluster.json",
+  ERR_FS_EISDIR: "is a folder; give the path of a state file, such as drill/cluster.json",
+  EEXIST: "is in the way: a file stands where a folder of the path should be",
+  ENOTDIR: "is in the way: a file stands where a folder of the path should be",
+  EACCES: "cannot be written or read by this account",
+  EROFS: "is on a read-only file system",
+};
+
+/** A system error in people's words, naming the path; other errors keep their own message. */
+function describe(error: unknown, file: string | undefined): string {
+  const { code, path: where } = (error ?? {}) as { code?: string; path?: string };
+  const words = code === undefined ? undefined : SYSTEM_ERRORS[code];
+  if (words !== undefined) return `${where ?? file ?? "the state file"} ${words} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Runs one command line; returns the exit code. */
 export async function main(
   argv: readonly string[],
@@ -111,15 +128,17 @@ export async function main(
     return 2;
   }
   if (rest.some(isHelp)) return help(name, out, err);
+  let file: string | undefined;
   try {
     const parsed = parse(name, command, rest);
+    file = parsed.file;
     if (command.needsFile && !fs.existsSync(parsed.file)) {
       throw new Error(`${parsed.file} does not exist; create it first: ${BIN} init ${parsed.file}`);
     }
     out.write(`${await command.run(parsed)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describe(error, file);
     if (error instanceof UsageError) {
       err.write(`${BIN} ${name}: ${message}\nUsage: ${usageLine(name, command)}\n`);
       return 2;

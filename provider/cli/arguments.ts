@@ -1,10 +1,18 @@
 /** The command line of `hyperv-replica-sim`: its shapes, and the parsing of option values. */
 import type { ParseArgsConfig } from "node:util";
-import { JOB_METHODS, type Fault, type HyperVSimulator } from "../simulator";
+import { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Fault, type HyperVSimulator } from "../simulator";
 
 export const BIN = "hyperv-replica-sim";
 /** The methods that start jobs: every job method of the replication service, and the VMs' RequestStateChange. */
 export const JOB_STARTING_METHODS: readonly string[] = [...JOB_METHODS, "RequestStateChange"];
+/** Every method the simulated host answers: the replication service's, a VM's or job's RequestStateChange, GetError(Ex). */
+const ANSWERED_METHODS: readonly string[] = [
+  ...TRANSITIONS.map((t) => t.method),
+  ...INHERITED_METHODS.filter((m) => m !== "RequestStateChange"),
+  "RequestStateChange",
+  "GetError",
+  "GetErrorEx",
+];
 
 /** A mistake in the command line: the command's usage is printed and the exit code is 2. */
 export class UsageError extends Error {}
@@ -106,6 +114,11 @@ export function faultTimes(values: Values): { times?: number | "always" } {
 export function faultFrom(kind: string, method: string | undefined, values: Values): Fault {
   const needMethod = (startsJob = false): string => {
     if (method === undefined) throw new UsageError(`fault ${kind} needs the method, such as RevertFailover`);
+    if (!ANSWERED_METHODS.some((m) => m.toLowerCase() === method.toLowerCase())) {
+      throw new UsageError(
+        `the simulated host has no method '${method}'; use one of ${ANSWERED_METHODS.join(", ")}`,
+      );
+    }
     if (startsJob && !JOB_STARTING_METHODS.some((m) => m.toLowerCase() === method.toLowerCase())) {
       throw new UsageError(`only ${JOB_STARTING_METHODS.join(", ")} start jobs, not '${method}'`);
     }

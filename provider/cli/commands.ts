@@ -115,7 +115,15 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     async run(parsed) {
       const sim = new HyperVSimulator({ stateFile: parsed.file });
       const jobs = await sim.jobs();
-      if (parsed.values.json === true) return print(jobs);
+      if (parsed.values.json === true) {
+        return print(
+          jobs.map(({ submittedAt, finishedAt, ...job }) => ({
+            ...job,
+            submittedAt: new Date(submittedAt).toISOString(),
+            finishedAt: finishedAt === undefined ? null : new Date(finishedAt).toISOString(),
+          })),
+        );
+      }
       if (jobs.length === 0) return "(no jobs)";
       const names = new Map((await sim.collections()).map((c) => [c.id.toLowerCase(), c.name]));
       return table([

@@ -1,9 +1,16 @@
 /** How `hyperv-replica-sim` prints: JSON for machines, aligned columns for people. */
+import { parseCimDateTime } from "../cim";
 import { replicationModeName, replicationStateName } from "../hyperv/codes";
 import type { SimCollection } from "../simulator";
 
 export const json = { json: { type: "boolean" } } as const;
 export const print = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** A CIM datetime as ISO 8601, the form people and pipelines read (and `add-point --time` takes). */
+export function isoTime(cim: string): string {
+  const ms = parseCimDateTime(cim);
+  return ms === undefined ? cim : new Date(ms).toISOString();
+}
 
 /** Left-aligned columns, two spaces apart. */
 export function table(rows: readonly (readonly string[])[]): string {

@@ -2,7 +2,7 @@
 import { HyperVSimulator, type StatisticsCounter } from "../simulator";
 import type { Command, Values } from "./arguments";
 import { integer, numberOrName, option, UsageError } from "./arguments";
-import { collectionsTable, table } from "./format";
+import { collectionsTable, isoTime, table } from "./format";
 
 const CONSISTENCY = { 0: "Unknown", 1: "Application", 2: "Crash", 3: "GroupCrash" } as const;
 const HEALTH = { 0: "NotApplicable", 1: "Ok", 2: "Warning", 3: "Critical" } as const;
@@ -46,7 +46,7 @@ export const SEED_COMMANDS: Readonly<Record<string, Command>> = {
           .reverse()
           .map((p) => [
             p.instanceId,
-            p.creationTime,
+            isoTime(p.creationTime),
             `${CONSISTENCY[p.consistencyLevel as 0] ?? "?"} (${p.consistencyLevel})`,
           ]),
       ]);

@@ -9,7 +9,7 @@ export { HyperVSimulator, type CollectionPatch } from "./simulator";
 export type { SeedPair } from "./pairSeed";
 export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export type { StatisticsCounter } from "./statistics";
-export { JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
+export { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
 export type {
   Fault,
   FaultTimes,

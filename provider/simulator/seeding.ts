@@ -125,5 +125,12 @@ export function addMembers(state: SimState, idOrName: string, names: string[]): 
   if (!names.every((n) => typeof n === "string" && n !== ""))
     throw new TypeError("members must be non-empty VM names");
   const collection = requireCollection(state, idOrName);
+  // VMs are named by the seeding API and the CLI, so two of one name in a collection could not be told apart.
+  const taken = new Set(collection.members.map((m) => m.name.toLowerCase()));
+  for (const name of names) {
+    if (taken.has(name.toLowerCase()))
+      throw new Error(`${collection.name} already has a member VM named '${name}'`);
+    taken.add(name.toLowerCase());
+  }
   collection.members.push(...names.map((name) => ({ id: newGuid(), name })));
 }

@@ -250,8 +250,8 @@ describe("hyperv-replica-sim", () => {
   it.each([
     [["fault", "FILE", "job-hangs"], "fault job-hangs needs the method, such as RevertFailover"],
     [
-      ["fault", "FILE", "job-fails", "Refresh"],
-      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'Refresh'",
+      ["fault", "FILE", "job-fails", "GetReplicationStatistics"],
+      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'GetReplicationStatistics'",
     ],
     [["fault", "FILE", "return-code", "InitiateFailover"], "fault return-code needs --code"],
     [
@@ -334,5 +334,45 @@ describe("hyperv-replica-sim's help, version and refusals", () => {
       "hyperv-replica-sim init-pair: --primary: 'not-a-guid' is not a CollectionID; write a GUID such as 6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10",
     );
     expect(fs.existsSync(pair)).toBe(false);
+  });
+});
+
+describe("hyperv-replica-sim's refusals of input it would have stored", () => {
+  it("refuses a fault for a method the simulated host does not have", () => {
+    const result = cli(["fault", file, "return-code", "RevertFailovr", "--code", "32775"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toMatch(
+      /^hyperv-replica-sim fault: the simulated host has no method 'RevertFailovr'; use one of CreateReplicationRelationship, /,
+    );
+  });
+
+  it("refuses a VM added twice to a collection", () => {
+    const twice = path.join(dir, "twice.json");
+    expect(cli(["init", twice, "--collection", "sql:sql-a"]).status).toBe(0);
+    const result = cli(["add-vms", twice, "sql", "sql-b,SQL-A"]);
+    expect(result).toMatchObject({ status: 1, stdout: "" });
+    expect(result.stderr).toBe("hyperv-replica-sim add-vms: sql already has a member VM named 'SQL-A'\n");
+  });
+
+  it("names a folder given as the state file in people's words", () => {
+    const folder = path.join(dir, "a-folder");
+    fs.mkdirSync(folder);
+    const result = cli(["init", folder, "--force"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `hyperv-replica-sim init: ${folder} is a folder; give the path of a state file, such as drill/cluster.json (ERR_FS_EISDIR)\n`,
+    );
+  });
+
+  it("prints times as ISO 8601: a recovery point's creation and a job's submission", async () => {
+    const times = path.join(dir, "times.json");
+    expect(cli(["init", times, "--collection", "sql:sql-a"]).status).toBe(0);
+    const point = cli(["add-point", times, "sql", "--time", "2026-03-01T10:00:00Z"]);
+    expect(point.stdout).toContain("2026-03-01T10:00:00.000Z");
+    const s = new HyperVSimulator({ stateFile: times });
+    const [sql] = await s.collections();
+    await s.session().invoke(SERVICE, "InitiateFailover", { Collection: collectionRef(sql!.id) });
+    const [job] = JSON.parse(cli(["jobs", times, "--json"]).stdout) as { submittedAt: string }[];
+    expect(job?.submittedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 });

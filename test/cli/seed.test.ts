@@ -42,7 +42,7 @@ describe("hyperv-replica-sim seeding", () => {
     ]);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^RECOVERY POINT\s+CREATED\s+CONSISTENCY$/);
-    expect(lines[1]).toContain(`${points[1]!.instanceId}  20300501100000.000000+000  Application (1)`);
+    expect(lines[1]).toContain(`${points[1]!.instanceId}  2030-05-01T10:00:00.000Z  Application (1)`);
     expect(lines).toHaveLength(3);
   });
 
