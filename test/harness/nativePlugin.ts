@@ -159,7 +159,7 @@ export class NativePlugin {
     return r.toObject() as unknown as Props;
   }
 
-  /** Configure as older engines send it: only the `hyperv-replica:<key>` variables map, no args. */
+  /** Configure as older engines send it: only the variables map (`hyperv-replica:config:<key>`), no args. */
   async configureVariables(variables: Record<string, string>): Promise<void> {
     const request = new pb.ConfigureRequest();
     for (const [key, value] of Object.entries(variables)) request.getVariablesMap().set(key, value);

@@ -34,12 +34,12 @@ describe("explicit providers, each with its own connection", () => {
 });
 
 describe("an older engine's Configure", () => {
-  it("reads the provider config from the variables map when there are no args", async () => {
+  it("reads the provider config from the variables map when there are no args, keyed as the engine keys it", async () => {
     const sim = await f.simulator("variables.json", [{ id: SQL, name: "sql-cluster" }], 50);
     const plugin = await f.start();
     await plugin.configureVariables({
-      "hyperv-replica:transport": "simulator",
-      "hyperv-replica:simulatorStateFile": path.join(f.dir, "variables.json"),
+      "hyperv-replica:config:transport": "simulator",
+      "hyperv-replica:config:simulatorStateFile": path.join(f.dir, "variables.json"),
     });
     const created = await plugin.create(urnOf(TYPE, "sql"), {
       collectionId: SQL,

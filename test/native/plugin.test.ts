@@ -128,9 +128,9 @@ describe("provider configuration", () => {
     ]);
   });
 
-  it("Configure takes secrets as plain values and leaves previews to the engine", async () => {
+  it("Configure accepts secrets and leaves previews to the engine", async () => {
     expect(await plugin.configure({ transport: "local" })).toEqual({
-      acceptsecrets: false,
+      acceptsecrets: true,
       supportspreview: false,
       acceptresources: false,
       acceptoutputs: false,

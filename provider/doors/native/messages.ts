@@ -4,7 +4,8 @@ import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type { CheckFailure } from "../../runtime/rules";
 import type { DiffKind } from "./detailedDiff";
 import type { CheckResult, DiffResult } from "./provider";
-import { Any, grpc, pb, statusPb, toStruct } from "./rpc";
+import type { StructMessage } from "./rpc";
+import { Any, grpc, pb, statusPb, toSecretStruct } from "./rpc";
 
 const KINDS: Readonly<Record<DiffKind, ProviderPb.PropertyDiff.Kind>> = {
   add: pb.PropertyDiff.Kind.ADD,
@@ -19,9 +20,13 @@ function failureList(failures: readonly CheckFailure[]): ProviderPb.CheckFailure
   return failures.map((f) => new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
 }
 
-export function checkResponse(result: CheckResult): ProviderPb.CheckResponse {
+/** `sent`: the news as they arrived, so that what came secret goes back secret. */
+export function checkResponse(
+  result: CheckResult,
+  sent: StructMessage | undefined,
+): ProviderPb.CheckResponse {
   return new pb.CheckResponse()
-    .setInputs(toStruct(result.inputs))
+    .setInputs(toSecretStruct(result.inputs, sent))
     .setFailuresList(failureList(result.failures));
 }
 
@@ -41,8 +46,11 @@ export function diffResponse(result: DiffResult): ProviderPb.DiffResponse {
   return response;
 }
 
-export function invokeResponse(outputs: Record<string, unknown>): ProviderPb.InvokeResponse {
-  return new pb.InvokeResponse().setReturn(toStruct(outputs));
+export function invokeResponse(
+  outputs: Record<string, unknown>,
+  sent: StructMessage | undefined,
+): ProviderPb.InvokeResponse {
+  return new pb.InvokeResponse().setReturn(toSecretStruct(outputs, sent));
 }
 
 /** A partial failure from the runtime: the operation failed, and these are the outputs the host really shows. */
@@ -66,7 +74,7 @@ export function grpcError(error: unknown): Partial<GrpcModule.StatusObject> {
     const { __provider: _, ...properties } = error.properties ?? {};
     const detail = new pb.ErrorResourceInitFailed()
       .setId(error.id)
-      .setProperties(toStruct(properties))
+      .setProperties(toSecretStruct(properties, undefined))
       .setReasonsList([...(error.reasons ?? [message])]);
     const any = new Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");

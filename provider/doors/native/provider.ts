@@ -38,6 +38,20 @@ export function typeOfUrn(urn: string): string {
   return urn.split("::")[2]?.split("$").at(-1) ?? "";
 }
 
+/**
+ * The engine sends config as `args` (`transport`) or, from older engines, only as `variables`, whose keys read
+ * `hyperv-replica:config:transport`: both become `hyperv-replica:transport`-style keys here.
+ */
+function configKeys(config: Props): Props {
+  const variable = `${PACKAGE}:config:`;
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [
+      k.startsWith(variable) ? `${PACKAGE}:${k.slice(variable.length)}` : k,
+      v,
+    ]),
+  );
+}
+
 /** Config keys as the engine sends them (`transport`, or `hyperv-replica:transport` in the older map). */
 function configReader(config: Props): (key: string) => unknown {
   return (key) => {
@@ -74,7 +88,8 @@ export function createNativeProvider(registry: Registry) {
       return { inputs: news, failures: readProviderConfig(configReader(news), keysOf(news)).failures };
     },
 
-    configure(config: Props): void {
+    configure(sent: Props): void {
+      const config = configKeys(sent);
       registry.configure(configReader(config), keysOf(config));
     },
 

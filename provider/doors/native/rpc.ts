@@ -36,9 +36,9 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /**
- * A request's properties as plain values. The plugin tells the engine it does not accept secrets, so the engine
- * sends plain values and keeps outputs secret where their inputs were; a secret wrapper that arrives anyway (from
- * an older engine) is unwrapped here rather than reaching the runtime as an object.
+ * A request's properties as plain values: the plugin accepts secrets, and the runtime sees their plain values (it
+ * keeps passwords out of its outputs, logs and errors itself). {@link toSecretStruct} marks them again on the way
+ * back.
  */
 export function fromStruct(struct: StructMessage | undefined): Props {
   return unwrapSecrets(struct?.toJavaScript() ?? {}) as Props;
@@ -50,6 +50,37 @@ function unwrapSecrets(value: unknown): unknown {
   const object = value as Props;
   if (object[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(object.value);
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+const isSecret = (value: unknown): value is { value: unknown } =>
+  typeof value === "object" && value !== null && (value as Props)[SECRET_SIG] === SECRET_VALUE;
+
+/** A connection's `password`, or the provider's own `password` config key (`hyperv-replica:password`). */
+const isPasswordKey = (key: string | undefined) =>
+  key !== undefined && (key === "password" || key.endsWith(":password"));
+
+/**
+ * Properties going back to the engine, which stores them in the stack's state: every password is secret however
+ * it arrived (a literal in a Python or YAML program included), and a value whose input arrived secret stays
+ * secret, as the engine itself would keep it for a plugin that does not accept secrets. `sent` is the request's
+ * properties as they arrived, wrappers and all.
+ */
+export function toSecretStruct(props: Props | undefined, sent: StructMessage | undefined): StructMessage {
+  const plain = JSON.parse(JSON.stringify(props ?? {})) as unknown;
+  return Struct.fromJavaScript(
+    markSecrets(plain, sent?.toJavaScript()) as Record<string, StructModule.JavaScriptValue>,
+  );
+}
+
+function markSecrets(value: unknown, sent: unknown, key?: string): unknown {
+  if (value === null || value === undefined) return value;
+  if (isSecret(sent) || isPasswordKey(key)) return { [SECRET_SIG]: SECRET_VALUE, value };
+  if (Array.isArray(value)) {
+    return value.map((v, i) => markSecrets(v, Array.isArray(sent) ? sent[i] : undefined));
+  }
+  if (typeof value !== "object") return value;
+  const fields = typeof sent === "object" && sent !== null ? (sent as Props) : {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markSecrets(v, fields[k], k)]));
 }
 
 /** Plain values as a Struct; `undefined` members are left out, as JSON would. */

@@ -9,7 +9,7 @@ import type * as GrpcModule from "@grpc/grpc-js";
 import type * as ProviderGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { checkResponse, diffResponse, grpcError, invokeResponse } from "./messages";
 import type { NativeProvider } from "./provider";
-import { Empty, fromStruct, pb, pluginPb, toStruct } from "./rpc";
+import { Empty, fromStruct, pb, pluginPb, toSecretStruct } from "./rpc";
 
 const urns = new AsyncLocalStorage<string>();
 
@@ -73,7 +73,9 @@ export function providerService(options: ServerOptions): Served {
       if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
       return new pb.GetSchemaResponse().setSchema(options.schema);
     }),
-    checkConfig: unary((req) => checkResponse(provider.checkConfig(fromStruct(req.getNews())))),
+    checkConfig: unary((req) =>
+      checkResponse(provider.checkConfig(fromStruct(req.getNews())), req.getNews()),
+    ),
     diffConfig: unary((req) => {
       const changed = JSON.stringify(fromStruct(req.getOlds())) !== JSON.stringify(fromStruct(req.getNews()));
       const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
@@ -82,17 +84,20 @@ export function providerService(options: ServerOptions): Served {
     configure: unary((req) => {
       const args = req.getArgs();
       provider.configure(args ? fromStruct(args) : Object.fromEntries(req.getVariablesMap().toArray()));
-      // Secrets arrive as plain values and the engine keeps outputs secret where their inputs were; without
-      // preview support, the engine does not call Create or Update during a preview, so a preview never touches
-      // the host.
+      // Secrets arrive marked, and every response marks passwords and what came secret (toSecretStruct), so a
+      // literal password in any language is kept secret in the state. Without preview support, the engine does
+      // not call Create or Update during a preview, so a preview never touches the host.
       return new pb.ConfigureResponse()
-        .setAcceptsecrets(false)
+        .setAcceptsecrets(true)
         .setAcceptresources(false)
         .setAcceptoutputs(false)
         .setSupportspreview(false);
     }),
     check: onResource(async (req) =>
-      checkResponse(await provider.check(req.getUrn(), fromStruct(req.getOlds()), fromStruct(req.getNews()))),
+      checkResponse(
+        await provider.check(req.getUrn(), fromStruct(req.getOlds()), fromStruct(req.getNews())),
+        req.getNews(),
+      ),
     ),
     diff: onResource(async (req) => {
       const oldInputs = req.getOldInputs();
@@ -104,15 +109,15 @@ export function providerService(options: ServerOptions): Served {
     }),
     create: onResource(async (req) => {
       const { id, outs } = await provider.create(req.getUrn(), fromStruct(req.getProperties()));
-      return new pb.CreateResponse().setId(id).setProperties(toStruct(outs));
+      return new pb.CreateResponse().setId(id).setProperties(toSecretStruct(outs, req.getProperties()));
     }),
     read: onResource(async (req) => {
       const props = fromStruct(req.getProperties());
       const result = await provider.read(req.getUrn(), req.getId(), props, fromStruct(req.getInputs()));
       const response = new pb.ReadResponse();
       if (result.id === undefined) return response;
-      response.setId(result.id).setProperties(toStruct(result.props));
-      return result.inputs ? response.setInputs(toStruct(result.inputs)) : response;
+      response.setId(result.id).setProperties(toSecretStruct(result.props, req.getProperties()));
+      return result.inputs ? response.setInputs(toSecretStruct(result.inputs, req.getInputs())) : response;
     }),
     update: onResource(async (req) => {
       const outs = await provider.update(
@@ -122,14 +127,14 @@ export function providerService(options: ServerOptions): Served {
         fromStruct(req.getNews()),
         req.getIgnorechangesList(),
       );
-      return new pb.UpdateResponse().setProperties(toStruct(outs));
+      return new pb.UpdateResponse().setProperties(toSecretStruct(outs, req.getNews()));
     }),
     delete: onResource(async (req) => {
       await provider.delete(req.getUrn(), req.getId(), fromStruct(req.getProperties()));
       return new Empty();
     }),
     invoke: unary(async (req) =>
-      invokeResponse(await provider.invoke(req.getTok(), fromStruct(req.getArgs()))),
+      invokeResponse(await provider.invoke(req.getTok(), fromStruct(req.getArgs())), req.getArgs()),
     ),
     cancel: unary(() => {
       options.cancel();
