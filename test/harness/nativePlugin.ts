@@ -232,6 +232,27 @@ export class NativePlugin {
     return fromStruct(r.getReturn());
   }
 
+  /** An Invoke's refused arguments, as the engine reads them from the response. */
+  async invokeFailures(token: string, args: Props) {
+    const r = await this.rpc<ProviderPb.InvokeResponse>(
+      "invoke",
+      new pb.InvokeRequest().setTok(token).setArgs(toStruct(args)),
+    );
+    return failuresOf(r);
+  }
+
+  /** DiffConfig of two provider configurations: what changed, and each key's kind of change. */
+  async diffConfig(olds: Props, news: Props) {
+    const r = await this.rpc<ProviderPb.DiffResponse>(
+      "diffConfig",
+      new pb.DiffRequest()
+        .setUrn(urnOf("pulumi:providers:hyperv-replica", "default"))
+        .setOlds(toStruct(olds))
+        .setNews(toStruct(news)),
+    );
+    return { changes: r.getChanges(), diffs: r.getDiffsList(), detailedDiff: detailedDiffOf(r) };
+  }
+
   async cancel(): Promise<void> {
     await this.rpc("cancel", new Empty());
   }
@@ -260,7 +281,7 @@ function detailedDiffOf(r: ProviderPb.DiffResponse) {
   return diffs;
 }
 
-function failuresOf(r: ProviderPb.CheckResponse) {
+function failuresOf(r: ProviderPb.CheckResponse | ProviderPb.InvokeResponse) {
   return r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
 }
 

@@ -33,6 +33,26 @@ describe("explicit providers, each with its own connection", () => {
   });
 });
 
+describe("DiffConfig", () => {
+  it("lists each key whose value differs, as an update in place", async () => {
+    const plugin = await f.start();
+    const diff = await plugin.diffConfig(
+      { transport: "wsman", host: "hv-a", port: "5986" },
+      { transport: "wsman", host: "hv-b", useSsl: "true" },
+    );
+    expect(diff).toEqual({
+      changes: 2,
+      diffs: ["host", "port", "useSsl"],
+      detailedDiff: {
+        host: { kind: "UPDATE", inputDiff: true },
+        port: { kind: "DELETE", inputDiff: true },
+        useSsl: { kind: "ADD", inputDiff: true },
+      },
+    });
+    expect((await plugin.diffConfig({ host: "hv-a" }, { host: "hv-a" })).changes).toBe(1);
+  });
+});
+
 describe("an older engine's Configure", () => {
   it("reads the provider config from the variables map when there are no args, keyed as the engine keys it", async () => {
     const sim = await f.simulator("variables.json", [{ id: SQL, name: "sql-cluster" }], 50);
@@ -102,6 +122,17 @@ describe("functions", () => {
     expect(times.length).toBeGreaterThan(0);
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect((await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics")).toEqual([]);
+  });
+
+  it("Invoke answers refused arguments as failures, one per argument, and calls nothing", async () => {
+    const sim = await f.simulator("args.json", [{ id: SQL, name: "sql-cluster" }], 50);
+    const plugin = await f.pluginFor("args.json");
+    expect(
+      await plugin.invokeFailures("hyperv-replica:index:getRecoveryPoints", { collectionId: "sql" }),
+    ).toEqual([
+      { property: "collectionId", reason: "'sql' is not a GUID; use the collection's CollectionID" },
+    ]);
+    expect(await sim.calls()).toEqual([]);
   });
 
   it("Invoke refuses a function the runtime does not register, naming what it serves", async () => {

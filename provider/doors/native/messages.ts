@@ -4,7 +4,7 @@ import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type { CheckFailure } from "../../runtime/rules";
 import type { DiffKind } from "./detailedDiff";
 import type { CheckResult, DiffResult } from "./provider";
-import type { StructMessage } from "./rpc";
+import type { Props, StructMessage } from "./rpc";
 import { Any, grpc, pb, statusPb, toSecretStruct } from "./rpc";
 
 const KINDS: Readonly<Record<DiffKind, ProviderPb.PropertyDiff.Kind>> = {
@@ -46,11 +46,36 @@ export function diffResponse(result: DiffResult): ProviderPb.DiffResponse {
   return response;
 }
 
+/**
+ * DiffConfig: the keys whose values differ, each an update. A provider's new configuration takes effect in place
+ * (Configure), so nothing is replaced.
+ */
+export function configDiffResponse(olds: Props, news: Props): ProviderPb.DiffResponse {
+  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
+  const differ = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
+  const response = new pb.DiffResponse()
+    .setChanges(differ.length > 0 ? DIFF_SOME : DIFF_NONE)
+    .setDiffsList(differ)
+    .setHasdetaileddiff(true);
+  const map = response.getDetaileddiffMap();
+  for (const key of differ) {
+    const kind = !(key in olds) ? KINDS.add : !(key in news) ? KINDS.delete : KINDS.update;
+    map.set(key, new pb.PropertyDiff().setKind(kind).setInputdiff(true));
+  }
+  return response;
+}
+
 export function invokeResponse(
   outputs: Record<string, unknown>,
   sent: StructMessage | undefined,
 ): ProviderPb.InvokeResponse {
   return new pb.InvokeResponse().setReturn(toSecretStruct(outputs, sent));
+}
+
+/** Refused arguments, as the engine expects them from Invoke: one failure per argument, not a gRPC error. */
+export function invokeFailures(failures: readonly CheckFailure[]): ProviderPb.InvokeResponse {
+  return new pb.InvokeResponse().setFailuresList(failureList(failures));
 }
 
 /** A partial failure from the runtime: the operation failed, and these are the outputs the host really shows. */

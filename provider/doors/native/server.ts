@@ -7,7 +7,15 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as GrpcModule from "@grpc/grpc-js";
 import type * as ProviderGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { checkResponse, diffResponse, grpcError, invokeResponse } from "./messages";
+import { ArgumentsError } from "../../runtime/argumentsError";
+import {
+  checkResponse,
+  configDiffResponse,
+  diffResponse,
+  grpcError,
+  invokeFailures,
+  invokeResponse,
+} from "./messages";
 import type { NativeProvider } from "./provider";
 import { Empty, fromStruct, pb, pluginPb, toSecretStruct } from "./rpc";
 
@@ -76,11 +84,7 @@ export function providerService(options: ServerOptions): Served {
     checkConfig: unary((req) =>
       checkResponse(provider.checkConfig(fromStruct(req.getNews())), req.getNews()),
     ),
-    diffConfig: unary((req) => {
-      const changed = JSON.stringify(fromStruct(req.getOlds())) !== JSON.stringify(fromStruct(req.getNews()));
-      const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
-      return new pb.DiffResponse().setChanges(changed ? DIFF_SOME : DIFF_NONE);
-    }),
+    diffConfig: unary((req) => configDiffResponse(fromStruct(req.getOlds()), fromStruct(req.getNews()))),
     configure: unary((req) => {
       const args = req.getArgs();
       provider.configure(args ? fromStruct(args) : Object.fromEntries(req.getVariablesMap().toArray()));
@@ -133,9 +137,14 @@ export function providerService(options: ServerOptions): Served {
       await provider.delete(req.getUrn(), req.getId(), fromStruct(req.getProperties()));
       return new Empty();
     }),
-    invoke: unary(async (req) =>
-      invokeResponse(await provider.invoke(req.getTok(), fromStruct(req.getArgs())), req.getArgs()),
-    ),
+    invoke: unary(async (req) => {
+      try {
+        return invokeResponse(await provider.invoke(req.getTok(), fromStruct(req.getArgs())), req.getArgs());
+      } catch (error) {
+        if (error instanceof ArgumentsError) return invokeFailures(error.failures);
+        throw error;
+      }
+    }),
     cancel: unary(() => {
       options.cancel();
       return new Empty();

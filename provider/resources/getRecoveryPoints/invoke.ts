@@ -6,6 +6,7 @@
 import { notFound } from "../../failover/identity";
 import type { CollectionSelector } from "../../hyperv";
 import { describeSelector, findCollection, listRecoveryPoints } from "../../hyperv";
+import { ArgumentsError } from "../../runtime/argumentsError";
 import { checkConnection } from "../../runtime/connectionRules";
 import type { RuntimeContext } from "../../runtime/context";
 import type { Props } from "../../runtime/resourceMethods";
@@ -43,9 +44,7 @@ export function validateArgs(args: Props, ctx: RuntimeContext): CheckFailure[] {
 export function getRecoveryPointsFunction(ctx: RuntimeContext) {
   return async function getRecoveryPoints(args: Props): Promise<GetRecoveryPointsResult> {
     const failures = validateArgs(args, ctx);
-    if (failures.length > 0) {
-      throw new Error(`getRecoveryPoints: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
-    }
+    if (failures.length > 0) throw new ArgumentsError("getRecoveryPoints", failures);
     const selector: CollectionSelector =
       typeof args.collectionId === "string"
         ? { id: args.collectionId }
