@@ -306,12 +306,11 @@ function readFacts(texts: { readonly resource?: string; readonly shared?: string
         COLLECTION_FAILOVER_PATH,
         "CollectionFailover",
         DEFAULTS,
-        ["collectionId", "collectionName"],
+        ["collectionId"],
         texts.resource,
       ),
       readResource(COLLECTION_TEST_FAILOVER_PATH, "CollectionTestFailover", TEST_DEFAULTS, [
         "collectionId",
-        "collectionName",
         "recoveryPoint",
       ]),
     ],
