@@ -59,7 +59,8 @@ interface PackageSchema {
   readonly types?: Readonly<Record<string, TypeSpec>>;
   readonly resources?: Readonly<Record<string, ResourceSpec>>;
   readonly functions?: Readonly<Record<string, FunctionSpec>>;
-  readonly language?: { readonly nodejs?: { readonly packageName?: string } };
+  readonly provider?: { readonly description?: string; readonly inputProperties?: Properties };
+  readonly language?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 const schema = JSON.parse(readFileSync(repoFile("schema.json"), "utf8")) as PackageSchema;
@@ -96,8 +97,6 @@ const SHARED_TYPES = {
   RecoveryPointOutput: "RecoveryPoint",
 } as const;
 type SharedName = keyof typeof SHARED_TYPES;
-/** Stack config values are strings, so enum-typed connection fields are plain strings in `config.variables`. */
-const ENUM_TYPES: readonly string[] = ["Transport", "Authentication"];
 /** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
 const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
 
@@ -350,18 +349,12 @@ const schemaTypeOf = (p: PropertySpec | undefined): string | undefined =>
   p?.type === "array"
     ? `${schemaTypeOf(p.items)}[]`
     : (p?.$ref ?? (p?.type === "integer" ? "number" : p?.type));
-const tsTypeToSchema = (t: string, enumsAsStrings: boolean): string =>
-  t.endsWith("[]")
-    ? `${tsTypeToSchema(t.slice(0, -2), enumsAsStrings)}[]`
-    : enumsAsStrings && ENUM_TYPES.includes(t)
-      ? "string"
-      : (SCHEMA_TYPE_OF[t] ?? `unmapped ${t}`);
+const tsTypeToSchema = (t: string): string =>
+  t.endsWith("[]") ? `${tsTypeToSchema(t.slice(0, -2))}[]` : (SCHEMA_TYPE_OF[t] ?? `unmapped ${t}`);
 const schemaTypesOf = (props: Properties | undefined, fields: readonly Field[]) =>
   Object.fromEntries(fields.map((f) => [f.name, schemaTypeOf(props?.[f.name])]));
-const expectedTypesOf = (fields: readonly Field[], enumsAsStrings = false) =>
-  Object.fromEntries(
-    fields.map((f) => [f.name, f.types.map((t) => tsTypeToSchema(t, enumsAsStrings)).join(" | ")]),
-  );
+const expectedTypesOf = (fields: readonly Field[]) =>
+  Object.fromEntries(fields.map((f) => [f.name, f.types.map(tsTypeToSchema).join(" | ")]));
 
 const replacing = (props: Properties | undefined) =>
   sorted(
@@ -393,6 +386,8 @@ function undescribed(s: PackageSchema): string[] {
       if (!p.description?.trim()) missing.push(`${path}.${name}`);
   };
   visit("config.variables", s.config?.variables);
+  if (!s.provider?.description?.trim()) missing.push("provider");
+  visit("provider.inputProperties", s.provider?.inputProperties);
   for (const [name, t] of Object.entries(s.types ?? {})) {
     if (!t.description?.trim()) missing.push(`types.${name}`);
     visit(`types.${name}.properties`, t.properties);
@@ -417,6 +412,7 @@ function secrets(s: PackageSchema): string[] {
     for (const [name, p] of Object.entries(props ?? {})) if (p.secret === true) paths.push(`${path}.${name}`);
   };
   visit("config.variables", s.config?.variables);
+  visit("provider.inputProperties", s.provider?.inputProperties);
   for (const [name, t] of Object.entries(s.types ?? {})) visit(`types.${name}`, t.properties);
   for (const [name, r] of Object.entries(s.resources ?? {})) {
     visit(`resources.${name}.inputProperties`, r.inputProperties);
@@ -613,9 +609,22 @@ function checksFor(f: Facts): Check[] {
       },
     },
     {
-      name: "the Node.js package name is package.json's",
-      actual: (s) => s.language?.nodejs?.packageName,
-      expected: packageJson.name,
+      name: "each language's SDK has a package name of its own, the Node.js one not this package's",
+      actual: (s) => ({
+        nodejs:
+          typeof s.language?.nodejs?.packageName === "string" &&
+          s.language.nodejs.packageName !== packageJson.name,
+        python: typeof s.language?.python?.packageName === "string",
+        go: typeof s.language?.go?.importBasePath === "string",
+        csharp: typeof s.language?.csharp?.rootNamespace === "string",
+        java: typeof s.language?.java?.basePackage === "string",
+      }),
+      expected: { nodejs: true, python: true, go: true, csharp: true, java: true },
+    },
+    {
+      name: "the provider's inputs are the config variables, so a Provider resource takes every config key",
+      actual: (s) => JSON.stringify(s.provider?.inputProperties ?? null),
+      expected: JSON.stringify(schema.config?.variables ?? null),
     },
     {
       name: "the resources are the dynamic resources' types, in the index module",
@@ -683,7 +692,11 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the password is secret wherever it appears, and nothing else is",
       actual: secrets,
-      expected: ["config.variables.password", `types.${token("Connection")}.password`],
+      expected: [
+        "config.variables.password",
+        "provider.inputProperties.password",
+        `types.${token("Connection")}.password`,
+      ],
     },
     {
       name: "the ConnectionOutput type has no password",
@@ -702,9 +715,9 @@ function checksFor(f: Facts): Check[] {
       expected: ["integer", "integer", "integer"],
     },
     {
-      name: "each connection config variable has its ConnectionArgs field's type, enums as strings",
+      name: "each connection config variable has its ConnectionArgs field's type, enums as enums",
       actual: (s) => schemaTypesOf(s.config?.variables, connectionArgs),
-      expected: expectedTypesOf(connectionArgs, true),
+      expected: expectedTypesOf(connectionArgs),
     },
     {
       name: "the transport and authentication config variables name every allowed value",
@@ -991,7 +1004,7 @@ describe("the drift check", () => {
         "each Connection property is described by its field's TSDoc",
         "each Connection property has its field's type",
         "the config variables are the ConnectionArgs fields and the keys the provider reads",
-        "each connection config variable has its ConnectionArgs field's type, enums as strings",
+        "each connection config variable has its ConnectionArgs field's type, enums as enums",
       ],
     ],
     [
