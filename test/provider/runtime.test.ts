@@ -291,40 +291,62 @@ describe("diff", () => {
     failoverState: "failedOver",
     replicationState: 5,
     replicationMode: "Replica",
+    // The inputs as applied, as the outputs record them.
+    recoveryPoint: "latest",
+    requireHealthy: false,
+    startVirtualMachines: false,
+    jobTimeoutSeconds: 1800,
+    cancelJobOnTimeout: false,
+    connection: null,
     __provider: "old code",
   };
+  /** The inputs after Check, with every default filled in. */
+  const checked = (failoverState: string, extra: Record<string, unknown> = {}) => ({
+    requireHealthy: false,
+    ...inputs(failoverState, extra),
+  });
 
   it.each([
-    ["nothing changed", inputs("failedOver"), { changes: false, replaces: [], deleteBeforeReplace: false }],
+    ["nothing changed", checked("failedOver"), { changes: false, replaces: [], deleteBeforeReplace: false }],
     [
       "only the provider code changed",
-      { ...inputs("failedOver"), __provider: "new code" },
+      { ...checked("failedOver"), __provider: "new code" },
       { changes: false, replaces: [], deleteBeforeReplace: false },
     ],
     [
-      "only the connection changed",
-      inputs("failedOver", { connection: { transport: "wsman", host: "hv02" } }),
-      { changes: false, replaces: [], deleteBeforeReplace: false },
+      "only the connection changed (an update that records it and calls nothing for it)",
+      checked("failedOver", { connection: { transport: "wsman", host: "hv02" } }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
     ],
-    ["failoverState changed", inputs("normal"), { changes: true, replaces: [], deleteBeforeReplace: false }],
+    [
+      "only jobTimeoutSeconds changed",
+      checked("failedOver", { jobTimeoutSeconds: 60 }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
+    ],
+    [
+      "the id is not known yet at preview (it may name another collection)",
+      checked("failedOver", { collectionId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
+      { changes: true, replaces: ["collectionId"], deleteBeforeReplace: false },
+    ],
+    ["failoverState changed", checked("normal"), { changes: true, replaces: [], deleteBeforeReplace: false }],
     [
       "failoverState is unknown",
-      inputs("04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
+      checked("04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
       { changes: true, replaces: [], deleteBeforeReplace: false },
     ],
     [
       "the id names another collection",
-      inputs("failedOver", { collectionId: "11111111-2222-3333-4444-555555555555" }),
+      checked("failedOver", { collectionId: "11111111-2222-3333-4444-555555555555" }),
       { changes: true, replaces: ["collectionId"], deleteBeforeReplace: false },
     ],
     [
       "the id differs only in case",
-      inputs("failedOver", { collectionId: ID.toUpperCase() }),
+      checked("failedOver", { collectionId: ID.toUpperCase() }),
       { changes: false, replaces: [], deleteBeforeReplace: false },
     ],
     [
       "the name differs from the host's (the update checks what it names; never a replacement)",
-      { ...inputs("failedOver"), collectionId: undefined, collectionName: "web" },
+      { ...checked("failedOver"), collectionId: undefined, collectionName: "web" },
       { changes: true, replaces: [], deleteBeforeReplace: false },
     ],
   ])("when %s", async (_, news, expected) => {

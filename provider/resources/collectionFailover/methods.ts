@@ -14,6 +14,7 @@ import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
 import { describeTarget } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
+import { changedInputs } from "../../runtime/storedInputs";
 import type { ChangeOptions, Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
@@ -77,8 +78,9 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         const line = previewLine(olds, news, desired as DesiredState);
         if (line !== undefined) deps.log(line);
       }
+      const inputs = changedInputs(olds, news, RECORDED_INPUTS);
       return {
-        changes: replaces.length > 0 || stateChanges || renamed,
+        changes: replaces.length > 0 || stateChanges || renamed || inputs.length > 0,
         replaces,
         deleteBeforeReplace: false,
       };
@@ -174,13 +176,25 @@ function withDefaults(news: Props): Props {
   };
 }
 
+/** The inputs the outputs record as applied, besides the collection and its state. */
+const RECORDED_INPUTS = [
+  "recoveryPoint",
+  "requireHealthy",
+  "startVirtualMachines",
+  "jobTimeoutSeconds",
+  "cancelJobOnTimeout",
+  "connection",
+] as const;
+
 /**
  * Which identity properties now point at a different collection: only a different collectionId. A collectionName
- * names the tracked collection at create; afterwards the CollectionID is what the resource acts on.
+ * names the tracked collection at create; afterwards the CollectionID is what the resource acts on. A collectionId
+ * not known yet at preview may name another collection, so it may replace the resource.
  */
 function identityChanges(olds: Props, news: Props): string[] {
   const id = news.collectionId;
-  if (id === undefined || id === null || id === UNKNOWN) return [];
+  if (id === UNKNOWN) return ["collectionId"];
+  if (id === undefined || id === null) return [];
   return String(olds.collectionId).toLowerCase() !== String(id).toLowerCase() ? ["collectionId"] : [];
 }
 
