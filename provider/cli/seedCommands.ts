@@ -46,7 +46,7 @@ export const SEED_COMMANDS: Readonly<Record<string, Command>> = {
           .reverse()
           .map((p) => [
             p.instanceId,
-            p.creationTime,
+            p.creationTime ?? "(none)",
             `${CONSISTENCY[p.consistencyLevel as 0] ?? "?"} (${p.consistencyLevel})`,
           ]),
       ]);
