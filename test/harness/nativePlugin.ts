@@ -237,9 +237,20 @@ export class NativePlugin {
     await this.rpc("cancel", new Empty());
   }
 
+  /** The plugin's process id, to stop, continue or kill it as a test needs. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Settles once the plugin's process has exited, however it ended. */
+  exited(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => this.child.once("exit", () => resolve()));
+  }
+
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill("SIGINT");
     await exited;
