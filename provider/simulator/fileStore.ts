@@ -124,8 +124,7 @@ export class FileStore implements StateStore {
       const reads = state.reads.splice(0);
       const after = serialize(state);
       if (after !== text) await this.write(after);
-      await this.callLog.append(calls);
-      await this.readLog.append(reads);
+      await this.appendAfterWrite(calls, reads, after !== text);
       this.last = { text: after, state };
       return outcomes;
     });
@@ -158,6 +157,25 @@ export class FileStore implements StateStore {
         }
       }
       if (!threw) return { state, outcomes };
+    }
+  }
+
+  /**
+   * Appends the history. A file error is an "environment" error, which says the call never reached the host; once
+   * the state is written it did, so a failure here is reported as a failed call instead, naming what was not logged.
+   */
+  private async appendAfterWrite(calls: StoredCall[], reads: StoredRead[], wrote: boolean): Promise<void> {
+    try {
+      await this.callLog.append(calls);
+      await this.readLog.append(reads);
+    } catch (error) {
+      if (!wrote || !(error instanceof CimError)) throw error;
+      throw new CimError(
+        "wbem",
+        `${error.message} (the simulated host made the change; only its log is missing it)`,
+        undefined,
+        { cause: error },
+      );
     }
   }
 
