@@ -4,6 +4,8 @@
  * carries the request's id), and a request too deep to parse at all, whose answer comes back without an id.
  */
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
 import { BridgeProcess } from "../../provider/powershell/bridgeProcess";
@@ -78,7 +80,7 @@ describe.skipIf(!pwsh.path)(skipTitle("a request the bridge cannot read", pwsh),
     expect(powershellChildren()).toEqual(pids);
   });
 
-  it("every other awkward name still round-trips as data: pairs, NUL, BOM, separators, noncharacters", async () => {
+  it("every other awkward name still round-trips as data, and a hostile id runs nothing", async () => {
     f.sim = new HyperVSimulator();
     const names = [
       "sql \ud83d\ude00 pair",
@@ -95,5 +97,11 @@ describe.skipIf(!pwsh.path)(skipTitle("a request the bridge cannot read", pwsh),
         (await session.query(COLLECTIONS, { ElementName: name })).map((c) => c.properties.ElementName),
       ).toEqual([name]);
     }
+    // Ids are data too: one that tries to run code finds nothing, and runs nothing.
+    const marker = path.join(f.dir, "pwned-by-id");
+    const id = `'; [IO.File]::WriteAllText('${marker}', 'x'); '\ud83d\ude00`;
+    expect(await session.query(COLLECTIONS, { CollectionID: id })).toEqual([]);
+    expect(await session.get({ className: COLLECTIONS, keys: { CollectionID: id } })).toBeUndefined();
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });
