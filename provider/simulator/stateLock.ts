@@ -53,7 +53,9 @@ export async function lockStateFile(path: string): Promise<() => Promise<void>> 
   let delay = 5;
   for (;;) {
     if (await make(path, lockPath, owner)) return holding(lockPath, owner);
-    const seen = await inspect(lockPath);
+    const seen = await inspect(lockPath).catch((error: unknown) => {
+      throw fileError(error, `cannot read the lock of simulator state file ${path}`, path);
+    });
     if (seen === undefined) continue;
     if (abandoned(seen) && (await takeOver(path, lockPath, seen))) continue;
     if (Date.now() - started >= PATIENCE_MS) throw stayedLocked(path, lockPath, started, seen);

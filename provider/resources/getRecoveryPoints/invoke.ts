@@ -1,6 +1,7 @@
 /**
  * getRecoveryPoints inside the runtime: validate the arguments, open a session for the connection, look the
- * collection up, list its points newest first. The same code serves the program-side SDK function and a native
+ * collection up, list its points newest first, and with `recoveryPoint` set, the point it picks, chosen (and refused)
+ * exactly as a failover with that selector would. The same code serves the program-side SDK function and a native
  * plugin's Invoke.
  */
 import { notFound } from "../../failover/identity";
