@@ -16,7 +16,7 @@
  * and removes it under its new name, where it can no longer be anyone's lock.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { CimError } from "../cim";
@@ -90,9 +90,11 @@ function holding(lockPath: string, owner: Owner): () => Promise<void> {
   refresh.unref();
   return async () => {
     clearInterval(refresh);
-    const seen = await inspect(lockPath);
-    if (seen?.owner?.token !== owner.token) return;
-    await removeFolder(lockPath);
+    // Still this holding, unless a process on another host took it over after 10 s without a refresh.
+    if ((await readOwner(lockPath))?.token !== owner.token) return;
+    // The record first: a lock that lost it ages out, while one that lost its folder could not be told apart.
+    await unlink(ownerFile(lockPath)).catch(() => undefined);
+    await rmdir(lockPath).catch(() => undefined);
   };
 }
 
