@@ -36,7 +36,8 @@ const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d
 
 /**
  * Reads a CIM timestamp (`yyyymmddHHMMSS.mmmmmmsUUU`, the offset in minutes) as epoch milliseconds, or undefined
- * for anything else: null, an interval, or a value with asterisks for unknown digits.
+ * for anything else: null, an interval, a value with asterisks for unknown digits, or one that is not a real
+ * calendar time (a 30 February), which Date.UTC would roll forward: such a time is unknown, not a later one.
  */
 export function parseCimDateTime(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
@@ -52,6 +53,14 @@ export function parseCimDateTime(value: unknown): number | undefined {
     Number(second),
     Math.floor(Number(micros) / 1000),
   );
+  const back = new Date(utc);
+  const real =
+    back.getUTCMonth() === Number(month) - 1 &&
+    back.getUTCDate() === Number(day) &&
+    back.getUTCHours() === Number(hour) &&
+    back.getUTCMinutes() === Number(minute) &&
+    back.getUTCSeconds() === Number(second);
+  if (!real) return undefined;
   const offsetMs = Number(offset) * 60_000 * (sign === "-" ? -1 : 1);
   return utc - offsetMs;
 }

@@ -46,7 +46,7 @@ export const SEED_COMMANDS: Readonly<Record<string, Command>> = {
           .reverse()
           .map((p) => [
             p.instanceId,
-            isoTime(p.creationTime),
+            p.creationTime === null ? "(none)" : isoTime(p.creationTime),
             `${CONSISTENCY[p.consistencyLevel as 0] ?? "?"} (${p.consistencyLevel})`,
           ]),
       ]);

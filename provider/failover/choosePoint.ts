@@ -21,6 +21,15 @@ function describe(selector: RecoveryPointSelector, text: string): string {
   return selector.kind === "instanceId" ? `recovery point ${text}` : `recoveryPoint '${text}'`;
 }
 
+/** Why a cutoff passed over points it might seem to match: their age is unknown. */
+function undatedNote(selector: RecoveryPointSelector, points: readonly RecoveryPoint[]): string {
+  if (selector.kind !== "before") return "";
+  const undated = points.filter((p) => p.creationTime === null).map((p) => p.instanceId);
+  if (undated.length === 0) return "";
+  const which = undated.length === 1 ? `${undated[0]} has` : `${undated.join(", ")} have`;
+  return ` (${which} no CreationTime, so ${undated.length === 1 ? "its" : "their"} age is unknown and a cutoff never picks ${undated.length === 1 ? "it" : "them"})`;
+}
+
 export async function chooseRecoveryPoint(
   session: CimSession,
   collection: Collection,
@@ -43,7 +52,7 @@ export async function chooseRecoveryPoint(
   if (point) return { point, pass: parsed.kind === "latest" ? null : point.instanceId };
   if (parsed.kind === "instanceId") await refuseForeignPoint(session, collection, text, context);
   throw new NotFoundError(
-    `no recovery point of this collection matches ${describe(parsed, text)}; its points, newest first: ${listPoints(points)}`,
+    `no recovery point of this collection matches ${describe(parsed, text)}${undatedNote(parsed, points)}; its points, newest first: ${listPoints(points)}`,
     context,
     "Choose one of these (getRecoveryPoints lists them), or use 'latest'",
   );

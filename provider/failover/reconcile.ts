@@ -22,6 +22,7 @@ import {
   HyperVError,
   HyperVReturnCodeError,
   InvalidStateError,
+  neverSent,
   NotFoundError,
   retryRead,
   ReturnCode,
@@ -150,6 +151,7 @@ class Driver {
   private async call(step: Step): Promise<void> {
     const before = this.collection;
     const prepared = await prepareStep(this.session, before, step, this.request, this.deps, this.context);
+    const calledBefore = this.methodCalled;
     this.methodCalled = true;
     this.method = step.method;
     try {
@@ -164,6 +166,8 @@ class Driver {
       await this.reread();
       this.log(verifyStep(step, before, this.collection, result.vanished, this.context));
     } catch (error) {
+      // A call that never left this machine changed nothing: a create that made no other call fails outright.
+      if (neverSent(error)) this.methodCalled = calledBefore;
       this.noteOperation(error, prepared.point);
       await this.recover(step, before, error);
     } finally {

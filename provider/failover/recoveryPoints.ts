@@ -9,6 +9,7 @@
  */
 import type { RecoveryPoint } from "../hyperv/recoveryPoints";
 import { ConsistencyLevel } from "../hyperv/codes";
+import { parseCutoff } from "./cutoff";
 
 export type RecoveryPointSelector =
   | { readonly kind: "latest" }
@@ -29,9 +30,6 @@ const BEFORE = "before:";
 export const RECOVERY_POINT_ID =
   /^Microsoft:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\\[^\s]+)?$/i;
 
-/** ISO 8601 date, or date and time with a zone (Z or ±hh:mm); a time without a zone would be ambiguous. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
 export const SELECTOR_HELP = `'${LATEST}', '${LATEST_APP}', 'before:<ISO 8601 time>' (such as 'before:2026-11-27T08:00:00Z') or a recovery point InstanceID ('Microsoft:<GUID>', as getRecoveryPoints lists them)`;
 
 /** Parses a selector, or says what is wrong with it. */
@@ -39,14 +37,8 @@ export function parseRecoveryPoint(text: string): RecoveryPointSelector | { read
   if (text === LATEST) return { kind: "latest" };
   if (text === LATEST_APP) return { kind: "latestApplicationConsistent" };
   if (text.startsWith(BEFORE)) {
-    const when = text.slice(BEFORE.length);
-    const time = ISO_TIME.test(when) ? Date.parse(when) : NaN;
-    if (Number.isNaN(time)) {
-      return {
-        error: `'${when}' after 'before:' is not an ISO 8601 time; write a date (2026-11-27) or a date and time with its zone (2026-11-27T08:00:00Z)`,
-      };
-    }
-    return { kind: "before", time };
+    const cutoff = parseCutoff(text.slice(BEFORE.length));
+    return "error" in cutoff ? cutoff : { kind: "before", time: cutoff.time };
   }
   if (RECOVERY_POINT_ID.test(text)) return { kind: "instanceId", instanceId: text };
   const near = [LATEST, LATEST_APP].find((w) => w.toLowerCase() === text.toLowerCase().trim());
@@ -69,7 +61,8 @@ export function selectRecoveryPoint(
     case "latestApplicationConsistent":
       return newestFirst.find((p) => p.consistencyLevel === ConsistencyLevel.ApplicationConsistent);
     case "before":
-      return newestFirst.find((p) => timeOf(p) < selector.time);
+      // A point without CreationTime has an unknown age: it may be newer than the cutoff, so it is never picked.
+      return newestFirst.find((p) => p.creationTime !== null && timeOf(p) < selector.time);
     case "instanceId":
       return points.find((p) => p.instanceId.toLowerCase() === selector.instanceId.toLowerCase());
   }

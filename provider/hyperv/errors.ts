@@ -260,6 +260,14 @@ export class HostError extends HyperVError {
   }
 }
 
+/**
+ * Whether a failed call never left this machine: PowerShell is missing or broken, or the simulator's state file
+ * cannot be written. Such an error is raised before anything is sent (the simulator writes its state before it
+ * answers), so the host did not receive the call, and nothing may be recorded as done.
+ */
+export const neverSent = (error: unknown): boolean =>
+  error instanceof HostError && error.cimError.category === "environment";
+
 const HOST_ERROR_PREFIX: Readonly<Record<CimError["category"], string>> = {
   unreachable: "Cannot reach the host",
   accessDenied: "Access denied",

@@ -505,11 +505,30 @@ function Get-HvrErrorCode($Exception) {
 
 # ---- entry point -----------------------------------------------------------------------------------------------
 
+# The id alone, from a request whose other values could not be read (a lone UTF-16 surrogate in a name, which
+# System.Text.Json refuses to turn into a string), so that the error still answers that request; $null when even the
+# id cannot be read, which the caller takes as the answer to the request it sent.
+function Get-HvrRequestId([string]$Json) {
+    if (-not ('System.Text.Json.JsonDocument' -as [type])) { return $null }
+    try {
+        $doc = [System.Text.Json.JsonDocument]::Parse($Json)
+        try {
+            if ($doc.RootElement.ValueKind.ToString() -ne 'Object') { return $null }
+            foreach ($p in $doc.RootElement.EnumerateObject()) {
+                if ($p.Name -ceq 'id' -and $p.Value.ValueKind.ToString() -eq 'String') { return $p.Value.GetString() }
+            }
+        } finally { $doc.Dispose() }
+    } catch { $null = $_ }
+    return $null
+}
+
 # Answers one request with its envelope, as JSON text. Over ssh, everything but ping and connect is answered by the
-# bridge in the remote session.
+# bridge in the remote session. A request that cannot be read is answered at once with a protocol error, never with
+# silence, and the loop goes on to the next one.
 function Invoke-HvrRequest([string]$Payload) {
     $stage = 'decode'
     $id = $null
+    $json = $null
     try {
         $json = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Payload))
         $request = ConvertFrom-HvrJson $json
@@ -530,12 +549,17 @@ function Invoke-HvrRequest([string]$Payload) {
         return ConvertTo-HvrEnvelope ([ordered]@{ id = $id; ok = $true; data = $data })
     } catch {
         $errorRecord = $_
+        $message = $errorRecord.Exception.Message
+        if ($stage -eq 'decode') {
+            if ($null -ne $json) { $id = Get-HvrRequestId $json }
+            $message = 'the bridge could not read this request: ' + $message
+        }
         return ConvertTo-HvrJson ([ordered]@{
                 id = $id
                 ok = $false
                 error = [ordered]@{
                     category = if ($stage -eq 'decode') { 'protocol' } else { Get-HvrErrorCategory $errorRecord }
-                    message = $errorRecord.Exception.Message
+                    message = $message
                     code = Get-HvrErrorCode $errorRecord.Exception
                 }
             })

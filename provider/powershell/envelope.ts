@@ -27,6 +27,11 @@ export function redact(text: string): string {
  * (pwsh writes `ESC[?1h ESC[?1l` around each command when TERM is set) or other text before and after it, so the
  * envelope is looked for anywhere, and it ends at the first control character: the bridge escapes every control
  * character inside its JSON. An envelope for another request (a stale answer) is never taken for this one.
+ *
+ * An error with no id is the bridge saying it could not read the request (bad base64, bad JSON, text that is not
+ * UTF-8) or could not write its answer: it is taken as this request's answer, so the caller hears at once instead of
+ * waiting out its deadline. It cannot be a stale answer: requests run one at a time, and a process whose request
+ * was given up (the only way an answer is left unread) is discarded.
  */
 export function findEnvelope(raw: string, id: string): Envelope | undefined {
   for (let at = raw.indexOf(ENVELOPE_PREFIX); at >= 0; at = raw.indexOf(ENVELOPE_PREFIX, at + 1)) {
@@ -40,7 +45,8 @@ export function findEnvelope(raw: string, id: string): Envelope | undefined {
     } catch {
       continue;
     }
-    if (typeof envelope === "object" && envelope !== null && envelope.id === id) return envelope;
+    if (typeof envelope !== "object" || envelope === null) continue;
+    if (envelope.id === id || (envelope.id === null && envelope.ok === false)) return envelope;
   }
   return undefined;
 }

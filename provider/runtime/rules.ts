@@ -85,6 +85,22 @@ function suggest(key: string, known: readonly string[]): string {
   return hit ? `; did you mean '${hit}'?` : `; known properties are ${known.join(", ")}`;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text that cannot travel as UTF-8: a lone UTF-16 surrogate, which JavaScript strings may hold and no encoding can
+ * carry. Passed on, it would be dropped or replaced on the way (changing which collection a name matches) or leave a
+ * PowerShell request that cannot be read; so it is refused here, for every property of every resource. The value
+ * is not shown, because the message must travel as UTF-8 too.
+ */
+export function unsendableText(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const found = LONE_SURROGATE.exec(v);
+  if (found === null) return undefined;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase();
+  return `holds a lone UTF-16 surrogate (U+${code} at character ${found.index + 1}), which is not text and cannot be sent as UTF-8; type the value again without it`;
+}
+
 export function checkObject(
   value: Record<string, unknown>,
   rules: Readonly<Record<string, Rule>>,
@@ -100,7 +116,7 @@ export function checkObject(
       failures.push({ property: path, reason: `unknown property${suggest(key, known)}` });
       continue;
     }
-    const reason = rule(v, path);
+    const reason = unsendableText(v) ?? rule(v, path);
     if (reason) failures.push({ property: path, reason });
   }
   return failures;

@@ -61,7 +61,7 @@ export function recoveryPointArgument(
 }
 
 export const newer = (a: StoredRecoveryPoint | undefined, b: StoredRecoveryPoint) =>
-  a && a.creationTime >= b.creationTime ? a : b;
+  a && (a.creationTime ?? -Infinity) >= (b.creationTime ?? -Infinity) ? a : b;
 
 /** A string argument, or `undefined` when it is absent or not a non-empty string. */
 export function textArgument(args: CimArguments, name: string): string | undefined {

@@ -1,6 +1,5 @@
 import { access, constants, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import * as lockfile from "proper-lockfile";
 import { CimError } from "../cim";
 
 /**
@@ -84,45 +83,5 @@ export async function checkFileWritable(path: string): Promise<void> {
     throw environment(
       `simulator state file ${path} is read-only, so it is left unchanged; make it writable (chmod u+w) to let the simulator record changes`,
     );
-  }
-}
-
-/**
- * How long to wait for another process's lock: a transaction holds it for milliseconds, so a few seconds is ample
- * on a busy machine, and a stale lock is reported soon instead of after minutes.
- */
-const LOCK_OPTIONS: lockfile.LockOptions = {
-  realpath: false,
-  retries: { retries: 40, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true },
-};
-
-export const lockPathOf = (path: string) => `${path}.lock`;
-
-/** Takes the state file's lock, or says whose lock is in the way and how to clear it when it is stale. */
-export async function lockStateFile(path: string): Promise<() => Promise<void>> {
-  const started = Date.now();
-  try {
-    return await lockfile.lock(path, LOCK_OPTIONS);
-  } catch (error) {
-    if (code(error) !== "ELOCKED") throw fileError(error, `cannot lock simulator state file ${path}`, path);
-    const waited = ((Date.now() - started) / 1000).toFixed(1);
-    const lockPath = lockPathOf(path);
-    throw environment(
-      `simulator state file ${path} stayed locked for ${waited} s: ${await describeLock(lockPath)}. If no Pulumi program or hyperv-replica-sim command is using this state file, the lock is stale (a killed process leaves it behind): remove the folder ${lockPath} and run again`,
-      error,
-    );
-  }
-}
-
-async function describeLock(lockPath: string): Promise<string> {
-  try {
-    const touched = (await stat(lockPath)).mtimeMs;
-    const seconds = Math.round((touched - Date.now()) / 1000);
-    if (seconds > 0) {
-      return `the lock ${lockPath} is dated ${seconds} s in the future, so it never counts as stale by itself`;
-    }
-    return `the lock ${lockPath} was last refreshed ${-seconds} s ago`;
-  } catch {
-    return `the lock ${lockPath} was held by another process`;
   }
 }

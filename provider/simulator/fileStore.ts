@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CimError } from "../cim";
-import { checkFileWritable, checkFolderWritable, fileError, isNotFound, lockStateFile } from "./fileProblems";
+import { checkFileWritable, checkFolderWritable, fileError, isNotFound } from "./fileProblems";
+import { lockStateFile } from "./stateLock";
 import { AppendLog } from "./appendLog";
 import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
 import { parseStateFile } from "./stateShape";
@@ -123,8 +124,7 @@ export class FileStore implements StateStore {
       const reads = state.reads.splice(0);
       const after = serialize(state);
       if (after !== text) await this.write(after);
-      await this.callLog.append(calls);
-      await this.readLog.append(reads);
+      await this.appendAfterWrite(calls, reads, after !== text);
       this.last = { text: after, state };
       return outcomes;
     });
@@ -157,6 +157,25 @@ export class FileStore implements StateStore {
         }
       }
       if (!threw) return { state, outcomes };
+    }
+  }
+
+  /**
+   * Appends the history. A file error is an "environment" error, which says the call never reached the host; once
+   * the state is written it did, so a failure here is reported as a failed call instead, naming what was not logged.
+   */
+  private async appendAfterWrite(calls: StoredCall[], reads: StoredRead[], wrote: boolean): Promise<void> {
+    try {
+      await this.callLog.append(calls);
+      await this.readLog.append(reads);
+    } catch (error) {
+      if (!wrote || !(error instanceof CimError)) throw error;
+      throw new CimError(
+        "wbem",
+        `${error.message} (the simulated host made the change; only its log is missing it)`,
+        undefined,
+        { cause: error },
+      );
     }
   }
 

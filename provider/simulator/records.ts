@@ -84,7 +84,7 @@ export function recoveryPointView(p: StoredRecoveryPoint): SimRecoveryPoint {
   return {
     instanceId: p.instanceId,
     collectionId: p.collectionId,
-    creationTime: toCimDateTime(p.creationTime),
+    creationTime: p.creationTime === null ? null : toCimDateTime(p.creationTime),
     consistencyLevel: p.consistencyLevel,
     virtualMachineIds: [...p.virtualMachineIds],
     recoveryPointIds: [...(p.recoveryPointIds ?? [])],

@@ -29,9 +29,10 @@ export function recoveryPointInstance(p: StoredRecoveryPoint): CimInstance {
   return instance(Cls.recoveryPoint, {
     InstanceID: p.instanceId,
     CollectionID: p.collectionId,
-    CreationTime: toCimDateTime(p.creationTime),
+    CreationTime: p.creationTime === null ? null : toCimDateTime(p.creationTime),
     ConsistencyLevel: p.consistencyLevel,
-    ElementName: `Recovery point ${new Date(p.creationTime).toISOString()}`,
+    ElementName:
+      p.creationTime === null ? "Recovery point" : `Recovery point ${new Date(p.creationTime).toISOString()}`,
     VirtualMachineIds: p.virtualMachineIds,
     RecoveryPointIds: p.recoveryPointIds ?? [],
   });

@@ -6,8 +6,11 @@ import type { SimRecoveryPoint } from "./types";
 
 /** A recovery point to add with {@link HyperVSimulator.addRecoveryPoint}. */
 export interface SeedRecoveryPoint {
-  /** When it was taken: a Date, epoch milliseconds or an ISO 8601 string. Defaults to the clock's now. */
-  creationTime?: Date | number | string;
+  /**
+   * When it was taken: a Date, epoch milliseconds or an ISO 8601 string. Defaults to the clock's now. `null` seeds a
+   * point the host reports with no CreationTime, whose age the provider cannot know.
+   */
+  creationTime?: Date | number | string | null;
   /** 0 Unknown, 1 Application, 2 Crash (the default), 3 Group crash. */
   consistencyLevel?: number;
 }
@@ -41,7 +44,12 @@ export function addRecoveryPoint(
   idOrName: string,
   seed: SeedRecoveryPoint,
 ): SimRecoveryPoint {
-  const creationTime = seed.creationTime === undefined ? now : toMillis("creationTime", seed.creationTime);
+  const creationTime =
+    seed.creationTime === undefined
+      ? now
+      : seed.creationTime === null
+        ? null
+        : toMillis("creationTime", seed.creationTime);
   const consistencyLevel = seed.consistencyLevel ?? 2;
   if (![0, 1, 2, 3].includes(consistencyLevel)) {
     throw new RangeError(
@@ -58,7 +66,10 @@ export function addRecoveryPoint(
     recoveryPointIds: collection.members.map(() => `Microsoft:${newGuid()}`),
   };
   state.recoveryPoints.push(point);
-  if (collection.lastApplyTime === null || creationTime >= collection.lastApplyTime) {
+  if (
+    creationTime !== null &&
+    (collection.lastApplyTime === null || creationTime >= collection.lastApplyTime)
+  ) {
     collection.lastApplyTime = creationTime;
     collection.lastApplyConsistencyLevel = consistencyLevel;
   }

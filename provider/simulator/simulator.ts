@@ -174,7 +174,7 @@ export class HyperVSimulator {
     return this.cluster.transact((state) =>
       state.recoveryPoints
         .filter((p) => sameText(p.collectionId, collectionId))
-        .sort((a, b) => a.creationTime - b.creationTime)
+        .sort((a, b) => (a.creationTime ?? -Infinity) - (b.creationTime ?? -Infinity))
         .map(recoveryPointView),
     );
   }

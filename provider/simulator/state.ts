@@ -64,7 +64,8 @@ export interface StoredCollection {
 export interface StoredRecoveryPoint {
   instanceId: string;
   collectionId: string;
-  creationTime: number;
+  /** Null for a point the host reports without a CreationTime (inferred possible: the property may be NULL). */
+  creationTime: number | null;
   consistencyLevel: number;
   virtualMachineIds: string[];
   /** One per member VM, in the order of virtualMachineIds. */

@@ -22,7 +22,7 @@ const COLLECTION: Readonly<Record<string, Kind>> = {
 const RECOVERY_POINT: Readonly<Record<string, Kind>> = {
   instanceId: "string",
   collectionId: "string",
-  creationTime: "number",
+  creationTime: "number|null",
   consistencyLevel: "number",
   virtualMachineIds: "array",
 };

@@ -73,8 +73,8 @@ export interface SimRecoveryPoint {
   instanceId: string;
   /** The CollectionID of the collection it belongs to. */
   collectionId: string;
-  /** When it was taken, as a CIM datetime. */
-  creationTime: string;
+  /** When it was taken, as a CIM datetime; null for a point seeded without one. */
+  creationTime: string | null;
   /** 0 Unknown, 1 Application, 2 Crash, 3 Group crash. */
   consistencyLevel: number;
   /** The `Msvm_ComputerSystem.Name` GUIDs of the VMs it covers. */

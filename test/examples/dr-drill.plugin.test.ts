@@ -163,7 +163,7 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
     const [newest] = [...(await sim().recoveryPoints(replica.id))].reverse();
     const point = {
       instanceId: newest!.instanceId,
-      creationTime: iso(newest!.creationTime),
+      creationTime: iso(newest!.creationTime!),
       consistencyLevel: "CrashConsistent",
     };
     const call = (await sim().calls())[1]!;
@@ -205,7 +205,7 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
       const { id } = (await sim().collections()).find((c) => c.name === name)!;
       return [...(await sim().recoveryPoints(id))]
         .reverse()
-        .map((p) => `${iso(p.creationTime)} CrashConsistent ${p.instanceId}`);
+        .map((p) => `${iso(p.creationTime!)} CrashConsistent ${p.instanceId}`);
     };
     expect(await listed("sql-cluster")).toHaveLength(2);
     expect(programOutputs.recoveryPoints).toEqual({

@@ -263,9 +263,15 @@ export class NativePlugin {
     killEngine(this.child);
   }
 
+  /** Settles once the plugin's process has exited, however it ended. */
+  exited(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => this.child.once("exit", () => resolve()));
+  }
+
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill("SIGINT");
     await exited;
@@ -304,4 +310,20 @@ function decodeError(error: unknown): RpcError {
     };
   }
   return result;
+}
+
+/**
+ * A request whose every U+0800 travels as the bytes of a lone U+D800 (ED A0 80, as WTF-8 writes it). An engine or
+ * language host may send such bytes; google-protobuf would drop a lone surrogate when encoding, so a test cannot
+ * send one otherwise. The plugin's decoder turns the bytes back into "\ud800".
+ */
+export function withLoneSurrogates<T extends { serializeBinary(): Uint8Array }>(message: T): T {
+  const encode = message.serializeBinary.bind(message);
+  message.serializeBinary = () => {
+    const bytes = Buffer.from(encode());
+    for (let at = bytes.indexOf("e0a080", 0, "hex"); at >= 0; at = bytes.indexOf("e0a080", at, "hex"))
+      bytes[at] = 0xed;
+    return bytes;
+  };
+  return message;
 }

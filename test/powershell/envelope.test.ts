@@ -20,9 +20,14 @@ describe("reading the bridge's answer", () => {
     });
   }
 
-  it("never takes an answer to another request, or one without an id, for this one", () => {
+  it("never takes an answer to another request, or data without an id, for this one", () => {
     expect(findEnvelope(`${answer("old", [2])}\n${answer(null, [3])}`, ID)).toBeUndefined();
     expect(findEnvelope("no envelope at all", ID)).toBeUndefined();
+  });
+
+  it("takes an error without an id (a request the bridge could not read) as this request's answer", () => {
+    const unread = { id: null, ok: false, error: { category: "protocol", message: "bad", code: null } };
+    expect(findEnvelope(`${answer("old", [2])}\nHVR1:${JSON.stringify(unread)}\n`, ID)).toEqual(unread);
   });
 
   it("turns an error envelope into a CimError with its category and code, and hides payloads", () => {

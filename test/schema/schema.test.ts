@@ -824,8 +824,8 @@ describe("reading the TypeScript", () => {
         "replicationHealth",
         "replicationState",
       ],
-      functionArgs: ["collectionId", "collectionName", "connection"],
-      functionResult: ["collectionId", "collectionName", "recoveryPoints"],
+      functionArgs: ["collectionId", "collectionName", "connection", "recoveryPoint"],
+      functionResult: ["chosen", "collectionId", "collectionName", "recoveryPoints"],
       connectionArgs: [
         "authentication",
         "host",

@@ -7,6 +7,10 @@ export interface GetRecoveryPointsArgs {
   collectionId?: string;
   /** The collection's name (ElementName), which must match exactly one collection. Set this or `collectionId`. */
   collectionName?: string;
+  /**
+   * A recovery point selector, as the resources take it: `latest`, `latest-application-consistent`, `before:<ISO 8601 time>` or an InstanceID. When set, `chosen` is the point it picks, the one a failover or test failover with this `recoveryPoint` would use; a selector that matches no point is refused, listing the points.
+   */
+  recoveryPoint?: string;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: ConnectionArgs;
 }
@@ -19,6 +23,8 @@ export interface GetRecoveryPointsResult {
   readonly collectionName: string;
   /** Its recovery points (Msvm_CollectionRecoveryPoint), newest first. */
   readonly recoveryPoints: RecoveryPointOutput[];
+  /** The point `recoveryPoint` picks; absent when `recoveryPoint` is not set. */
+  readonly chosen?: RecoveryPointOutput;
 }
 
 /**
@@ -39,6 +45,7 @@ export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<Ge
 export function getRecoveryPointsOutput(args: {
   collectionId?: pulumi.Input<string>;
   collectionName?: pulumi.Input<string>;
+  recoveryPoint?: pulumi.Input<string>;
   connection?: pulumi.Input<ConnectionArgs>;
 }): pulumi.Output<GetRecoveryPointsResult> {
   return pulumi.output(args).apply((plain) => getRecoveryPoints(plain as GetRecoveryPointsArgs));
