@@ -8,8 +8,10 @@ import {
   AmbiguousCollectionError,
   describeSelector,
   findCollection,
+  hostSystemName,
   HyperVError,
   NotFoundError,
+  sameHost,
 } from "../hyperv";
 
 /** The program's collectionName now names another collection than the one this resource tracks. */
@@ -102,6 +104,27 @@ export class HostMismatchError extends HyperVError {
     );
   }
 }
+
+/**
+ * The one rule for "is it gone?", kept by every resource: a host that has no collection with the tracked
+ * CollectionID proves it gone only when that host is the one the resource recorded. Any other answer (another
+ * cluster, no recorded host) is a {@link HostMismatchError}, and the resource stays in the stack. `read` wraps the
+ * lookup in the caller's read retries.
+ */
+export async function confirmGone(
+  session: CimSession,
+  trackedId: string,
+  recorded: string | undefined,
+  context: ErrorContext,
+  read: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+): Promise<void> {
+  const answering = await read(() => hostSystemName(session, context));
+  if (!sameHost(recorded, answering)) throw new HostMismatchError(trackedId, recorded, answering, context);
+}
+
+/** A recorded SystemName, from stored outputs: undefined when none was recorded. */
+export const recordedHostOf = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
 
 /** The line a run prints when the host renamed the tracked collection: it keeps acting on the CollectionID. */
 export function staleNameLine(programName: string, collection: Collection): string {

@@ -783,6 +783,7 @@ describe("reading the TypeScript", () => {
         "collectionId",
         "collectionName",
         "connection",
+        "hostSystemName",
         "jobTimeoutSeconds",
         "lastOperation",
         "observedAt",
