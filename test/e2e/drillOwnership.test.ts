@@ -202,5 +202,43 @@ describe("refresh and destroy never drop what still runs", () => {
     await bench.sim.removeCollection(id);
     await bench.plugin.delete(id, outs);
     expect(await callsSince(bench.sim, before)).toEqual([]);
+    await bench.sim.removeCollection(NEW);
+    await bench.sim.addCollection({
+      id: SQL,
+      name: "sql-cluster",
+      members: ["sql-a", "sql-b"],
+      recoveryPoints: 1,
+    });
+  });
+
+  it("a replica re-created under the same name that the test collection now depends on: destroy removes the recorded test collection through it", async () => {
+    const { id, outs } = await bench.plugin.create(await checked());
+    await bench.sim.removeCollection(SQL);
+    const NEW = "7c1d2f5e-3b63-4d9f-8e52-1b8f4f2cad21";
+    await bench.sim.addCollection({
+      id: NEW,
+      name: "sql-cluster",
+      members: ["sql-a", "sql-b"],
+      recoveryPoints: 1,
+    });
+    await bench.sim.setCollection(id, { testOf: NEW });
+    const before = (await bench.sim.calls()).length;
+    const lines = bench.plugin.stdout.length;
+    await bench.plugin.delete(id, outs);
+    expect(await callsSince(bench.sim, before)).toEqual(["RevertTestReplicaCollection -> 4096"]);
+    const [call] = (await bench.sim.calls()).slice(before);
+    expect(call!.arguments.Collection).toEqual({
+      className: "Msvm_VirtualSystemCollection",
+      keys: { CollectionID: NEW },
+    });
+    expect(await bench.sim.collection(id)).toBeUndefined();
+    // The job's progress lines depend on timing; the lines that say what was decided do not.
+    const decided = () => bench.plugin.stdout.slice(lines).filter((l) => !/ job \S+: \d+% /.test(l));
+    await vi.waitFor(() =>
+      expect(decided()).toEqual([
+        `[sql-cluster] test collection 'sql-cluster - Test' (${id}) now depends on replica collection 'sql-cluster' (${NEW}); removing it through that one`,
+        `[sql-cluster] RevertTestReplicaCollection done: test collection ${id} removed`,
+      ]),
+    );
   });
 });
