@@ -91,14 +91,16 @@ export class HostMismatchError extends HyperVError {
     readonly recorded: string | undefined,
     readonly answering: string | undefined,
     context: ErrorContext,
+    /** What reached the host: `refresh`, or `destroy` and `update`, which keep the same rule. */
+    readonly action: "refresh" | "destroy" | "update" = "refresh",
   ) {
     const was =
       recorded === undefined
         ? "this resource has no recorded host (its state was written before hosts were recorded)"
         : `this resource was recorded on host '${recorded}'`;
     super(
-      `Different cluster: refresh reached host '${answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${trackedId}, but ${was} [collection '${context.collection ?? trackedId}', host ${context.host ?? "unknown"}]. The resource was kept in the stack. ` +
-        `Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then refresh again; ` +
+      `Different cluster: ${action} reached host '${answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${trackedId}, but ${was} [collection '${context.collection ?? trackedId}', host ${context.host ?? "unknown"}]. The resource was kept in the stack. ` +
+        `Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then ${action === "refresh" ? "refresh" : "run"} again; ` +
         `if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
       context,
     );
@@ -116,10 +118,16 @@ export async function confirmGone(
   trackedId: string,
   recorded: string | undefined,
   context: ErrorContext,
-  read: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+  options: {
+    readonly read?: <T>(fn: () => Promise<T>) => Promise<T>;
+    readonly action?: HostMismatchError["action"];
+  } = {},
 ): Promise<void> {
+  const read = options.read ?? ((fn) => fn());
   const answering = await read(() => hostSystemName(session, context));
-  if (!sameHost(recorded, answering)) throw new HostMismatchError(trackedId, recorded, answering, context);
+  if (!sameHost(recorded, answering)) {
+    throw new HostMismatchError(trackedId, recorded, answering, context, options.action);
+  }
 }
 
 /** A recorded SystemName, from stored outputs: undefined when none was recorded. */

@@ -177,6 +177,14 @@ describe("refresh and destroy never drop what still runs", () => {
     );
     expect(await callsSince(bench.sim, before)).toEqual([]);
     expect((await bench.plugin.read(id, outs)).id).toBe(id);
+
+    // Destroy keeps the same rule: another cluster is not proof that the drill is gone.
+    const destroyError = await failure(bench.plugin.delete(id, { ...outs, connection: otherCluster }));
+    expect(destroyError.details).toBe(
+      `Different cluster: destroy reached host 'other.json', which has no collection with CollectionID ${id}, but this resource was recorded on host 'cluster.json' [collection 'sql-cluster', host other.json (simulator)]. The resource was kept in the stack. Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then run again; if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
+    );
+    expect(await callsSince(bench.sim, before)).toEqual([]);
+    expect((await bench.sim.collection(id))?.testOf).toBe(SQL);
   });
 
   it("a replica re-created under the same name: destroy finds the test collection by its own id, calls nothing, and says exactly what is left", async () => {

@@ -36,7 +36,7 @@ export async function readCollection(
     const context = { collection: name, host: session.target };
     const collection = await read(() => findCollection(session, { id }, undefined, context));
     if (collection === undefined) {
-      await confirmGone(session, id, recorded, context, read);
+      await confirmGone(session, id, recorded, context, { read });
       return {};
     }
     const host = recorded ?? (await read(() => hostSystemName(session, context)));

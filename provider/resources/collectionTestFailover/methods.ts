@@ -159,7 +159,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         );
         const host = await recordedHost(session, olds, replica, context);
         if (finished.test === undefined) {
-          await confirmGone(session, record.testCollectionId, host, context);
+          await confirmGone(session, record.testCollectionId, host, context, { action: "update" });
           throw drillGone(record.testCollectionId, context);
         }
         const seen: DrillSeen = {
@@ -195,6 +195,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           record.testCollectionId,
           await recordedHost(session, props, replica, context),
           context,
+          { action: "destroy" },
         );
         deps.log(
           `[${context.collection}] test collection ${record.testCollectionId} is already gone; nothing to remove`,
