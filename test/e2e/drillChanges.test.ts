@@ -7,9 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { tokenOf } from "../../provider/doors/native/provider";
 import { FakeEngine, NativePlugin, urnOf } from "../harness/nativePlugin";
+import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { DrillBench } from "./drillSupport";
-import { callsSince, completedTest, connection, drillBench, drillOutputs } from "./drillSupport";
+import {
+  callsSince,
+  completedTest,
+  connection,
+  drillBench,
+  drillOutputs,
+  otherCluster,
+} from "./drillSupport";
 
 let bench: DrillBench;
 let engine: FakeEngine;
@@ -151,6 +159,21 @@ describe("CollectionTestFailover input changes", () => {
       jobTimeoutSeconds: 600,
       observedAt: expect.any(String),
     });
+  });
+
+  it("a connection changed to another cluster: the update reads there, fails naming both clusters, and calls nothing", async () => {
+    const { inputs: news } = await bench.plugin.check(inputs, program({ connection: otherCluster }));
+    expect(await bench.plugin.diff(id, outs, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
+    const before = (await bench.sim.calls()).length;
+    const error = (await bench.plugin.update(id, outs, news).catch((e: unknown) => e)) as PluginError;
+    expect(error.details).toBe(
+      `Different cluster: update reached host 'other.json', which has no collection with CollectionID ${id}, but this resource was recorded on host 'cluster.json' [collection 'sql-cluster', host other.json (simulator)]. The resource was kept in the stack. Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then run again; if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
+    );
+    expect(await callsSince(bench.sim, before)).toEqual([]);
   });
 
   it("the same inputs show no change in either door", async () => {
