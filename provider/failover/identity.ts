@@ -8,8 +8,10 @@ import {
   AmbiguousCollectionError,
   describeSelector,
   findCollection,
+  hostSystemName,
   HyperVError,
   NotFoundError,
+  sameHost,
 } from "../hyperv";
 
 /** The program's collectionName now names another collection than the one this resource tracks. */
@@ -89,19 +91,48 @@ export class HostMismatchError extends HyperVError {
     readonly recorded: string | undefined,
     readonly answering: string | undefined,
     context: ErrorContext,
+    /** What reached the host: `refresh`, or `destroy` and `update`, which keep the same rule. */
+    readonly action: "refresh" | "destroy" | "update" = "refresh",
   ) {
     const was =
       recorded === undefined
         ? "this resource has no recorded host (its state was written before hosts were recorded)"
         : `this resource was recorded on host '${recorded}'`;
     super(
-      `Different cluster: refresh reached host '${answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${trackedId}, but ${was} [collection '${context.collection ?? trackedId}', host ${context.host ?? "unknown"}]. The resource was kept in the stack. ` +
-        `Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then refresh again; ` +
+      `Different cluster: ${action} reached host '${answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${trackedId}, but ${was} [collection '${context.collection ?? trackedId}', host ${context.host ?? "unknown"}]. The resource was kept in the stack. ` +
+        `Point the connection (hyperv-replica:* stack config, or the resource's connection) at the cluster the collection lives on, then ${action === "refresh" ? "refresh" : "run"} again; ` +
         `if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
       context,
     );
   }
 }
+
+/**
+ * The one rule for "is it gone?", kept by every resource: a host that has no collection with the tracked
+ * CollectionID proves it gone only when that host is the one the resource recorded. Any other answer (another
+ * cluster, no recorded host) is a {@link HostMismatchError}, and the resource stays in the stack. `read` wraps the
+ * lookup in the caller's read retries.
+ */
+export async function confirmGone(
+  session: CimSession,
+  trackedId: string,
+  recorded: string | undefined,
+  context: ErrorContext,
+  options: {
+    readonly read?: <T>(fn: () => Promise<T>) => Promise<T>;
+    readonly action?: HostMismatchError["action"];
+  } = {},
+): Promise<void> {
+  const read = options.read ?? ((fn) => fn());
+  const answering = await read(() => hostSystemName(session, context));
+  if (!sameHost(recorded, answering)) {
+    throw new HostMismatchError(trackedId, recorded, answering, context, options.action);
+  }
+}
+
+/** A recorded SystemName, from stored outputs: undefined when none was recorded. */
+export const recordedHostOf = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
 
 /** The line a run prints when the host renamed the tracked collection: it keeps acting on the CollectionID. */
 export function staleNameLine(programName: string, collection: Collection): string {

@@ -1,7 +1,8 @@
 /**
  * The test failover driver: bring a test collection up from a replica collection (TestReplicaCollection), or take
  * it down (RevertTestReplicaCollection), refusing with guidance where a failover or another test failover is in the
- * way, and adopting a test failover that an interrupted run of this resource started.
+ * way. A drill has one owner: create never takes a test failover it did not start (see drillOwner.ts for how a
+ * resource finishes, or removes, the one it recorded).
  */
 import type { CimSession } from "../cim";
 import type {
@@ -17,9 +18,9 @@ import {
   findCollection,
   findRunningFailoverJob,
   findTestCollections,
-  followFailoverJob,
   HyperVError,
   InvalidStateError,
+  resultingCollectionId,
   resultingTestCollection,
   testFailoverJobs,
 } from "../hyperv";
@@ -41,22 +42,26 @@ export interface TestFailoverUp {
   readonly test: Collection;
   readonly lastOperation: OperationRecord;
   readonly recoveryPoint: PointUsed | null;
-  readonly adopted: boolean;
 }
 
-/** A run that failed after calling a method: what the host showed afterwards, for a partial failure. */
+/**
+ * A run that failed after calling a method: what the host showed afterwards, for a partial failure. `testId` is the
+ * CollectionID the call returned as ResultingCollection, known before its job ends: the record that lets the next
+ * run of this resource prove the test failover is its own.
+ */
 export class TestFailoverFailure extends Error {
   override name = "TestFailoverFailure";
   constructor(
     readonly error: unknown,
     readonly test: Collection | undefined,
     readonly lastOperation: OperationRecord | null,
+    readonly testId: string | undefined = test?.id,
   ) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
 
-function methodOptions(
+export function methodOptions(
   deps: ReconcileDeps,
   request: TestFailoverRequest,
   log: (l: string) => void,
@@ -88,7 +93,11 @@ async function refuseFailoverInProgress(session: CimSession, replica: Collection
   }
 }
 
-/** Creates the test collection, or adopts the one an interrupted run of this resource left. */
+/**
+ * Creates the test collection. A test failover that exists, or whose job is running, is refused: nothing on the host
+ * names who started it, and this run has no record of it (an interrupted run of this resource that recorded one is
+ * an update, which finishes it: drillOwner.ts).
+ */
 export async function bringTestFailoverUp(
   session: CimSession,
   replica: Collection,
@@ -99,18 +108,7 @@ export async function bringTestFailoverUp(
   const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
   const options = methodOptions(deps, request, log);
   await refuseFailoverInProgress(session, replica, context);
-  const jobs = await testFailoverJobs(session, replica, context);
-  const adopted = await adoptLostTestFailover(session, replica, jobs, options, context);
-  if (adopted) return adopted;
-  const existing = await findTestCollections(session, replica, context);
-  if (existing.length > 0) {
-    const names = existing.map((c) => `'${c.name}' (${c.id})`).join(", ");
-    throw new InvalidStateError(
-      `another test failover exists for this collection: test collection ${names}; Hyper-V allows one at a time`,
-      "Remove it first (destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection), then run again; to make this resource track it instead, set the resource option import to its CollectionID",
-      context,
-    );
-  }
+  await refuseOthersTestFailover(session, replica, context);
   const chosen = await chooseRecoveryPoint(session, replica, request.recoveryPoint, context);
   if (request.requireHealthy) {
     await refuseUnlessHealthy(session, replica, "TestReplicaCollection", options, context);
@@ -141,64 +139,46 @@ export async function bringTestFailoverUp(
       );
     }
     log(`TestReplicaCollection done: test collection '${test.name}' (${test.id})`);
-    return { test, lastOperation: record, recoveryPoint: point, adopted: false };
+    return { test, lastOperation: record, recoveryPoint: point };
   } catch (error) {
     if (error instanceof HyperVError && error.operation)
       record = withPoint(error.operation as OperationRecord, point);
-    const [left] = await findTestCollections(session, replica, context).catch(() => []);
-    throw new TestFailoverFailure(error, left, record);
+    const testId = error instanceof HyperVError ? resultingCollectionId(error.outParameters) : undefined;
+    const left =
+      testId === undefined
+        ? undefined
+        : await findCollection(session, { id: testId }, undefined, context).catch(() => undefined);
+    throw new TestFailoverFailure(error, left, record, testId);
   }
 }
 
 /**
- * An interrupted run leaves its TestReplicaCollection job running on the host; the next run waits for it and takes
- * its test collection, instead of calling again (which Hyper-V would refuse while one exists). A finished job is not
- * taken: nothing on the host names the stack that called, so an existing test collection is refused with the way to
- * adopt it on purpose (the `import` resource option with its CollectionID).
+ * Refuses while another test failover of the replica exists or is being made, naming it and when it was made (the
+ * TimeSubmitted of its job, while the host keeps the job). Hyper-V allows one at a time (per-VM practice).
  */
-async function adoptLostTestFailover(
-  session: CimSession,
-  replica: Collection,
-  jobs: { running: TestFailoverJob[] },
-  options: MethodOptions,
-  context: ErrorContext,
-): Promise<TestFailoverUp | undefined> {
-  for (const running of jobs.running) {
-    options.progress(
-      `${running.method} job ${running.job.id} is already running on the host; waiting for it instead of starting another`,
-    );
-    const result = await followFailoverJob(session, replica, running, options);
-    if (running.method === "RevertTestReplicaCollection") continue;
-    const [test] = await findTestCollections(session, replica, context);
-    if (test) return { test, lastOperation: result.record, recoveryPoint: null, adopted: true };
-  }
-  return undefined;
-}
-
-/** Removes the test collection with RevertTestReplicaCollection on the replica, and confirms that it is gone. */
-export async function takeTestFailoverDown(
-  session: CimSession,
-  replica: Collection,
-  testId: string,
-  request: Pick<TestFailoverRequest, "timeoutSeconds" | "cancelJobOnTimeout">,
-  deps: ReconcileDeps,
-): Promise<OperationRecord | null> {
-  const context: ErrorContext = { collection: replica.name, host: session.target };
-  const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
-  const tests = await findTestCollections(session, replica, context);
-  if (!tests.some((t) => t.id.toLowerCase() === testId.toLowerCase())) {
-    log(`test collection ${testId} is already gone; nothing to remove`);
-    return null;
-  }
-  const options = methodOptions(deps, { ...request, recoveryPoint: "latest", requireHealthy: false }, log);
-  const result = await callFailoverMethod(session, replica, "RevertTestReplicaCollection", null, options);
-  if (await findCollection(session, { id: testId }, undefined, context)) {
+async function refuseOthersTestFailover(session: CimSession, replica: Collection, context: ErrorContext) {
+  const jobs = await testFailoverJobs(session, replica, context);
+  const making = jobs.running.find((j) => j.method === "TestReplicaCollection");
+  const when = (job: TestFailoverJob | undefined) =>
+    job?.job.submittedAt === undefined ? undefined : new Date(job.job.submittedAt).toISOString();
+  if (making) {
     throw new InvalidStateError(
-      `RevertTestReplicaCollection reported success, but test collection ${testId} is still on the host`,
-      "Check the replica cluster (Get-VMGroup) and the Hyper-V-VMMS-Admin event log, then run pulumi destroy again",
-      { ...context, method: "RevertTestReplicaCollection" },
+      `another test failover is being made for this collection: TestReplicaCollection job ${making.job.id}, submitted at ${when(making) ?? "a time the host did not report"}, is running, and this resource has no record of starting it`,
+      "A drill is taken over only by the resource that started it. Wait for the other run to finish; if it is another stack's drill, leave it to that stack, or remove it (RevertTestReplicaCollection on the replica collection once the job has ended), then run again",
+      context,
     );
   }
-  log(`RevertTestReplicaCollection done: test collection ${testId} removed`);
-  return result.record;
+  const existing = await findTestCollections(session, replica, context);
+  if (existing.length === 0) return;
+  const made = jobs.finished.filter((j) => j.method === "TestReplicaCollection").at(-1);
+  const madeAt =
+    made === undefined
+      ? "made at a time the host no longer reports (it keeps a finished job for 5 minutes by default)"
+      : `made by TestReplicaCollection job ${made.job.id}, submitted at ${when(made) ?? "a time the host did not report"}`;
+  const names = existing.map((c) => `'${c.name}' (${c.id})`).join(", ");
+  throw new InvalidStateError(
+    `another test failover exists for this collection: test collection ${names}, ${madeAt}; this resource did not make it, and Hyper-V allows one at a time`,
+    "Remove it first (destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection), then run again; to make this resource track it instead, set the resource option import to its CollectionID",
+    context,
+  );
 }

@@ -30,6 +30,8 @@ export class HyperVError extends Error {
   override name = "HyperVError";
   /** The method call this error ended, when one was made: what `lastOperation` reports. */
   operation?: OperationRecordLike;
+  /** The out parameters of the call whose job this error ended, when the call returned any. */
+  outParameters?: Readonly<Record<string, unknown>>;
 
   constructor(
     message: string,

@@ -5,7 +5,7 @@ import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { CLASS, JobState, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
-import { HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
+import { HyperVError, HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
 import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
 import { finishedRecord, operationRecord, timedOutRecord } from "./records";
@@ -154,8 +154,14 @@ export async function invokeThrough(
     // Waiting on anything else could follow another collection's job; re-reading is the honest way on.
     throw new CimError("protocol", `${method} started a job (4096) but returned no usable Job reference`);
   }
-  const seen = await seeJobThrough(session, method, job, startedAt, context, options);
-  return { ...seen, outParameters: result.outParameters };
+  try {
+    const seen = await seeJobThrough(session, method, job, startedAt, context, options);
+    return { ...seen, outParameters: result.outParameters };
+  } catch (error) {
+    // A run that stops waiting still knows what the call returned, such as the test collection it will make.
+    if (error instanceof HyperVError) error.outParameters = result.outParameters;
+    throw error;
+  }
 }
 
 /**

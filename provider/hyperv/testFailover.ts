@@ -48,6 +48,43 @@ export async function findTestCollections(
 }
 
 /**
+ * The replica collections a test collection depends on: Msvm_ReplicaCollectionDependency followed from the test
+ * collection's end (its Dependent), keeping collections in ReplicationMode 2 (Replica). Used when the replica the
+ * stack recorded is gone: RevertTestReplicaCollection takes the replica, never the test collection (documented).
+ */
+export async function replicasOfTest(
+  session: CimSession,
+  testId: string,
+  context: ErrorContext,
+): Promise<Collection[]> {
+  try {
+    const related = await session.associators(collectionRef(testId), {
+      association: CLASS.replicaCollectionDependency,
+      resultClass: CLASS.collection,
+    });
+    return related
+      .map(toCollection)
+      .filter(
+        (c) => c.replicationMode === ReplicationMode.Replica && c.id.toLowerCase() !== testId.toLowerCase(),
+      );
+  } catch (error) {
+    throw withContext(error, context);
+  }
+}
+
+/** The CollectionID in a TestReplicaCollection call's ResultingCollection out REF, when it returned one. */
+export function resultingCollectionId(
+  outParameters: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  const resulting = outParameters?.ResultingCollection;
+  return isCimRef(resulting) &&
+    typeof resulting.keys.CollectionID === "string" &&
+    resulting.keys.CollectionID !== ""
+    ? resulting.keys.CollectionID
+    : undefined;
+}
+
+/**
  * The test collection a TestReplicaCollection call made: its ResultingCollection out REF, read again because out
  * REFs come back with only their keys (fact sheet §6); else the one collection Msvm_ReplicaCollectionDependency
  * shows for the replica.

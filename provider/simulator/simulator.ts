@@ -31,9 +31,16 @@ import type {
   SimulatorOptions,
 } from "./types";
 
-/** The fields {@link HyperVSimulator.setCollection} may change. */
+/**
+ * The fields {@link HyperVSimulator.setCollection} may change. `testOf` stages the replica collection a test
+ * collection depends on (Msvm_ReplicaCollectionDependency), as a host might show after a replica was re-created:
+ * whether a host ever re-links a test collection is not documented, so a test sets it to cover that case.
+ */
 export type CollectionPatch = Partial<
-  Pick<SimCollection, "name" | "replicationState" | "replicationMode" | "failedOverReplicationType">
+  Pick<
+    SimCollection,
+    "name" | "replicationState" | "replicationMode" | "failedOverReplicationType" | "testOf"
+  >
 >;
 
 type ResolvedOptions = Required<Omit<SimulatorOptions, "stateFile">> & Pick<SimulatorOptions, "stateFile">;
@@ -124,7 +131,7 @@ export class HyperVSimulator {
    * @throws Error when no collection (or more than one by name) matches; RangeError for a value outside uint16.
    */
   async setCollection(idOrName: string, patch: CollectionPatch): Promise<SimCollection> {
-    const { name, ...numbers } = patch;
+    const { name, testOf, ...numbers } = patch;
     if (name !== undefined && (typeof name !== "string" || name === "")) {
       throw new TypeError("a collection's name must be a non-empty string");
     }
@@ -132,6 +139,7 @@ export class HyperVSimulator {
     return this.cluster.transact((state) => {
       const collection = requireCollection(state, idOrName);
       if (name !== undefined) collection.name = name;
+      if (testOf !== undefined) collection.testOf = testOf;
       if (patch.replicationState !== undefined) collection.replicationState = patch.replicationState;
       if (patch.replicationMode !== undefined) collection.replicationMode = patch.replicationMode;
       if (patch.failedOverReplicationType !== undefined) {

@@ -191,6 +191,7 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
         recoveryPoint: point,
       },
       observedAt: expect.any(String),
+      hostSystemName: path.basename(stateFile()),
       recoveryPoint: "latest",
       requireHealthy: true,
       startVirtualMachines: true,

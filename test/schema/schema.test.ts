@@ -795,6 +795,7 @@ describe("reading the TypeScript", () => {
         "collectionId",
         "collectionName",
         "connection",
+        "hostSystemName",
         "jobTimeoutSeconds",
         "lastOperation",
         "observedAt",

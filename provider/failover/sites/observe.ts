@@ -11,12 +11,14 @@ import {
   collectionRef,
   findCollection,
   HostError,
+  hostSystemName,
   isTerminalJobState,
   listMembers,
   newestRecoveryPoint,
   NotFoundError,
   toJobSnapshot,
 } from "../../hyperv";
+import { confirmGone, HostMismatchError } from "../identity";
 import type { SiteObservation } from "./types";
 
 /** Where one site's calls go and which collection is the pair's there. */
@@ -33,6 +35,8 @@ export interface SiteReading {
   readonly members: readonly SiteMember[];
   readonly newestRecoveryPoint: number | undefined;
   readonly runningJobs: readonly JobSnapshot[];
+  /** Who answered: the SystemName of the site's Msvm_CollectionReplicationService (read once per session). */
+  readonly hostSystemName?: string;
 }
 
 export type SiteRead =
@@ -62,7 +66,9 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
       resultClass: CLASS.job,
     });
     const runningJobs = jobs.map(toJobSnapshot).filter((j) => !isTerminalJobState(j.jobState));
-    return { reachable: true, reading: { collection, members, newestRecoveryPoint: newest, runningJobs } };
+    const host = await hostSystemName(session, { collection: collection.name, host: session.target });
+    const reading = { collection, members, newestRecoveryPoint: newest, runningJobs };
+    return { reachable: true, reading: host === undefined ? reading : { ...reading, hostSystemName: host } };
   } catch (error) {
     const cim = error instanceof HostError ? error.cimError : error instanceof CimError ? error : undefined;
     if (cim?.category === "unreachable") return { reachable: false, error: cim.message };
@@ -70,16 +76,31 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
   }
 }
 
-/** A refresh's read of one site: a missing collection is an answer here, not an error. */
-export type SiteProbe = SiteRead | { readonly reachable: true; readonly missing: NotFoundError };
+/**
+ * A refresh's read of one site: a missing collection is an answer here, not an error. `otherCluster` says the site
+ * answered from another host than the one recorded for it, so the missing collection proves nothing.
+ */
+export type SiteProbe =
+  | SiteRead
+  | { readonly reachable: true; readonly missing: NotFoundError; readonly otherCluster?: HostMismatchError };
 
-/** Reads a site for refresh, which alone decides what a collection missing from one site means. */
-export async function probeSite(target: SiteTarget): Promise<SiteProbe> {
+/**
+ * Reads a site for refresh, which alone decides what a collection missing from one site means. A missing collection
+ * is checked against the host recorded for the site (`recorded`), by the rule every resource keeps (confirmGone).
+ */
+export async function probeSite(target: SiteTarget, recorded: string | undefined): Promise<SiteProbe> {
   try {
     return await readSite(target);
   } catch (error) {
-    if (error instanceof NotFoundError) return { reachable: true, missing: error };
-    throw error;
+    if (!(error instanceof NotFoundError) || !hasSession(target)) throw error;
+    try {
+      await confirmGone(target.session, target.collectionId, recorded, error.context);
+      return { reachable: true, missing: error };
+    } catch (mismatch) {
+      if (mismatch instanceof HostMismatchError)
+        return { reachable: true, missing: error, otherCluster: mismatch };
+      throw mismatch;
+    }
   }
 }
 

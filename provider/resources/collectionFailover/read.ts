@@ -5,10 +5,10 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { readDetails } from "../../failover/details";
-import { HostMismatchError } from "../../failover/identity";
+import { confirmGone } from "../../failover/identity";
 import { DESIRED_STATES } from "../../failover/states";
 import type { CimSession } from "../../cim";
-import { findCollection, hostSystemName, retryRead, sameHost } from "../../hyperv";
+import { findCollection, hostSystemName, retryRead } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import type { Props } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
@@ -36,9 +36,8 @@ export async function readCollection(
     const context = { collection: name, host: session.target };
     const collection = await read(() => findCollection(session, { id }, undefined, context));
     if (collection === undefined) {
-      const answering = await read(() => hostSystemName(session, context));
-      if (sameHost(recorded, answering)) return {};
-      throw new HostMismatchError(id, recorded, answering, context);
+      await confirmGone(session, id, recorded, context, { read });
+      return {};
     }
     const host = recorded ?? (await read(() => hostSystemName(session, context)));
     const details = await readDetails(session, collection, deps, context);

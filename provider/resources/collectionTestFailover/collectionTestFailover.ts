@@ -20,9 +20,17 @@ export interface CollectionTestFailoverArgs {
    * Msvm_CollectionRecoveryPoint InstanceID. Changing it replaces the resource: a new drill.
    */
   recoveryPoint?: pulumi.Input<string>;
-  /** Refuse the test failover while the replica's replication health is Critical, listing the issues. Default false. */
+  /**
+   * Refuse the test failover while the replica's replication health is Critical, listing the issues. Default false.
+   * It governs the call that makes the drill: changing it while the drill is up is refused at preview, unless the
+   * drill is being replaced.
+   */
   requireHealthy?: pulumi.Input<boolean>;
-  /** Start the test collection's VMs once it exists (RequestStateChange 2, waiting for each). Default true. */
+  /**
+   * Start the test collection's VMs once it exists (RequestStateChange 2, waiting for each). Default true. Changing
+   * it to true starts the test VMs that are off; changing it to false replaces the resource: a new drill with its VMs
+   * left off.
+   */
   startVirtualMachines?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
@@ -45,8 +53,11 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
   declare public readonly collectionName: pulumi.Output<string>;
   /** The test collection's CollectionID (also the resource's id). */
   declare public readonly testCollectionId: pulumi.Output<string>;
-  /** The test collection's name, as Hyper-V named it. */
-  declare public readonly testCollectionName: pulumi.Output<string>;
+  /**
+   * The test collection's name, as Hyper-V named it; null while the TestReplicaCollection job this resource started
+   * had not ended when its run stopped (the next pulumi up waits for that job).
+   */
+  declare public readonly testCollectionName: pulumi.Output<string | null>;
   /** The test collection's VMs, with their EnabledState. */
   declare public readonly virtualMachines: pulumi.Output<VirtualMachineOutput[]>;
   /** The recovery point the test collection was made from, and its time; null when an adopted run did not say. */
@@ -55,6 +66,12 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
   declare public readonly lastOperation: pulumi.Output<LastOperationOutput | null>;
   /** When these outputs were read from the host (ISO 8601); preview plans from the state recorded then. */
   declare public readonly observedAt: pulumi.Output<string>;
+  /**
+   * The SystemName of the Msvm_CollectionReplicationService that answered when the drill was made: the cluster it
+   * runs on. Refresh drops the resource only when this host answers that the test collection is gone; any other host
+   * fails the refresh, naming both. Null when the host reported none.
+   */
+  declare public readonly hostSystemName: pulumi.Output<string | null>;
   /** The recovery point selector. */
   declare public readonly recoveryPoint: pulumi.Output<string>;
   /** Whether the test failover is refused while replication health is Critical. */
@@ -82,6 +99,7 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
         recoveryPointUsed: undefined,
         lastOperation: undefined,
         observedAt: undefined,
+        hostSystemName: undefined,
         recoveryPoint: undefined,
         requireHealthy: undefined,
         startVirtualMachines: undefined,

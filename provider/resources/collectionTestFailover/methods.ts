@@ -1,87 +1,75 @@
 /**
  * CollectionTestFailover's methods. The resource's id is the test collection's CollectionID; the replica collection
- * it was made from is `collectionId`. Create brings the test failover up, delete takes it down, read shows it gone
- * (no id) when someone removed it by hand, and a new recovery point replaces it: a new drill.
+ * it was made from is `collectionId`. Create brings the test failover up, update finishes what this resource
+ * recorded (its own test collection, by id) and starts its VMs when asked, delete takes it down, read shows it gone
+ * only when the cluster it was made on says so, and a new recovery point replaces it: a new drill.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { notFound } from "../../failover/identity";
+import { finishRecordedJob, takeTestFailoverDown } from "../../failover/drillOwner";
+import { confirmGone, notFound, recordedHostOf } from "../../failover/identity";
 import type { TestFailoverUp } from "../../failover/testFailover";
-import { bringTestFailoverUp, takeTestFailoverDown, TestFailoverFailure } from "../../failover/testFailover";
+import { bringTestFailoverUp, TestFailoverFailure } from "../../failover/testFailover";
 import { startMembers } from "../../failover/virtualMachines";
 import type { CimSession } from "../../cim";
-import type { Collection, CollectionSelector, OperationRecord, PointUsed } from "../../hyperv";
-import { describeSelector, findCollection, readMembers } from "../../hyperv";
-import { publicConnection } from "../../runtime/connection";
+import type { Collection, CollectionSelector, ErrorContext } from "../../hyperv";
+import {
+  describeSelector,
+  findCollection,
+  hostSystemName,
+  InvalidStateError,
+  testFailoverJobs,
+} from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
-import { virtualMachines } from "../../runtime/outputs";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
-import { UNKNOWN } from "../../runtime/types";
-import { previewTestFailover } from "./preview";
+import type { DrillSeen } from "./outputs";
+import { drillOutputs, recordOf, settings } from "./outputs";
+import { diffTestFailover, refuseUnappliable } from "./preview";
 import type { CollectionTestFailoverInputs, CollectionTestFailoverOutputs } from "./types";
-import { DEFAULTS } from "./types";
 import { validateTestFailoverInputs } from "./validate";
 
 const selectorOf = (inputs: CollectionTestFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
 
-function settings(inputs: CollectionTestFailoverInputs) {
-  return {
-    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-    requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
-    startVirtualMachines: inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines,
-    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-    cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
-  };
-}
-
 export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMethods {
   const { deps } = ctx;
   const reconcileDeps = () => ({ ...deps, polling: ctx.polling(), lock: ctx.lock });
-
-  async function outputs(
+  const outputs = (
     session: CimSession,
     inputs: CollectionTestFailoverInputs,
-    replica: Collection,
-    up: { test: Collection; lastOperation: OperationRecord | null; recoveryPoint: PointUsed | null },
-  ): Promise<CollectionTestFailoverOutputs> {
-    const members = await readMembers(session, up.test.id, {
-      collection: up.test.name,
-      host: session.target,
-    });
-    return {
-      collectionId: replica.id,
-      collectionName: replica.name,
-      testCollectionId: up.test.id,
-      testCollectionName: up.test.name,
-      virtualMachines: virtualMachines(members),
-      recoveryPointUsed: up.recoveryPoint,
-      lastOperation: up.lastOperation,
-      observedAt: new Date(deps.clock.now()).toISOString(),
-      ...settings(inputs),
-      connection: publicConnection(inputs.connection),
-    };
-  }
+    replica: Replica,
+    seen: DrillSeen,
+  ) => drillOutputs(session, inputs, replica, seen, deps.clock.now());
 
-  async function findReplica(session: CimSession, selector: CollectionSelector): Promise<Collection> {
-    const replica = await findCollection(session, selector);
-    if (replica === undefined) throw notFound(session, selector);
-    return replica;
+  /** Starts the test VMs; a failure records what the host shows as a partial failure. */
+  async function startTestVms(session: CimSession, inputs: Props, replica: Replica, seen: DrillSeen) {
+    const { test } = seen;
+    if (test === undefined) return;
+    const s = settings(inputs as CollectionTestFailoverInputs);
+    try {
+      await startMembers(session, test.id, {
+        ...reconcileDeps(),
+        timeoutSeconds: s.jobTimeoutSeconds,
+        log: (line) => deps.log(`[${test.name}] ${line}`),
+        context: { collection: test.name, host: session.target },
+      });
+    } catch (error) {
+      const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, seen);
+      throw partialFailure(test.id, outs, inputs.__provider, error);
+    }
   }
 
   return {
-    async check(_olds, news) {
+    async check(olds, news) {
       const failures = validateTestFailoverInputs(news, ctx.config().connection, ctx.config().failures);
+      failures.push(...refuseUnappliable(olds, news));
       if (failures.length > 0) return { inputs: news, failures };
       return { inputs: { ...news, ...settings(news as CollectionTestFailoverInputs) } };
     },
 
     async diff(_id, olds, news): Promise<dynamic.DiffResult> {
-      const replaces = replacements(olds, news);
-      const changes = Object.keys(settings({})).some((k) => news[k] !== olds[k]);
-      if (replaces.length > 0) deps.log(previewTestFailover(olds, news, replaces));
-      return { changes: replaces.length > 0 || changes, replaces, deleteBeforeReplace: true };
+      return diffTestFailover(olds, news, deps.log);
     },
 
     async create(inputs) {
@@ -89,11 +77,13 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
       const selector = selectorOf(typed);
       const s = settings(typed);
       return ctx.withSession(typed.connection, describeSelector(selector), async (session) => {
-        const replica = await findReplica(session, selector);
-        const key = `${session.target}|${replica.id.toLowerCase()}`;
+        const replica = await findCollection(session, selector);
+        if (replica === undefined) throw notFound(session, selector);
+        const context = { collection: replica.name, host: session.target };
+        const host = await hostSystemName(session, context);
         let up: TestFailoverUp;
         try {
-          up = await ctx.lock(key, () =>
+          up = await ctx.lock(lockKey(session, replica.id), () =>
             bringTestFailoverUp(
               session,
               replica,
@@ -103,102 +93,160 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           );
         } catch (error) {
           if (!(error instanceof TestFailoverFailure)) throw error;
-          if (error.test === undefined) throw error.error;
+          if (error.testId === undefined) throw error.error;
+          // The call returned the test collection's id: the stack records it, so the next run can prove it is its own.
+          const seen = { testId: error.testId, test: error.test, lastOperation: error.lastOperation, host };
           const outs = await outputs(session, typed, replica, {
-            test: error.test,
-            lastOperation: error.lastOperation,
+            ...seen,
             recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
           });
-          throw partialFailure(error.test.id, outs, inputs.__provider, error.error);
+          throw partialFailure(error.testId, outs, inputs.__provider, error.error);
         }
-        if (s.startVirtualMachines) {
-          try {
-            await startMembers(session, up.test.id, {
-              ...reconcileDeps(),
-              timeoutSeconds: s.jobTimeoutSeconds,
-              log: (line) => deps.log(`[${up.test.name}] ${line}`),
-              context: { collection: up.test.name, host: session.target },
-            });
-          } catch (error) {
-            throw partialFailure(
-              up.test.id,
-              await outputs(session, typed, replica, up),
-              inputs.__provider,
-              error,
-            );
-          }
-        }
-        return { id: up.test.id, outs: await outputs(session, typed, replica, up) };
+        const seen: DrillSeen = { testId: up.test.id, ...up, host };
+        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen);
+        return { id: up.test.id, outs: await outputs(session, typed, replica, seen) };
       });
     },
 
     async read(id, props) {
       const stored = props as unknown as CollectionTestFailoverOutputs;
-      const connection = (props.connection ?? null) as ConnectionInputs | null;
-      return ctx.withSession(connection, String(props.testCollectionName ?? id), async (session) => {
-        const test = await findCollection(session, { id });
-        if (test === undefined) return {};
-        const replica = (await findCollection(session, { id: stored.collectionId })) ?? {
-          id: stored.collectionId,
-          name: stored.collectionName,
-          replicationState: 0,
-          replicationMode: 0,
-          failedOverReplicationType: 0,
-        };
-        const inputs = { ...stored, ...(stored.connection ? { connection: stored.connection } : {}) };
-        const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, {
-          test,
-          lastOperation: stored.lastOperation ?? null,
-          recoveryPoint: stored.recoveryPointUsed ?? null,
-        });
-        return { id, props: { ...props, ...outs } };
-      });
+      const record = recordOf(id, props);
+      return ctx.withSession(
+        connectionOf(props),
+        String(stored.testCollectionName ?? id),
+        async (session) => {
+          const context = { collection: String(stored.testCollectionName ?? id), host: session.target };
+          const replica = await findCollection(session, { id: stored.collectionId });
+          const test = await findCollection(session, { id: record.testCollectionId });
+          if (test === undefined) {
+            if (await jobStillRunning(session, replica, record.jobId, context)) return { id, props };
+            await confirmGone(
+              session,
+              record.testCollectionId,
+              await recordedHost(session, props, replica, context),
+              context,
+            );
+            return {};
+          }
+          const host = await recordedHost(session, props, replica, context);
+          const inputs = {
+            ...stored,
+            connection: stored.connection ?? undefined,
+          } as CollectionTestFailoverInputs;
+          const outs = await outputs(session, inputs, replica ?? recordedReplica(stored), {
+            testId: test.id,
+            test,
+            lastOperation: stored.lastOperation ?? null,
+            recoveryPoint: stored.recoveryPointUsed ?? null,
+            host,
+          });
+          return { id, props: { ...props, ...outs } };
+        },
+      );
     },
 
-    async update(_id, olds, news) {
-      // Only settings changed (no host change): keep what the host showed, with the new settings.
+    async update(id, olds, news) {
+      const stored = olds as unknown as CollectionTestFailoverOutputs;
       const typed = news as unknown as CollectionTestFailoverInputs;
-      return { outs: { ...olds, ...settings(typed), connection: publicConnection(typed.connection) } };
+      const s = settings(typed);
+      const record = recordOf(id, olds);
+      return ctx.withSession(typed.connection, stored.collectionName, async (session) => {
+        const context = { collection: stored.collectionName, host: session.target };
+        const replica = await findCollection(session, { id: stored.collectionId });
+        const request = { timeoutSeconds: s.jobTimeoutSeconds, cancelJobOnTimeout: s.cancelJobOnTimeout };
+        const finished = await ctx.lock(lockKey(session, replica?.id ?? record.testCollectionId), () =>
+          finishRecordedJob(session, replica, record, request, reconcileDeps()),
+        );
+        const host = await recordedHost(session, olds, replica, context);
+        if (finished.test === undefined) {
+          await confirmGone(session, record.testCollectionId, host, context, { action: "update" });
+          throw drillGone(record.testCollectionId, context);
+        }
+        const seen: DrillSeen = {
+          testId: finished.test.id,
+          test: finished.test,
+          lastOperation: finished.lastOperation ?? stored.lastOperation ?? null,
+          recoveryPoint: stored.recoveryPointUsed ?? null,
+          host,
+        };
+        const at = replica ?? recordedReplica(stored);
+        if (s.startVirtualMachines) await startTestVms(session, news, at, seen);
+        return { outs: await outputs(session, typed, at, seen) };
+      });
     },
 
     async delete(id, props) {
       const stored = props as unknown as CollectionTestFailoverOutputs;
-      const connection = (props.connection ?? null) as ConnectionInputs | null;
-      await ctx.withSession(connection, stored.collectionName ?? id, async (session) => {
+      const record = recordOf(id, props);
+      await ctx.withSession(connectionOf(props), stored.collectionName ?? id, async (session) => {
+        const context = { collection: stored.collectionName ?? id, host: session.target };
         const replica = await findCollection(session, { id: stored.collectionId });
-        if (replica === undefined) {
-          deps.log(
-            `[${stored.collectionName}] the replica collection is gone from the host; nothing to remove`,
-          );
-          return;
-        }
-        await ctx.lock(`${session.target}|${replica.id.toLowerCase()}`, () =>
-          takeTestFailoverDown(
-            session,
-            replica,
-            id,
-            { timeoutSeconds: stored.jobTimeoutSeconds, cancelJobOnTimeout: stored.cancelJobOnTimeout },
-            reconcileDeps(),
-          ),
+        const request = {
+          timeoutSeconds: stored.jobTimeoutSeconds,
+          cancelJobOnTimeout: stored.cancelJobOnTimeout,
+        };
+        const removed = await ctx.lock(lockKey(session, replica?.id ?? record.testCollectionId), () =>
+          takeTestFailoverDown(session, replica, record, request, reconcileDeps()),
+        );
+        if (removed !== undefined) return;
+        // Nothing has the recorded id here: gone, but only if this is the cluster the drill was made on.
+        await confirmGone(
+          session,
+          record.testCollectionId,
+          await recordedHost(session, props, replica, context),
+          context,
+          { action: "destroy" },
+        );
+        deps.log(
+          `[${context.collection}] test collection ${record.testCollectionId} is already gone; nothing to remove`,
         );
       });
     },
   };
 }
 
-/** Inputs that make a new drill when they change: another replica collection, or another recovery point. */
-function replacements(olds: Props, news: Props): string[] {
-  const changed = (key: string, differs: boolean) => (news[key] === UNKNOWN || differs ? [key] : []);
-  const identity =
-    news.collectionId !== undefined && news.collectionId !== null
-      ? changed(
-          "collectionId",
-          String(news.collectionId).toLowerCase() !== String(olds.collectionId).toLowerCase(),
-        )
-      : changed("collectionName", news.collectionName !== olds.collectionName);
-  const point = changed(
-    "recoveryPoint",
-    (news.recoveryPoint ?? DEFAULTS.recoveryPoint) !== olds.recoveryPoint,
+type Replica = Pick<Collection, "id" | "name">;
+
+const lockKey = (session: CimSession, id: string) => `${session.target}|${id.toLowerCase()}`;
+
+const connectionOf = (props: Props) => (props.connection ?? null) as ConnectionInputs | null;
+
+const recordedReplica = (stored: CollectionTestFailoverOutputs): Replica => ({
+  id: stored.collectionId,
+  name: stored.collectionName,
+});
+
+/**
+ * The cluster the drill was made on. State written before drills recorded it has none: there, a host that still has
+ * the replica collection the drill was made from is taken as that cluster (CollectionIDs are GUIDs).
+ */
+async function recordedHost(
+  session: CimSession,
+  props: Props,
+  replica: Collection | undefined,
+  context: ErrorContext,
+): Promise<string | undefined> {
+  const recorded = recordedHostOf(props.hostSystemName);
+  if (recorded !== undefined || replica === undefined) return recorded;
+  return hostSystemName(session, context);
+}
+
+/** Whether the TestReplicaCollection job this resource recorded still runs: its test collection is on the way. */
+async function jobStillRunning(
+  session: CimSession,
+  replica: Collection | undefined,
+  jobId: string | null,
+  context: ErrorContext,
+): Promise<boolean> {
+  if (replica === undefined || jobId === null) return false;
+  const { running } = await testFailoverJobs(session, replica, context);
+  return running.some((j) => j.job.id.toLowerCase() === jobId.toLowerCase());
+}
+
+function drillGone(testId: string, context: ErrorContext): InvalidStateError {
+  return new InvalidStateError(
+    `test collection ${testId}, which this resource made, is gone from the host, so there is nothing to update`,
+    "Refresh the stack (pulumi refresh) to record that it is gone; the next pulumi up then makes a new drill",
+    context,
   );
-  return [...identity, ...point];
 }

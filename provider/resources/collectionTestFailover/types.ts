@@ -21,11 +21,13 @@ export interface CollectionTestFailoverOutputs {
   collectionId: string;
   collectionName: string;
   testCollectionId: string;
-  testCollectionName: string;
+  /** Null while the test collection's TestReplicaCollection job had not ended when the run stopped. */
+  testCollectionName: string | null;
   virtualMachines: VirtualMachine[];
   recoveryPointUsed: PointUsed | null;
   lastOperation: OperationRecord | null;
   observedAt: string;
+  hostSystemName: string | null;
   recoveryPoint: string;
   requireHealthy: boolean;
   startVirtualMachines: boolean;

@@ -7,6 +7,8 @@ import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/obser
 import { probeSite } from "../../failover/sites/observe";
 import type { SitesResult } from "../../failover/sites/drive";
 import { runSites, SitesFailure } from "../../failover/sites/drive";
+import type { HostMismatchError } from "../../failover/identity";
+import { recordedHostOf } from "../../failover/identity";
 import { HyperVError } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
@@ -15,7 +17,12 @@ import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
 import { describePlan, outputsFor, planFromOutputs } from "./outputs";
-import type { ChangeOutput, ReplicatedCollectionInputs, ReplicatedCollectionOutputs } from "./types";
+import type {
+  ChangeOutput,
+  ReplicatedCollectionInputs,
+  ReplicatedCollectionOutputs,
+  SiteOutput,
+} from "./types";
 import { DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
 
@@ -90,11 +97,17 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
   }
 
   /** The outputs after a run, or the partial failure that records where a failed run left both sites. */
-  async function run(id: string | undefined, inputs: Props, previous: ChangeOutput | null) {
+  async function run(
+    id: string | undefined,
+    inputs: Props,
+    previous: ChangeOutput | null,
+    recorded: Sites = {},
+  ) {
     const typed = inputs as unknown as ReplicatedCollectionInputs;
     try {
       const { result, change } = await apply(typed);
-      return outputsFor(typed, result.reads, result.steps.length > 0 ? change : previous, deps.clock.now());
+      const last = result.steps.length > 0 ? change : previous;
+      return outputsFor(typed, result.reads, last, deps.clock.now(), recorded);
     } catch (error) {
       if (!(error instanceof SitesFailure) || !error.reads) throw error;
       const failed = (error as SitesFailure & { change?: ChangeOutput }).change ?? previous;
@@ -104,6 +117,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
         error.reads,
         error.steps.length > 0 ? failed : previous,
         deps.clock.now(),
+        recorded,
       );
       throw partialFailure(id ?? idOf(typed), outs, inputs.__provider, error.error);
     }
@@ -143,23 +157,29 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
 
     async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
       const previous = (olds.lastChange ?? null) as ChangeOutput | null;
-      return { outs: await run(id, news, previous) };
+      return { outs: await run(id, news, previous, (olds.sites ?? {}) as Sites) };
     },
 
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {
       const stored = props as unknown as ReplicatedCollectionOutputs;
       const inputs = inputsFromOutputs(stored);
+      const recordedHost = (name: string) => recordedHostOf(stored.sites[name]?.hostSystemName);
       const probes = await withSites(inputs, async ([a, b]) => ({
-        [a.name]: await probeSite(a),
-        [b.name]: await probeSite(b),
+        [a.name]: await probeSite(a, recordedHost(a.name)),
+        [b.name]: await probeSite(b, recordedHost(b.name)),
       }));
+      // A site that answered from another cluster than the one recorded proves nothing about the pair.
+      for (const [name, probe] of Object.entries(probes)) {
+        const mismatch = otherClusterOf(probe);
+        if (mismatch !== undefined) throw differentCluster(name, mismatch);
+      }
       const missing = Object.keys(probes).filter((name) => isMissing(probes[name]));
       // The pair is gone only when every site answers without it. One site without it is more likely a connection
       // pointed at the wrong cluster, or replication removed on one side: dropping the resource would hide both.
       if (missing.length === Object.keys(probes).length) return {};
       if (missing.length > 0) throw halfMissing(id, missing, probes);
       const reads = probes as Record<string, SiteRead>;
-      const outs = outputsFor(inputs, reads, stored.lastChange ?? null, deps.clock.now());
+      const outs = outputsFor(inputs, reads, stored.lastChange ?? null, deps.clock.now(), stored.sites);
       return { id, props: { ...props, ...outs } };
     },
 
@@ -181,6 +201,24 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
 }
 
 const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
+
+type Sites = Readonly<Record<string, SiteOutput | undefined>>;
+
+const otherClusterOf = (probe: SiteProbe | undefined): HostMismatchError | undefined =>
+  probe !== undefined && "otherCluster" in probe ? probe.otherCluster : undefined;
+
+/** Refresh reached, on one site, a cluster that is not the one recorded for it: both are named, nothing dropped. */
+function differentCluster(site: string, mismatch: HostMismatchError): HyperVError {
+  const was =
+    mismatch.recorded === undefined
+      ? `site ${site} has no recorded host (its state was written before hosts were recorded)`
+      : `site ${site} was recorded on host '${mismatch.recorded}'`;
+  return new HyperVError(
+    `Different cluster: refresh of site ${site} reached host '${mismatch.answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${mismatch.trackedId}, but ${was} [collection '${mismatch.trackedId}', host ${mismatch.context.host ?? "unknown"}]. The pair was kept in the stack. ` +
+      `Point sites.${site}.connection at the cluster the collection lives on, then refresh again; if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
+    mismatch.context,
+  );
+}
 
 /** Refresh found the pair's collection on some sites only: the stack keeps the resource and says why. */
 function halfMissing(id: string, missing: string[], probes: Record<string, SiteProbe>): HyperVError {

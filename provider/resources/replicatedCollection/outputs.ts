@@ -40,9 +40,11 @@ function siteOutput(
   inputs: ReplicatedCollectionInputs,
   name: string,
   read: SiteRead | undefined,
+  recordedHost: string | null,
 ): SiteOutput {
   const site = inputs.sites[name];
   const base = { collectionId: site?.collectionId ?? "", connection: publicConnection(site?.connection) };
+  const host = (read?.reachable ? read.reading.hostSystemName : undefined) ?? recordedHost;
   if (!read?.reachable) {
     return {
       ...base,
@@ -56,6 +58,7 @@ function siteOutput(
       health: null,
       members: [],
       newestRecoveryPoint: null,
+      hostSystemName: host,
     };
   }
   const { collection, members, newestRecoveryPoint } = read.reading;
@@ -77,6 +80,7 @@ function siteOutput(
     })),
     newestRecoveryPoint:
       newestRecoveryPoint === undefined ? null : new Date(newestRecoveryPoint).toISOString(),
+    hostSystemName: host,
   };
 }
 
@@ -142,14 +146,22 @@ export function describePlan(plan: SitesPlan): string[] {
   }
 }
 
+/**
+ * The outputs after a read of both sites. `recorded` holds each site's hostSystemName from the stack: a site that
+ * did not answer keeps the cluster it was recorded on.
+ */
 export function outputsFor(
   inputs: ReplicatedCollectionInputs,
   reads: Readonly<Record<string, SiteRead>>,
   lastChange: ChangeOutput | null,
   now: number,
+  recorded: Readonly<Record<string, SiteOutput | undefined>> = {},
 ): ReplicatedCollectionOutputs {
   const sites = Object.fromEntries(
-    Object.keys(inputs.sites).map((name) => [name, siteOutput(inputs, name, reads[name])]),
+    Object.keys(inputs.sites).map((name) => [
+      name,
+      siteOutput(inputs, name, reads[name], recorded[name]?.hostSystemName ?? null),
+    ]),
   );
   return {
     sites,

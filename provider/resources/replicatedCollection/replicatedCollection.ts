@@ -46,6 +46,12 @@ export interface SiteOutput {
   readonly members: MemberOutput[];
   /** When the newest recovery point on this site was taken (ISO 8601), or null when it has none. */
   readonly newestRecoveryPoint: string | null;
+  /**
+   * The SystemName of the site's Msvm_CollectionReplicationService when it was last read: the site's cluster.
+   * Refresh takes the collection as gone from the site only when this host answers that it is; any other host fails
+   * the refresh, naming both. Null when the site has not answered yet.
+   */
+  readonly hostSystemName: string | null;
   /** The site's own `connection` input, without its password; null when stack config is used. */
   readonly connection: ConnectionOutput | null;
 }

@@ -42,6 +42,7 @@ export interface SiteOutput {
   health: string | null;
   members: MemberOutput[];
   newestRecoveryPoint: string | null;
+  hostSystemName: string | null;
   connection: PublicConnection | null;
 }
 
