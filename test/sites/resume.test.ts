@@ -181,6 +181,37 @@ describe("cancel: setting activeSite back mid-move", () => {
   });
 });
 
+describe("a call the host refused is not sent again from the read it was planned from", () => {
+  it("32775 for InitiatePlannedFailover with both sites unchanged: the run stops with the refusal, and sends it once", async () => {
+    await r.sim.injectFault({ kind: "returnCode", method: "InitiatePlannedFailover", code: 32775 });
+    const error = (await up("west").catch((e: unknown) => e)) as PluginError;
+    expect(error.details).toMatch(
+      /^Hyper-V refused the call: InitiatePlannedFailover returned 32775 \(Invalid state for this operation\) /,
+    );
+    expect(callLines(await r.sim.calls())).toEqual([
+      ...PLANNED.slice(0, 2),
+      "east: InitiatePlannedFailover -> 32775",
+    ]);
+    expect(r.plugin.stdout).toContain(
+      "[east+west] [east] InitiatePlannedFailover returned 32775 (Invalid state); reading both sites again",
+    );
+  });
+
+  it("32774 while neither site shows a job: both sites are read again, and the step is sent again after a pause", async () => {
+    await r.sim.injectFault({ kind: "returnCode", method: "InitiatePlannedFailover", code: 32774 });
+    outs = await up("west");
+    expect(callLines(await r.sim.calls())).toEqual([
+      ...PLANNED.slice(0, 2),
+      "east: InitiatePlannedFailover -> 32774",
+      ...PLANNED.slice(2),
+    ]);
+    expect(r.plugin.stdout).toContain(
+      "[east+west] [east] InitiatePlannedFailover: the collection is in use (32774) and neither site shows a job; planning again in 2 s",
+    );
+    expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
+  });
+});
+
 describe("refusals call nothing", () => {
   it("invalid input fails check with the property and the fix", async () => {
     const { failures } = await r.plugin.check(
