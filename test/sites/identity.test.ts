@@ -156,6 +156,43 @@ describe("the sites map names two collections, whatever the program calls them",
   });
 });
 
+describe("one process, two resources over the same pair", () => {
+  it("under other site names they share the run lock: one planned move, and the second run calls nothing", async () => {
+    const named = { primary: site("east", EAST), dr: site("west", WEST) };
+    const second = await r.plugin.create((await r.plugin.check({}, program(named, "primary"))).inputs);
+    const [toWest, toDr] = await Promise.all([
+      r.plugin.check({}, inputs(r, "west")),
+      r.plugin.check({}, program(named, "dr")),
+    ]);
+
+    const [first, other] = await Promise.all([
+      r.plugin.update(id, outs, toWest.inputs),
+      r.plugin.update(second.id, second.outs, toDr.inputs),
+    ]);
+
+    expect(callLines(await r.sim.calls())).toEqual([
+      "east: RequestStateChange(3) -> 4096",
+      "east: RequestStateChange(3) -> 4096",
+      "east: InitiatePlannedFailover -> 4096",
+      "west: InitiateFailover -> 4096",
+      "west: CommitFailover -> 4096",
+      "west: ReverseReplicationRelationship -> 4096",
+      "west: RequestStateChange(2) -> 4096",
+      "west: RequestStateChange(2) -> 4096",
+    ]);
+    const moved = [first.outs, other.outs].map((o) => withoutProvider(o));
+    expect(moved.map((o) => [o.runningSite, o.pendingSteps])).toEqual([
+      ["west", []],
+      ["dr", []],
+    ]);
+    // Exactly one of the two made the move; the other, run after it, found nothing to do.
+    expect(moved.map((o) => (o.lastChange as { path: string } | null)?.path ?? null).sort()).toEqual([
+      null,
+      "plannedMove",
+    ]);
+  });
+});
+
 describe("check", () => {
   it("refuses two sites that name the same collection on the same cluster, and calls nothing", async () => {
     const { failures } = await r.plugin.check(
