@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, WEST } from "./support";
+import { callLines, EAST, inputs, printedSince, rehearsal, siteSummary, WEST } from "./support";
 
 const WEB_EAST = "2f3e4d5c-6b7a-4980-a1b2-c3d4e5f60718";
 const WEB_WEST = "8a9b0c1d-2e3f-4a5b-8c7d-6e5f4a3b2c1d";
@@ -32,13 +32,13 @@ const program = (sites: Record<string, unknown>, activeSite: string) => ({
   sites,
 });
 
-/** Check, then diff against the stored outputs; returns the diff and the lines the plugin printed for it. */
-async function preview(sites: Record<string, unknown>, activeSite: string) {
+/** Check, then diff against the stored outputs; returns the diff and the `lines` lines the plugin printed for it. */
+async function preview(sites: Record<string, unknown>, activeSite: string, lines: number) {
   const checked = await r.plugin.check({}, program(sites, activeSite));
   expect(checked.failures).toEqual([]);
   const before = r.plugin.stdout.length;
   const diff = await r.plugin.diff(id, outs, checked.inputs);
-  return { diff, printed: r.plugin.stdout.slice(before), inputs: checked.inputs };
+  return { diff, printed: await printedSince(r.plugin, before, lines), inputs: checked.inputs };
 }
 
 const RECORDED =
@@ -47,7 +47,7 @@ const RECORDED =
 describe("the sites map names two collections, whatever the program calls them", () => {
   it("swapping the east and west blocks under activeSite east is a move: an update whose preview prints the planned move", async () => {
     const swapped = { east: site("west", WEST), west: site("east", EAST) };
-    const { diff, printed, inputs: checked } = await preview(swapped, "east");
+    const { diff, printed, inputs: checked } = await preview(swapped, "east", 7);
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(printed[0]).toMatch(RECORDED);
     expect(printed[0]).toContain(
@@ -90,7 +90,7 @@ describe("the sites map names two collections, whatever the program calls them",
 
   it("renaming the sites, activeSite following its collection, is an update with nothing to do and no call", async () => {
     const renamed = { primary: site("east", EAST), dr: site("west", WEST) };
-    const { diff, printed, inputs: checked } = await preview(renamed, "primary");
+    const { diff, printed, inputs: checked } = await preview(renamed, "primary", 1);
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatch(RECORDED);
@@ -113,7 +113,11 @@ describe("the sites map names two collections, whatever the program calls them",
   });
 
   it("writing the west block first is no change at all", async () => {
-    const { diff, printed } = await preview({ west: site("west", WEST), east: site("east", EAST) }, "east");
+    const { diff, printed } = await preview(
+      { west: site("west", WEST), east: site("east", EAST) },
+      "east",
+      0,
+    );
     expect(diff).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(printed).toEqual([]);
   });
@@ -126,7 +130,7 @@ describe("the sites map names two collections, whatever the program calls them",
       replica: { host: "west", id: WEB_WEST },
     });
     const web = { east: site("east", WEB_EAST), west: site("west", WEB_WEST) };
-    const { diff, printed, inputs: checked } = await preview(web, "west");
+    const { diff, printed, inputs: checked } = await preview(web, "west", 7);
     expect(diff).toEqual({ changes: true, replaces: ["sites"], deleteBeforeReplace: false });
     expect(printed).toEqual([
       "[east+west] replacement: sites names another collection, and creating the new resource brings it to activeSite west; plan from both sites read now:",

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider, withoutProvider } from "../harness/plugin";
-import { callLines, EAST, WEST } from "./support";
+import { callLines, EAST, printed, WEST } from "./support";
 
 const FAILOVER_METHODS = [
   "InitiatePlannedFailover",
@@ -149,9 +149,12 @@ describe("two processes move one site pair at once", () => {
       ],
       B: ["east: InitiatePlannedFailover -> 32774"],
     });
-    expect(b.stdout).toContain(
-      "[east+west] [east] InitiatePlannedFailover returned 32774 (in use) and the sites have moved on; planning again",
-    );
+    expect(
+      await printed(
+        b,
+        "[east+west] [east] InitiatePlannedFailover returned 32774 (in use) and the sites have moved on; planning again",
+      ),
+    ).toBe(true);
     expect(observed(fromB)).toEqual(observed(fromA));
     expect(withoutProvider(fromA)).toMatchObject({
       runningSite: "west",

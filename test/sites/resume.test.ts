@@ -9,7 +9,7 @@ import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines } from "./support";
+import { callLines, EAST, inputs, printed, rehearsal, siteSummary, stepLines } from "./support";
 import * as path from "node:path";
 
 let r: Rehearsal;
@@ -192,9 +192,12 @@ describe("a call the host refused is not sent again from the read it was planned
       ...PLANNED.slice(0, 2),
       "east: InitiatePlannedFailover -> 32775",
     ]);
-    expect(r.plugin.stdout).toContain(
-      "[east+west] [east] InitiatePlannedFailover returned 32775 (Invalid state); reading both sites again",
-    );
+    expect(
+      await printed(
+        r.plugin,
+        "[east+west] [east] InitiatePlannedFailover returned 32775 (Invalid state); reading both sites again",
+      ),
+    ).toBe(true);
   });
 
   it("32774 while neither site shows a job: both sites are read again, and the step is sent again after a pause", async () => {
@@ -205,9 +208,12 @@ describe("a call the host refused is not sent again from the read it was planned
       "east: InitiatePlannedFailover -> 32774",
       ...PLANNED.slice(2),
     ]);
-    expect(r.plugin.stdout).toContain(
-      "[east+west] [east] InitiatePlannedFailover: the collection is in use (32774) and neither site shows a job; planning again in 2 s",
-    );
+    expect(
+      await printed(
+        r.plugin,
+        "[east+west] [east] InitiatePlannedFailover: the collection is in use (32774) and neither site shows a job; planning again in 2 s",
+      ),
+    ).toBe(true);
     expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
   });
 });
