@@ -107,7 +107,10 @@ class SitesDriver {
   private readonly steps: StepRecord[] = [];
   private reads: Record<string, SiteRead> | undefined;
   private path: PathName | null = null;
-  /** Steps the host answered 32775 from a state read after the call was planned: never sent again in this run. */
+  /**
+   * Steps the host answered 32775: not sent again until this run has moved a site on (a call of its own went
+   * through, or a job was waited for), since until then a plan for the same step comes from the same state.
+   */
   private readonly refused = new Map<string, HyperVReturnCodeError>();
   /** The patience for 32774 while neither site shows a job, from the first such answer in this run. */
   private busy: BusyPatience | undefined;
@@ -126,7 +129,10 @@ class SitesDriver {
       // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
       for (let round = 0; round < MAX_ROUNDS + (this.busy?.calls ?? 0); round++) {
         this.reads = await readBoth(this.request.sites);
-        if (await this.followRunningJobs(this.reads)) continue;
+        if (await this.followRunningJobs(this.reads)) {
+          this.refused.clear();
+          continue;
+        }
         const plan = planSites(observationOf(this.reads), desireOf(this.request), this.deps.clock.now());
         if (plan.kind === "none") return { reads: this.reads, path: this.path, steps: this.steps };
         if (plan.kind === "refuse")
@@ -210,6 +216,7 @@ class SitesDriver {
           }),
         );
       }
+      this.refused.clear();
       return;
     }
     const refusedBefore = this.refused.get(stepKey(next));
@@ -223,6 +230,7 @@ class SitesDriver {
       await this.recorded(next.site, next.action, null, label, () =>
         callServiceMethod(session, collection, next.action, extra, options),
       );
+      this.refused.clear();
     } catch (error) {
       await this.whenRefused(next, error);
     }
@@ -231,8 +239,8 @@ class SitesDriver {
   /**
    * 32774 and 32775 mean the host did not act, and the read this step was planned from may be stale: another run's
    * call may have landed after it. Nothing is called again from that read: the run loop reads both sites, waits for
-   * any job it finds and plans again, as CollectionFailover does. A step answered 32775 is not sent again in this
-   * run; one answered 32774 while neither site shows a job is planned again after a pause, within jobTimeoutSeconds.
+   * any job it finds and plans again, as CollectionFailover does. A step answered 32775 is not sent again from the
+   * same state; one answered 32774 while neither site shows a job is planned again after a pause, within jobTimeoutSeconds.
    */
   private async whenRefused(next: SiteStep, error: unknown): Promise<void> {
     if (!(error instanceof HyperVReturnCodeError)) throw error;
