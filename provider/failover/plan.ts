@@ -93,9 +93,10 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
       "Keep failoverState 'committed'. To fail back, reverse replication (ReverseReplicationRelationship on this cluster) and fail over again from the new primary; then point this resource at the new replica",
     ),
   // Inferred: InitiateFailover, RevertFailover and CommitFailover run on the replica side (the docs do not say which
-  // side; the per-VM cmdlets fail over on the replica). State 4 on a primary: documented (RevertPlannedFailover),
-  // "This operation will work only for the collection which is in the PreparedForPlannedFailover or FailoverInitiated
-  // state after using InitiatePlannedFailover." Inferred: the planned methods run on the primary (as the per-VM
+  // side; the per-VM cmdlets fail over on the replica). State 4 on a primary: RevertPlannedFailover "will work only
+  // for the collection which is in the PreparedForPlannedFailover or FailoverInitiated state after using
+  // InitiatePlannedFailover." (documented). Inferred: that FailoverInitiated is ReplicationState 4 ("Failover
+  // initiated"; a match of names), and that the planned methods run on the primary (as the per-VM
   // Start-VMFailover -Prepare does), so a primary in 4 had a planned failover started from it.
   primary: (o) =>
     o.replicationState === S.FailoverInitiated
@@ -116,7 +117,7 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
     refusal(
       o,
       `no failover job of this collection is running, and FailedOverReplicationType is ${failedOverReplicationTypeName(o.failedOverReplicationType ?? 0)}`,
-      "Nothing is moving it on: check the collection on the host (Hyper-V Manager, Get-VMReplication on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3), then run again",
+      "Nothing is moving it on: check the collection on the host (its Msvm_VirtualSystemCollection and jobs in root/HyperVCluster/v2, Get-VMReplication per VM on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3) with Msvm_CollectionReplicationService, then run again",
     ),
   // Documented: TestReplicaCollection "Creates the test collection for the replicated virtual system collection.",
   // and Msvm_ReplicaCollectionDependency links "the replica collection" to "the test replica collection created by

@@ -66,7 +66,7 @@ export const RETURN_CODE_ADVICE: Readonly<Record<number, string>> = {
   32773:
     "Hyper-V rejected a parameter; check that recoveryPoint is the InstanceID of a recovery point of this collection, or use 'latest'",
   32774:
-    "Another operation is using the collection or one of its VMs; wait for it to finish (Hyper-V Manager or Get-VMReplication shows it), then run again",
+    "Another operation is using the collection or one of its VMs; wait for it to finish (the collection's Msvm_ConcreteJob in root/HyperVCluster/v2 shows it, and Get-VMReplication per VM), then run again",
   32775: "The collection is not in a state that allows this operation; refresh the stack to see its state",
   32776: "Hyper-V rejected an argument's data type; this is a defect in the provider, please report it",
   32777:

@@ -147,7 +147,7 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
       [0, 2, 6, 14, 30, 60, 90, 120].map((s) => ["InitiateFailover", 32774, s]),
     );
     expect(error.message).toBe(
-      `Hyper-V refused the call: InitiateFailover returned 32774 (System is in use) on all 8 attempts ${where("InitiateFailover")}. Another operation is using the collection or one of its VMs; wait for it to finish (Hyper-V Manager or Get-VMReplication shows it), then run again. The provider called again for jobTimeoutSeconds (120 s) and saw no failover job of this collection it could wait for`,
+      `Hyper-V refused the call: InitiateFailover returned 32774 (System is in use) on all 8 attempts ${where("InitiateFailover")}. Another operation is using the collection or one of its VMs; wait for it to finish (the collection's Msvm_ConcreteJob in root/HyperVCluster/v2 shows it, and Get-VMReplication per VM), then run again. The provider called again for jobTimeoutSeconds (120 s) and saw no failover job of this collection it could wait for`,
     );
     expect(await hostState(sim)).toBe(3);
   });

@@ -117,7 +117,7 @@ describe("state 4 (Failover initiated) with no job to follow", () => {
       "a replica (FailedOverReplicationType Regular)",
       { replicationState: 4, failedOverReplicationType: 1 },
       "it is failoverInProgress: ReplicationState FailoverInitiated (4), ReplicationMode Replica; no failover job of this collection is running, and FailedOverReplicationType is Regular",
-      "Nothing is moving it on: check the collection on the host (Hyper-V Manager, Get-VMReplication on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3), then run again",
+      "Nothing is moving it on: check the collection on the host (its Msvm_VirtualSystemCollection and jobs in root/HyperVCluster/v2, Get-VMReplication per VM on the member VMs, the Hyper-V-VMMS-Admin event log) and bring it to Recovered (5) or Replicating (3) with Msvm_CollectionReplicationService, then run again",
     ],
     [
       "a replica in a planned failover (FailedOverReplicationType Planned)",

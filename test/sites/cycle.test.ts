@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, inputs, rehearsal, siteSummary, stepLines } from "./support";
+import { callLines, inputs, printedSince, rehearsal, siteSummary, stepLines } from "./support";
 
 let r: Rehearsal;
 let outs: Record<string, unknown>;
@@ -48,7 +48,7 @@ describe("ReplicatedCollection: the whole cycle", () => {
     const before = r.plugin.stdout.length;
     const diff = await r.plugin.diff(id, outs, (await r.plugin.check({}, inputs(r, "west"))).inputs);
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(r.plugin.stdout.slice(before).slice(1)).toEqual([
+    expect((await printedSince(r.plugin, before, 7)).slice(1)).toEqual([
       "  1. east: StopVMs",
       "  2. east: InitiatePlannedFailover",
       "  3. west: InitiateFailover",

@@ -9,7 +9,7 @@ import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines } from "./support";
+import { callLines, EAST, inputs, printed, rehearsal, siteSummary, stepLines } from "./support";
 import * as path from "node:path";
 
 let r: Rehearsal;
@@ -178,6 +178,43 @@ describe("cancel: setting activeSite back mid-move", () => {
       "Set activeSite back to west to finish the move (ReverseReplicationRelationship on west)",
     );
     expect(callLines(await r.sim.calls(), before)).toEqual([]);
+  });
+});
+
+describe("a call the host refused is not sent again from the read it was planned from", () => {
+  it("32775 for InitiatePlannedFailover with both sites unchanged: the run stops with the refusal, and sends it once", async () => {
+    await r.sim.injectFault({ kind: "returnCode", method: "InitiatePlannedFailover", code: 32775 });
+    const error = (await up("west").catch((e: unknown) => e)) as PluginError;
+    expect(error.details).toMatch(
+      /^Hyper-V refused the call: InitiatePlannedFailover returned 32775 \(Invalid state for this operation\) /,
+    );
+    expect(callLines(await r.sim.calls())).toEqual([
+      ...PLANNED.slice(0, 2),
+      "east: InitiatePlannedFailover -> 32775",
+    ]);
+    expect(
+      await printed(
+        r.plugin,
+        "[east+west] [east] InitiatePlannedFailover returned 32775 (Invalid state); reading both sites again",
+      ),
+    ).toBe(true);
+  });
+
+  it("32774 while neither site shows a job: both sites are read again, and the step is sent again after a pause", async () => {
+    await r.sim.injectFault({ kind: "returnCode", method: "InitiatePlannedFailover", code: 32774 });
+    outs = await up("west");
+    expect(callLines(await r.sim.calls())).toEqual([
+      ...PLANNED.slice(0, 2),
+      "east: InitiatePlannedFailover -> 32774",
+      ...PLANNED.slice(2),
+    ]);
+    expect(
+      await printed(
+        r.plugin,
+        "[east+west] [east] InitiatePlannedFailover: the collection is in use (32774) and neither site shows a job; planning again in 2 s",
+      ),
+    ).toBe(true);
+    expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
   });
 });
 

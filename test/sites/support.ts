@@ -72,6 +72,23 @@ export const inputs = (r: Rehearsal, activeSite: string, extra: Record<string, u
   ...extra,
 });
 
+/**
+ * The lines a plugin printed since line `from`, once there are at least `count` (waiting at most 5 s): its stdout
+ * reaches the test apart from the answer to the RPC that printed them.
+ */
+export async function printedSince(plugin: Plugin, from: number, count: number): Promise<string[]> {
+  for (let waited = 0; waited < 5000 && plugin.stdout.length - from < count; waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  return plugin.stdout.slice(from);
+}
+
+/** Whether a plugin printed `line`, waiting at most 5 s for it. */
+export async function printed(plugin: Plugin, line: string): Promise<boolean> {
+  for (let waited = 0; waited < 5000 && !plugin.stdout.includes(line); waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  return plugin.stdout.includes(line);
+}
+
 /** The calls the hosts received since `from`, as `site: method` (VM calls name the VM's requested state). */
 export function callLines(calls: readonly MethodCall[], from = 0): string[] {
   return calls.slice(from).map((c) => {

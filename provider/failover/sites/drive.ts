@@ -17,6 +17,8 @@ import {
   seeJobThrough,
   VmRequestedState,
 } from "../../hyperv";
+import type { BusyPatience } from "../busy";
+import { busyPatience } from "../busy";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
 import type { SiteRead, SiteTarget } from "./observe";
@@ -63,9 +65,13 @@ export class SitesFailure extends Error {
 
 const MAX_ROUNDS = 40;
 
+/**
+ * Runs are serialized per pair of collections, named by where each is reached and its CollectionID, not by the
+ * site names of the program: two resources (or a renamed one) over the same pair in one process share the lock.
+ */
 export function runSites(request: SitesRequest, deps: ReconcileDeps): Promise<SitesResult> {
   const key = request.sites
-    .map((s) => `${s.name}|${s.collectionId.toLowerCase()}`)
+    .map((s) => `${hasSession(s) ? s.session.target : s.name}|${s.collectionId.toLowerCase()}`)
     .sort()
     .join("+");
   return deps.lock(key, () => new SitesDriver(request, deps).run());
@@ -94,11 +100,20 @@ function desireOf(request: SitesRequest) {
   return { activeSite: request.activeSite, otherSite: other, allowDataLoss: request.allowDataLoss };
 }
 
+const stepKey = (step: SiteStep) => `${step.site}|${step.action}`;
+const stepsOf = (plan: SitesPlan) => (plan.kind === "steps" ? plan.steps : []);
+
 class SitesDriver {
   private readonly steps: StepRecord[] = [];
   private reads: Record<string, SiteRead> | undefined;
   private path: PathName | null = null;
-  private refusedAt: string | undefined;
+  /**
+   * Steps the host answered 32775: not sent again until this run has moved a site on (a call of its own went
+   * through, or a job was waited for), since until then a plan for the same step comes from the same state.
+   */
+  private readonly refused = new Map<string, HyperVReturnCodeError>();
+  /** The patience for 32774 while neither site shows a job, from the first such answer in this run. */
+  private busy: BusyPatience | undefined;
 
   constructor(
     private readonly request: SitesRequest,
@@ -111,9 +126,13 @@ class SitesDriver {
 
   async run(): Promise<SitesResult> {
     try {
-      for (let round = 0; round < MAX_ROUNDS; round++) {
+      // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
+      for (let round = 0; round < MAX_ROUNDS + (this.busy?.calls ?? 0); round++) {
         this.reads = await readBoth(this.request.sites);
-        if (await this.followRunningJobs(this.reads)) continue;
+        if (await this.followRunningJobs(this.reads)) {
+          this.refused.clear();
+          continue;
+        }
         const plan = planSites(observationOf(this.reads), desireOf(this.request), this.deps.clock.now());
         if (plan.kind === "none") return { reads: this.reads, path: this.path, steps: this.steps };
         if (plan.kind === "refuse")
@@ -197,24 +216,64 @@ class SitesDriver {
           }),
         );
       }
+      this.refused.clear();
       return;
     }
+    const refusedBefore = this.refused.get(stepKey(next));
+    if (refusedBefore) throw refusedBefore;
     const extra: Record<string, string> = {};
     if (next.action === "ReverseReplicationRelationship")
       extra.CollectionReplicationSettingData = await this.settings(session, next.site, collection);
+    // 32774 comes back at once: a call made again from the same read would be a stale step.
+    const options = { ...this.options(next.site), busyRetries: { ...this.deps.busyRetries, attempts: 0 } };
     try {
       await this.recorded(next.site, next.action, null, label, () =>
-        callServiceMethod(session, collection, next.action, extra, this.options(next.site)),
+        callServiceMethod(session, collection, next.action, extra, options),
       );
+      this.refused.clear();
     } catch (error) {
-      // 32775: the host moved under us, or refuses. Observe again; calling the same step twice is an error.
-      if (!(error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.InvalidState))
-        throw error;
-      const again = `${next.site}|${next.action}`;
-      if (this.refusedAt === again) throw error;
-      this.refusedAt = again;
-      this.log(next.site, `${next.action} returned 32775 (Invalid state); observing both sites again`);
+      await this.whenRefused(next, error);
     }
+  }
+
+  /**
+   * 32774 and 32775 mean the host did not act, and the read this step was planned from may be stale: another run's
+   * call may have landed after it. Nothing is called again from that read: the run loop reads both sites, waits for
+   * any job it finds and plans again, as CollectionFailover does. A step answered 32775 is not sent again from the
+   * same state; one answered 32774 while neither site shows a job is planned again after a pause, within jobTimeoutSeconds.
+   */
+  private async whenRefused(next: SiteStep, error: unknown): Promise<void> {
+    if (!(error instanceof HyperVReturnCodeError)) throw error;
+    if (error.returnValue === ReturnCode.InvalidState) {
+      this.refused.set(stepKey(next), error);
+      this.log(next.site, `${next.action} returned 32775 (Invalid state); reading both sites again`);
+      return;
+    }
+    if (error.returnValue !== ReturnCode.SystemInUse) throw error;
+    this.busy ??= busyPatience(this.deps, this.request.timeoutSeconds);
+    const delay = this.busy.answered();
+    const reads = await readBoth(this.request.sites);
+    if (Object.values(reads).some((r) => r.reachable && r.reading.runningJobs.length > 0)) {
+      this.log(
+        next.site,
+        `${next.action} returned 32774 (in use); waiting for the job found, then planning again`,
+      );
+      return;
+    }
+    const [again] = stepsOf(planSites(observationOf(reads), desireOf(this.request), this.deps.clock.now()));
+    if (!again || stepKey(again) !== stepKey(next)) {
+      this.log(
+        next.site,
+        `${next.action} returned 32774 (in use) and the sites have moved on; planning again`,
+      );
+      return;
+    }
+    if (delay === undefined) throw this.busy.exhausted(error);
+    this.log(
+      next.site,
+      `${next.action}: the collection is in use (32774) and neither site shows a job; planning again in ${Math.round(delay / 1000)} s`,
+    );
+    await this.deps.clock.sleep(delay);
   }
 
   private async settings(

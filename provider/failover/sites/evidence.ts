@@ -51,8 +51,8 @@ export const EVIDENCE = {
     inferred: "the returned site's VMs are older copies and must not run beside the active site's",
   },
   prepareReverse: {
-    documented:
-      'PrepareForReverseReplication: "Prepares the collection for reverse replication from a failed-over recovery collection."',
+    inferred:
+      'PrepareForReverseReplication: "Prepares the collection for reverse replication from a failed-over recovery collection." (documented); calling it on the old primary, with its VMs off, before ReverseReplicationRelationship on the other site is inferred',
   },
   startActive: { inferred: "activeSite declares where the VMs run" },
 } satisfies Record<string, Evidence>;

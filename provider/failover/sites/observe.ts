@@ -51,21 +51,17 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
   const { session } = target;
   if ("error" in session) return { reachable: false, error: session.error };
   try {
-    const collection = await findCollection(session, { id: target.collectionId });
-    if (collection === undefined) {
-      throw new NotFoundError(
-        `no collection has CollectionID ${target.collectionId} on site ${target.name}`,
-        { collection: target.collectionId, host: session.target },
-        `Check sites.${target.name}.collectionId (Get-VMGroup on that cluster lists the ids) and its connection`,
-      );
-    }
-    const members = await listMembers(session, collection);
-    const newest = await newestRecoveryPoint(session, collection);
-    const jobs = await session.associators(collectionRef(collection.id), {
+    const found = await mustFind(target, session);
+    const jobs = await session.associators(collectionRef(found.id), {
       association: CLASS.affectedJobElement,
       resultClass: CLASS.job,
     });
     const runningJobs = jobs.map(toJobSnapshot).filter((j) => !isTerminalJobState(j.jobState));
+    // With no job running, the state is read again after the jobs: a job that ended between the two reads then
+    // shows in the state, never as the state before it with no job, which would plan that job's step again.
+    const collection = runningJobs.length > 0 ? found : await mustFind(target, session);
+    const members = await listMembers(session, collection);
+    const newest = await newestRecoveryPoint(session, collection);
     const host = await hostSystemName(session, { collection: collection.name, host: session.target });
     const reading = { collection, members, newestRecoveryPoint: newest, runningJobs };
     return { reachable: true, reading: host === undefined ? reading : { ...reading, hostSystemName: host } };
@@ -74,6 +70,16 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
     if (cim?.category === "unreachable") return { reachable: false, error: cim.message };
     throw error;
   }
+}
+
+async function mustFind(target: SiteTarget, session: CimSession) {
+  const collection = await findCollection(session, { id: target.collectionId });
+  if (collection !== undefined) return collection;
+  throw new NotFoundError(
+    `no collection has CollectionID ${target.collectionId} on site ${target.name}`,
+    { collection: target.collectionId, host: session.target },
+    `Check sites.${target.name}.collectionId (Get-VMGroup on that cluster lists the ids) and its connection`,
+  );
 }
 
 /**

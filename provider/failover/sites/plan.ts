@@ -56,7 +56,7 @@ export function planSites(o: PairObservation, want: SitesDesire, now: number): S
 }
 
 export const UNKNOWN_ADVICE =
-  "Bring the collections back to a primary and a replica by hand (Hyper-V Manager or Msvm_CollectionReplicationService), refresh the stack, then run again";
+  "Bring the collections back to a primary and a replica through WMI, with the Msvm_CollectionReplicationService method their states call for (RevertPlannedFailover, RevertFailover, CommitFailover or ReverseReplicationRelationship in root/HyperVCluster/v2; collection replication has no cmdlet and no UI), refresh the stack, then run again";
 
 /** The active site is (still) the primary. */
 function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {

@@ -5,8 +5,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/observe";
 import { probeSite } from "../../failover/sites/observe";
-import type { SitesResult } from "../../failover/sites/drive";
-import { runSites, SitesFailure } from "../../failover/sites/drive";
+import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
+import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
 import type { HostMismatchError } from "../../failover/identity";
 import { recordedHostOf } from "../../failover/identity";
 import { HyperVError } from "../../hyperv";
@@ -16,6 +16,7 @@ import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
+import { activeCollection, collectionKey, pairOf, storedUnder } from "./identity";
 import { describePlan, outputsFor, planFromOutputs } from "./outputs";
 import type {
   ChangeOutput,
@@ -78,16 +79,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     });
     try {
       const result = await withSites(inputs, (sites) =>
-        runSites(
-          {
-            name: nameOf(inputs),
-            sites,
-            activeSite: inputs.activeSite,
-            allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
-            timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-          },
-          { ...deps, polling: ctx.polling(), lock: ctx.lock },
-        ),
+        runSites(requestOf(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
       );
       return { result, change: change("completed", result) };
     } catch (error) {
@@ -137,16 +129,19 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     },
 
     async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-      const replaces = identityChanges(olds, news);
+      const config = ctx.config().connection;
+      const replaces = pairChanged(olds, news, config) ? ["sites"] : [];
       const stored = olds as unknown as ReplicatedCollectionOutputs;
       const inputsChanged = ["activeSite", "allowDataLoss", "jobTimeoutSeconds"].some(
         (k) => olds[k] !== news[k],
       );
-      const connectionsChanged = JSON.stringify(connections(olds)) !== JSON.stringify(connections(news));
+      const sitesChanged = JSON.stringify(siteInputs(olds)) !== JSON.stringify(siteInputs(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
-      const changes = replaces.length > 0 || inputsChanged || connectionsChanged || pending;
-      if (changes && replaces.length === 0 && news.activeSite !== UNKNOWN && stored.sites)
-        previewPlan(stored, news);
+      const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
+      if (changes && news.activeSite !== UNKNOWN && stored.sites) {
+        if (replaces.length > 0) await previewReplacement(news);
+        else previewPlan(stored, news);
+      }
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
@@ -190,14 +185,60 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     },
   };
 
-  /** Prints, during preview, the plan made from the state recorded at the last read. */
+  /**
+   * Prints, during preview, the plan made from the state recorded at the last read, with each recorded site under
+   * the name the program now gives its collection.
+   */
   function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): void {
     const inputs = news as unknown as ReplicatedCollectionInputs;
-    const lines = describePlan(planFromOutputs(stored.sites, inputs, deps.clock.now()));
-    const head = `[${nameOf(inputs)}] activeSite ${inputs.activeSite}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
+    const config = ctx.config().connection;
+    const sites = storedUnder(stored.sites, news.sites, config);
+    if (!sites) return;
+    const active = activeCollection(news, config);
+    const was = Object.entries(stored.sites).find(([, s]) => collectionKey(s, config) === active)?.[0];
+    const moved =
+      was !== undefined && was !== inputs.activeSite ? ` (the collection recorded as site ${was})` : "";
+    const lines = describePlan(planFromOutputs(sites, inputs, deps.clock.now()));
+    printPlan(
+      `[${nameOf(inputs)}] activeSite ${inputs.activeSite}${moved}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`,
+      lines,
+    );
+  }
+
+  /**
+   * Prints, during preview, what the replacement's create would do: the stack has not read the collections it
+   * would act on, so both sites are read now (reads only; nothing is called).
+   */
+  async function previewReplacement(news: Props): Promise<void> {
+    const inputs = news as unknown as ReplicatedCollectionInputs;
+    const head = `[${nameOf(inputs)}] replacement: sites names another collection, and creating the new resource brings it to activeSite ${inputs.activeSite}`;
+    if (pairOf(news.sites, ctx.config().connection) === undefined) return;
+    try {
+      const { plan } = await withSites(inputs, (sites) =>
+        previewSites(requestOf(inputs, sites), deps.clock.now()),
+      );
+      printPlan(`${head}; plan from both sites read now`, describePlan(plan));
+    } catch (error) {
+      deps.log(
+        `${head}; it cannot be planned now: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  function printPlan(head: string, lines: readonly string[]): void {
     deps.log(lines.length === 0 ? `${head}: nothing to do` : `${head}:`);
     lines.forEach((line, i) => deps.log(`  ${i + 1}. ${line}`));
   }
+}
+
+function requestOf(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
+  return {
+    name: nameOf(inputs),
+    sites,
+    activeSite: inputs.activeSite,
+    allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
+    timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+  };
 }
 
 const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
@@ -242,26 +283,24 @@ function idOf(inputs: ReplicatedCollectionInputs): string {
     .join(",");
 }
 
-/** Another site name or another collection on a site is another resource. */
-function identityChanges(olds: Props, news: Props): string[] {
-  if (news.sites === UNKNOWN || typeof news.sites !== "object" || news.sites === null) return [];
-  const ids = (sites: unknown) =>
-    Object.entries((sites ?? {}) as Record<string, { collectionId?: unknown }>)
-      .map(([name, s]) => `${name}:${String(s?.collectionId).toLowerCase()}`)
-      .sort()
-      .join(",");
-  return ids(olds.sites) === ids(news.sites) ? [] : ["sites"];
+/** Another collection, or the same CollectionID on another host, is another resource; site names are not. */
+function pairChanged(olds: Props, news: Props, config: ConnectionInputs): boolean {
+  const after = pairOf(news.sites, config);
+  return after !== undefined && JSON.stringify(pairOf(olds.sites, config)) !== JSON.stringify(after);
 }
 
-function connections(props: Props): unknown[] {
-  const sites = (props.sites ?? {}) as Record<string, { connection?: unknown }>;
+/** The sites as the program gives them, without passwords: a rename or another connection field is an update. */
+function siteInputs(props: Props): unknown[] {
+  const sites = (props.sites ?? {}) as Record<string, { collectionId?: unknown; connection?: unknown }>;
   return Object.keys(sites)
     .sort()
     .map((name) => {
-      const connection = sites[name]?.connection;
-      return connection && typeof connection === "object"
-        ? withoutPassword(connection as ConnectionInputs)
-        : null;
+      const { collectionId, connection } = sites[name] ?? {};
+      return [
+        name,
+        typeof collectionId === "string" ? collectionId.toLowerCase() : collectionId,
+        connection && typeof connection === "object" ? withoutPassword(connection as ConnectionInputs) : null,
+      ];
     });
 }
 

@@ -101,7 +101,11 @@ export interface ChangeOutput {
 
 /** The inputs of a {@link ReplicatedCollection}. */
 export interface ReplicatedCollectionArgs {
-  /** Exactly two named sites, such as `{ east: { collectionId, connection }, west: { ... } }`. */
+  /**
+   * Exactly two named sites, such as `{ east: { collectionId, connection }, west: { ... } }`, naming two collections
+   * (not one collection twice on one cluster). The pair is its two collections: renaming or reordering the sites is
+   * an update, and naming another collection replaces the resource.
+   */
   sites: pulumi.Input<Record<string, pulumi.Input<SiteArgs>>>;
   /** The name of the site where the VMs should run. Changing it moves them (planned when both sites are healthy). */
   activeSite: pulumi.Input<string>;

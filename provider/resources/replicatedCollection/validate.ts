@@ -3,10 +3,11 @@
  * do; nothing is called on the hosts while any failure remains.
  */
 import { checkConnectionFields, checkConnectionRules } from "../../runtime/connectionRules";
-import { mergeConnection } from "../../runtime/mergeConnection";
+import { describeTarget, mergeConnection } from "../../runtime/mergeConnection";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, GUID, integer, isUnknown, present, show } from "../../runtime/rules";
 import type { ConnectionInputs } from "../../runtime/types";
+import { collectionKey } from "./identity";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 const INPUT_KEYS = ["sites", "activeSite", "allowDataLoss", "jobTimeoutSeconds"] as const;
@@ -39,6 +40,7 @@ export function validateInputs(
 ): CheckFailure[] {
   const failures = checkObject(news, TOP_RULES, [...INPUT_KEYS], "");
   const names = checkSites(news.sites, fromConfig, failures);
+  if (names && failures.length === 0) failures.push(...checkTwoCollections(news.sites, fromConfig));
   const active = news.activeSite;
   if (!present(active)) {
     failures.push({
@@ -115,4 +117,20 @@ function checkSite(
     const merged = mergeConnection(value.connection as ConnectionInputs | undefined, fromConfig);
     failures.push(...checkConnectionRules(merged, `${prefix}connection.`));
   }
+}
+
+/** Both sites naming one collection on one host would make the pair its own partner: every move would act on it. */
+function checkTwoCollections(sites: unknown, fromConfig: ConnectionInputs): CheckFailure[] {
+  const [first, second] = Object.entries(sites as Record<string, Record<string, unknown>>);
+  if (!first || !second) return [];
+  const key = collectionKey(first[1], fromConfig);
+  if (key === undefined || key !== collectionKey(second[1], fromConfig)) return [];
+  const connection = second[1].connection as ConnectionInputs | undefined;
+  const target = describeTarget(mergeConnection(connection, fromConfig));
+  return [
+    {
+      property: `sites.${second[0]}`,
+      reason: `names the same collection on the same cluster as sites.${first[0]}: CollectionID ${String(second[1].collectionId)} through ${target} for both. The two sites are the primary's and the replica's collections, each on its own cluster: give each site its own collectionId and connection`,
+    },
+  ];
 }

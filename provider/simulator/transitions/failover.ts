@@ -31,8 +31,8 @@ export const FAILOVER: readonly Transition[] = [
     requires: ["membersOff"],
     to: { replicationState: 3, failedOverReplicationType: 0 },
     precondition: {
-      documented:
-        "This operation will work only for the collection which is in failed over state after using InitiateFailover.",
+      inferred:
+        'docs: "This operation will work only for the collection which is in failed over state after using InitiateFailover."; which ReplicationStates are "failed over" is not documented: 5 Recovered, 4 and 16 (partially recovered, an inferred reading of the garbled enum) are inferred',
     },
     result: {
       inferred:

@@ -31,8 +31,8 @@ export const PLANNED_MOVE: readonly Transition[] = [
     to: { replicationState: 3, failedOverReplicationType: 0 },
     effect: "revertPlanned",
     precondition: {
-      documented:
-        "This operation will work only for the collection which is in PreparedForPlannedFailover or FailoverInitiated state after using InitiatePlannedFailover.",
+      inferred:
+        'docs: "This operation will work only for the collection which is in PreparedForPlannedFailover or FailoverInitiated state after using InitiatePlannedFailover."; PreparedForPlannedFailover has no number of its own, so 11 is an inferred reading of the garbled slot, and 4 ("Failover initiated") is FailoverInitiated by a match of names',
     },
     result: {
       inferred:

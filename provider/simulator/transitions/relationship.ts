@@ -55,8 +55,8 @@ export const RELATIONSHIP: readonly Transition[] = [
     effect: "removeRelationship",
     precondition: { inferred: "any replication-enabled primary or replica" },
     result: {
-      documented:
-        "Removes the collection replication relationship. This does not clean up the recovery server collection.",
+      inferred:
+        'docs: "Removes the collection replication relationship. This does not clean up the recovery server collection."; the resulting Disabled (0), mode None and type 0 are inferred',
     },
   },
   {

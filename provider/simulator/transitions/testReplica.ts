@@ -29,8 +29,8 @@ export const TEST_REPLICA: readonly Transition[] = [
     requires: ["testCollection"],
     effect: "removeTestCollection",
     precondition: {
-      documented:
-        "A reference to the CIM_CollectionOfMSEs replica collection instance for which the associated test replica collection is to be removed.",
+      inferred:
+        'docs, of its Collection parameter: "A reference to the CIM_CollectionOfMSEs replica collection instance for which the associated test replica collection is to be removed."; that a test collection must exist, and the states it is accepted from, are inferred',
     },
     result: {
       inferred:
