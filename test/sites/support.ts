@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { HyperVSimulator } from "../../provider/simulator";
-import type { MethodCall } from "../../provider/simulator";
+import type { MethodCall, SeedPair } from "../../provider/simulator";
 import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider, withoutProvider } from "../harness/plugin";
 
 export const EAST = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
@@ -27,7 +27,10 @@ export interface Rehearsal {
   close(): Promise<void>;
 }
 
-export async function rehearsal(): Promise<Rehearsal> {
+/** What a rehearsal's pair is seeded with besides the defaults (Kerberos, both sites' Replica Brokers named). */
+export type RehearsalSeed = Pick<SeedPair, "settings">;
+
+export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
     throw new Error(
       "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
@@ -41,6 +44,7 @@ export async function rehearsal(): Promise<Rehearsal> {
     members: ["sql-a", "sql-b"],
     primary: { host: "east", id: EAST },
     replica: { host: "west", id: WEST },
+    ...seed,
   });
   for (const method of FAST_METHODS) await sim.setJobDuration(method, 100);
   const plugin = await Plugin.start({ cwd: project });

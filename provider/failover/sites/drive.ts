@@ -11,7 +11,6 @@ import {
   HyperVReturnCodeError,
   InvalidStateError,
   jobRef,
-  relationshipSettings,
   ReturnCode,
   requestVmState,
   seeJobThrough,
@@ -22,6 +21,7 @@ import { evidenceLabel } from "./evidence";
 import type { SiteRead, SiteTarget } from "./observe";
 import { hasSession, readSite, toObservation } from "./observe";
 import { planSites } from "./plan";
+import { describeReversal, reversedSettings } from "./reverse";
 import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
 
 /** One call made on a site, as the outputs show it. */
@@ -40,6 +40,8 @@ export interface SitesRequest {
   readonly activeSite: string;
   readonly allowDataLoss: boolean;
   readonly timeoutSeconds: number;
+  /** Each site's own certificate thumbprint, by site name, for a reverse under certificate authentication. */
+  readonly certificateThumbprints?: Readonly<Record<string, string>>;
 }
 
 export interface SitesResult {
@@ -99,6 +101,7 @@ class SitesDriver {
   private reads: Record<string, SiteRead> | undefined;
   private path: PathName | null = null;
   private refusedAt: string | undefined;
+  private reverseChecked = false;
 
   constructor(
     private readonly request: SitesRequest,
@@ -123,6 +126,7 @@ class SitesDriver {
           continue;
         }
         this.path ??= plan.path;
+        await this.checkReverse(plan.steps, this.reads);
         const [next] = plan.steps;
         if (next) await this.take(next, this.reads);
       }
@@ -201,7 +205,7 @@ class SitesDriver {
     }
     const extra: Record<string, string> = {};
     if (next.action === "ReverseReplicationRelationship")
-      extra.CollectionReplicationSettingData = await this.settings(session, next.site, collection);
+      extra.CollectionReplicationSettingData = await this.settings(next.site, reads);
     try {
       await this.recorded(next.site, next.action, null, label, () =>
         callServiceMethod(session, collection, next.action, extra, this.options(next.site)),
@@ -217,18 +221,34 @@ class SitesDriver {
     }
   }
 
-  private async settings(
-    session: CimSession,
-    site: string,
-    collection: Parameters<typeof relationshipSettings>[1],
-  ): Promise<string> {
-    const settings = await relationshipSettings(session, collection);
-    if (settings !== undefined) return settings;
-    throw new InvalidStateError(
-      `site ${site} shows no Msvm_CollectionReplicationSettingData for the collection, and ReverseReplicationRelationship needs the relationship's settings`,
-      "Check the replication settings of the VM group on that cluster (Get-VMReplication on its nodes), then run again",
-      { collection: this.request.name, host: session.target },
+  /**
+   * Builds the settings of the plan's reverse before its first step (once a run): a reverse that fails comes after
+   * CommitFailover, which cannot be undone. A plan that starts with the reverse builds them there.
+   */
+  private async checkReverse(steps: readonly SiteStep[], reads: Record<string, SiteRead>): Promise<void> {
+    const reverse = steps.find((s) => s.action === "ReverseReplicationRelationship");
+    if (this.reverseChecked || !reverse || steps[0] === reverse) return;
+    await this.settings(reverse.site, reads);
+    this.reverseChecked = true;
+  }
+
+  /** The reversed settings for a ReverseReplicationRelationship on `site`, or a refusal that calls nothing. */
+  private async settings(site: string, reads: Record<string, SiteRead>): Promise<string> {
+    const target = this.request.sites.find((s) => s.name === site);
+    const read = reads[site];
+    if (!target || !hasSession(target) || !read?.reachable)
+      throw new Error(`reverse settings of unreachable site ${site}`);
+    const reversal = await reversedSettings(
+      {
+        name: site,
+        session: target.session,
+        collection: read.reading.collection,
+        certificateThumbprint: this.request.certificateThumbprints?.[site],
+      },
+      this.request.name,
     );
+    this.log(site, describeReversal(site, reversal));
+    return reversal.text;
   }
 
   /** Runs one call and keeps its record, also when its job failed or timed out. */
