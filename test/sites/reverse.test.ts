@@ -7,11 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal, RehearsalSeed } from "./support";
-import { callLines, EAST, inputs, rehearsal, WEST } from "./support";
+import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines, WEST } from "./support";
 
 const EAST_CERT = "1E2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C";
 const WEST_CERT = "a909502dd82ae41433e6f83886b00d4277a32a7b";
-const CERTIFICATE: RehearsalSeed = { settings: { AuthenticationType: 2, CertificateThumbPrint: EAST_CERT } };
+const CERTIFICATE: RehearsalSeed = { certificates: { east: EAST_CERT, west: WEST_CERT.toUpperCase() } };
 
 let r: Rehearsal | undefined;
 afterEach(async () => {
@@ -32,8 +32,8 @@ async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: string) {
   const checked = await rh.plugin.check({}, inputs(rh, "west", { sites }));
   expect(checked.failures).toEqual([]);
   return rh.plugin.update(created.id, created.outs, checked.inputs).then(
-    (result) => ({ outs: result.outs, error: undefined }),
-    (error: unknown) => ({ outs: undefined, error: error as PluginError }),
+    (result) => ({ id: created.id, outs: result.outs, error: undefined }),
+    (error: unknown) => ({ id: created.id, outs: undefined, error: error as PluginError }),
   );
 }
 
@@ -180,3 +180,83 @@ describe("check", () => {
     },
   );
 });
+
+describe("after the reverse the new primary sends its first copy (ReplicationState 1 or 2) before it replicates", () => {
+  it("the run waits for that job without calling anything again, then starts west's VMs", async () => {
+    r = await rehearsal();
+    await r.sim.setJobDuration("StartReplication", 3000);
+    const { error, outs } = await moveWest(r);
+    expect(error).toBeUndefined();
+    expect(callLines(await r.sim.calls())).toEqual(PLANNED);
+    expect(stepLines(outs ?? {})).toEqual([
+      "east: StopVMs sql-a RequestStateChange Completed",
+      "east: StopVMs sql-b RequestStateChange Completed",
+      "east: InitiatePlannedFailover InitiatePlannedFailover Completed",
+      "west: InitiateFailover InitiateFailover Completed",
+      "west: CommitFailover CommitFailover Completed",
+      "west: ReverseReplicationRelationship ReverseReplicationRelationship Completed",
+      "west: WaitForJob JobType 94 Completed",
+      "west: StartVMs sql-a RequestStateChange Completed",
+      "west: StartVMs sql-b RequestStateChange Completed",
+    ]);
+    expect(siteSummary(outs ?? {}, "west")).toEqual({
+      role: "primary",
+      replicationStateName: "Replicating",
+      vms: ["sql-a=Running", "sql-b=Running"],
+    });
+  });
+
+  it("a new primary still in 2 with no job to follow is settled: its VMs are started, nothing else", async () => {
+    r = await rehearsal();
+    await r.sim.setCollection(WEST, { replicationMode: 1, replicationState: 2 });
+    await r.sim.setCollection(EAST, { replicationMode: 2, replicationState: 2 });
+    for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(EAST, vm, 3);
+    const created = await r.plugin.create((await r.plugin.check({}, inputs(r, "west"))).inputs);
+    expect(callLines(await r.sim.calls())).toEqual([
+      "west: RequestStateChange(2) -> 4096",
+      "west: RequestStateChange(2) -> 4096",
+    ]);
+    expect(withoutProvider(created.outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
+  });
+
+  it("moving back to east meanwhile, even with allowDataLoss, waits for west to replicate, then is a planned move", async () => {
+    r = await rehearsal();
+    const rh = r;
+    const moved = await moveWest(rh);
+    // The move is done; west shows its first copy under way with no job to follow.
+    await rh.sim.setCollection(WEST, { replicationState: 2 });
+    const from = (await rh.sim.calls()).length;
+    const created = { id: moved.id, outs: moved.outs ?? {} };
+    const readsBefore = (await rh.sim.reads()).length;
+    const checked = await rh.plugin.check({}, inputs(rh, "east", { allowDataLoss: true }));
+    const moving = rh.plugin.update(created.id, created.outs, checked.inputs);
+    // Two rounds of reading both sites at least: the planner has seen west in 2 and chose to wait.
+    await until(async () => (await rh.sim.reads()).length > readsBefore + 30);
+    expect(callLines(await rh.sim.calls(), from)).toEqual([]);
+    await rh.sim.setCollection(WEST, { replicationState: 3 });
+    const outs = (await moving).outs;
+    expect(callLines(await rh.sim.calls(), from)).toEqual([
+      "west: RequestStateChange(3) -> 4096",
+      "west: RequestStateChange(3) -> 4096",
+      "west: InitiatePlannedFailover -> 4096",
+      "east: InitiateFailover -> 4096",
+      "east: CommitFailover -> 4096",
+      "east: ReverseReplicationRelationship -> 4096",
+      "east: RequestStateChange(2) -> 4096",
+      "east: RequestStateChange(2) -> 4096",
+    ]);
+    expect(withoutProvider(outs)).toMatchObject({
+      runningSite: "east",
+      lastChange: { path: "plannedMove", outcome: "completed" },
+    });
+  });
+});
+
+/** Polls `done` until it holds, for at most 10 s. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

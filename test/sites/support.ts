@@ -27,8 +27,14 @@ export interface Rehearsal {
   close(): Promise<void>;
 }
 
-/** What a rehearsal's pair is seeded with besides the defaults (Kerberos, both sites' Replica Brokers named). */
-export type RehearsalSeed = Pick<SeedPair, "settings">;
+/** What a rehearsal's pair is seeded with besides the defaults: settings, and each site's own certificate. */
+export interface RehearsalSeed {
+  settings?: SeedPair["settings"];
+  certificates?: { east: string; west: string };
+}
+
+const certificate = (thumbprint: string | undefined) =>
+  thumbprint === undefined ? {} : { certificateThumbprint: thumbprint };
 
 export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
@@ -42,11 +48,14 @@ export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
   await sim.addPair({
     name: "sql-cluster",
     members: ["sql-a", "sql-b"],
-    primary: { host: "east", id: EAST },
-    replica: { host: "west", id: WEST },
-    ...seed,
+    primary: { host: "east", id: EAST, ...certificate(seed.certificates?.east) },
+    replica: { host: "west", id: WEST, ...certificate(seed.certificates?.west) },
+    ...(seed.settings ? { settings: seed.settings } : {}),
   });
   for (const method of FAST_METHODS) await sim.setJobDuration(method, 100);
+  // The new primary's first copy after a reverse ends with it, so runs read the same every time; reverse.test.ts
+  // gives it time to be seen.
+  await sim.setJobDuration("StartReplication", 0);
   const plugin = await Plugin.start({ cwd: project });
   await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
   const provider = await serializeProvider(replicatedCollectionProvider);
