@@ -76,6 +76,12 @@ describe("a planned move under Kerberos", () => {
     expect(error).toBeUndefined();
     expect(callLines(await r.sim.calls())).toEqual(PLANNED);
     expect(await reverseSettingsSent(r)).toBe(settingsText(1, null));
+    const settingsLine =
+      "ReverseReplicationRelationship settings: RecoveryConnectionPoint east-broker, PrimaryConnectionPoint west-broker";
+    expect(r.plugin.stdout.filter((l) => l.includes("ReverseReplicationRelationship settings"))).toEqual([
+      `[east+west] [west] checked before the first step: ${settingsLine}`,
+      `[east+west] [west] ${settingsLine}`,
+    ]);
   });
 });
 
@@ -143,6 +149,48 @@ describe("the state a failed reverse leaves: east prepared (11), west committed 
       /^Invalid state: site west: the pair uses certificate authentication \(AuthenticationType 2\).* Set sites\.west\.certificateThumbprint to /,
     );
     expect(callLines(await r.sim.calls())).toEqual([]);
+  });
+});
+
+describe("reprotect after a disaster: west committed and running, east back as a running primary", () => {
+  async function seedReturned(rh: Rehearsal) {
+    await rh.sim.setCollection(WEST, { replicationState: 6, failedOverReplicationType: 1 });
+    for (const vm of ["sql-a", "sql-b"]) await rh.sim.setVmState(WEST, vm, 2);
+  }
+
+  async function reprotect(rh: Rehearsal, westCert?: string) {
+    const sites = { east: site("east", EAST), west: site("west", WEST, westCert) };
+    const checked = await rh.plugin.check({}, inputs(rh, "west", { sites, allowDataLoss: true }));
+    return rh.plugin.create(checked.inputs).then(
+      (result) => ({ outs: result.outs, error: undefined }),
+      (error: unknown) => ({ outs: undefined, error: error as PluginError }),
+    );
+  }
+
+  it("under certificate authentication without west's thumbprint: refused before east's VMs are turned off", async () => {
+    r = await rehearsal(CERTIFICATE);
+    await seedReturned(r);
+    const { error } = await reprotect(r);
+    expect(error?.details).toMatch(/^Invalid state: site west: the pair uses certificate authentication/);
+    expect(callLines(await r.sim.calls())).toEqual([]);
+    const east = await r.sim.collection(EAST);
+    expect([east?.replicationMode, east?.replicationState, east?.members.map((m) => m.enabledState)]).toEqual(
+      [1, 3, [2, 2]],
+    );
+  });
+
+  it("with it: east is turned off and prepared, and west reverses to east with its own certificate", async () => {
+    r = await rehearsal(CERTIFICATE);
+    await seedReturned(r);
+    const { error } = await reprotect(r, WEST_CERT);
+    expect(error).toBeUndefined();
+    expect(callLines(await r.sim.calls())).toEqual([
+      "east: RequestStateChange(3) -> 4096",
+      "east: RequestStateChange(3) -> 4096",
+      "east: PrepareForReverseReplication -> 4096",
+      "west: ReverseReplicationRelationship -> 4096",
+    ]);
+    expect(await reverseSettingsSent(r)).toBe(settingsText(2, WEST_CERT.toUpperCase()));
   });
 });
 

@@ -4,7 +4,7 @@
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
 import type { CimSession } from "../../cim";
-import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord } from "../../hyperv";
+import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord, Reversal } from "../../hyperv";
 import {
   callServiceMethod,
   HyperVError,
@@ -203,9 +203,8 @@ class SitesDriver {
       }
       return;
     }
-    const extra: Record<string, string> = {};
-    if (next.action === "ReverseReplicationRelationship")
-      extra.CollectionReplicationSettingData = await this.settings(next.site, reads);
+    const extra =
+      next.action === "ReverseReplicationRelationship" ? await this.reverseArguments(next.site, reads) : {};
     try {
       await this.recorded(next.site, next.action, null, label, () =>
         callServiceMethod(session, collection, next.action, extra, this.options(next.site)),
@@ -228,12 +227,23 @@ class SitesDriver {
   private async checkReverse(steps: readonly SiteStep[], reads: Record<string, SiteRead>): Promise<void> {
     const reverse = steps.find((s) => s.action === "ReverseReplicationRelationship");
     if (this.reverseChecked || !reverse || steps[0] === reverse) return;
-    await this.settings(reverse.site, reads);
+    const reversal = await this.settings(reverse.site, reads);
+    this.log(reverse.site, `checked before the first step: ${describeReversal(reverse.site, reversal)}`);
     this.reverseChecked = true;
   }
 
+  /** ReverseReplicationRelationship's settings argument: the relationship's settings turned around. */
+  private async reverseArguments(
+    site: string,
+    reads: Record<string, SiteRead>,
+  ): Promise<Record<string, string>> {
+    const reversal = await this.settings(site, reads);
+    this.log(site, describeReversal(site, reversal));
+    return { CollectionReplicationSettingData: reversal.text };
+  }
+
   /** The reversed settings for a ReverseReplicationRelationship on `site`, or a refusal that calls nothing. */
-  private async settings(site: string, reads: Record<string, SiteRead>): Promise<string> {
+  private async settings(site: string, reads: Record<string, SiteRead>): Promise<Reversal> {
     const target = this.request.sites.find((s) => s.name === site);
     const read = reads[site];
     if (!target || !hasSession(target) || !read?.reachable)
@@ -247,8 +257,7 @@ class SitesDriver {
       },
       this.request.name,
     );
-    this.log(site, describeReversal(site, reversal));
-    return reversal.text;
+    return reversal;
   }
 
   /** Runs one call and keeps its record, also when its job failed or timed out. */
