@@ -73,7 +73,9 @@ function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | und
   const why = b && isReplica(b) && isReplicatingOrFirstCopy(b) ? E.startAfterReverse : E.startActive;
   const start = allRunning(a) ? [] : [step(A, "StartVMs", why)];
   if (isPlannedPrepared(a)) return cancelMove(want, a, b);
-  if (!isReplicatingOrFirstCopy(a)) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
+  // A first copy is settled only beside a replica taking it (or none seen), never a reason to reprotect.
+  const settledFirstCopy = isFirstCopy(a) && (!b || (isReplica(b) && isReplicatingOrFirstCopy(b)));
+  if (!isNormal(a) && !settledFirstCopy) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
   if (!b) return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
   if (isReplica(b) && isReplicatingOrFirstCopy(b))
     return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };

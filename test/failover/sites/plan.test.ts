@@ -72,6 +72,12 @@ describe("planSites: which steps, in which order", () => {
       "none",
     ],
     [
+      "B in 2 beside a committed A is no first copy: refused, nothing reprotected",
+      pair(replica(6, "on"), primary(2)),
+      want("B", true),
+      "refuse",
+    ],
+    [
       "B sends its first copy and A is wanted back, even with allowDataLoss: wait, never fail over",
       pair(replica(2), primary(2)),
       want("A", true),
