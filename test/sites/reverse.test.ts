@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal, RehearsalSeed } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines, WEST } from "./support";
+import { moveWest, PLANNED, site } from "./reverseSupport";
+import { callLines, EAST, inputs, rehearsal, WEST } from "./support";
 
 const EAST_CERT = "1E2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C";
 const WEST_CERT = "a909502dd82ae41433e6f83886b00d4277a32a7b";
@@ -18,24 +19,6 @@ afterEach(async () => {
   await r?.close();
   r = undefined;
 });
-
-const site = (host: string, id: string, certificateThumbprint?: string) => ({
-  collectionId: id,
-  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
-  ...(certificateThumbprint ? { certificateThumbprint } : {}),
-});
-
-/** Creates the resource on east, then runs up with activeSite west; the error when it fails. */
-async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: string) {
-  const sites = { east: site("east", EAST, eastCert), west: site("west", WEST, westCert) };
-  const created = await rh.plugin.create((await rh.plugin.check({}, inputs(rh, "east", { sites }))).inputs);
-  const checked = await rh.plugin.check({}, inputs(rh, "west", { sites }));
-  expect(checked.failures).toEqual([]);
-  return rh.plugin.update(created.id, created.outs, checked.inputs).then(
-    (result) => ({ id: created.id, outs: result.outs, error: undefined }),
-    (error: unknown) => ({ id: created.id, outs: undefined, error: error as PluginError }),
-  );
-}
 
 /** The settings the reverse call carried. */
 async function reverseSettingsSent(rh: Rehearsal): Promise<string> {
@@ -57,17 +40,6 @@ const settingsText = (auth: number, thumbprint: string | null) =>
     : `<PROPERTY NAME="CertificateThumbPrint" TYPE="string"><VALUE>${thumbprint}</VALUE></PROPERTY>`) +
   `<PROPERTY NAME="InstanceID" TYPE="string"><VALUE>Microsoft:${WEST}\\Replication</VALUE></PROPERTY>` +
   "</INSTANCE>";
-
-const PLANNED = [
-  "east: RequestStateChange(3) -> 4096",
-  "east: RequestStateChange(3) -> 4096",
-  "east: InitiatePlannedFailover -> 4096",
-  "west: InitiateFailover -> 4096",
-  "west: CommitFailover -> 4096",
-  "west: ReverseReplicationRelationship -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-];
 
 describe("a planned move under Kerberos", () => {
   it("sends the relationship's settings with the connection points swapped and nothing else changed", async () => {
@@ -109,6 +81,24 @@ describe("a planned move under certificate authentication", () => {
     expect(callLines(await r.sim.calls())).toEqual(PLANNED);
     expect(await reverseSettingsSent(r)).toBe(settingsText(2, WEST_CERT.toUpperCase()));
     expect(withoutProvider(outs ?? {})).toMatchObject({ runningSite: "west", pendingSteps: [] });
+  });
+
+  it("with east's thumbprint given for west, only the host can tell, after the commit; fixed, the next run only reverses", async () => {
+    r = await rehearsal(CERTIFICATE);
+    const { id, error } = await moveWest(r, EAST_CERT, EAST_CERT);
+    expect(error?.details).toBe(
+      "Hyper-V refused the call: ReverseReplicationRelationship returned 32773 (Invalid parameter) [collection 'sql-cluster', method ReverseReplicationRelationship, host west (simulator)]. " +
+        "Hyper-V rejected the reversed replication settings: check that the RecoveryConnectionPoint sent (the run's log shows it) is the other site's Replica Broker and, under certificate authentication, that certificateThumbprint is the reversing site's own certificate; correct it and run again, the reverse is what remains",
+    );
+    expect(callLines(await r.sim.calls())).toEqual([
+      ...PLANNED.slice(0, 5),
+      "west: ReverseReplicationRelationship -> 32773",
+    ]);
+    const from = (await r.sim.calls()).length;
+    const sites = { east: site("east", EAST, EAST_CERT), west: site("west", WEST, WEST_CERT) };
+    const checked = await r.plugin.check({}, inputs(r, "west", { sites }));
+    await r.plugin.update(id, error?.partial?.properties ?? {}, checked.inputs);
+    expect(callLines(await r.sim.calls(), from)).toEqual(PLANNED.slice(5));
   });
 });
 
@@ -228,83 +218,3 @@ describe("check", () => {
     },
   );
 });
-
-describe("after the reverse the new primary sends its first copy (ReplicationState 1 or 2) before it replicates", () => {
-  it("the run waits for that job without calling anything again, then starts west's VMs", async () => {
-    r = await rehearsal();
-    await r.sim.setJobDuration("StartReplication", 3000);
-    const { error, outs } = await moveWest(r);
-    expect(error).toBeUndefined();
-    expect(callLines(await r.sim.calls())).toEqual(PLANNED);
-    expect(stepLines(outs ?? {})).toEqual([
-      "east: StopVMs sql-a RequestStateChange Completed",
-      "east: StopVMs sql-b RequestStateChange Completed",
-      "east: InitiatePlannedFailover InitiatePlannedFailover Completed",
-      "west: InitiateFailover InitiateFailover Completed",
-      "west: CommitFailover CommitFailover Completed",
-      "west: ReverseReplicationRelationship ReverseReplicationRelationship Completed",
-      "west: WaitForJob JobType 94 Completed",
-      "west: StartVMs sql-a RequestStateChange Completed",
-      "west: StartVMs sql-b RequestStateChange Completed",
-    ]);
-    expect(siteSummary(outs ?? {}, "west")).toEqual({
-      role: "primary",
-      replicationStateName: "Replicating",
-      vms: ["sql-a=Running", "sql-b=Running"],
-    });
-  });
-
-  it("a new primary still in 2 with no job to follow is settled: its VMs are started, nothing else", async () => {
-    r = await rehearsal();
-    await r.sim.setCollection(WEST, { replicationMode: 1, replicationState: 2 });
-    await r.sim.setCollection(EAST, { replicationMode: 2, replicationState: 2 });
-    for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(EAST, vm, 3);
-    const created = await r.plugin.create((await r.plugin.check({}, inputs(r, "west"))).inputs);
-    expect(callLines(await r.sim.calls())).toEqual([
-      "west: RequestStateChange(2) -> 4096",
-      "west: RequestStateChange(2) -> 4096",
-    ]);
-    expect(withoutProvider(created.outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
-  });
-
-  it("moving back to east meanwhile, even with allowDataLoss, waits for west to replicate, then is a planned move", async () => {
-    r = await rehearsal();
-    const rh = r;
-    const moved = await moveWest(rh);
-    // The move is done; west shows its first copy under way with no job to follow.
-    await rh.sim.setCollection(WEST, { replicationState: 2 });
-    const from = (await rh.sim.calls()).length;
-    const created = { id: moved.id, outs: moved.outs ?? {} };
-    const readsBefore = (await rh.sim.reads()).length;
-    const checked = await rh.plugin.check({}, inputs(rh, "east", { allowDataLoss: true }));
-    const moving = rh.plugin.update(created.id, created.outs, checked.inputs);
-    // Two rounds of reading both sites at least: the planner has seen west in 2 and chose to wait.
-    await until(async () => (await rh.sim.reads()).length > readsBefore + 30);
-    expect(callLines(await rh.sim.calls(), from)).toEqual([]);
-    await rh.sim.setCollection(WEST, { replicationState: 3 });
-    const outs = (await moving).outs;
-    expect(callLines(await rh.sim.calls(), from)).toEqual([
-      "west: RequestStateChange(3) -> 4096",
-      "west: RequestStateChange(3) -> 4096",
-      "west: InitiatePlannedFailover -> 4096",
-      "east: InitiateFailover -> 4096",
-      "east: CommitFailover -> 4096",
-      "east: ReverseReplicationRelationship -> 4096",
-      "east: RequestStateChange(2) -> 4096",
-      "east: RequestStateChange(2) -> 4096",
-    ]);
-    expect(withoutProvider(outs)).toMatchObject({
-      runningSite: "east",
-      lastChange: { path: "plannedMove", outcome: "completed" },
-    });
-  });
-});
-
-/** Polls `done` until it holds, for at most 10 s. */
-async function until(done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
