@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     "InitiateFailover",
     "CommitFailover",
     "ReverseReplicationRelationship",
+    "StartReplication",
     "RequestStateChange",
   ]) {
     await sim.setJobDuration(method, 400);

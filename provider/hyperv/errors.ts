@@ -76,6 +76,17 @@ export const RETURN_CODE_ADVICE: Readonly<Record<number, string>> = {
     "A file of the collection's VMs is missing on the replica storage; check the replica VMs' storage paths",
 };
 
+/**
+ * Advice where the method decides what a code means: ReverseReplicationRelationship's one parameter besides the
+ * collection is its settings, and it comes after CommitFailover, so only the reverse remains to be run again.
+ */
+const METHOD_ADVICE: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  ReverseReplicationRelationship: {
+    32773:
+      "Hyper-V rejected the reversed replication settings: check that the RecoveryConnectionPoint sent (the run's log shows it) is the other site's Replica Broker and, under certificate authentication, that certificateThumbprint is the reversing site's own certificate; correct it and run again, the reverse is what remains",
+  },
+};
+
 /** A replication method answered with a return value other than 0 or 4096. */
 export class HyperVReturnCodeError extends HyperVError {
   override name = "HyperVReturnCodeError";
@@ -86,7 +97,7 @@ export class HyperVReturnCodeError extends HyperVError {
     /** How many times the method was called, all with this answer (32774 is retried). */
     readonly attempts = 1,
     advice: string | undefined = isDocumented(returnValue, context.method)
-      ? RETURN_CODE_ADVICE[returnValue]
+      ? (METHOD_ADVICE[context.method ?? ""]?.[returnValue] ?? RETURN_CODE_ADVICE[returnValue])
       : UNDOCUMENTED_ADVICE,
   ) {
     super(

@@ -12,5 +12,6 @@ export * from "./recoveryPoints";
 export * from "./statistics";
 export * from "./testFailover";
 export * from "./siteReads";
+export * from "./replicationSettings";
 export * from "./vmPower";
 export * from "./lastJob";

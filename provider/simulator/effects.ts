@@ -2,6 +2,8 @@ import { EnabledState, FailedOverType, ReplicationMode, ReplicationState } from 
 import { newGuid } from "./ids";
 import { VM_METHOD, vmStateChange } from "./members";
 import { pairEffect } from "./pair";
+import { settingsAfterReverse } from "./reverseSettings";
+import { startJob } from "./startJob";
 import { collectionById, type SimState, type StoredCollection, type StoredJob } from "./state";
 import { transition, type Transition } from "./transitions";
 
@@ -23,7 +25,7 @@ export function completeJob(state: SimState, job: StoredJob, at: number): void {
     collection.failedOverReplicationType = t.to.failedOverReplicationType;
   }
   applyEffect(state, t, job, collection, at);
-  pairEffect(state, t, job, collection, at);
+  pairEffect(state, t, collection, at);
 }
 
 /** A job that did not complete puts back what it changed when it started. */
@@ -72,9 +74,36 @@ function applyEffect(
     case "removeTestCollection":
       state.collections = state.collections.filter((c) => c.testOf !== collection.id);
       return;
+    case "reverse":
+      if (job.settings !== undefined) collection.settings = settingsAfterReverse(collection, job.settings);
+      startFirstCopy(state, job, collection, at);
+      return;
     default:
       return;
   }
+}
+
+/**
+ * After a reverse the new primary sends its first copy before it replicates, as the fact sheet's model has it
+ * ("R becomes Primary (mode 1) with state 1 or 2, then 3"; inferred): Ready (1), then a StartReplication job that
+ * holds it in 2 until it ends in 3, by the StartReplication row. A copy that fails leaves it Ready (1).
+ */
+function startFirstCopy(state: SimState, reverse: StoredJob, collection: StoredCollection, at: number): void {
+  const copy = transition("StartReplication");
+  if (!copy) return;
+  collection.replicationState = ReplicationState.ready;
+  startJob(
+    state,
+    { now: at, timeBeforeRemovalMs: reverse.timeBeforeRemovalMs },
+    {
+      method: copy.method,
+      jobType: copy.jobType ?? 0,
+      collection,
+      cancellable: copy.cancellable ?? false,
+      defaultDurationMs: copy.defaultDurationMs ?? 1000,
+    },
+  );
+  collection.replicationState = copy.whileRunning ?? ReplicationState.waitingForInitialReplication;
 }
 
 /** LastApplyTime and LastApplyConsistencyLevel follow the point failed over to (inferred). */

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
-export type { SeedPair } from "./pairSeed";
+export type { SeedPair, SeedSite } from "./pairSeed";
 export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export type { StatisticsCounter } from "./statistics";
 export { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";

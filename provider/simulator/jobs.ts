@@ -10,14 +10,20 @@ import type { SimJob } from "./types";
  * job whose time is up (in finish order, so effects land as they would have) and drops jobs past TimeBeforeRemoval.
  */
 export function settle(state: SimState, now: number): void {
-  const due = state.jobs
+  // A job's effect may start another (a reverse starts the first copy), which may be due too.
+  for (let due = dueJobs(state, now); due.length > 0; due = dueJobs(state, now)) {
+    for (const { job, at } of due) finishJob(state, job, job.plannedEnd, at);
+  }
+  state.jobs = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
+}
+
+function dueJobs(state: SimState, now: number): { job: StoredJob; at: number }[] {
+  return state.jobs
     .flatMap((job) => {
       const at = finishTime(job);
       return !job.finished && at !== undefined && at <= now ? [{ job, at }] : [];
     })
     .sort((a, b) => a.at - b.at);
-  for (const { job, at } of due) finishJob(state, job, job.plannedEnd, at);
-  state.jobs = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
 }
 
 /** Ends a job and applies its effect: the method's result on success, the old state otherwise. */

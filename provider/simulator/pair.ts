@@ -10,7 +10,8 @@
  * | InitiateFailover (replica)            | (no check: an unplanned failover needs no primary)    | -; the replica's FailedOverReplicationType is 2 when the primary was prepared |
  * | RevertPlannedFailover (primary)       | not Recovered (5) or Committed (6)                    | -                                                |
  * | PrepareForReverseReplication (old primary) | a Replica, Recovered (5) or Committed (6)        | -                                                |
- * | ReverseReplicationRelationship (new primary) | prepared: Replica in 1 (PrepareForReverseReplication), or Primary in 11 or 4 with type 2 (InitiatePlannedFailover) | Replica, Replicating (3), with a first recovery point and the same settings |
+ * | ReverseReplicationRelationship (new primary) | prepared: Replica in 1 (PrepareForReverseReplication), or Primary in 11 or 4 with type 2 (InitiatePlannedFailover) | Replica, waiting for the new primary's first copy (2), with a first recovery point and the same settings |
+ * | StartReplication (the new primary's first copy) | (no check)                                          | Replicating (3), when it was waiting for it (2)  |
  * | RemoveReplicationRelationship (either)  | (no check)                                            | keeps its state ("This does not clean up the recovery server collection", documented) but no longer names this collection |
  *
  * InitiatePlannedFailover, PrepareForReverseReplication and ReverseReplicationRelationship talk to the partner, so
@@ -19,12 +20,14 @@
  */
 import { FailedOverType, ReplicationMode, ReturnCode, sameText } from "./constants";
 import { newGuid } from "./ids";
-import { collectionById, type SimState, type StoredCollection, type StoredJob } from "./state";
+import { collectionById, type SimState, type StoredCollection } from "./state";
 import type { Transition } from "./transitions";
 
 const RECOVERED = 5;
 const COMMITTED = 6;
 const READY = 1;
+const WAITING_FOR_FIRST_COPY = 2;
+const REPLICATING = 3;
 const PLANNED_PREPARED = [11, 4];
 
 export function partnerOf(state: SimState, collection: StoredCollection): StoredCollection | undefined {
@@ -89,13 +92,7 @@ function partnerAllows(method: string, partner: StoredCollection): boolean {
 }
 
 /** Two-cluster effects on the partner collection; none without a partner. */
-export function pairEffect(
-  state: SimState,
-  t: Transition,
-  job: StoredJob,
-  collection: StoredCollection,
-  at: number,
-): void {
+export function pairEffect(state: SimState, t: Transition, collection: StoredCollection, at: number): void {
   const partner = partnerOf(state, collection);
   if (!partner) return;
   switch (t.method) {
@@ -111,13 +108,17 @@ export function pairEffect(
       return;
     case "ReverseReplicationRelationship":
       partner.replicationMode = ReplicationMode.replica;
-      partner.replicationState = 3;
+      partner.replicationState = WAITING_FOR_FIRST_COPY;
       partner.failedOverReplicationType = FailedOverType.none;
-      if (job.settings !== undefined) {
-        collection.settings = job.settings;
-        partner.settings = job.settings;
-      }
+      if (collection.settings !== undefined) partner.settings = collection.settings;
       addPoint(state, partner, at);
+      return;
+    case "StartReplication":
+      if (
+        partner.replicationMode === ReplicationMode.replica &&
+        partner.replicationState === WAITING_FOR_FIRST_COPY
+      )
+        partner.replicationState = REPLICATING;
       return;
     default:
       return;

@@ -12,13 +12,27 @@ export interface SeedPair {
   /** The member VMs' names. Each site gets its own VM GUIDs, so that a VM call reaches one site only. */
   members?: string[];
   /** The primary: the host (site) it lives on and its CollectionID (generated when absent). Its VMs run. */
-  primary: { host: string; id?: string };
+  primary: SeedSite;
   /** The replica: its host and CollectionID. Its VMs are off. */
-  replica: { host: string; id?: string };
+  replica: SeedSite;
   /** Recovery points on the replica, one hour apart and ending now. Defaults to 2. */
   recoveryPoints?: number;
-  /** Replication settings both sides hold (CollectionReplicationSettingData properties); defaults are inferred. */
+  /**
+   * Replication settings both sides hold (CollectionReplicationSettingData properties), over the defaults: the
+   * sites' connection points, interval 300 s, port 80, compression, and Kerberos (1), or certificate
+   * authentication (2) with the primary's thumbprint when the primary has a certificate.
+   */
   settings?: Record<string, CimScalar>;
+}
+
+/** One site of a pair. */
+export interface SeedSite {
+  host: string;
+  id?: string;
+  /** The site's Replica Broker, as the settings name it ("the broker CAP name", documented). Default `<host>-broker`. */
+  connectionPoint?: string;
+  /** The thumbprint of the site's own replication certificate, for certificate authentication. */
+  certificateThumbprint?: string;
 }
 
 export function addPair(
@@ -45,23 +59,36 @@ export function addPair(
   for (const { collection } of [primary, replica]) {
     if (collectionById(state, collection.id)) throw new Error(`a collection with id ${collection.id} exists`);
   }
+  const [ownPrimary, ownReplica] = [siteOf(seed.primary), siteOf(seed.replica)];
+  const certificate = ownPrimary.certificateThumbprint;
   const settings = settingsXml({
     ReplicationInterval: 300,
-    RecoveryConnectionPoint: `${seed.replica.host}-broker`,
-    PrimaryConnectionPoint: `${seed.primary.host}-broker`,
+    RecoveryConnectionPoint: ownReplica.connectionPoint,
+    PrimaryConnectionPoint: ownPrimary.connectionPoint,
     RecoveryServerPortNumber: 80,
-    AuthenticationType: 1,
+    AuthenticationType: certificate === undefined ? 1 : 2,
     CompressionEnabled: true,
+    ...(certificate === undefined ? {} : { CertificateThumbPrint: certificate }),
     ...seed.settings,
   });
   // Stored explicitly: the defaults follow the mode, which a reverse changes, while VMs stay as they are.
   for (const m of primary.collection.members) m.enabledState = 2;
   for (const m of replica.collection.members) m.enabledState = 3;
-  Object.assign(primary.collection, { site: seed.primary.host, partnerId: replica.collection.id, settings });
-  Object.assign(replica.collection, { site: seed.replica.host, partnerId: primary.collection.id, settings });
+  Object.assign(primary.collection, { ...ownPrimary, partnerId: replica.collection.id, settings });
+  Object.assign(replica.collection, { ...ownReplica, partnerId: primary.collection.id, settings });
   state.collections.push(primary.collection, replica.collection);
   state.recoveryPoints.push(...primary.points, ...replica.points);
   return { primary: collectionView(primary.collection), replica: collectionView(replica.collection) };
 }
 
 const idOf = (side: { id?: string }) => (side.id === undefined ? {} : { id: side.id });
+
+/** What a collection stores about its site. */
+function siteOf(side: SeedSite): { site: string; connectionPoint: string; certificateThumbprint?: string } {
+  const certificate = side.certificateThumbprint;
+  return {
+    site: side.host,
+    connectionPoint: side.connectionPoint ?? `${side.host}-broker`,
+    ...(certificate === undefined ? {} : { certificateThumbprint: certificate }),
+  };
+}

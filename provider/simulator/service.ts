@@ -12,6 +12,7 @@ import { newGuid } from "./ids";
 import { finishJob, terminatedEnd } from "./jobs";
 import { enabledStateOf } from "./members";
 import { partnerRefusal } from "./pair";
+import { reversedSettingsFit } from "./reverseSettings";
 import { startJob } from "./startJob";
 import type { SimState, StoredCollection, StoredJob } from "./state";
 import { getStatistics, resetStatistics } from "./statistics";
@@ -72,6 +73,8 @@ function checkArguments(
   if (needs.includes("settings")) {
     const settings = textArgument(args, "CollectionReplicationSettingData");
     if (settings === undefined) return "invalid";
+    if (needs.includes("reversedSettings") && !reversedSettingsFit(state, collection, settings))
+      return "invalid";
     checked = { ...checked, settings };
   }
   if (needs.includes("initialReplicationType")) {

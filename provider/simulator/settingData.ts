@@ -4,7 +4,8 @@
  * as an instance, linked to the collection by Msvm_ElementSettingData. Both the link and the CIM-XML
  * (DSP0201) form of the embedded instance are inferred (the fact sheet, §1 and §6).
  */
-import type { CimInstance, CimScalar } from "../cim";
+import type { CimInstance, CimScalar, CimValue } from "../cim";
+import { formatEmbeddedInstance, parseEmbeddedInstance } from "../cim";
 import type { AssociationDef } from "./associations";
 import type { ClassDef } from "./classes";
 import { Cls, sameText } from "./constants";
@@ -13,34 +14,30 @@ import { collectionById, type StoredCollection } from "./state";
 export const SETTINGS_CLASS = "Msvm_CollectionReplicationSettingData";
 export const ELEMENT_SETTING_DATA = "Msvm_ElementSettingData";
 
-const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" }[c]};`);
-const unescapeXml = (text: string) =>
-  text
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, "&");
-
 /** Settings as CIM-XML text, the embedded-instance string the service's methods take. */
 export function settingsXml(properties: Readonly<Record<string, CimScalar>>): string {
-  const body = Object.entries(properties)
-    .map(([name, value]) => {
-      const type = typeof value === "boolean" ? "boolean" : typeof value === "number" ? "uint32" : "string";
-      return `<PROPERTY NAME="${name}" TYPE="${type}"><VALUE>${escapeXml(String(value))}</VALUE></PROPERTY>`;
-    })
-    .join("");
-  return `<INSTANCE CLASSNAME="${SETTINGS_CLASS}">${body}</INSTANCE>`;
+  return formatEmbeddedInstance({
+    className: SETTINGS_CLASS,
+    properties: Object.entries(properties).map(([name, value]) => ({
+      name,
+      type: typeof value === "boolean" ? "boolean" : typeof value === "number" ? "uint16" : "string",
+      value: String(value),
+    })),
+  });
 }
 
-/** The scalar properties of a CIM-XML instance; text that is not one gives none. */
-export function parseSettings(text: string): Record<string, CimScalar> {
-  const properties: Record<string, CimScalar> = {};
-  for (const m of text.matchAll(/<PROPERTY NAME="(\w+)" TYPE="(\w+)"><VALUE>([^<]*)<\/VALUE><\/PROPERTY>/g)) {
-    const [, name = "", type, raw = ""] = m;
-    const value = unescapeXml(raw);
-    properties[name] = type === "boolean" ? value === "true" : type === "string" ? value : Number(value);
+/** CIM-XML text as instance properties, typed by TYPE (NULLs left out); text that is not an instance gives none. */
+export function parseSettings(text: string): Record<string, CimValue> {
+  const properties: Record<string, CimValue> = {};
+  for (const { name, type, value } of parseEmbeddedInstance(text)?.properties ?? []) {
+    if (value === null) continue;
+    const typed = (v: string): CimScalar =>
+      type === "boolean"
+        ? v.toLowerCase() === "true"
+        : /^(uint|sint|real)(8|16|32)$/.test(type)
+          ? Number(v)
+          : v;
+    properties[name] = Array.isArray(value) ? (value as string[]).map(typed) : typed(value as string);
   }
   return properties;
 }

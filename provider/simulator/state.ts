@@ -59,6 +59,10 @@ export interface StoredCollection {
   site?: string;
   /** In a two-cluster simulator: the CollectionID of the other side of the replication relationship. */
   partnerId?: string;
+  /** In a two-cluster simulator: this site's own connection point (its Replica Broker's name). */
+  connectionPoint?: string;
+  /** In a two-cluster simulator: the thumbprint of this site's own replication certificate, when it has one. */
+  certificateThumbprint?: string;
 }
 
 export interface StoredRecoveryPoint {

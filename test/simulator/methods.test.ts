@@ -84,7 +84,8 @@ const ROWS: Row[] = [
     legal: { 2: [6] },
     jobType: 104,
     ms: 3000,
-    done: { state: 3, mode: 1, type: 0 },
+    // Then the new primary's first copy runs (StartReplication, 5 s): 2 until it ends in 3.
+    done: { state: 2, mode: 1, type: 0 },
   },
   {
     method: "RemoveReplicationRelationship",

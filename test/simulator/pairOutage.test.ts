@@ -13,7 +13,10 @@ import { collectionRef, T0 } from "./fixtures";
 
 const EAST = "6B0C1F4E-2A52-4C8E-9D41-0A7F3E1B9C10";
 const WEST = "0D9E8F7A-6B5C-4D3E-2F1A-0B9C8D7E6F5A";
-const SETTINGS = '<INSTANCE CLASSNAME="Msvm_CollectionReplicationSettingData"></INSTANCE>';
+/** The settings of a reverse on west: replicating to east's Replica Broker. */
+const SETTINGS =
+  '<INSTANCE CLASSNAME="Msvm_CollectionReplicationSettingData">' +
+  '<PROPERTY NAME="RecoveryConnectionPoint" TYPE="string"><VALUE>east-broker</VALUE></PROPERTY></INSTANCE>';
 
 const service = (host: string): CimRef => ({
   className: "Msvm_CollectionReplicationService",

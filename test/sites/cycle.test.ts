@@ -98,10 +98,18 @@ describe("ReplicatedCollection: the whole cycle", () => {
     });
   });
 
-  it("ReverseReplicationRelationship got the relationship's own settings", async () => {
+  it("ReverseReplicationRelationship got the relationship's settings turned around: it replicates to east", async () => {
     const reverse = (await r.sim.calls()).find((c) => c.method === "ReverseReplicationRelationship");
-    expect(String(reverse?.arguments.CollectionReplicationSettingData)).toMatch(
-      /^<INSTANCE CLASSNAME="Msvm_CollectionReplicationSettingData">.*<PROPERTY NAME="ReplicationInterval" TYPE="uint32"><VALUE>300<\/VALUE><\/PROPERTY>/,
+    expect(reverse?.arguments.CollectionReplicationSettingData).toBe(
+      '<INSTANCE CLASSNAME="Msvm_CollectionReplicationSettingData">' +
+        '<PROPERTY NAME="ReplicationInterval" TYPE="uint16"><VALUE>300</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="RecoveryConnectionPoint" TYPE="string"><VALUE>east-broker</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="PrimaryConnectionPoint" TYPE="string"><VALUE>west-broker</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="RecoveryServerPortNumber" TYPE="uint16"><VALUE>80</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="AuthenticationType" TYPE="uint16"><VALUE>1</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="CompressionEnabled" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>' +
+        '<PROPERTY NAME="InstanceID" TYPE="string"><VALUE>Microsoft:0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a\\Replication</VALUE></PROPERTY>' +
+        "</INSTANCE>",
     );
   });
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { HyperVSimulator } from "../../provider/simulator";
-import type { MethodCall } from "../../provider/simulator";
+import type { MethodCall, SeedPair } from "../../provider/simulator";
 import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider, withoutProvider } from "../harness/plugin";
 
 export const EAST = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
@@ -27,7 +27,16 @@ export interface Rehearsal {
   close(): Promise<void>;
 }
 
-export async function rehearsal(): Promise<Rehearsal> {
+/** What a rehearsal's pair is seeded with besides the defaults: settings, and each site's own certificate. */
+export interface RehearsalSeed {
+  settings?: SeedPair["settings"];
+  certificates?: { east: string; west: string };
+}
+
+const certificate = (thumbprint: string | undefined) =>
+  thumbprint === undefined ? {} : { certificateThumbprint: thumbprint };
+
+export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
     throw new Error(
       "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
@@ -39,10 +48,14 @@ export async function rehearsal(): Promise<Rehearsal> {
   await sim.addPair({
     name: "sql-cluster",
     members: ["sql-a", "sql-b"],
-    primary: { host: "east", id: EAST },
-    replica: { host: "west", id: WEST },
+    primary: { host: "east", id: EAST, ...certificate(seed.certificates?.east) },
+    replica: { host: "west", id: WEST, ...certificate(seed.certificates?.west) },
+    ...(seed.settings ? { settings: seed.settings } : {}),
   });
   for (const method of FAST_METHODS) await sim.setJobDuration(method, 100);
+  // The new primary's first copy after a reverse ends with it, so runs read the same every time; reverse.test.ts
+  // gives it time to be seen.
+  await sim.setJobDuration("StartReplication", 0);
   const plugin = await Plugin.start({ cwd: project });
   await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
   const provider = await serializeProvider(replicatedCollectionProvider);

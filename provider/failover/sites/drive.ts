@@ -4,14 +4,13 @@
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
 import type { CimSession } from "../../cim";
-import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord } from "../../hyperv";
+import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord, Reversal } from "../../hyperv";
 import {
   callServiceMethod,
   HyperVError,
   HyperVReturnCodeError,
   InvalidStateError,
   jobRef,
-  relationshipSettings,
   ReturnCode,
   requestVmState,
   seeJobThrough,
@@ -24,6 +23,7 @@ import { evidenceLabel } from "./evidence";
 import type { SiteRead, SiteTarget } from "./observe";
 import { hasSession, readSite, toObservation } from "./observe";
 import { planSites } from "./plan";
+import { describeReversal, reversedSettings } from "./reverse";
 import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
 
 /** One call made on a site, as the outputs show it. */
@@ -42,6 +42,8 @@ export interface SitesRequest {
   readonly activeSite: string;
   readonly allowDataLoss: boolean;
   readonly timeoutSeconds: number;
+  /** Each site's own certificate thumbprint, by site name, for a reverse under certificate authentication. */
+  readonly certificateThumbprints?: Readonly<Record<string, string>>;
 }
 
 export interface SitesResult {
@@ -114,6 +116,7 @@ class SitesDriver {
   private readonly refused = new Map<string, HyperVReturnCodeError>();
   /** The patience for 32774 while neither site shows a job, from the first such answer in this run. */
   private busy: BusyPatience | undefined;
+  private reverseChecked = false;
 
   constructor(
     private readonly request: SitesRequest,
@@ -142,6 +145,7 @@ class SitesDriver {
           continue;
         }
         this.path ??= plan.path;
+        await this.checkReverse(plan.steps, this.reads);
         const [next] = plan.steps;
         if (next) await this.take(next, this.reads);
       }
@@ -221,9 +225,8 @@ class SitesDriver {
     }
     const refusedBefore = this.refused.get(stepKey(next));
     if (refusedBefore) throw refusedBefore;
-    const extra: Record<string, string> = {};
-    if (next.action === "ReverseReplicationRelationship")
-      extra.CollectionReplicationSettingData = await this.settings(session, next.site, collection);
+    const extra =
+      next.action === "ReverseReplicationRelationship" ? await this.reverseArguments(next.site, reads) : {};
     // 32774 comes back at once: a call made again from the same read would be a stale step.
     const options = { ...this.options(next.site), busyRetries: { ...this.deps.busyRetries, attempts: 0 } };
     try {
@@ -276,18 +279,44 @@ class SitesDriver {
     await this.deps.clock.sleep(delay);
   }
 
-  private async settings(
-    session: CimSession,
+  /**
+   * Builds the settings of the plan's reverse before its first step (once a run): a reverse that fails comes after
+   * CommitFailover, which cannot be undone. A plan that starts with the reverse builds them there.
+   */
+  private async checkReverse(steps: readonly SiteStep[], reads: Record<string, SiteRead>): Promise<void> {
+    const reverse = steps.find((s) => s.action === "ReverseReplicationRelationship");
+    if (this.reverseChecked || !reverse || steps[0] === reverse) return;
+    const reversal = await this.settings(reverse.site, reads);
+    this.log(reverse.site, `checked before the first step: ${describeReversal(reverse.site, reversal)}`);
+    this.reverseChecked = true;
+  }
+
+  /** ReverseReplicationRelationship's settings argument: the relationship's settings turned around. */
+  private async reverseArguments(
     site: string,
-    collection: Parameters<typeof relationshipSettings>[1],
-  ): Promise<string> {
-    const settings = await relationshipSettings(session, collection);
-    if (settings !== undefined) return settings;
-    throw new InvalidStateError(
-      `site ${site} shows no Msvm_CollectionReplicationSettingData for the collection, and ReverseReplicationRelationship needs the relationship's settings`,
-      "Check the replication settings of the VM group on that cluster (Get-VMReplication on its nodes), then run again",
-      { collection: this.request.name, host: session.target },
+    reads: Record<string, SiteRead>,
+  ): Promise<Record<string, string>> {
+    const reversal = await this.settings(site, reads);
+    this.log(site, describeReversal(site, reversal));
+    return { CollectionReplicationSettingData: reversal.text };
+  }
+
+  /** The reversed settings for a ReverseReplicationRelationship on `site`, or a refusal that calls nothing. */
+  private async settings(site: string, reads: Record<string, SiteRead>): Promise<Reversal> {
+    const target = this.request.sites.find((s) => s.name === site);
+    const read = reads[site];
+    if (!target || !hasSession(target) || !read?.reachable)
+      throw new Error(`reverse settings of unreachable site ${site}`);
+    const reversal = await reversedSettings(
+      {
+        name: site,
+        session: target.session,
+        collection: read.reading.collection,
+        certificateThumbprint: this.request.certificateThumbprints?.[site],
+      },
+      this.request.name,
     );
+    return reversal;
   }
 
   /** Runs one call and keeps its record, also when its job failed or timed out. */

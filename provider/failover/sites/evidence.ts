@@ -21,7 +21,7 @@ export const EVIDENCE = {
   },
   reverse: {
     documented:
-      'ReverseReplicationRelationship: "Reverses replication for the recovery collection using the collection replication setting specified."; the settings passed are the ones the relationship has (inferred)',
+      'ReverseReplicationRelationship: "Reverses replication for the recovery collection using the collection replication setting specified."; the settings are the relationship\'s with the connection points swapped, as Windows-classic-samples ManageReplication.cs does: "Simply reverse the recovery server name with that of primary, other properties are already populated."; the certificate thumbprint, under certificate authentication, is the new primary\'s own (Set-VMReplication -CertificateThumbprint)',
   },
   startAfterReverse: {
     perVm:

@@ -24,6 +24,14 @@ const isPlannedPrepared = (c: SiteCollection) =>
 /** Made ready by PrepareForReverseReplication: a replica in ReadyForReplication (1), inferred. */
 const isPreparedForReverse = (c: SiteCollection) =>
   isReplica(c) && c.replicationState === S.ReadyForReplication;
+/**
+ * Sending its first copy, as a new primary does after a reverse (fact sheet: "state 1 or 2, then 3"), and its
+ * replica waiting for it: settled, not a failure, whatever the data-loss setting (inferred).
+ */
+const isFirstCopy = (c: SiteCollection) =>
+  c.replicationState === S.ReadyForReplication ||
+  c.replicationState === S.WaitingToCompleteInitialReplication;
+const isReplicatingOrFirstCopy = (c: SiteCollection) => isNormal(c) || isFirstCopy(c);
 const anyRunning = (c: SiteCollection) => c.members.some((m) => m.enabledState !== OFF);
 const allRunning = (c: SiteCollection) => c.members.every((m) => m.enabledState === 2);
 
@@ -62,12 +70,14 @@ export const UNKNOWN_ADVICE =
 function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
   const { activeSite: A, otherSite: B } = want;
   // Right after a move (the other site a replicating replica) the VMs are started as the per-VM flow does.
-  const why = b && isReplica(b) && isNormal(b) ? E.startAfterReverse : E.startActive;
+  const why = b && isReplica(b) && isReplicatingOrFirstCopy(b) ? E.startAfterReverse : E.startActive;
   const start = allRunning(a) ? [] : [step(A, "StartVMs", why)];
   if (isPlannedPrepared(a)) return cancelMove(want, a, b);
-  if (!isNormal(a)) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
+  // A first copy is settled only beside a replica taking it (or none seen), never a reason to reprotect.
+  const settledFirstCopy = isFirstCopy(a) && (!b || (isReplica(b) && isReplicatingOrFirstCopy(b)));
+  if (!isNormal(a) && !settledFirstCopy) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
   if (!b) return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
-  if (isReplica(b) && isNormal(b))
+  if (isReplica(b) && isReplicatingOrFirstCopy(b))
     return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
   if (isReplica(b) && b.replicationState === S.Committed) {
     // The VMs ran on B after a disaster; B's data is the newest. Reprotect first, then move back to A.
@@ -171,6 +181,8 @@ function toReplica(
       `${describeSite(A, a)}, and ${describeSite(B, b)}: neither is the primary`,
       UNKNOWN_ADVICE,
     );
+  if (isFirstCopy(b) && isReplicatingOrFirstCopy(a))
+    return { kind: "wait", reason: `${B} is sending its first copy after a reverse; a planned move follows` };
   if (a.replicationState === S.Recovered) {
     if (isPlannedPrepared(b))
       return steps("plannedMove", [step(A, "CommitFailover", E.commitBeforeReverse), ...finish]);

@@ -238,6 +238,7 @@ function requestOf(inputs: ReplicatedCollectionInputs, sites: Targets): SitesReq
     activeSite: inputs.activeSite,
     allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
     timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+    certificateThumbprints: thumbprintsOf(inputs),
   };
 }
 
@@ -273,6 +274,15 @@ function halfMissing(id: string, missing: string[], probes: Record<string, SiteP
       `If sites.${missing[0]}.connection points at the wrong cluster, fix it and refresh again; if replication was ` +
       `removed on that side on purpose, re-enable it, or remove this resource from the stack with \`pulumi state delete\``,
     { collection: id },
+  );
+}
+
+/** The sites' declared certificate thumbprints, by site name. */
+function thumbprintsOf(inputs: ReplicatedCollectionInputs): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs.sites).flatMap(([name, site]) =>
+      site.certificateThumbprint === undefined ? [] : [[name, site.certificateThumbprint]],
+    ),
   );
 }
 

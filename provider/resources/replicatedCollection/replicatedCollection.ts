@@ -8,6 +8,10 @@ export interface SiteArgs {
   collectionId: pulumi.Input<string>;
   /** How to reach a node of this site's cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * The thumbprint of this site's own Hyper-V Replica certificate (40 hexadecimal digits), needed when the pair uses certificate authentication: reversing replication to make this site the primary sends it as CertificateThumbPrint. Unused with Kerberos.
+   */
+  certificateThumbprint?: pulumi.Input<string>;
 }
 
 /** A member VM as observed on a site. */

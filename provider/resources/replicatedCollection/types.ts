@@ -10,6 +10,7 @@ import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
 export interface SiteInputs {
   collectionId: string;
   connection?: ConnectionInputs;
+  certificateThumbprint?: string;
 }
 
 export interface ReplicatedCollectionInputs {

@@ -11,7 +11,9 @@ import { collectionKey } from "./identity";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 const INPUT_KEYS = ["sites", "activeSite", "allowDataLoss", "jobTimeoutSeconds"] as const;
-const SITE_KEYS = ["collectionId", "connection"] as const;
+const SITE_KEYS = ["collectionId", "connection", "certificateThumbprint"] as const;
+/** A certificate thumbprint as Cert:\ shows it: the SHA-1 hash of the certificate, 40 hexadecimal digits. */
+export const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 export const SITE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
 const TOP_RULES: Readonly<Record<string, Rule>> = {
@@ -31,6 +33,10 @@ const SITE_RULES: Readonly<Record<string, Rule>> = {
       ? undefined
       : `${show(v)} is not a GUID; use the collection's CollectionID on that site (Get-VMGroup there shows it as Id)`,
   connection: () => undefined,
+  certificateThumbprint: (v) =>
+    typeof v === "string" && THUMBPRINT.test(v)
+      ? undefined
+      : `${show(v)} is not a certificate thumbprint; use the 40 hexadecimal digits that Cert:\\LocalMachine\\My on this site's nodes shows as Thumbprint for its Hyper-V Replica certificate, without spaces`,
 };
 
 export function validateInputs(

@@ -61,8 +61,8 @@ export const PLANNED_MOVE: readonly Transition[] = [
     ...{ jobType: 104, jobName: "Reverse Replication", defaultDurationMs: 3000 },
     modes: [2],
     from: [6],
-    requires: ["settings", "partnerAllows"],
-    to: { replicationState: 3, replicationMode: 1, failedOverReplicationType: 0 },
+    requires: ["settings", "reversedSettings", "partnerAllows"],
+    to: { replicationState: 2, replicationMode: 1, failedOverReplicationType: 0 },
     effect: "reverse",
     precondition: {
       documented:
@@ -70,7 +70,7 @@ export const PLANNED_MOVE: readonly Transition[] = [
     },
     result: {
       inferred:
-        'docs: "Reverses replication for the recovery collection using the collection replication setting specified."; Primary and Replicating at once is inferred; in the pair the prepared old primary becomes its Replicating replica',
+        'docs: "Reverses replication for the recovery collection using the collection replication setting specified."; settings that do not replicate to the other site are 32773 (reverseSettings.ts); the new Primary then sends its first copy, a StartReplication job (state 1, 2 while it runs, then 3), as the fact sheet\'s model has it ("R becomes Primary (mode 1) with state 1 or 2, then 3"); in the pair the prepared old primary becomes its replica, waiting for that copy (2)',
     },
   },
 ];

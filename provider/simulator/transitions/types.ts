@@ -14,6 +14,7 @@ export type Evidence = { readonly documented: string } | { readonly inferred: st
 /** Checks made after the mode and state, each answering 32773 or 32775 when it fails (see service.ts). */
 export type Requirement =
   | "settings" // a non-empty CollectionReplicationSettingData string, else 32773
+  | "reversedSettings" // settings that replicate to the other site (reverseSettings.ts), else 32773
   | "initialReplicationType" // 1, 2 or 3 (2 needs InitialReplicationExportLocation), else 32773
   | "recoveryPoint" // a REF to one of the collection's points (32773), or NULL with at least one point (32775)
   | "plannedType" // FailedOverReplicationType 2 (Planned), else 32775

@@ -60,6 +60,36 @@ describe("planSites: which steps, in which order", () => {
       ["B:StartVMs"],
     ],
     [
+      "B sends its first copy after the reverse (2), A waits for it: settled, B's VMs are started",
+      pair(replica(2), primary(2, "off")),
+      want("B"),
+      ["B:StartVMs"],
+    ],
+    [
+      "B ready for its first copy (1), A replicating, VMs running: settled",
+      pair(replica(3), primary(1)),
+      want("B", true),
+      "none",
+    ],
+    [
+      "B in 2 beside a committed A is no first copy: refused, nothing reprotected",
+      pair(replica(6, "on"), primary(2)),
+      want("B", true),
+      "refuse",
+    ],
+    [
+      "B sends its first copy and A is wanted back, even with allowDataLoss: wait, never fail over",
+      pair(replica(2), primary(2)),
+      want("A", true),
+      "wait",
+    ],
+    [
+      "B sends its first copy, A already replicating, A wanted with allowDataLoss: wait",
+      pair(replica(3), primary(1)),
+      want("A", true),
+      "wait",
+    ],
+    [
       "cancelled after InitiatePlannedFailover",
       pair(primary(11, "off"), replica(3)),
       want("A"),

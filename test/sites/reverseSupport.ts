@@ -1,0 +1,43 @@
+/** What the reverse tests share: sites with their own certificates, a move to west, and its calls. */
+import { expect } from "vitest";
+import type { PluginError } from "../harness/plugin";
+import type { Rehearsal } from "./support";
+import { EAST, inputs, WEST } from "./support";
+
+export const site = (host: string, id: string, certificateThumbprint?: string) => ({
+  collectionId: id,
+  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
+  ...(certificateThumbprint ? { certificateThumbprint } : {}),
+});
+
+/** Creates the resource on east, then runs up with activeSite west; the error when it fails. */
+export async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: string) {
+  const sites = { east: site("east", EAST, eastCert), west: site("west", WEST, westCert) };
+  const created = await rh.plugin.create((await rh.plugin.check({}, inputs(rh, "east", { sites }))).inputs);
+  const checked = await rh.plugin.check({}, inputs(rh, "west", { sites }));
+  expect(checked.failures).toEqual([]);
+  return rh.plugin.update(created.id, created.outs, checked.inputs).then(
+    (result) => ({ id: created.id, outs: result.outs, error: undefined }),
+    (error: unknown) => ({ id: created.id, outs: undefined, error: error as PluginError }),
+  );
+}
+
+export const PLANNED = [
+  "east: RequestStateChange(3) -> 4096",
+  "east: RequestStateChange(3) -> 4096",
+  "east: InitiatePlannedFailover -> 4096",
+  "west: InitiateFailover -> 4096",
+  "west: CommitFailover -> 4096",
+  "west: ReverseReplicationRelationship -> 4096",
+  "west: RequestStateChange(2) -> 4096",
+  "west: RequestStateChange(2) -> 4096",
+];
+
+/** Polls `done` until it holds, for at most 10 s. */
+export async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
