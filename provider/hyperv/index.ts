@@ -14,3 +14,4 @@ export * from "./testFailover";
 export * from "./siteReads";
 export * from "./vmPower";
 export * from "./lastJob";
+export * from "./vmShutdown";

@@ -4,7 +4,7 @@
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
 import type { CimSession } from "../../cim";
-import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord } from "../../hyperv";
+import type { Collection, ErrorContext, JobSnapshot, MethodOptions, OperationRecord } from "../../hyperv";
 import {
   callServiceMethod,
   HyperVError,
@@ -13,9 +13,7 @@ import {
   jobRef,
   relationshipSettings,
   ReturnCode,
-  requestVmState,
   seeJobThrough,
-  VmRequestedState,
 } from "../../hyperv";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
@@ -23,6 +21,8 @@ import type { SiteRead, SiteTarget } from "./observe";
 import { hasSession, readSite, toObservation } from "./observe";
 import { planSites } from "./plan";
 import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
+import type { PowerStep } from "./vmSteps";
+import { runsElsewhere, startVMs, stopVMs } from "./vmSteps";
 
 /** One call made on a site, as the outputs show it. */
 export interface StepRecord extends OperationRecord {
@@ -40,6 +40,10 @@ export interface SitesRequest {
   readonly activeSite: string;
   readonly allowDataLoss: boolean;
   readonly timeoutSeconds: number;
+  /** How long each guest has to shut down (Msvm_ShutdownComponent.InitiateShutdown) before StopVMs gives up on it. */
+  readonly shutdownTimeoutSeconds: number;
+  /** Whether StopVMs may power a VM off hard (RequestStateChange 3) when its guest cannot be shut down. */
+  readonly allowHardPowerOff: boolean;
 }
 
 export interface SitesResult {
@@ -188,16 +192,9 @@ class SitesDriver {
     const label = evidenceLabel(next.evidence);
     this.log(next.site, `${next.action} (${label})`);
     if (next.action === "StartVMs" || next.action === "StopVMs") {
-      const requested = next.action === "StartVMs" ? VmRequestedState.Running : VmRequestedState.Off;
-      for (const vm of members.filter((m) => m.enabledState !== requested)) {
-        await this.recorded(next.site, next.action, vm.name, label, () =>
-          requestVmState(session, vm, requested, {
-            ...this.options(next.site),
-            context: { collection: collection.name, host: session.target },
-          }),
-        );
-      }
-      return;
+      const power = this.power(next.site, session, collection);
+      if (next.action === "StartVMs") return startVMs(power, members, label);
+      return stopVMs(power, members, label, runsElsewhere(this.request, next.site, reads));
     }
     const extra: Record<string, string> = {};
     if (next.action === "ReverseReplicationRelationship")
@@ -249,6 +246,20 @@ class SitesDriver {
       }
       throw error;
     }
+  }
+
+  /** What a StartVMs or StopVMs step on `site` needs from the driver. */
+  private power(site: string, session: CimSession, collection: Collection): PowerStep {
+    return {
+      site,
+      session,
+      request: this.request,
+      context: { collection: collection.name, host: session.target },
+      options: this.options(site),
+      log: (line) => this.log(site, line),
+      recorded: (action, vm, evidence, call) => this.recorded(site, action, vm, evidence, call),
+      keep: (action, vm, evidence, record) => this.steps.push({ ...record, site, action, vm, evidence }),
+    };
   }
 
   private options(site: string): MethodOptions {

@@ -14,7 +14,8 @@ import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
-import { describePlan, outputsFor, planFromOutputs } from "./outputs";
+import { outputsFor, planFromOutputs } from "./outputs";
+import { previewSteps } from "./preview";
 import type { ChangeOutput, ReplicatedCollectionInputs, ReplicatedCollectionOutputs } from "./types";
 import { DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
@@ -78,6 +79,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
             activeSite: inputs.activeSite,
             allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
             timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+            shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+            allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
           },
           { ...deps, polling: ctx.polling(), lock: ctx.lock },
         ),
@@ -118,6 +121,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
           ...news,
           allowDataLoss: news.allowDataLoss ?? DEFAULTS.allowDataLoss,
           jobTimeoutSeconds: news.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+          shutdownTimeoutSeconds: news.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+          allowHardPowerOff: news.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
         },
       };
     },
@@ -125,9 +130,13 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
       const replaces = identityChanges(olds, news);
       const stored = olds as unknown as ReplicatedCollectionOutputs;
-      const inputsChanged = ["activeSite", "allowDataLoss", "jobTimeoutSeconds"].some(
-        (k) => olds[k] !== news[k],
-      );
+      const inputsChanged = [
+        "activeSite",
+        "allowDataLoss",
+        "jobTimeoutSeconds",
+        "shutdownTimeoutSeconds",
+        "allowHardPowerOff",
+      ].some((k) => olds[k] !== news[k]);
       const connectionsChanged = JSON.stringify(connections(olds)) !== JSON.stringify(connections(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || connectionsChanged || pending;
@@ -173,10 +182,14 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
   /** Prints, during preview, the plan made from the state recorded at the last read. */
   function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): void {
     const inputs = news as unknown as ReplicatedCollectionInputs;
-    const lines = describePlan(planFromOutputs(stored.sites, inputs, deps.clock.now()));
+    const plan = planFromOutputs(stored.sites, inputs, deps.clock.now());
+    const steps = previewSteps(plan, stored.sites, inputs);
     const head = `[${nameOf(inputs)}] activeSite ${inputs.activeSite}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
-    deps.log(lines.length === 0 ? `${head}: nothing to do` : `${head}:`);
-    lines.forEach((line, i) => deps.log(`  ${i + 1}. ${line}`));
+    deps.log(steps.length === 0 ? `${head}: nothing to do` : `${head}:`);
+    steps.forEach(({ line, details }, i) => {
+      deps.log(`  ${i + 1}. ${line}`);
+      for (const detail of details) deps.log(`       ${detail}`);
+    });
   }
 }
 
@@ -240,5 +253,7 @@ function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedColle
     activeSite: stored.activeSite,
     allowDataLoss: stored.allowDataLoss,
     jobTimeoutSeconds: stored.jobTimeoutSeconds,
+    shutdownTimeoutSeconds: stored.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+    allowHardPowerOff: stored.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
   };
 }
