@@ -37,6 +37,12 @@ const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulum
 const ANSWERING = [2, 3];
 const IN_PROGRESS = 32782;
 const STARTED = [0, 4096, IN_PROGRESS];
+/** Refusals the InitiateShutdown page names, in its words. */
+const REFUSALS: Readonly<Record<number, string>> = {
+  32775: "Invalid state for this operation",
+  32780: "The system is not ready",
+  32781: "The machine is locked and cannot be shut down without the force option",
+};
 
 export interface VmStopOptions extends VmPowerOptions {
   /** How long each guest has to shut down, from the InitiateShutdown call. */
@@ -173,6 +179,12 @@ function refuseBefore(hard: readonly HardWay[], options: VmStopOptions): Invalid
   );
 }
 
+interface Asked {
+  readonly vm: VmIdentity;
+  /** When InitiateShutdown was called for it (ms). */
+  readonly at: number;
+}
+
 interface Straggler {
   readonly vm: VmIdentity;
   readonly why: string;
@@ -201,8 +213,8 @@ async function shutDownGuests(
   options: VmStopOptions,
 ): Promise<{ stopped: VmStopped[]; stragglers: Straggler[] }> {
   const { clock } = options;
-  const asked: { vm: VmIdentity; at: number }[] = [];
-  const stragglers: Straggler[] = [];
+  const asked: Asked[] = [];
+  const refused: (Asked & { returnValue: number })[] = [];
   for (const { vm, component } of guests) {
     const at = clock.now();
     const args = { Force: false, Reason: REASON };
@@ -211,9 +223,19 @@ async function shutDownGuests(
       signal: options.signal,
     });
     if (STARTED.includes(returnValue)) asked.push({ vm, at });
-    else stragglers.push({ vm, why: `InitiateShutdown returned ${returnValue}` });
+    else refused.push({ vm, at, returnValue });
   }
-  const stopped = await waitUntilOff(session, asked, options);
+  // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
+  const stopped = [
+    ...(await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 })),
+    ...(await waitUntilOff(session, asked, options)),
+  ];
+  const stragglers: Straggler[] = refused
+    .filter((r) => !stopped.some((s) => s.vm === r.vm))
+    .map(({ vm, returnValue }) => ({
+      vm,
+      why: `InitiateShutdown returned ${returnValue}${REFUSALS[returnValue] ? ` (${REFUSALS[returnValue]})` : ""}`,
+    }));
   for (const { vm } of asked.filter((a) => !stopped.some((s) => s.vm === a.vm))) {
     stragglers.push({
       vm,
@@ -226,7 +248,7 @@ async function shutDownGuests(
 /** Reads the VMs (one request per tick) until each is Off (3) or the deadline, counted from the first call, passes. */
 async function waitUntilOff(
   session: CimSession,
-  asked: readonly { vm: VmIdentity; at: number }[],
+  asked: readonly Asked[],
   options: VmStopOptions,
 ): Promise<VmStopped[]> {
   const { clock } = options;

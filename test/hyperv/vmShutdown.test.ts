@@ -130,6 +130,25 @@ describe("stopVms", () => {
     expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 3]);
   });
 
+  it("names a guest's refusal in the page's words, without waiting for it; a refused VM already Off counts as shut down", async () => {
+    const { sim, session, vms, options, calls } = await payroll(false);
+    await sim.injectFault({ kind: "returnCode", method: "InitiateShutdown", code: 32781 });
+    const error = (await stopVms(session, vms, options).catch((e: unknown) => e)) as GuestShutdownRefused;
+    expect(error.detail).toBe(
+      "VM 'pay-db': InitiateShutdown returned 32781 (The machine is locked and cannot be shut down without the force option)",
+    );
+    expect(error.stopped.map((s) => [s.vm.name, s.record.finishedAt])).toEqual([["pay-web", iso(T0 + 5000)]]);
+    expect(await calls()).toEqual([
+      { at: 0, call: SHUTDOWN.replace(/0$/, "32781"), vm: "pay-db" },
+      { at: 0, call: SHUTDOWN, vm: "pay-web" },
+    ]);
+
+    await sim.setVmState(PAYROLL_ID, "pay-db", 3);
+    await sim.injectFault({ kind: "returnCode", method: "InitiateShutdown", code: 32775 });
+    const again = await stopVms(session, [vms[0]!], options);
+    expect(again.map((s) => [s.vm.name, s.way])).toEqual([["pay-db", "guest"]]);
+  });
+
   it("refuses a Saved VM before any call without allowHardPowerOff, and powers it off without asking with it", async () => {
     const { sim, session, vms, options, calls } = await payroll(false);
     await sim.setVmState(PAYROLL_ID, "pay-web", 6);

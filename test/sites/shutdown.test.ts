@@ -226,6 +226,19 @@ describe("the inputs", () => {
     expect(await r.sim.calls()).toEqual([]);
   });
 
+  it("a stack recorded before they existed sees no change while they stay at their defaults", async () => {
+    const { shutdownTimeoutSeconds, allowHardPowerOff, ...recorded } = outs;
+    expect([shutdownTimeoutSeconds, allowHardPowerOff]).toEqual([300, false]);
+    const news = (await r.plugin.check({}, inputs(r, "east"))).inputs;
+    expect(await r.plugin.diff(id, recorded, news)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const slower = (await r.plugin.check({}, inputs(r, "east", { shutdownTimeoutSeconds: 900 }))).inputs;
+    expect((await r.plugin.diff(id, recorded, slower)).changes).toBe(true);
+  });
+
   it("preview says, per VM, how StopVMs turns it off", async () => {
     await r.sim.setVmState(EAST, "sql-b", 6);
     outs = (await r.plugin.read(id, outs)).props!;

@@ -136,7 +136,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
         "jobTimeoutSeconds",
         "shutdownTimeoutSeconds",
         "allowHardPowerOff",
-      ].some((k) => olds[k] !== news[k]);
+      ].some((k) => withDefault(olds, k) !== withDefault(news, k));
       const connectionsChanged = JSON.stringify(connections(olds)) !== JSON.stringify(connections(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || connectionsChanged || pending;
@@ -192,6 +192,10 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     });
   }
 }
+
+/** An input as applied: a stack recorded before an input existed ran with its default. */
+const withDefault = (props: Props, key: string): unknown =>
+  props[key] ?? (DEFAULTS as Readonly<Record<string, unknown>>)[key];
 
 const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
 
