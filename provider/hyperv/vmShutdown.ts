@@ -35,6 +35,12 @@ export const HARD_WAY = "power off (hard, RequestStateChange 3)";
 const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
 /** OperationalStatus values with which the guest service answers (OK, Degraded). */
 const ANSWERING = [2, 3];
+/** The page's words for the OperationalStatus values with which it does not. */
+const SILENT: Readonly<Record<number, string>> = {
+  7: "Non-Recoverable Error: The guest does not support a compatible protocol version",
+  12: "No Contact: The guest service is not installed or has not yet been contacted",
+  13: "Lost Communication: The guest service is no longer responding normally",
+};
 const IN_PROGRESS = 32782;
 const STARTED = [0, 4096, IN_PROGRESS];
 /** Refusals the InitiateShutdown page names, in its words. */
@@ -78,7 +84,7 @@ export class GuestShutdownRefused extends InvalidStateError {
   }
 }
 
-export const hardAdvice = (what: string) =>
+const hardAdvice = (what: string) =>
   `${what}, or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk`;
 
 /** Reads, for each VM, whether its guest can be asked to shut down. Reads only: nothing is called. */
@@ -99,18 +105,25 @@ async function stopWay(session: CimSession, vm: VmIdentity): Promise<StopWay> {
     { namespace: HYPERV_VIRTUALIZATION_NAMESPACE },
   );
   const [component] = found;
-  if (component === undefined || found.length > 1)
+  const where = `${session.target} shows`;
+  if (component === undefined)
     return {
       vm,
       way: "hard",
-      why: `${session.target} shows ${found.length === 0 ? "no" : found.length} ${SHUTDOWN_COMPONENT} for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)`,
+      why: `${where} no ${SHUTDOWN_COMPONENT} for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)`,
+    };
+  if (found.length > 1)
+    return {
+      vm,
+      way: "hard",
+      why: `${where} ${found.length} ${SHUTDOWN_COMPONENT} instances for it, not one`,
     };
   const status = operationalStatus(component);
   if (status !== undefined && !ANSWERING.includes(status))
     return {
       vm,
       way: "hard",
-      why: `its ${SHUTDOWN_COMPONENT} has OperationalStatus ${status}: the guest service does not answer`,
+      why: `its ${SHUTDOWN_COMPONENT} has OperationalStatus ${status}${SILENT[status] ? ` (${SILENT[status]})` : ""}, so the guest would not hear the request`,
     };
   return { vm, way: "guest", component: componentRef(component) };
 }

@@ -3,6 +3,7 @@
  * shutdownTimeoutSeconds to the millisecond, and a hard power off happens only where it is allowed.
  */
 import { describe, expect, it } from "vitest";
+import type { CimSession } from "../../provider/cim";
 import type { VmStopOptions } from "../../provider/hyperv";
 import {
   DEFAULT_POLLING,
@@ -147,6 +148,23 @@ describe("stopVms", () => {
     await sim.injectFault({ kind: "returnCode", method: "InitiateShutdown", code: 32775 });
     const again = await stopVms(session, [vms[0]!], options);
     expect(again.map((s) => [s.vm.name, s.way])).toEqual([["pay-db", "guest"]]);
+  });
+
+  it("refuses a VM whose guest service does not answer (OperationalStatus 12 No Contact) before any call", async () => {
+    const { session, vms, options, calls } = await payroll(false);
+    // The simulator's components always answer (2); a host where the guest service is not running shows 12.
+    const silent: CimSession = Object.assign(Object.create(session) as CimSession, {
+      query: async (...args: Parameters<CimSession["query"]>) =>
+        (await session.query(...args)).map((c) => ({
+          ...c,
+          properties: { ...c.properties, OperationalStatus: [12] },
+        })),
+    });
+    const error = await stopVms(silent, [vms[0]!], options).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^Invalid state: a guest shutdown \(Msvm_ShutdownComponent.InitiateShutdown\) is not possible for VM 'pay-db': its Msvm_ShutdownComponent has OperationalStatus 12 \(No Contact: The guest service is not installed or has not yet been contacted\), so the guest would not hear the request; nothing was turned off /,
+    );
+    expect(await calls()).toEqual([]);
   });
 
   it("refuses a Saved VM before any call without allowHardPowerOff, and powers it off without asking with it", async () => {
