@@ -40,7 +40,9 @@ function callsBySite(calls: readonly MethodCall[], from: number): string[] {
     const what =
       c.method === "RequestStateChange"
         ? `RequestStateChange(RequestedState ${String(c.arguments.RequestedState)}) on a VM`
-        : c.method;
+        : c.method === "InitiateShutdown"
+          ? `${c.className}.InitiateShutdown (Force ${String(c.arguments.Force)}) on a VM, in ${c.namespace}`
+          : c.method;
     return `  [${host}] ${what} -> ${c.returnValue ?? c.error}${c.jobId ? `, job ${c.jobId}` : ""}`;
   });
 }
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
     "ReverseReplicationRelationship",
     "StartReplication",
     "RequestStateChange",
+    // Not a job: how long each guest takes to shut down.
+    "InitiateShutdown",
   ]) {
     await sim.setJobDuration(method, 400);
   }

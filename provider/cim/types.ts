@@ -8,8 +8,18 @@
  * - a REF is a {@link CimRef}: the class name and the key properties.
  */
 
-/** The namespace every session of this seam serves: Hyper-V's cluster-wide classes. */
+/** The namespace a session's calls go to unless they name another: Hyper-V's cluster-wide classes. */
 export const HYPERV_CLUSTER_NAMESPACE = "root/HyperVCluster/v2";
+
+/**
+ * The host's own Hyper-V namespace. Documented (HyperV_v2 msvm-shutdowncomponent.md, Requirements): the class
+ * Msvm_ShutdownComponent lives in "Root\\Virtualization\\V2"; the ClusHyperV pages list no such class.
+ */
+export const HYPERV_VIRTUALIZATION_NAMESPACE = "root/virtualization/v2";
+
+/** The namespaces the seam may be asked for: a fixed list, so a namespace is always data and never free text. */
+export const CIM_NAMESPACES = [HYPERV_CLUSTER_NAMESPACE, HYPERV_VIRTUALIZATION_NAMESPACE] as const;
+export type CimNamespace = (typeof CIM_NAMESPACES)[number];
 
 export type CimScalar = string | number | boolean;
 
@@ -49,10 +59,12 @@ export interface AssociatorOptions {
 /** What a seam call may be given besides its arguments. */
 export interface CimCallOptions {
   readonly signal?: AbortSignal;
+  /** Where the call goes; {@link HYPERV_CLUSTER_NAMESPACE} when left out. */
+  readonly namespace?: CimNamespace;
 }
 
 /**
- * One connection to one CIM namespace on one host. Implementations throw {@link CimError} for transport and
+ * One connection to one host's CIM, by default to its cluster namespace. Implementations throw {@link CimError} for transport and
  * protocol failures; a missing instance is `undefined` or an empty list, never an error.
  */
 export interface CimSession {

@@ -5,13 +5,17 @@ import { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Fault, type HyperVSim
 export const BIN = "hyperv-replica-sim";
 /** The methods that start jobs: every job method of the replication service, and the VMs' RequestStateChange. */
 export const JOB_STARTING_METHODS: readonly string[] = [...JOB_METHODS, "RequestStateChange"];
-/** Every method the simulated host answers: the replication service's, a VM's or job's RequestStateChange, GetError(Ex). */
+/**
+ * Every method the simulated host answers: the replication service's, a VM's or job's RequestStateChange, a job's
+ * GetError(Ex), and a VM's shutdown component's InitiateShutdown.
+ */
 const ANSWERED_METHODS: readonly string[] = [
   ...TRANSITIONS.map((t) => t.method),
   ...INHERITED_METHODS.filter((m) => m !== "RequestStateChange"),
   "RequestStateChange",
   "GetError",
   "GetErrorEx",
+  "InitiateShutdown",
 ];
 
 /** A mistake in the command line: the command's usage is printed and the exit code is 2. */

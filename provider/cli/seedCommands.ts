@@ -1,5 +1,8 @@
-/** Commands of `hyperv-replica-sim` that seed what a drill reads: recovery points, health, member VMs. */
-import { HyperVSimulator, type StatisticsCounter } from "../simulator";
+/**
+ * Commands of `hyperv-replica-sim` that seed what a drill reads: recovery points, health, member VMs and how their
+ * guests answer a shutdown request.
+ */
+import { GUEST_SHUTDOWNS, HyperVSimulator, type GuestShutdown, type StatisticsCounter } from "../simulator";
 import type { Command, Values } from "./arguments";
 import { integer, numberOrName, option, UsageError } from "./arguments";
 import { collectionsTable, isoTime, table } from "./format";
@@ -125,6 +128,22 @@ export const SEED_COMMANDS: Readonly<Record<string, Command>> = {
           `${HEALTH[m.replicationHealth as 1] ?? "?"} (${m.replicationHealth})`,
         ]),
       ]);
+    },
+  },
+  "vm-guest": {
+    usage: `<collection> <vm> <${GUEST_SHUTDOWNS.join("|")}>`,
+    summary:
+      "Set how a member VM's guest answers Msvm_ShutdownComponent.InitiateShutdown: it shuts down, never does, or the VM has no shutdown component.",
+    positionals: ["collection", "vm", "guest"],
+    needsFile: true,
+    async run({ file, arg }) {
+      const guest = arg("guest");
+      if (!GUEST_SHUTDOWNS.includes(guest as GuestShutdown)) {
+        throw new UsageError(`the guest must be one of ${GUEST_SHUTDOWNS.join(", ")}, got '${guest}'`);
+      }
+      const sim = new HyperVSimulator({ stateFile: file });
+      await sim.setGuestShutdown(arg("collection"), arg("vm"), guest as GuestShutdown);
+      return `VM '${arg("vm")}' of ${arg("collection")}: guest ${guest}`;
     },
   },
 };

@@ -34,7 +34,12 @@ export async function startMembers(
   return off.length === 0 ? members : readMembers(session, collectionId, deps.context);
 }
 
-/** Turns off every running member VM of those just read (RequestStateChange 3), waiting for each job. */
+/**
+ * Turns off every running member VM of those just read (RequestStateChange 3), waiting for each job. A hard power
+ * off loses nothing here that would be kept: RevertFailover follows, and per VM it "discards the current failover
+ * disk" (fact sheet §4). Where the VMs' data is kept, as before a planned move, guests are shut down instead
+ * (hyperv/vmShutdown.ts).
+ */
 export async function turnOffRunningMembers(
   session: CimSession,
   members: readonly MemberVm[],

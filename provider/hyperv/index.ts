@@ -15,3 +15,4 @@ export * from "./siteReads";
 export * from "./replicationSettings";
 export * from "./vmPower";
 export * from "./lastJob";
+export * from "./vmShutdown";

@@ -28,7 +28,10 @@ export interface OperationRecord {
    * VMs do not have (inferred: the docs define no such figure); null when the point has no time.
    */
   readonly dataLossWindowSeconds?: number | null;
-  /** The method called: a failover method of the service, another of its methods, or a VM's RequestStateChange. */
+  /**
+   * The method called: a failover method of the service, another of its methods, a VM's RequestStateChange, or its
+   * Msvm_ShutdownComponent's InitiateShutdown (whose record ends when the VM was seen Off).
+   */
   readonly method: string;
   readonly jobId: string | null;
   /** The job's final state name (`Completed`), `Vanished` when the host removed it first, or null without a job. */

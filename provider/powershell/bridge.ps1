@@ -36,6 +36,9 @@ $script:HvrSession = $null
 $script:HvrRemote = $null
 $script:HvrTimeout = 120
 $script:HvrNameRule = '^[A-Za-z_][A-Za-z0-9_]*$'
+# The namespaces a request may name (provider/cim/types.ts CIM_NAMESPACES): the cluster's and the host's own Hyper-V
+# classes. Anything else is refused before a cmdlet sees it.
+$script:HvrNamespaces = @('root/HyperVCluster/v2', 'root/virtualization/v2')
 
 # ---- JSON ------------------------------------------------------------------------------------------------------
 
@@ -536,6 +539,9 @@ function Invoke-HvrRequest([string]$Payload) {
         $stage = 'call'
         if ($request.op -notin 'ping', 'connect' -and $null -ne $script:HvrRemote) { return Invoke-HvrRemote $Payload }
         $data = $null
+        if ($request.op -notin 'ping', 'connect' -and $request.namespace -notin $script:HvrNamespaces) {
+            throw [System.ArgumentException]::new('namespace not served')
+        }
         switch ($request.op) {
             'ping' { $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition } }
             'connect' { $data = Connect-HvrHost $request }

@@ -184,7 +184,10 @@ export class PowerShellCimSession implements CimSession {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     return this.pool.use(async (bridge) => {
       try {
-        return await bridge.request({ namespace: HYPERV_CLUSTER_NAMESPACE, ...payload });
+        return await bridge.request({
+          namespace: options?.namespace ?? HYPERV_CLUSTER_NAMESPACE,
+          ...payload,
+        });
       } catch (error) {
         // The host or the connection to it went away (an SSH connection dropped, a CimSession gone stale): the
         // next call gets a fresh process and connection.

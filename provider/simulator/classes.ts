@@ -1,4 +1,5 @@
-import type { CimInstance, CimValue } from "../cim";
+import type { CimInstance, CimNamespace, CimValue } from "../cim";
+import { HYPERV_CLUSTER_NAMESPACE } from "../cim";
 import { Cls, sameText } from "./constants";
 import {
   collectionInstance,
@@ -9,6 +10,7 @@ import {
 } from "./render";
 import { sample } from "./sample";
 import { SETTINGS_CLASS_DEF } from "./settingData";
+import { SHUTDOWN_CLASS_DEF } from "./shutdownComponent";
 import { hostCollections, type SimState } from "./state";
 
 /** The collections the session's host answers for, and their ids, for the points and jobs that belong to them. */
@@ -21,11 +23,15 @@ function visible(state: SimState, ctx: RenderContext) {
 export interface RenderContext {
   readonly now: number;
   readonly hostName: string;
+  /** The namespace the call named; the cluster's when absent. */
+  readonly namespace?: CimNamespace;
 }
 
 /** One class the simulator serves: its keys, its properties (for query checks) and its superclasses. */
 export interface ClassDef {
   readonly name: string;
+  /** Where the class lives; the cluster namespace when absent. */
+  readonly namespace?: CimNamespace;
   readonly keys: readonly string[];
   readonly properties: readonly string[];
   readonly ancestors: readonly string[];
@@ -91,14 +97,21 @@ export const CLASSES: readonly ClassDef[] = [
       visible(state, ctx).collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
   },
   SETTINGS_CLASS_DEF,
+  SHUTDOWN_CLASS_DEF,
 ];
 
+/** Whether a class is served in the namespace a call named: each class in one namespace only. */
+const servedIn = (def: ClassDef, namespace: CimNamespace | undefined) =>
+  sameText(def.namespace ?? HYPERV_CLUSTER_NAMESPACE, namespace ?? HYPERV_CLUSTER_NAMESPACE);
+
 /** The class itself, by name in any case. */
-export function classNamed(name: string): ClassDef | undefined {
-  return CLASSES.find((def) => sameText(def.name, name));
+export function classNamed(name: string, namespace?: CimNamespace): ClassDef | undefined {
+  return CLASSES.find((def) => sameText(def.name, name) && servedIn(def, namespace));
 }
 
 /** The classes an instance of `name` may belong to: that class or its subclasses, as WQL's FROM and ResultClass. */
-export function classesUnder(name: string): ClassDef[] {
-  return CLASSES.filter((def) => [def.name, ...def.ancestors].some((n) => sameText(n, name)));
+export function classesUnder(name: string, namespace?: CimNamespace): ClassDef[] {
+  return CLASSES.filter(
+    (def) => servedIn(def, namespace) && [def.name, ...def.ancestors].some((n) => sameText(n, name)),
+  );
 }

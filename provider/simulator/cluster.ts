@@ -1,6 +1,7 @@
 import type { Clock } from "../clock";
 import type { InvokeContext } from "./invoke";
 import { settle } from "./jobs";
+import { settleGuests } from "./shutdownComponent";
 import type { SimState } from "./state";
 import type { StateStore } from "./store";
 
@@ -18,6 +19,7 @@ export class Cluster {
     return this.store.transact((state) => {
       const now = this.clock.now();
       settle(state, now);
+      settleGuests(state, now);
       return change(state, { now, hostName: this.hostName, timeBeforeRemovalMs: this.timeBeforeRemovalMs });
     });
   }

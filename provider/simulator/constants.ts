@@ -85,6 +85,7 @@ export const Cls = {
   service: "Msvm_CollectionReplicationService",
   computerSystem: "Msvm_ComputerSystem",
   statistics: "Msvm_CollectionReplicationStatistics",
+  shutdownComponent: "Msvm_ShutdownComponent",
 } as const;
 
 export const Assoc = {

@@ -8,6 +8,8 @@
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
 export type { SeedPair, SeedSite } from "./pairSeed";
 export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
+export { GUEST_SHUTDOWNS } from "./seeding";
+export type { GuestShutdown } from "./state";
 export type { StatisticsCounter } from "./statistics";
 export { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
 export type {

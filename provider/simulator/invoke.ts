@@ -1,10 +1,12 @@
 import { CimError, isCimRef, type CimArguments, type CimMethodResult, type CimRef } from "../cim";
 import type { RenderContext } from "./classes";
-import { Cls, sameText } from "./constants";
+import { classNamed } from "./classes";
+import { Cls, NAMESPACE, sameText } from "./constants";
 import { argument, type JobContext } from "./args";
 import { takeCallFault } from "./faults";
 import { invokeJob, jobOf } from "./jobMethods";
 import { invokeVm, memberOf } from "./members";
+import { componentOwner, invokeShutdownComponent } from "./shutdownComponent";
 import { serviceInstance } from "./render";
 import { invokeService } from "./service";
 import type { SimState, StoredCall } from "./state";
@@ -26,7 +28,7 @@ export function invokeMethod(
   ctx: InvokeContext,
   call: Invocation,
 ): Outcome<CimMethodResult> {
-  const entry = logCall(state, ctx.now, call);
+  const entry = logCall(state, ctx, call);
   const outcome = answer(state, ctx, call);
   if (!outcome.ok) {
     entry.error = outcome.error.message;
@@ -39,13 +41,23 @@ export function invokeMethod(
 }
 
 /** Logs a call that never reached the host because it was unreachable. */
-export function logUnreachable(state: SimState, now: number, call: Invocation, error: CimError): void {
-  logCall(state, now, call).error = error.message;
+export function logUnreachable(
+  state: SimState,
+  ctx: Pick<InvokeContext, "now" | "namespace">,
+  call: Invocation,
+  error: CimError,
+): void {
+  logCall(state, ctx, call).error = error.message;
 }
 
-function logCall(state: SimState, now: number, { target, method, args }: Invocation): StoredCall {
+function logCall(
+  state: SimState,
+  { now, namespace }: Pick<InvokeContext, "now" | "namespace">,
+  { target, method, args }: Invocation,
+): StoredCall {
   const entry: StoredCall = {
     at: now,
+    ...(namespace !== undefined && namespace !== NAMESPACE ? { namespace } : {}),
     className: target.className,
     method,
     arguments: structuredClone(args),
@@ -67,6 +79,13 @@ function logCall(state: SimState, now: number, { target, method, args }: Invocat
       entry.vmId = found.member.id;
     }
   }
+  if (sameText(target.className, Cls.shutdownComponent)) {
+    const found = componentOwner(state, target);
+    if (found) {
+      entry.collectionId = found.collection.id;
+      entry.vmId = found.member.id;
+    }
+  }
   state.calls.push(entry);
   return entry;
 }
@@ -82,6 +101,12 @@ function answer(
     return { ok: false, error: new CimError("wbem", fault.message ?? "The method call failed.") };
   }
   if (fault) return { ok: true, value: { returnValue: fault.code, outParameters: {} } };
+  // Each class lives in one namespace: a REF to it in another finds nothing, as on a host.
+  if (!classNamed(target.className, ctx.namespace)) return notFound(target);
+  if (sameText(target.className, Cls.shutdownComponent)) {
+    const answered = invokeShutdownComponent(state, ctx, target, method, args);
+    return answered ? { ok: true, value: answered } : notFound(target);
+  }
   if (sameText(target.className, Cls.job))
     return { ok: true, value: invokeJob(state, ctx.now, target, method, args) };
   if (sameText(target.className, Cls.service) && isTheService(target, ctx.hostName)) {
@@ -91,11 +116,13 @@ function answer(
     ? invokeVm(state, ctx, target, method, args)
     : undefined;
   if (vm) return { ok: true, value: vm };
-  return {
-    ok: false,
-    error: new CimError("wbem", `Not found: no ${target.className} instance matches the REF`),
-  };
+  return notFound(target);
 }
+
+const notFound = (target: CimRef): Outcome<CimMethodResult> => ({
+  ok: false,
+  error: new CimError("wbem", `Not found: no ${target.className} instance matches the REF`),
+});
 
 /** The singleton: every key the REF gives must match (an empty REF is taken to mean the singleton). */
 function isTheService(ref: CimRef, hostName: string): boolean {

@@ -36,7 +36,7 @@ export function queryInstances(
   className: string,
   filter: CimFilter = {},
 ): CimInstance[] {
-  const defs = classesUnder(className);
+  const defs = classesUnder(className, ctx.namespace);
   for (const name of Object.keys(filter)) {
     if (defs.length > 0 && !defs.some((def) => def.properties.some((p) => sameText(p, name)))) {
       throw new CimError("wbem", `Invalid query: ${className} has no property ${name}`);
@@ -47,7 +47,7 @@ export function queryInstances(
 
 /** The instance a REF names. Every key property of the class must be given. */
 export function getInstance(state: SimState, ctx: RenderContext, ref: CimRef): CimInstance | undefined {
-  const def = classNamed(ref.className);
+  const def = classNamed(ref.className, ctx.namespace);
   if (!def) return undefined;
   const keys: Record<string, CimValue> = {};
   for (const key of def.keys) {
@@ -74,6 +74,6 @@ export function associatorsOf(
     (a) => association === undefined || sameText(a.name, association),
   ).flatMap((a) => a.related(state, ctx, source));
   if (resultClass === undefined) return related;
-  const allowed = classesUnder(resultClass).map((def) => def.name);
+  const allowed = classesUnder(resultClass, ctx.namespace).map((def) => def.name);
   return related.filter((i) => allowed.includes(i.className));
 }

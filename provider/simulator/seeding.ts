@@ -1,6 +1,6 @@
 import { newGuid } from "./ids";
 import { checkUint16, recoveryPointView } from "./records";
-import { requireCollection, type SimState, type StoredCollection } from "./state";
+import { requireCollection, type GuestShutdown, type SimState, type StoredCollection } from "./state";
 import { STATISTICS_COUNTERS, type StatisticsCounter } from "./statistics";
 import type { SimRecoveryPoint } from "./types";
 
@@ -129,6 +129,16 @@ export function setHealth(state: SimState, idOrName: string, seed: SeedHealth): 
 export function setVmState(state: SimState, idOrName: string, vm: string, enabledState: number): void {
   checkUint16("enabledState", enabledState);
   memberNamed(requireCollection(state, idOrName), vm).enabledState = enabledState;
+}
+
+export const GUEST_SHUTDOWNS: readonly GuestShutdown[] = ["shutsDown", "neverShutsDown", "noComponent"];
+
+/** Sets how a member VM's guest answers a shutdown request (shutdownComponent.ts). */
+export function setGuestShutdown(state: SimState, idOrName: string, vm: string, guest: GuestShutdown): void {
+  if (!GUEST_SHUTDOWNS.includes(guest)) {
+    throw new RangeError(`a guest is one of ${GUEST_SHUTDOWNS.join(", ")}, got ${String(guest)}`);
+  }
+  memberNamed(requireCollection(state, idOrName), vm).guest = guest;
 }
 
 /** Adds member VMs (off, unless the collection is a primary) with generated GUIDs. */

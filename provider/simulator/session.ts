@@ -73,7 +73,7 @@ export class SimulatorSession implements CimSession {
     return this.call(
       options,
       (state, ctx) => invokeMethod(state, ctx, call),
-      (state, ctx, error) => logUnreachable(state, ctx.now, call, error),
+      (state, ctx, error) => logUnreachable(state, ctx, call, error),
     );
   }
 
@@ -98,19 +98,22 @@ export class SimulatorSession implements CimSession {
     onUnreachable?: UnreachableHook,
   ) {
     const signal = options?.signal;
+    const namespace = options?.namespace;
     if (this.closed) throw new CimError("protocol", `the session to ${this.target} is closed`);
     signal?.throwIfAborted();
     const first = await this.cluster.transact((state, ctx) => {
       const faults = takeTransportFaults(state, ctx.hostName);
       const outcome =
-        faults.delayMs === undefined ? this.reach(state, ctx, faults, op, onUnreachable) : undefined;
+        faults.delayMs === undefined
+          ? this.reach(state, { ...ctx, namespace }, faults, op, onUnreachable)
+          : undefined;
       return { faults, outcome };
     });
     let outcome = first.outcome;
     if (!outcome) {
       await this.cluster.clock.sleep(first.faults.delayMs ?? 0, signal);
       outcome = await this.cluster.transact((state, ctx) =>
-        this.reach(state, ctx, first.faults, op, onUnreachable),
+        this.reach(state, { ...ctx, namespace }, first.faults, op, onUnreachable),
       );
     }
     if (!outcome.ok) throw outcome.error;

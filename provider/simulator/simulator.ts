@@ -11,13 +11,15 @@ import {
   addMembers,
   addRecoveryPoint,
   setHealth,
+  setGuestShutdown,
   setVmState,
   type SeedHealth,
   type SeedRecoveryPoint,
 } from "./seeding";
 import { SimulatorSession } from "./session";
+import { SHUTDOWN_METHOD } from "./shutdownComponent";
 import { JOB_METHODS } from "./transitions";
-import { collectionById, findCollection, requireCollection } from "./state";
+import { collectionById, findCollection, requireCollection, type GuestShutdown } from "./state";
 import { MemoryStore } from "./store";
 import { addPair, type SeedPair } from "./pairSeed";
 import type {
@@ -224,11 +226,12 @@ export class HyperVSimulator {
   /**
    * Sets how long the jobs `method` starts from now on take; `null` = they never finish. Defaults: InitiateFailover
    * 3000 ms, RevertFailover 2000 ms, CommitFailover 1500 ms, the others as in TRANSITIONS; `RequestStateChange`
-   * (member VMs) 1000 ms. Jobs already running keep their duration.
+   * (member VMs) 1000 ms. Jobs already running keep their duration. `InitiateShutdown` starts no job: its duration
+   * is how long a guest takes to shut down (default GUEST_SHUTDOWN_MS, 5000 ms).
    * @throws RangeError when `method` starts no job or `ms` is negative.
    */
   async setJobDuration(method: string, ms: number | null): Promise<void> {
-    const known = [...JOB_METHODS, VM_METHOD].find((m) => sameText(m, method));
+    const known = [...JOB_METHODS, VM_METHOD, SHUTDOWN_METHOD].find((m) => sameText(m, method));
     if (!known) throw new RangeError(`${method} does not start a job in the simulator`);
     if (ms !== null && !(ms >= 0 && Number.isFinite(ms))) {
       throw new RangeError(`a job duration must be 0 or more milliseconds, or null, got ${ms}`);
@@ -290,7 +293,22 @@ export class HyperVSimulator {
     });
   }
 
-  /** A `CimSession` on `root/HyperVCluster/v2` of this cluster; its `target` is `<hostName> (simulator)`. */
+  /**
+   * Sets how a member VM's guest answers Msvm_ShutdownComponent.InitiateShutdown: `shutsDown` (the default; Off
+   * after GUEST_SHUTDOWN_MS), `neverShutsDown` (accepted, never finishes) or `noComponent` (no such instance).
+   * @throws Error when no collection or VM matches; RangeError for another value.
+   */
+  setGuestShutdown(idOrName: string, vm: string, guest: GuestShutdown): Promise<SimCollection> {
+    return this.cluster.transact((state) => {
+      setGuestShutdown(state, idOrName, vm, guest);
+      return collectionView(requireCollection(state, idOrName));
+    });
+  }
+
+  /**
+   * A `CimSession` on this cluster: `root/HyperVCluster/v2` by default, and Msvm_ShutdownComponent in
+   * `root/virtualization/v2` for calls that name it; its `target` is `<hostName> (simulator)`.
+   */
   session(): CimSession {
     return new SimulatorSession(this.cluster);
   }

@@ -27,7 +27,18 @@ export interface StoredMember {
   name: string;
   enabledState?: number;
   replicationHealth?: number;
+  /** How the VM's guest answers Msvm_ShutdownComponent.InitiateShutdown (shutdownComponent.ts); absent = shutsDown. */
+  guest?: GuestShutdown;
+  /** When the guest shutdown InitiateShutdown started ends with the VM Off (3); absent when none is under way. */
+  guestOffAt?: number;
 }
+
+/**
+ * `shutsDown`: the VM has a shutdown component and its guest shuts down when asked. `neverShutsDown`: the component
+ * accepts the request and the guest never finishes (an application holds it up). `noComponent`: the VM has no
+ * Msvm_ShutdownComponent (its Shutdown integration service is off or not installed).
+ */
+export type GuestShutdown = "shutsDown" | "neverShutsDown" | "noComponent";
 
 /** Counters of Msvm_CollectionReplicationStatistics; absent = 0 (or, for times, none). */
 export interface StoredStatistics {
@@ -125,6 +136,8 @@ export interface StoredRead {
 
 export interface StoredCall {
   at: number;
+  /** The namespace the call named, when it was not the cluster's. */
+  namespace?: string;
   className: string;
   method: string;
   collectionId?: string;

@@ -129,6 +129,8 @@ export interface SimRead {
 export interface MethodCall {
   /** Clock time (ms) of the call. */
   at: number;
+  /** The namespace the call named, when not root/HyperVCluster/v2 (Msvm_ShutdownComponent's root/virtualization/v2). */
+  namespace?: string;
   /** The class of the target REF, as given. */
   className: string;
   /** The method name, as given. */

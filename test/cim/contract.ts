@@ -18,6 +18,7 @@ export interface ContractWorld {
 export type WorldFactory = (sim: HyperVSimulator) => Promise<CimSession>;
 
 const NS_COLLECTION = "Msvm_VirtualSystemCollection";
+const SHUTDOWN = "Msvm_ShutdownComponent";
 const SERVICE: CimRef = { className: "Msvm_CollectionReplicationService", keys: {} };
 const collection = (id: string): CimRef => ({ className: NS_COLLECTION, keys: { CollectionID: id } });
 
@@ -227,6 +228,62 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
         const found = await session.query(NS_COLLECTION, { ElementName: name });
         expect(found.map((c) => c.properties.ElementName)).toEqual([name]);
       }
+    });
+
+    it("reaches Msvm_ShutdownComponent in root/virtualization/v2 only, and shuts a guest down there", async () => {
+      const { sim, clock, session } = await world();
+      const sql = await sim.addCollection({ name: "sql-cluster", members: ["sql-a", "sql-b"] });
+      for (const vm of ["sql-a", "sql-b"]) await sim.setVmState(sql.id, vm, 2);
+      await sim.setGuestShutdown(sql.id, "sql-b", "noComponent");
+      const [a, b] = sql.members.map((m) => m.id);
+      const host = { namespace: "root/virtualization/v2" } as const;
+      const [component, ...more] = await session.query(SHUTDOWN, { SystemName: a! }, host);
+      expect(more).toEqual([]);
+      expect(component).toEqual({
+        className: SHUTDOWN,
+        properties: {
+          InstanceID: `Microsoft:${a!}\\9F8233AC-BE49-4C79-8EE3-E7E1985B2077`,
+          DeviceID: `Microsoft:${a!}\\9F8233AC-BE49-4C79-8EE3-E7E1985B2077`,
+          SystemName: a,
+          SystemCreationClassName: "Msvm_ComputerSystem",
+          CreationClassName: SHUTDOWN,
+          ElementName: "Shutdown",
+          Name: "Shutdown",
+          EnabledState: 2,
+          OperationalStatus: [2],
+        },
+      });
+      expect(await session.query(SHUTDOWN, { SystemName: b! }, host)).toEqual([]);
+      expect(await session.query(SHUTDOWN, { SystemName: a! })).toEqual([]);
+      expect(await session.query(NS_COLLECTION, {}, host)).toEqual([]);
+      const ref: CimRef = {
+        className: SHUTDOWN,
+        keys: { InstanceID: String(component!.properties.InstanceID) },
+      };
+      const reason = AWKWARD_NAMES[3]!;
+      expect(await session.invoke(ref, "InitiateShutdown", { Force: false, Reason: reason }, host)).toEqual({
+        returnValue: 0,
+        outParameters: {},
+      });
+      expect(await sim.calls()).toEqual([
+        {
+          at: clock.now(),
+          namespace: "root/virtualization/v2",
+          className: SHUTDOWN,
+          method: "InitiateShutdown",
+          arguments: { Force: false, Reason: reason },
+          returnValue: 0,
+          collectionId: sql.id,
+          vmId: a,
+        },
+      ]);
+      const vm: CimRef = {
+        className: "Msvm_ComputerSystem",
+        keys: { CreationClassName: "Msvm_ComputerSystem", Name: a! },
+      };
+      expect((await session.get(vm))?.properties.EnabledState).toBe(2);
+      clock.advance(5000);
+      expect((await session.get(vm))?.properties.EnabledState).toBe(3);
     });
 
     it("turns a CIM failure without a return value into a wbem CimError", async () => {

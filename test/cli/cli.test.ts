@@ -51,6 +51,7 @@ describe("hyperv-replica-sim", () => {
       "health",
       "add-vms",
       "vm-state",
+      "vm-guest",
       "init-pair",
     ]) {
       expect(result.stderr).toContain(`hyperv-replica-sim ${command} <stateFile>`);

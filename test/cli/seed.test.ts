@@ -93,7 +93,24 @@ describe("hyperv-replica-sim seeding", () => {
     ]);
   });
 
+  it("vm-guest takes a VM's shutdown component away, so root/virtualization/v2 lists none for it", async () => {
+    const result = cli(["vm-guest", file, "sql", "sql-a", "noComponent"]);
+    expect(result).toMatchObject({ status: 0, stdout: "VM 'sql-a' of sql: guest noComponent\n", stderr: "" });
+    const [a, b] = (await sim().collection("sql"))!.members;
+    const components = (id: string) =>
+      sim()
+        .session()
+        .query("Msvm_ShutdownComponent", { SystemName: id }, { namespace: "root/virtualization/v2" });
+    expect(await components(a!.id)).toEqual([]);
+    expect((await components(b!.id)).map((c) => c.properties.SystemName)).toEqual([b!.id]);
+  });
+
   it.each([
+    [
+      ["vm-guest", "FILE", "sql", "sql-a", "sometimes"],
+      2,
+      "the guest must be one of shutsDown, neverShutsDown, noComponent, got 'sometimes'",
+    ],
     [["add-point", "FILE", "sql", "--time", "yesterday"], 2, "--time must be an ISO 8601 time"],
     [
       ["add-point", "FILE", "sql", "--consistency", "great"],

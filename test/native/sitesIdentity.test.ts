@@ -55,13 +55,14 @@ describe("native plugin: ReplicatedCollection's sites are named by their collect
     });
     // Log lines reach the engine on their own RPCs: wait (bounded) for the head line and the six steps.
     const mine = () => fixture.engine.lines.slice(before).filter((l) => l.urn === urn);
-    for (let waited = 0; waited < 5000 && mine().length < 7; waited += 10)
+    for (let waited = 0; waited < 5000 && mine().length < 8; waited += 10)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect(mine().map((l) => l.message)).toEqual([
       expect.stringMatching(
         /^\[east\+west\] activeSite east \(the collection recorded as site west\): plan from the state recorded at /,
       ),
       "  1. west: StopVMs",
+      "       VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: the run stops before anything irreversible (allowHardPowerOff is false)",
       "  2. west: InitiatePlannedFailover",
       "  3. east: InitiateFailover",
       "  4. east: CommitFailover",

@@ -2,6 +2,7 @@ import { createDecipheriv } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { CimNamespace } from "../../provider/cim";
 import { CimError } from "../../provider/cim";
 import { PowerShellCimSession } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
@@ -56,6 +57,17 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
     await expect(session.invoke({ className: COLLECTIONS, keys: {} }, "Revert$(x)", {})).rejects.toThrow(
       /invalid method name/,
     );
+  });
+
+  it("serves only the two Hyper-V namespaces: any other is refused by the bridge itself, before a cmdlet runs", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    const session = f.local();
+    const elsewhere = { namespace: "root/cimv2" as CimNamespace };
+    await expect(session.query(COLLECTIONS, {}, elsewhere)).rejects.toThrow("namespace not served");
+    expect(await f.sim.reads()).toEqual([]);
+    expect(await session.query(COLLECTIONS, {}, { namespace: "root/virtualization/v2" })).toEqual([]);
+    expect((await session.query(COLLECTIONS)).map((c) => c.properties.ElementName)).toEqual(["sql-cluster"]);
   });
 
   it("connects over wsman with a credential built inside PowerShell, and the password is nowhere else", async () => {

@@ -6,7 +6,14 @@
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CimInstance, CimRef, CimSession, CimValue } from "../../provider/cim";
+import type {
+  CimCallOptions,
+  CimInstance,
+  CimNamespace,
+  CimRef,
+  CimSession,
+  CimValue,
+} from "../../provider/cim";
 import type { CimErrorCategory } from "../../provider/cim";
 import { CimError, isCimRef } from "../../provider/cim";
 
@@ -16,6 +23,7 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   Msvm_ConcreteJob: ["InstanceID"],
   Msvm_CollectionReplicationService: ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"],
   Msvm_ComputerSystem: ["CreationClassName", "Name"],
+  Msvm_ShutdownComponent: ["InstanceID"],
   Hvr_TypeProbe: ["Id"],
 };
 
@@ -166,6 +174,9 @@ export async function startCimServer(
     );
   };
   const handle = async (body: Record<string, unknown>): Promise<unknown> => {
+    // The namespace the cmdlet was given (Get-CimInstance -Namespace) or the instance came from (-InputObject).
+    const where: CimCallOptions =
+      typeof body.namespace === "string" ? { namespace: body.namespace as CimNamespace } : {};
     switch (body.op) {
       case "connect": {
         if (options.unreachableHosts?.includes(String(body.computerName))) throw fail("unreachable");
@@ -182,17 +193,18 @@ export async function startCimServer(
         if (body.className === "Hvr_TypeProbe") return [typed(TYPE_PROBE)];
         if (Array.isArray(body.anyOf)) {
           // `(a) OR (b) ...`: one read of the class, filtered here as WQL would.
-          const all = await session().query(String(body.className));
+          const all = await session().query(String(body.className), undefined, where);
           return all.filter((i) => (body.anyOf as WqlFilter[]).some((f) => matchesWql(i, f))).map(typed);
         }
         const filter = (body.filter ?? undefined) as WqlFilter | undefined;
-        return (await session().query(String(body.className), filter)).map(typed);
+        return (await session().query(String(body.className), filter, where)).map(typed);
       }
       case "invoke": {
         const result = await session().invoke(
           body.target as CimRef,
           String(body.method),
           body.arguments as Record<string, CimRef>,
+          where,
         );
         return {
           returnValue: result.returnValue,
@@ -203,10 +215,14 @@ export async function startCimServer(
       }
       case "associators":
         return (
-          await session().associators(body.ref as CimRef, {
-            ...(typeof body.association === "string" ? { association: body.association } : {}),
-            ...(typeof body.resultClass === "string" ? { resultClass: body.resultClass } : {}),
-          })
+          await session().associators(
+            body.ref as CimRef,
+            {
+              ...(typeof body.association === "string" ? { association: body.association } : {}),
+              ...(typeof body.resultClass === "string" ? { resultClass: body.resultClass } : {}),
+            },
+            where,
+          )
         ).map(typed);
       default:
         throw new CimError("protocol", `unknown op ${String(body.op)}`);

@@ -135,6 +135,8 @@ const CASES: Readonly<Record<string, Case>> = {
         }),
       ],
       activeSite: [set({ activeSite: "west" })],
+      shutdownTimeoutSeconds: [set({ shutdownTimeoutSeconds: 60 })],
+      allowHardPowerOff: [set({ allowHardPowerOff: true })],
       allowDataLoss: [set({ allowDataLoss: true })],
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
     },

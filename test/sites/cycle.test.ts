@@ -50,6 +50,10 @@ describe("ReplicatedCollection: the whole cycle", () => {
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect((await printedSince(r.plugin, before, 7)).slice(1)).toEqual([
       "  1. east: StopVMs",
+      ...["sql-a", "sql-b"].map(
+        (vm) =>
+          `       VM '${vm}': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: the run stops before anything irreversible (allowHardPowerOff is false)`,
+      ),
       "  2. east: InitiatePlannedFailover",
       "  3. west: InitiateFailover",
       "  4. west: CommitFailover",
@@ -62,8 +66,8 @@ describe("ReplicatedCollection: the whole cycle", () => {
   it("a planned move to west: the documented sequence, each job waited for", async () => {
     outs = await up("west");
     expect(callLines(await r.sim.calls())).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: InitiatePlannedFailover -> 4096",
       "west: InitiateFailover -> 4096",
       "west: CommitFailover -> 4096",
@@ -82,8 +86,8 @@ describe("ReplicatedCollection: the whole cycle", () => {
       vms: OFF,
     });
     expect(stepLines(outs)).toEqual([
-      "east: StopVMs sql-a RequestStateChange Completed",
-      "east: StopVMs sql-b RequestStateChange Completed",
+      "east: StopVMs sql-a InitiateShutdown null",
+      "east: StopVMs sql-b InitiateShutdown null",
       "east: InitiatePlannedFailover InitiatePlannedFailover Completed",
       "west: InitiateFailover InitiateFailover Completed",
       "west: CommitFailover CommitFailover Completed",
@@ -117,8 +121,8 @@ describe("ReplicatedCollection: the whole cycle", () => {
     const from = (await r.sim.calls()).length;
     outs = await up("east");
     expect(callLines(await r.sim.calls(), from)).toEqual([
-      "west: RequestStateChange(3) -> 4096",
-      "west: RequestStateChange(3) -> 4096",
+      "west: InitiateShutdown -> 0",
+      "west: InitiateShutdown -> 0",
       "west: InitiatePlannedFailover -> 4096",
       "east: InitiateFailover -> 4096",
       "east: CommitFailover -> 4096",
@@ -188,8 +192,8 @@ describe("ReplicatedCollection: the whole cycle", () => {
     const from = (await r.sim.calls()).length;
     outs = await up("west", { allowDataLoss: true });
     expect(callLines(await r.sim.calls(), from)).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: PrepareForReverseReplication -> 4096",
       "west: ReverseReplicationRelationship -> 4096",
     ]);
@@ -210,8 +214,8 @@ describe("ReplicatedCollection: the whole cycle", () => {
     const from = (await r.sim.calls()).length;
     outs = await up("east");
     expect(callLines(await r.sim.calls(), from)).toEqual([
-      "west: RequestStateChange(3) -> 4096",
-      "west: RequestStateChange(3) -> 4096",
+      "west: InitiateShutdown -> 0",
+      "west: InitiateShutdown -> 0",
       "west: InitiatePlannedFailover -> 4096",
       "east: InitiateFailover -> 4096",
       "east: CommitFailover -> 4096",

@@ -23,8 +23,8 @@ describe("after the reverse the new primary sends its first copy (ReplicationSta
     expect(error).toBeUndefined();
     expect(callLines(await r.sim.calls())).toEqual(PLANNED);
     expect(stepLines(outs ?? {})).toEqual([
-      "east: StopVMs sql-a RequestStateChange Completed",
-      "east: StopVMs sql-b RequestStateChange Completed",
+      "east: StopVMs sql-a InitiateShutdown null",
+      "east: StopVMs sql-b InitiateShutdown null",
       "east: InitiatePlannedFailover InitiatePlannedFailover Completed",
       "west: InitiateFailover InitiateFailover Completed",
       "west: CommitFailover CommitFailover Completed",
@@ -70,8 +70,8 @@ describe("after the reverse the new primary sends its first copy (ReplicationSta
     await rh.sim.setCollection(WEST, { replicationState: 3 });
     const outs = (await moving).outs;
     expect(callLines(await rh.sim.calls(), from)).toEqual([
-      "west: RequestStateChange(3) -> 4096",
-      "west: RequestStateChange(3) -> 4096",
+      "west: InitiateShutdown -> 0",
+      "west: InitiateShutdown -> 0",
       "west: InitiatePlannedFailover -> 4096",
       "east: InitiateFailover -> 4096",
       "east: CommitFailover -> 4096",

@@ -44,10 +44,13 @@ async function preview(sites: Record<string, unknown>, activeSite: string, lines
 const RECORDED =
   /^\[\S+\] activeSite \S+.*: plan from the state recorded at \S+; preview with --refresh to plan from the hosts now/;
 
+const SHUTDOWN =
+  "(guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: the run stops before anything irreversible (allowHardPowerOff is false)";
+
 describe("the sites map names two collections, whatever the program calls them", () => {
   it("swapping the east and west blocks under activeSite east is a move: an update whose preview prints the planned move", async () => {
     const swapped = { east: site("west", WEST), west: site("east", EAST) };
-    const { diff, printed, inputs: checked } = await preview(swapped, "east", 7);
+    const { diff, printed, inputs: checked } = await preview(swapped, "east", 9);
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(printed[0]).toMatch(RECORDED);
     expect(printed[0]).toContain(
@@ -56,6 +59,8 @@ describe("the sites map names two collections, whatever the program calls them",
     // Under the program's new names: "west" is now the collection on host east, the primary.
     expect(printed.slice(1)).toEqual([
       "  1. west: StopVMs",
+      `       VM 'sql-a': shut down ${SHUTDOWN}`,
+      `       VM 'sql-b': shut down ${SHUTDOWN}`,
       "  2. west: InitiatePlannedFailover",
       "  3. east: InitiateFailover",
       "  4. east: CommitFailover",
@@ -67,8 +72,8 @@ describe("the sites map names two collections, whatever the program calls them",
     outs = (await r.plugin.update(id, outs, checked)).outs;
     // callLines names each call by the host it reached: the move the preview showed, host east to host west.
     expect(callLines(await r.sim.calls())).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: InitiatePlannedFailover -> 4096",
       "west: InitiateFailover -> 4096",
       "west: CommitFailover -> 4096",
@@ -149,7 +154,7 @@ describe("the sites map names two collections, whatever the program calls them",
     expect(
       (await r.sim.calls()).map((c) => `${c.collectionId === WEB_EAST ? "east" : "west"}: ${c.method}`),
     ).toEqual([
-      "east: RequestStateChange",
+      "east: InitiateShutdown",
       "east: InitiatePlannedFailover",
       "west: InitiateFailover",
       "west: CommitFailover",
@@ -175,8 +180,8 @@ describe("one process, two resources over the same pair", () => {
     ]);
 
     expect(callLines(await r.sim.calls())).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: InitiatePlannedFailover -> 4096",
       "west: InitiateFailover -> 4096",
       "west: CommitFailover -> 4096",

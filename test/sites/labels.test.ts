@@ -80,8 +80,8 @@ describe("through the plugin", () => {
     for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(WEST, vm, 2);
     outs = await up("west");
     expect(callLines(await r.sim.calls())).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: PrepareForReverseReplication -> 4096",
       "west: ReverseReplicationRelationship -> 4096",
     ]);

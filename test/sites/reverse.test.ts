@@ -175,8 +175,8 @@ describe("reprotect after a disaster: west committed and running, east back as a
     const { error } = await reprotect(r, WEST_CERT);
     expect(error).toBeUndefined();
     expect(callLines(await r.sim.calls())).toEqual([
-      "east: RequestStateChange(3) -> 4096",
-      "east: RequestStateChange(3) -> 4096",
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
       "east: PrepareForReverseReplication -> 4096",
       "west: ReverseReplicationRelationship -> 4096",
     ]);

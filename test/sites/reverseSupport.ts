@@ -23,8 +23,8 @@ export async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: stri
 }
 
 export const PLANNED = [
-  "east: RequestStateChange(3) -> 4096",
-  "east: RequestStateChange(3) -> 4096",
+  "east: InitiateShutdown -> 0",
+  "east: InitiateShutdown -> 0",
   "east: InitiatePlannedFailover -> 4096",
   "west: InitiateFailover -> 4096",
   "west: CommitFailover -> 4096",

@@ -4,7 +4,14 @@
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
 import type { CimSession } from "../../cim";
-import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord, Reversal } from "../../hyperv";
+import type {
+  Collection,
+  ErrorContext,
+  JobSnapshot,
+  MethodOptions,
+  OperationRecord,
+  Reversal,
+} from "../../hyperv";
 import {
   callServiceMethod,
   HyperVError,
@@ -12,9 +19,7 @@ import {
   InvalidStateError,
   jobRef,
   ReturnCode,
-  requestVmState,
   seeJobThrough,
-  VmRequestedState,
 } from "../../hyperv";
 import type { BusyPatience } from "../busy";
 import { busyPatience } from "../busy";
@@ -25,6 +30,8 @@ import { hasSession, readSite, toObservation } from "./observe";
 import { planSites } from "./plan";
 import { describeReversal, reversedSettings } from "./reverse";
 import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
+import type { PowerStep } from "./vmSteps";
+import { runsElsewhere, startVMs, stopVMs } from "./vmSteps";
 
 /** One call made on a site, as the outputs show it. */
 export interface StepRecord extends OperationRecord {
@@ -44,6 +51,10 @@ export interface SitesRequest {
   readonly timeoutSeconds: number;
   /** Each site's own certificate thumbprint, by site name, for a reverse under certificate authentication. */
   readonly certificateThumbprints?: Readonly<Record<string, string>>;
+  /** How long each guest has to shut down (Msvm_ShutdownComponent.InitiateShutdown) before StopVMs gives up on it. */
+  readonly shutdownTimeoutSeconds: number;
+  /** Whether StopVMs may power a VM off hard (RequestStateChange 3) when its guest cannot be shut down. */
+  readonly allowHardPowerOff: boolean;
 }
 
 export interface SitesResult {
@@ -211,15 +222,9 @@ class SitesDriver {
     const label = evidenceLabel(next.evidence);
     this.log(next.site, `${next.action} (${label})`);
     if (next.action === "StartVMs" || next.action === "StopVMs") {
-      const requested = next.action === "StartVMs" ? VmRequestedState.Running : VmRequestedState.Off;
-      for (const vm of members.filter((m) => m.enabledState !== requested)) {
-        await this.recorded(next.site, next.action, vm.name, label, () =>
-          requestVmState(session, vm, requested, {
-            ...this.options(next.site),
-            context: { collection: collection.name, host: session.target },
-          }),
-        );
-      }
+      const power = this.power(next.site, session, collection);
+      if (next.action === "StartVMs") await startVMs(power, members, label);
+      else await stopVMs(power, members, label, runsElsewhere(this.request, next.site, reads));
       this.refused.clear();
       return;
     }
@@ -337,6 +342,20 @@ class SitesDriver {
       }
       throw error;
     }
+  }
+
+  /** What a StartVMs or StopVMs step on `site` needs from the driver. */
+  private power(site: string, session: CimSession, collection: Collection): PowerStep {
+    return {
+      site,
+      session,
+      request: this.request,
+      context: { collection: collection.name, host: session.target },
+      options: this.options(site),
+      log: (line) => this.log(site, line),
+      recorded: (action, vm, evidence, call) => this.recorded(site, action, vm, evidence, call),
+      keep: (action, vm, evidence, record) => this.steps.push({ ...record, site, action, vm, evidence }),
+    };
   }
 
   private options(site: string): MethodOptions {

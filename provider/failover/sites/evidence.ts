@@ -5,7 +5,7 @@ const PREPARE_DOC = "Start-VMFailover -Prepare";
 
 export const EVIDENCE = {
   stopBeforePrepare: {
-    perVm: `${PREPARE_DOC}: "The primary virtual machine must be shut down to prepare it for failover." Turning the VMs off with RequestStateChange(3) is inferred`,
+    perVm: `${PREPARE_DOC}: "The primary virtual machine must be shut down to prepare it for failover." Each guest is shut down with Msvm_ShutdownComponent.InitiateShutdown, as RequestStateChange "Shut Down (4)" is "Valid in version 1 (V1) of Hyper-V only"; RequestStateChange(3) powers off hard, only with allowHardPowerOff`,
   },
   initiatePlanned: {
     documented:
@@ -47,6 +47,10 @@ export const EVIDENCE = {
       'RevertPlannedFailover: "This operation will work only for the collection which is in the PreparedForPlannedFailover or FailoverInitiated state after using InitiatePlannedFailover."',
   },
   restartAfterCancel: { inferred: "the VMs ran on this site before the move was started" },
+  restartAfterRefusedStop: {
+    inferred:
+      "a guest did not shut down, so the move is refused before it began; the VMs already shut down ran here before it",
+  },
   stopOldPrimary: {
     inferred: "the returned site's VMs are older copies and must not run beside the active site's",
   },

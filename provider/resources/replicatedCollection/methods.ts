@@ -24,6 +24,8 @@ import type {
   ReplicatedCollectionOutputs,
   SiteOutput,
 } from "./types";
+import type { PreviewStep } from "./preview";
+import { previewSteps } from "./preview";
 import { DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
 
@@ -124,6 +126,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
           ...news,
           allowDataLoss: news.allowDataLoss ?? DEFAULTS.allowDataLoss,
           jobTimeoutSeconds: news.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+          shutdownTimeoutSeconds: news.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+          allowHardPowerOff: news.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
         },
       };
     },
@@ -132,9 +136,13 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       const config = ctx.config().connection;
       const replaces = pairChanged(olds, news, config) ? ["sites"] : [];
       const stored = olds as unknown as ReplicatedCollectionOutputs;
-      const inputsChanged = ["activeSite", "allowDataLoss", "jobTimeoutSeconds"].some(
-        (k) => olds[k] !== news[k],
-      );
+      const inputsChanged = [
+        "activeSite",
+        "allowDataLoss",
+        "jobTimeoutSeconds",
+        "shutdownTimeoutSeconds",
+        "allowHardPowerOff",
+      ].some((k) => withDefault(olds, k) !== withDefault(news, k));
       const sitesChanged = JSON.stringify(siteInputs(olds)) !== JSON.stringify(siteInputs(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
@@ -198,10 +206,10 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     const was = Object.entries(stored.sites).find(([, s]) => collectionKey(s, config) === active)?.[0];
     const moved =
       was !== undefined && was !== inputs.activeSite ? ` (the collection recorded as site ${was})` : "";
-    const lines = describePlan(planFromOutputs(sites, inputs, deps.clock.now()));
-    printPlan(
+    const plan = planFromOutputs(sites, inputs, deps.clock.now());
+    printSteps(
       `[${nameOf(inputs)}] activeSite ${inputs.activeSite}${moved}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`,
-      lines,
+      previewSteps(plan, sites, inputs),
     );
   }
 
@@ -226,8 +234,19 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
   }
 
   function printPlan(head: string, lines: readonly string[]): void {
-    deps.log(lines.length === 0 ? `${head}: nothing to do` : `${head}:`);
-    lines.forEach((line, i) => deps.log(`  ${i + 1}. ${line}`));
+    printSteps(
+      head,
+      lines.map((line) => ({ line, details: [] })),
+    );
+  }
+
+  /** Each step on a line of its own, numbered; the VMs a StopVMs step shuts down (or powers off) below it. */
+  function printSteps(head: string, steps: readonly PreviewStep[]): void {
+    deps.log(steps.length === 0 ? `${head}: nothing to do` : `${head}:`);
+    steps.forEach(({ line, details }, i) => {
+      deps.log(`  ${i + 1}. ${line}`);
+      for (const detail of details) deps.log(`       ${detail}`);
+    });
   }
 }
 
@@ -239,8 +258,14 @@ function requestOf(inputs: ReplicatedCollectionInputs, sites: Targets): SitesReq
     allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
     timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
     certificateThumbprints: thumbprintsOf(inputs),
+    shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+    allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
   };
 }
+
+/** An input as applied: a stack recorded before an input existed ran with its default. */
+const withDefault = (props: Props, key: string): unknown =>
+  props[key] ?? (DEFAULTS as Readonly<Record<string, unknown>>)[key];
 
 const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
 
@@ -327,5 +352,7 @@ function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedColle
     activeSite: stored.activeSite,
     allowDataLoss: stored.allowDataLoss,
     jobTimeoutSeconds: stored.jobTimeoutSeconds,
+    shutdownTimeoutSeconds: stored.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+    allowHardPowerOff: stored.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
   };
 }

@@ -168,6 +168,8 @@ export function outputsFor(
     activeSite: inputs.activeSite,
     allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
     jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+    shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+    allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
     runningSite: runningSite(sites),
     pendingSteps: describePlan(planFromOutputs(sites, inputs, now)),
     observedAt: new Date(now).toISOString(),

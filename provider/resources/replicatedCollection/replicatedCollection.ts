@@ -117,6 +117,14 @@ export interface ReplicatedCollectionArgs {
   allowDataLoss?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * How long each member VM's guest has to shut down (Msvm_ShutdownComponent.InitiateShutdown) when a step turns the VMs off, in seconds, from the request. Default 300.
+   */
+  shutdownTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Power a VM off hard (RequestStateChange 3) when its guest does not shut down within `shutdownTimeoutSeconds` or cannot be asked (no shutdown component, Saved or Paused). Without it such a VM stops the run before anything irreversible. Default false.
+   */
+  allowHardPowerOff?: pulumi.Input<boolean>;
 }
 
 /**
@@ -134,6 +142,10 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
   declare public readonly allowDataLoss: pulumi.Output<boolean>;
   /** The job timeout in seconds. */
   declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
+  /** The guest shutdown timeout in seconds. */
+  declare public readonly shutdownTimeoutSeconds: pulumi.Output<number>;
+  /** Whether a VM may be powered off hard when its guest does not shut down. */
+  declare public readonly allowHardPowerOff: pulumi.Output<boolean>;
   /** The site where the VMs run, as observed, or null when they run on neither (or, wrongly, on both). */
   declare public readonly runningSite: pulumi.Output<string | null>;
   /** The steps still to take (`site: action`), planned from what was observed; empty when the sites match. */
@@ -154,6 +166,8 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
         lastChange: undefined,
         allowDataLoss: undefined,
         jobTimeoutSeconds: undefined,
+        shutdownTimeoutSeconds: undefined,
+        allowHardPowerOff: undefined,
         ...args,
         sites: secretPasswords(args.sites),
       },

@@ -18,6 +18,8 @@ export interface ReplicatedCollectionInputs {
   activeSite: string;
   allowDataLoss?: boolean;
   jobTimeoutSeconds?: number;
+  shutdownTimeoutSeconds?: number;
+  allowHardPowerOff?: boolean;
 }
 
 export interface MemberOutput {
@@ -64,6 +66,8 @@ export interface ReplicatedCollectionOutputs {
   activeSite: string;
   allowDataLoss: boolean;
   jobTimeoutSeconds: number;
+  shutdownTimeoutSeconds: number;
+  allowHardPowerOff: boolean;
   /** Where the VMs run, as observed: the site whose collection is primary or committed with its VMs running. */
   runningSite: string | null;
   /** The steps still to take, as planned from what was observed (`site: action`); empty when settled. */
@@ -73,4 +77,9 @@ export interface ReplicatedCollectionOutputs {
   lastChange: ChangeOutput | null;
 }
 
-export const DEFAULTS = { allowDataLoss: false, jobTimeoutSeconds: 1800 } as const;
+export const DEFAULTS = {
+  allowDataLoss: false,
+  jobTimeoutSeconds: 1800,
+  shutdownTimeoutSeconds: 300,
+  allowHardPowerOff: false,
+} as const;

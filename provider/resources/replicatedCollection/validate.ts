@@ -10,7 +10,16 @@ import type { ConnectionInputs } from "../../runtime/types";
 import { collectionKey } from "./identity";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
-const INPUT_KEYS = ["sites", "activeSite", "allowDataLoss", "jobTimeoutSeconds"] as const;
+const INPUT_KEYS = [
+  "sites",
+  "activeSite",
+  "allowDataLoss",
+  "jobTimeoutSeconds",
+  "shutdownTimeoutSeconds",
+  "allowHardPowerOff",
+] as const;
+/** A guest gets at most a day to shut down: longer is a guest that will not. */
+const MAX_SHUTDOWN_SECONDS = 24 * 3600;
 const SITE_KEYS = ["collectionId", "connection", "certificateThumbprint"] as const;
 /** A certificate thumbprint as Cert:\ shows it: the SHA-1 hash of the certificate, 40 hexadecimal digits. */
 export const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
@@ -25,6 +34,12 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
     MAX_TIMEOUT_SECONDS,
     "it bounds the wait for each Hyper-V job (default 1800)",
   ),
+  shutdownTimeoutSeconds: integer(
+    1,
+    MAX_SHUTDOWN_SECONDS,
+    "it bounds the wait for each guest to shut down before the VMs are moved (default 300)",
+  ),
+  allowHardPowerOff: boolean,
 };
 
 const SITE_RULES: Readonly<Record<string, Rule>> = {

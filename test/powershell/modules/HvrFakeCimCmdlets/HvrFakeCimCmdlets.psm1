@@ -44,6 +44,12 @@ function ConvertTo-FakeRef($Instance) {
     return [ordered]@{ className = $Instance.CimSystemProperties.ClassName; keys = $keys }
 }
 
+# Like real CIM, an instance remembers the namespace it was read from, and a method call on it goes there.
+function Set-FakeNamespace($Instance, [string]$Namespace) {
+    if ($Namespace) { $Instance.CimSystemProperties.Namespace = $Namespace }
+    return $Instance
+}
+
 function ConvertTo-FakeWireValue($Value) {
     if ($null -eq $Value) { return $null }
     if (Test-FakeInstance $Value) { return ConvertTo-FakeRef $Value }
@@ -217,13 +223,13 @@ function Get-CimInstance {
         if ($groups.Count -eq 1) { $body.filter = $groups[0] } else { $body.anyOf = $groups }
     }
     $data = Invoke-FakeCim $PSCmdlet $body
-    foreach ($wire in $data) { New-FakeInstance $wire }
+    foreach ($wire in $data) { Set-FakeNamespace (New-FakeInstance $wire) $Namespace }
 }
 
 function Invoke-CimMethod {
     [CmdletBinding()]
     param($InputObject, [string]$MethodName, [System.Collections.IDictionary]$Arguments, $CimSession, [uint32]$OperationTimeoutSec)
-    $body = @{ op = 'invoke'; target = (ConvertTo-FakeRef $InputObject); method = $MethodName; arguments = (ConvertTo-FakeWireValue $Arguments) }
+    $body = @{ op = 'invoke'; namespace = $InputObject.CimSystemProperties.Namespace; target = (ConvertTo-FakeRef $InputObject); method = $MethodName; arguments = (ConvertTo-FakeWireValue $Arguments) }
     $data = Invoke-FakeCim $PSCmdlet $body
     $result = [ordered]@{ ReturnValue = [uint32]$data.returnValue }
     foreach ($name in $data.outParameters.get_Keys()) {
@@ -239,11 +245,11 @@ function Invoke-CimMethod {
 function Get-CimAssociatedInstance {
     [CmdletBinding()]
     param($InputObject, [string]$Association, [string]$ResultClassName, [string]$Namespace, $CimSession, [uint32]$OperationTimeoutSec)
-    $body = @{ op = 'associators'; ref = (ConvertTo-FakeRef $InputObject); association = $null; resultClass = $null }
+    $body = @{ op = 'associators'; namespace = $Namespace; ref = (ConvertTo-FakeRef $InputObject); association = $null; resultClass = $null }
     if ($Association) { $body.association = $Association }
     if ($ResultClassName) { $body.resultClass = $ResultClassName }
     $data = Invoke-FakeCim $PSCmdlet $body
-    foreach ($wire in $data) { New-FakeInstance $wire }
+    foreach ($wire in $data) { Set-FakeNamespace (New-FakeInstance $wire) $Namespace }
 }
 
 function New-CimSessionOption {

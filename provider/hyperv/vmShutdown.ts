@@ -1,0 +1,292 @@
+/**
+ * Turning member VMs off as their guests expect: a guest shutdown through Msvm_ShutdownComponent, and a hard power
+ * off (RequestStateChange 3) only where the caller allows it.
+ *
+ * Documented:
+ * - HyperV_v2 requeststatechange-msvm-computersystem.md: RequestedState "Shut Down (4)" is "Valid in version 1 (V1)
+ *   of Hyper-V only", so RequestStateChange offers no guest shutdown; 3 (Disabled) turns the VM off.
+ * - msvm-shutdowncomponent.md: the class "provides a mechanism to shut down the operating system of the virtual
+ *   machine from the management interfaces on the host system"; namespace "Root\Virtualization\V2"; SystemName is
+ *   "The unique identifier for the scoping virtual machine"; OperationalStatus 2 OK, 3 Degraded, 7 Non-Recoverable
+ *   Error, 12 No Contact ("The guest service is not installed or has not yet been contacted"), 13 Lost
+ *   Communication ("The guest service is no longer responding normally").
+ * - msvm-shutdowncomponent-initiateshutdown.md: InitiateShutdown(Force, Reason), "If zero (0) is returned, then the
+ *   shutdown was initiated successfully. Any other return code indicates an error condition." Force "forces
+ *   applications to be closed despite having unsaved data", so it is passed as false.
+ *
+ * Inferred: SystemName equals the VM's Msvm_ComputerSystem.Name (DeviceID is documented as "Microsoft:VMGUID\GUID"
+ * with VMGUID that Name); a 4096 answer started the shutdown as 0 does, and 32782 "A system shutdown is in progress"
+ * means one is already under way; the guest has finished when Msvm_ComputerSystem.EnabledState reads 3 (no page
+ * says how a caller learns it). On a cluster, root\virtualization\v2 is each node's own, so a VM that runs on
+ * another node than the one addressed shows no shutdown component there.
+ */
+import type { CimInstance, CimRef, CimSession } from "../cim";
+import { HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
+import { EnabledState, enabledStateName } from "./codes";
+import { InvalidStateError, withContext } from "./errors";
+import type { OperationRecord } from "./replicationService";
+import { operationRecord } from "./records";
+import type { VmIdentity, VmPowerOptions } from "./vmPower";
+import { requestVmState, vmRef } from "./vmPower";
+
+export const SHUTDOWN_COMPONENT = "Msvm_ShutdownComponent";
+export const GUEST_WAY = "shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)";
+export const HARD_WAY = "power off (hard, RequestStateChange 3)";
+const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
+/** OperationalStatus values with which the guest service answers (OK, Degraded). */
+const ANSWERING = [2, 3];
+/** The page's words for the OperationalStatus values with which it does not. */
+const SILENT: Readonly<Record<number, string>> = {
+  7: "Non-Recoverable Error: The guest does not support a compatible protocol version",
+  12: "No Contact: The guest service is not installed or has not yet been contacted",
+  13: "Lost Communication: The guest service is no longer responding normally",
+};
+const IN_PROGRESS = 32782;
+const STARTED = [0, 4096, IN_PROGRESS];
+/** Refusals the InitiateShutdown page names, in its words. */
+const REFUSALS: Readonly<Record<number, string>> = {
+  32775: "Invalid state for this operation",
+  32780: "The system is not ready",
+  32781: "The machine is locked and cannot be shut down without the force option",
+};
+
+export interface VmStopOptions extends VmPowerOptions {
+  /** How long each guest has to shut down, from the InitiateShutdown call. */
+  readonly shutdownTimeoutSeconds: number;
+  /** Turn a VM off hard when its guest cannot be asked or does not shut down in time. */
+  readonly allowHardPowerOff: boolean;
+}
+
+/** How one VM will be turned off, and why a hard power off is needed where it is. */
+export type StopWay =
+  | { readonly vm: VmIdentity; readonly way: "guest"; readonly component: CimRef }
+  | { readonly vm: VmIdentity; readonly way: "hard"; readonly why: string };
+
+type HardWay = Extract<StopWay, { way: "hard" }>;
+
+/** One VM turned off: which way, and the call's record. */
+export interface VmStopped {
+  readonly vm: VmIdentity;
+  readonly way: "guest" | "hard";
+  readonly record: OperationRecord;
+}
+
+/** A refusal after some guests shut down: `stopped` lists them, so the caller can start them again. */
+export class GuestShutdownRefused extends InvalidStateError {
+  override name = "GuestShutdownRefused";
+  constructor(
+    readonly detail: string,
+    readonly advice: string,
+    context: VmPowerOptions["context"],
+    readonly stopped: readonly VmStopped[],
+  ) {
+    super(detail, advice, context);
+  }
+}
+
+const hardAdvice = (what: string) =>
+  `${what}, or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk`;
+
+/** Reads, for each VM, whether its guest can be asked to shut down. Reads only: nothing is called. */
+export async function stopWays(session: CimSession, vms: readonly VmIdentity[]): Promise<StopWay[]> {
+  const ways: StopWay[] = [];
+  for (const vm of vms) ways.push(await stopWay(session, vm));
+  return ways;
+}
+
+async function stopWay(session: CimSession, vm: VmIdentity): Promise<StopWay> {
+  if (vm.enabledState !== EnabledState.Running) {
+    const state = `${enabledStateName(vm.enabledState)} (${vm.enabledState})`;
+    return { vm, way: "hard", why: `it is ${state}, so its guest is not running to be asked` };
+  }
+  const found = await session.query(
+    SHUTDOWN_COMPONENT,
+    { SystemName: vm.id },
+    { namespace: HYPERV_VIRTUALIZATION_NAMESPACE },
+  );
+  const [component] = found;
+  const where = `${session.target} shows`;
+  if (component === undefined)
+    return {
+      vm,
+      way: "hard",
+      why: `${where} no ${SHUTDOWN_COMPONENT} for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)`,
+    };
+  if (found.length > 1)
+    return {
+      vm,
+      way: "hard",
+      why: `${where} ${found.length} ${SHUTDOWN_COMPONENT} instances for it, not one`,
+    };
+  const status = operationalStatus(component);
+  if (status !== undefined && !ANSWERING.includes(status))
+    return {
+      vm,
+      way: "hard",
+      why: `its ${SHUTDOWN_COMPONENT} has OperationalStatus ${status}${SILENT[status] ? ` (${SILENT[status]})` : ""}, so the guest would not hear the request`,
+    };
+  return { vm, way: "guest", component: componentRef(component) };
+}
+
+function operationalStatus(component: CimInstance): number | undefined {
+  const status = component.properties.OperationalStatus;
+  const first = Array.isArray(status) ? (status as unknown[])[0] : status;
+  return typeof first === "number" ? first : undefined;
+}
+
+const componentRef = (component: CimInstance): CimRef => ({
+  className: SHUTDOWN_COMPONENT,
+  keys: { InstanceID: String(component.properties.InstanceID) },
+});
+
+/** The line a log or preview shows for one VM. */
+export function describeWay(way: StopWay): string {
+  return way.way === "guest"
+    ? `VM '${way.vm.name}': ${GUEST_WAY}`
+    : `VM '${way.vm.name}': ${HARD_WAY}: ${way.why}`;
+}
+
+/**
+ * Turns the VMs off: every guest that can be asked is asked at once, then waited for until the shutdown timeout;
+ * the rest, and guests still running at the deadline, are powered off hard if allowed. Without that permission a
+ * VM that needs it is refused: before any call when it is known from the reads, else with the VMs already shut
+ * down listed on the error.
+ */
+export async function stopVms(
+  session: CimSession,
+  vms: readonly VmIdentity[],
+  options: VmStopOptions,
+): Promise<VmStopped[]> {
+  try {
+    const ways = await stopWays(session, vms);
+    const hard = ways.filter((w): w is HardWay => w.way === "hard");
+    if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options);
+    for (const way of ways) options.progress(describeWay(way));
+    const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
+    const { stopped, stragglers } = await shutDownGuests(session, guests, options);
+    if (stragglers.length > 0 && !options.allowHardPowerOff) throw refuseAfter(stragglers, stopped, options);
+    for (const { vm } of hard) stopped.push(await powerOff(session, vm, options));
+    for (const { vm, why } of stragglers) {
+      options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
+      stopped.push(await powerOff(session, vm, options));
+    }
+    return stopped;
+  } catch (error) {
+    throw withContext(error, options.context);
+  }
+}
+
+async function powerOff(session: CimSession, vm: VmIdentity, options: VmStopOptions): Promise<VmStopped> {
+  const { record } = await requestVmState(session, vm, EnabledState.Off, options);
+  return { vm, way: "hard", record };
+}
+
+function refuseBefore(hard: readonly HardWay[], options: VmStopOptions): InvalidStateError {
+  const list = hard.map((h) => `VM '${h.vm.name}': ${h.why}`).join("; ");
+  return new InvalidStateError(
+    `a guest shutdown (Msvm_ShutdownComponent.InitiateShutdown) is not possible for ${list}; nothing was turned off`,
+    hardAdvice(
+      "Enable the Shutdown integration service in those VMs (Enable-VMIntegrationService -Name Shutdown), start any that are Saved or Paused, or connect to the node that runs them",
+    ),
+    options.context,
+  );
+}
+
+interface Asked {
+  readonly vm: VmIdentity;
+  /** When InitiateShutdown was called for it (ms). */
+  readonly at: number;
+}
+
+interface Straggler {
+  readonly vm: VmIdentity;
+  readonly why: string;
+}
+
+function refuseAfter(
+  stragglers: readonly Straggler[],
+  stopped: readonly VmStopped[],
+  options: VmStopOptions,
+): GuestShutdownRefused {
+  const list = stragglers.map((s) => `VM '${s.vm.name}': ${s.why}`).join("; ");
+  return new GuestShutdownRefused(
+    list,
+    hardAdvice(
+      `Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now ${options.shutdownTimeoutSeconds})`,
+    ),
+    options.context,
+    stopped,
+  );
+}
+
+/** Asks each guest to shut down, then waits for all of them together until the deadline. */
+async function shutDownGuests(
+  session: CimSession,
+  guests: readonly Extract<StopWay, { way: "guest" }>[],
+  options: VmStopOptions,
+): Promise<{ stopped: VmStopped[]; stragglers: Straggler[] }> {
+  const { clock } = options;
+  const asked: Asked[] = [];
+  const refused: (Asked & { returnValue: number })[] = [];
+  for (const { vm, component } of guests) {
+    const at = clock.now();
+    const args = { Force: false, Reason: REASON };
+    const { returnValue } = await session.invoke(component, "InitiateShutdown", args, {
+      namespace: HYPERV_VIRTUALIZATION_NAMESPACE,
+      signal: options.signal,
+    });
+    if (STARTED.includes(returnValue)) asked.push({ vm, at });
+    else refused.push({ vm, at, returnValue });
+  }
+  // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
+  const stopped = [
+    ...(await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 })),
+    ...(await waitUntilOff(session, asked, options)),
+  ];
+  const stragglers: Straggler[] = refused
+    .filter((r) => !stopped.some((s) => s.vm === r.vm))
+    .map(({ vm, returnValue }) => ({
+      vm,
+      why: `InitiateShutdown returned ${returnValue}${REFUSALS[returnValue] ? ` (${REFUSALS[returnValue]})` : ""}`,
+    }));
+  for (const { vm } of asked.filter((a) => !stopped.some((s) => s.vm === a.vm))) {
+    stragglers.push({
+      vm,
+      why: `its guest did not shut down within shutdownTimeoutSeconds (${options.shutdownTimeoutSeconds})`,
+    });
+  }
+  return { stopped, stragglers };
+}
+
+/** Reads the VMs (one request per tick) until each is Off (3) or the deadline, counted from the first call, passes. */
+async function waitUntilOff(
+  session: CimSession,
+  asked: readonly Asked[],
+  options: VmStopOptions,
+): Promise<VmStopped[]> {
+  const { clock } = options;
+  const stopped: VmStopped[] = [];
+  const first = asked[0]?.at ?? clock.now();
+  const deadline = first + options.shutdownTimeoutSeconds * 1000;
+  let pending = [...asked];
+  while (pending.length > 0) {
+    const read = await session.getMany(
+      pending.map((p) => vmRef(p.vm.id)),
+      { signal: options.signal },
+    );
+    const now = clock.now();
+    const off = pending.filter((_, i) => read[i]?.properties.EnabledState === EnabledState.Off);
+    for (const { vm, at } of off) {
+      stopped.push({
+        vm,
+        way: "guest",
+        record: operationRecord("InitiateShutdown", null, null, null, at, now),
+      });
+      options.progress(`VM '${vm.name}': the guest has shut down (Off)`);
+    }
+    pending = pending.filter((p) => !off.includes(p));
+    if (pending.length === 0 || now >= deadline) break;
+    await clock.sleep(Math.min(options.polling.initialMs * 4, deadline - now), options.signal);
+  }
+  return stopped;
+}
