@@ -27,6 +27,12 @@ export interface StoredMember {
   name: string;
   enabledState?: number;
   replicationHealth?: number;
+  /**
+   * When EnabledState last changed (clock ms): Msvm_ComputerSystem.TimeOfLastStateChange, documented as "The date
+   * and time when the enabled state of the element last changed." Absent in state files written before it existed:
+   * the VM then reports no time, and the provider treats that as unknown (safe side).
+   */
+  enabledSince?: number;
 }
 
 /** Counters of Msvm_CollectionReplicationStatistics; absent = 0 (or, for times, none). */

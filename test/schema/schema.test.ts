@@ -758,6 +758,7 @@ describe("reading the TypeScript", () => {
       connectionOutput: fieldNames(facts.shared.ConnectionOutput.fields),
     }).toEqual({
       failoverArgs: [
+        "acknowledgeDataLoss",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -765,6 +766,7 @@ describe("reading the TypeScript", () => {
         "failoverState",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "rehearsalMinutes",
         "requireHealthy",
         "startVirtualMachines",
       ],

@@ -23,6 +23,7 @@ import type { AppliedFailure } from "./apply";
 import { applyInputs } from "./apply";
 import { outputsFor } from "./outputs";
 import { previewLine } from "./preview";
+import { previewLosses } from "./previewLoss";
 import { ignoredLine, ignoresState, updateKeepingState } from "./keepState";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
@@ -76,6 +77,7 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         );
         const line = previewLine(olds, news, desired as DesiredState);
         if (line !== undefined) deps.log(line);
+        await previewLosses(ctx, olds, news, desired as DesiredState);
       }
       return {
         changes: replaces.length > 0 || stateChanges || renamed,
