@@ -4,9 +4,15 @@
  *
  * Why a token and not a boolean: a standing `allowDataLoss: true` left in a program after a disaster authorizes the
  * next, different loss too (a failback while the new primary resynchronizes, a revert days later). A token is built
- * from facts the host reports about this event only (the CollectionID and a time: when the VMs started running, when
- * a recovery point was taken), so a new failover, a later recovery point or another split brain has another token,
- * and an old program re-applied by a pipeline cannot authorize it. The refusal and the preview print the token.
+ * from facts the host reports about this event only: the CollectionID and the recovery point's CreationTime the
+ * event turns on (the point failed over to, read back as LastApplyTime, for a revert, a split brain or a commit; the
+ * point selected, for an unplanned failover). A new failover, a later recovery point or another split brain has
+ * another token, and an old program re-applied by a pipeline cannot authorize it. The point, not the VMs' start
+ * times, names the event because it stays put while the run itself stops the VMs step by step, so one
+ * acknowledgement carries a sequence to its end. What this cannot tell apart: a second failover to the very same
+ * recovery point after a revert (the host keeps no record of the failover itself beyond its job, removed after
+ * 5 minutes); replication delivers a newer point within minutes, so only a point pinned by InstanceID repeats. The
+ * refusal and the preview print the token.
  *
  * Why a rehearsal window: reverting a failover right after it (a rehearsal) loses only what the VMs wrote while they
  * were being checked. Documented (per-VM RevertFailover, HyperV_v2 revertfailover-msvm-replicationservice.md): it
@@ -29,6 +35,8 @@ export interface VmRunFacts {
   readonly timeOfLastStateChange: number | null;
   /** OnTimeInMilliseconds: "the time, in milliseconds, since the machine was last turned on, reset, or restored". */
   readonly onTimeMs: number | null;
+  /** How long it had run when this run turned it off, as measured then (a two-site run stops VMs step by step). */
+  readonly measuredRunMs?: number | null;
 }
 
 /** How one VM ran after a reference time (the failover's recovery point). */
@@ -84,14 +92,15 @@ function describeRun(run: VmRun): string {
     return `'${run.name}' running since ${isoSeconds(run.runningSince)} (${length})`;
   }
   if (run.changedAt === null) return `'${run.name}' (the host reports no time for it, so it may have run)`;
-  const length = run.forMs === null ? "for an unknown time" : `for at most ${duration(run.forMs)}`;
+  const length =
+    run.forMs === null ? "for an unknown time" : `for ${run.exact ? "" : "at most "}${duration(run.forMs)}`;
   return `'${run.name}' ran until ${isoSeconds(run.changedAt)} (${length})`;
 }
 
-/** The earliest time the runs show: the event's identity, stable while nothing changes on the host. */
-function firstEvidence(runs: readonly VmRun[], fallback: number | null): string {
+/** The event's time: the recovery point it turns on, else (a host that reports none) the earliest run seen. */
+function eventTime(point: number | null, runs: readonly VmRun[]): string {
   const times = runs.map((r) => r.runningSince ?? r.changedAt).filter((t): t is number => t !== null);
-  const first = times.length > 0 ? Math.min(...times) : fallback;
+  const first = point ?? (times.length > 0 ? Math.min(...times) : null);
   return first === null ? "no-time-reported" : isoSeconds(first);
 }
 
@@ -114,8 +123,8 @@ export function revertLoss(f: RevertFacts): DataLossEvent | undefined {
   const window = f.rehearsalMinutes * 60_000;
   if (runs.every((r) => r.forMs !== null && r.forMs <= window)) return undefined;
   return {
-    token: `revert-failover:${f.collectionId.toLowerCase()}:${firstEvidence(runs, f.failedOverTo)}`,
-    loses: `RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover is lost: ${runs.map(describeRun).join(", ")}; longer than rehearsalMinutes (${f.rehearsalMinutes})`,
+    token: `revert-failover:${f.collectionId.toLowerCase()}:${eventTime(f.failedOverTo, runs)}`,
+    loses: `RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover to the recovery point of ${f.failedOverTo === null ? "(no time reported)" : isoSeconds(f.failedOverTo)} is lost: ${runs.map(describeRun).join(", ")}; longer than rehearsalMinutes (${f.rehearsalMinutes})`,
   };
 }
 
@@ -135,7 +144,7 @@ export function splitBrainLoss(
   if (runs.length === 0) return undefined;
   const since = partnerFailedOverTo === null ? "the failover" : isoSeconds(partnerFailedOverTo);
   return {
-    token: `split-brain:${collectionId.toLowerCase()}:${firstEvidence(runs, partnerFailedOverTo)}`,
+    token: `split-brain:${collectionId.toLowerCase()}:${eventTime(partnerFailedOverTo, runs)}`,
     loses: `${site}'s VMs ran after the other site failed over (split brain: both sites wrote), and reprotecting ${site} discards what they wrote after ${since}: ${runs.map(describeRun).join(", ")}`,
   };
 }

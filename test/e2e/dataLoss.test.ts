@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
+import { parseCimDateTime } from "../../provider/cim";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { makeProjectDir, Plugin, REPO_ROOT, serializeProvider } from "../harness/plugin";
@@ -17,7 +18,10 @@ const DAY = 24 * 3_600_000;
 /** When the VMs were started on the failed-over replica, whole seconds so the token reads as the host says it. */
 const STARTED = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
 const STARTED_ISO = new Date(STARTED).toISOString().replace(/\.000Z$/, "Z");
-const TOKEN = `revert-failover:${SQL}:${STARTED_ISO}`;
+/** The seed's newest recovery point, which the failover applied (LastApplyTime): the event's name. */
+let POINT_ISO: string;
+let TOKEN: string;
+let LOSS: string;
 
 let project: string;
 let plugin: Plugin;
@@ -39,6 +43,10 @@ beforeAll(async () => {
     failedOverReplicationType: 1,
   });
   for (const vm of ["sql-a", "sql-b"]) await sim.setVmState(SQL, vm, 2, STARTED);
+  const applied = (await sim.session().query("Msvm_VirtualSystemCollection"))[0]!.properties.LastApplyTime;
+  POINT_ISO = new Date(parseCimDateTime(applied)!).toISOString().replace(/\.\d{3}Z$/, "Z");
+  TOKEN = `revert-failover:${SQL}:${POINT_ISO}`;
+  LOSS = `RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover to the recovery point of ${POINT_ISO} is lost: 'sql-a' running since ${STARTED_ISO} (for 3 days 0 h), 'sql-b' running since ${STARTED_ISO} (for 3 days 0 h); longer than rehearsalMinutes (60)`;
   for (const method of ["RevertFailover", "RequestStateChange"]) await sim.setJobDuration(method, 100);
   plugin = await Plugin.start({ cwd: project });
   await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
@@ -62,8 +70,8 @@ const program = (failoverState: string, extra: Record<string, unknown> = {}) => 
 /** The calls that act: GetReplicationStatistics is the health read every create and change makes. */
 const acting = async () => (await sim.calls()).filter((c) => c.method !== "GetReplicationStatistics");
 const refusal = (message: string) => expect.stringContaining(message);
-const LOSS = `RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover is lost: 'sql-a' running since ${STARTED_ISO} (for 3 days 0 h), 'sql-b' running since ${STARTED_ISO} (for 3 days 0 h); longer than rehearsalMinutes (60)`;
-const ADVICE = `Nothing was called. To accept this loss, and only it, set acknowledgeDataLoss: ["${TOKEN}"]; the value names this event only, so a later failover, a later recovery point or another split brain needs its own`;
+const advice = () =>
+  `Nothing was called. To accept this loss, and only it, set acknowledgeDataLoss: ["${TOKEN}"]; the value names this event only, so a later failover, a later recovery point or another split brain needs its own`;
 
 describe("an old program re-applied three days after a disaster", () => {
   let outs: Record<string, unknown>;
@@ -80,7 +88,7 @@ describe("an old program re-applied three days after a disaster", () => {
     const error = (await plugin.diff(SQL, outs, checked.inputs).catch((e: unknown) => e)) as PluginError;
     expect(error.details).toEqual(
       refusal(
-        `Data loss not acknowledged: ${LOSS} [collection 'sql-cluster', host cluster.json (simulator)]. ${ADVICE}`,
+        `Data loss not acknowledged: ${LOSS} [collection 'sql-cluster', host cluster.json (simulator)]. ${advice()}`,
       ),
     );
     expect(await acting()).toEqual([]);
@@ -91,7 +99,7 @@ describe("an old program re-applied three days after a disaster", () => {
     const error = (await plugin.update(SQL, outs, checked.inputs).catch((e: unknown) => e)) as PluginError;
     expect(error.details).toEqual(
       refusal(
-        `Data loss not acknowledged: ${LOSS} [collection 'sql-cluster', host cluster.json (simulator)]. ${ADVICE}`,
+        `Data loss not acknowledged: ${LOSS} [collection 'sql-cluster', host cluster.json (simulator)]. ${advice()}`,
       ),
     );
     expect(await acting()).toEqual([]);

@@ -53,12 +53,12 @@ describe("reverting a failover (failedOver -> normal)", () => {
   it("refuses, calling nothing, after the failed-over VMs ran for three days, and names what would be lost and the value to set", async () => {
     const { sim, rt, outs, calls } = await failedOverAndRan(72 * HOUR);
     const started = await vmTimes(sim);
-    const first = Math.min(started["sql-a"]!, started["sql-b"]!);
-    const token = `revert-failover:${ID}:${iso(first)}`;
+    // The event is named by the recovery point failed over to (LastApplyTime): the seed's newest, taken at T0.
+    const token = `revert-failover:${ID}:${iso(T0)}`;
 
     const failure = await rejection(rt.update(ID, outs, inputs("normal", { startVirtualMachines: true })));
     expect(failure.message).toBe(
-      `Data loss not acknowledged: RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover is lost: 'sql-a' running since ${iso(started["sql-a"]!)} (for 3 days 0 h), 'sql-b' running since ${iso(started["sql-b"]!)} (for 3 days 0 h); longer than rehearsalMinutes (60) [collection 'sql-cluster', host hv-replica01 (simulator)]. Nothing was called. To accept this loss, and only it, set acknowledgeDataLoss: ["${token}"]; the value names this event only, so a later failover, a later recovery point or another split brain needs its own`,
+      `Data loss not acknowledged: RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover to the recovery point of ${iso(T0)} is lost: 'sql-a' running since ${iso(started["sql-a"]!)} (for 3 days 0 h), 'sql-b' running since ${iso(started["sql-b"]!)} (for 3 days 0 h); longer than rehearsalMinutes (60) [collection 'sql-cluster', host hv-replica01 (simulator)]. Nothing was called. To accept this loss, and only it, set acknowledgeDataLoss: ["${token}"]; the value names this event only, so a later failover, a later recovery point or another split brain needs its own`,
     );
     expect((await sim.calls()).slice(calls)).toEqual([]);
     expect((await sim.collection(ID))?.replicationState).toBe(5);
@@ -67,7 +67,7 @@ describe("reverting a failover (failedOver -> normal)", () => {
   it("runs with the value the refusal printed: the VMs are turned off, then RevertFailover", async () => {
     const { sim, rt, outs, calls, lines } = await failedOverAndRan(72 * HOUR);
     const started = await vmTimes(sim);
-    const token = `revert-failover:${ID}:${iso(Math.min(started["sql-a"]!, started["sql-b"]!))}`;
+    const token = `revert-failover:${ID}:${iso(T0)}`;
     const updated = await rt.update(ID, outs, inputs("normal", { acknowledgeDataLoss: [token] }));
     expect(updated.outs).toMatchObject({ failoverState: "normal", replicationState: 3 });
     expect(
@@ -77,13 +77,13 @@ describe("reverting a failover (failedOver -> normal)", () => {
       (await sim.calls()).slice(calls).filter((c) => c.method !== "GetReplicationStatistics"),
     ).toHaveLength(3);
     expect(lines).toContain(
-      `[sql-cluster] data loss acknowledged (${token}): RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover is lost: 'sql-a' running since ${iso(started["sql-a"]!)} (for 3 days 0 h), 'sql-b' running since ${iso(started["sql-b"]!)} (for 3 days 0 h); longer than rehearsalMinutes (60)`,
+      `[sql-cluster] data loss acknowledged (${token}): RevertFailover discards the failover disk, so what the failed-over VMs wrote since the failover to the recovery point of ${iso(T0)} is lost: 'sql-a' running since ${iso(started["sql-a"]!)} (for 3 days 0 h), 'sql-b' running since ${iso(started["sql-b"]!)} (for 3 days 0 h); longer than rehearsalMinutes (60)`,
     );
   });
 
-  it("does not take the value of an earlier failover: a new failover is another event", async () => {
+  it("does not take the value of an earlier failover: a failover to another recovery point is another event", async () => {
     const { sim, rt, outs, calls } = await failedOverAndRan(72 * HOUR);
-    const earlier = `revert-failover:${ID}:${iso(T0 - 30 * 24 * HOUR)}`;
+    const earlier = `revert-failover:${ID}:${iso(T0 - HOUR)}`;
     const failure = await rejection(
       rt.update(ID, outs, inputs("normal", { acknowledgeDataLoss: [earlier] })),
     );
@@ -102,7 +102,7 @@ describe("reverting a failover (failedOver -> normal)", () => {
     expect(failure.message).toContain(
       `'sql-a' ran until ${iso(stopped)} (for at most 5 h 0 min), 'sql-b' ran until ${iso(stopped)} (for at most 5 h 0 min)`,
     );
-    expect(failure.message).toContain(`set acknowledgeDataLoss: ["revert-failover:${ID}:${iso(stopped)}"]`);
+    expect(failure.message).toContain(`set acknowledgeDataLoss: ["revert-failover:${ID}:${iso(T0)}"]`);
     expect((await sim.calls()).slice(calls)).toEqual([]);
   });
 
