@@ -3,26 +3,31 @@
  * is the only part of failover/sites that touches the hosts. Jobs already running on either site (an interrupted
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
-import type { CimSession } from "../../cim";
+import type { CimArguments, CimSession } from "../../cim";
 import type { ErrorContext, JobSnapshot, MethodOptions, OperationRecord } from "../../hyperv";
 import {
   callServiceMethod,
+  DataLossNotAcknowledgedError,
   HyperVError,
   HyperVReturnCodeError,
   InvalidStateError,
   jobRef,
+  recoveryPointRef,
   relationshipSettings,
   ReturnCode,
   requestVmState,
   seeJobThrough,
   VmRequestedState,
 } from "../../hyperv";
+import { chooseRecoveryPoint } from "../choosePoint";
+import type { DataLossEvent } from "../dataLoss";
+import { acknowledgedLine } from "../dataLoss";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
 import type { SiteRead, SiteTarget } from "./observe";
-import { hasSession, readSite, toObservation } from "./observe";
+import { hasSession, readSite, toObservation, withMeasuredRuns } from "./observe";
 import { planSites } from "./plan";
-import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
+import type { PairObservation, PathName, SiteStep, SitesDesire, SitesPlan } from "./types";
 
 /** One call made on a site, as the outputs show it. */
 export interface StepRecord extends OperationRecord {
@@ -38,7 +43,13 @@ export interface SitesRequest {
   readonly name: string;
   readonly sites: readonly [SiteTarget, SiteTarget];
   readonly activeSite: string;
-  readonly allowDataLoss: boolean;
+  /** The data-loss tokens the program acknowledged (failover/dataLoss.ts). */
+  readonly acknowledged: readonly string[];
+  readonly rehearsalMinutes: number;
+  /** Commit an unplanned failover once its VMs run (otherwise only when reprotect needs it). */
+  readonly commitFailover: boolean;
+  /** The recovery point selector an unplanned failover uses (`latest` by default). */
+  readonly recoveryPoint: string;
   readonly timeoutSeconds: number;
 }
 
@@ -76,22 +87,27 @@ export async function previewSites(
   request: SitesRequest,
   now: number,
 ): Promise<{ reads: Record<string, SiteRead>; plan: SitesPlan }> {
-  const reads = await readBoth(request.sites);
+  const reads = await readBoth(request);
   return { reads, plan: planSites(observationOf(reads), desireOf(request), now) };
 }
 
-async function readBoth(sites: readonly SiteTarget[]): Promise<Record<string, SiteRead>> {
+/** Both sites; the active one with the point `recoveryPoint` selects, which an unplanned failover would use. */
+async function readBoth(request: SitesRequest): Promise<Record<string, SiteRead>> {
   const reads: Record<string, SiteRead> = {};
-  for (const site of sites) reads[site.name] = await readSite(site);
+  for (const site of request.sites) {
+    const point = site.name === request.activeSite ? request.recoveryPoint : undefined;
+    reads[site.name] = await readSite(site, point);
+  }
   return reads;
 }
 
 const observationOf = (reads: Record<string, SiteRead>): PairObservation =>
   Object.fromEntries(Object.entries(reads).map(([name, read]) => [name, toObservation(read)]));
 
-function desireOf(request: SitesRequest) {
+function desireOf(request: SitesRequest): SitesDesire {
   const other = request.sites.find((s) => s.name !== request.activeSite)?.name ?? "";
-  return { activeSite: request.activeSite, otherSite: other, allowDataLoss: request.allowDataLoss };
+  const { activeSite, acknowledged, rehearsalMinutes, commitFailover } = request;
+  return { activeSite, otherSite: other, acknowledged, rehearsalMinutes, commitFailover };
 }
 
 class SitesDriver {
@@ -99,6 +115,9 @@ class SitesDriver {
   private reads: Record<string, SiteRead> | undefined;
   private path: PathName | null = null;
   private refusedAt: string | undefined;
+  private readonly noted = new Set<string>();
+  /** How long each VM this run turned off had run just before (see observe). */
+  private readonly measured = new Map<string, number | null>();
 
   constructor(
     private readonly request: SitesRequest,
@@ -112,17 +131,20 @@ class SitesDriver {
   async run(): Promise<SitesResult> {
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        this.reads = await readBoth(this.request.sites);
+        this.reads = await readBoth(this.request);
         if (await this.followRunningJobs(this.reads)) continue;
-        const plan = planSites(observationOf(this.reads), desireOf(this.request), this.deps.clock.now());
+        const plan = planSites(this.observe(this.reads), desireOf(this.request), this.deps.clock.now());
         if (plan.kind === "none") return { reads: this.reads, path: this.path, steps: this.steps };
-        if (plan.kind === "refuse")
-          throw new InvalidStateError(plan.reason, plan.advice, { collection: this.request.name });
+        if (plan.kind === "refuse") {
+          const Refusal = plan.dataLoss ? DataLossNotAcknowledgedError : InvalidStateError;
+          throw new Refusal(plan.reason, plan.advice, { collection: this.request.name });
+        }
         if (plan.kind === "wait") {
           await this.deps.clock.sleep(this.deps.polling.initialMs * 4);
           continue;
         }
         this.path ??= plan.path;
+        this.noteLosses(plan.losses ?? []);
         const [next] = plan.steps;
         if (next) await this.take(next, this.reads);
       }
@@ -134,11 +156,24 @@ class SitesDriver {
     } catch (error) {
       let reads = this.reads;
       try {
-        reads = await readBoth(this.request.sites);
+        reads = await readBoth(this.request);
       } catch {
         // The failure itself is what the user needs to see; the last reads stand.
       }
       throw new SitesFailure(error, reads, this.path, this.steps);
+    }
+  }
+
+  private observe(reads: Record<string, SiteRead>): PairObservation {
+    return withMeasuredRuns(observationOf(reads), this.measured);
+  }
+
+  /** Prints each acknowledged loss once, before the step that causes it is taken. */
+  private noteLosses(losses: readonly DataLossEvent[]): void {
+    for (const loss of losses) {
+      if (this.noted.has(loss.token)) continue;
+      this.noted.add(loss.token);
+      this.deps.log(`[${this.request.name}] ${acknowledgedLine(loss)}`, "warning");
     }
   }
 
@@ -190,6 +225,10 @@ class SitesDriver {
     if (next.action === "StartVMs" || next.action === "StopVMs") {
       const requested = next.action === "StartVMs" ? VmRequestedState.Running : VmRequestedState.Off;
       for (const vm of members.filter((m) => m.enabledState !== requested)) {
+        if (requested === VmRequestedState.Off && vm.enabledState === VmRequestedState.Running) {
+          const since = vm.timeOfLastStateChange;
+          this.measured.set(vm.id, vm.onTimeMs ?? (since === null ? null : this.deps.clock.now() - since));
+        }
         await this.recorded(next.site, next.action, vm.name, label, () =>
           requestVmState(session, vm, requested, {
             ...this.options(next.site),
@@ -199,9 +238,15 @@ class SitesDriver {
       }
       return;
     }
-    const extra: Record<string, string> = {};
+    const extra: Record<string, CimArguments[string]> = {};
     if (next.action === "ReverseReplicationRelationship")
       extra.CollectionReplicationSettingData = await this.settings(session, next.site, collection);
+    if (next.action === "InitiateFailover") {
+      // The shared rule (failover/choosePoint.ts): NULL for `latest`, as documented, else the point's REF.
+      const context = { collection: collection.name, host: session.target };
+      const { pass } = await chooseRecoveryPoint(session, collection, this.request.recoveryPoint, context);
+      if (pass !== null) extra.CollectionRecoveryPoint = recoveryPointRef(collection.id, pass);
+    }
     try {
       await this.recorded(next.site, next.action, null, label, () =>
         callServiceMethod(session, collection, next.action, extra, this.options(next.site)),

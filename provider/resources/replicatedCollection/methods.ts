@@ -5,8 +5,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/observe";
 import { probeSite } from "../../failover/sites/observe";
-import type { SitesResult } from "../../failover/sites/drive";
-import { runSites, SitesFailure } from "../../failover/sites/drive";
+import { acknowledgedLine } from "../../failover/dataLoss";
+import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
+import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
+import type { SitesPlan } from "../../failover/sites/types";
 import { HyperVError } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
@@ -16,7 +18,7 @@ import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
 import { describePlan, outputsFor, planFromOutputs } from "./outputs";
 import type { ChangeOutput, ReplicatedCollectionInputs, ReplicatedCollectionOutputs } from "./types";
-import { DEFAULTS } from "./types";
+import { applied, DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
 
 type Targets = readonly [SiteTarget, SiteTarget];
@@ -71,16 +73,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     });
     try {
       const result = await withSites(inputs, (sites) =>
-        runSites(
-          {
-            name: nameOf(inputs),
-            sites,
-            activeSite: inputs.activeSite,
-            allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
-            timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-          },
-          { ...deps, polling: ctx.polling(), lock: ctx.lock },
-        ),
+        runSites(sitesRequest(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
       );
       return { result, change: change("completed", result) };
     } catch (error) {
@@ -116,7 +109,6 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       return {
         inputs: {
           ...news,
-          allowDataLoss: news.allowDataLoss ?? DEFAULTS.allowDataLoss,
           jobTimeoutSeconds: news.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
         },
       };
@@ -125,14 +117,15 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
       const replaces = identityChanges(olds, news);
       const stored = olds as unknown as ReplicatedCollectionOutputs;
-      const inputsChanged = ["activeSite", "allowDataLoss", "jobTimeoutSeconds"].some(
-        (k) => olds[k] !== news[k],
-      );
+      const applies = applied(news as unknown as ReplicatedCollectionInputs) as Record<string, unknown>;
+      const inputsChanged =
+        olds.activeSite !== news.activeSite ||
+        Object.keys(applies).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(applies[k]));
       const connectionsChanged = JSON.stringify(connections(olds)) !== JSON.stringify(connections(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || connectionsChanged || pending;
       if (changes && replaces.length === 0 && news.activeSite !== UNKNOWN && stored.sites)
-        previewPlan(stored, news);
+        await previewPlan(stored, news);
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
@@ -170,14 +163,51 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     },
   };
 
-  /** Prints, during preview, the plan made from the state recorded at the last read. */
-  function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): void {
+  /**
+   * Prints, during preview, the plan made from the state recorded at the last read. A plan that throws writes away
+   * is planned again from the hosts: what it loses depends on how long VMs ran, which the stack does not record,
+   * and the lines must say what the run will say (failover/dataLoss.ts).
+   */
+  async function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): Promise<void> {
     const inputs = news as unknown as ReplicatedCollectionInputs;
-    const lines = describePlan(planFromOutputs(stored.sites, inputs, deps.clock.now()));
-    const head = `[${nameOf(inputs)}] activeSite ${inputs.activeSite}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
+    const recorded = planFromOutputs(stored.sites, inputs, deps.clock.now());
+    const fromHosts = losesData(recorded)
+      ? await withSites(inputs, (sites) => previewSites(sitesRequest(inputs, sites), deps.clock.now()))
+          .then((r) => r.plan)
+          .catch(() => undefined)
+      : undefined;
+    const plan = fromHosts ?? recorded;
+    const from = fromHosts
+      ? "plan from both hosts now, because what it would lose depends on how long VMs ran"
+      : `plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
+    const lines = describePlan(plan);
+    const head = `[${nameOf(inputs)}] activeSite ${inputs.activeSite}: ${from}`;
     deps.log(lines.length === 0 ? `${head}: nothing to do` : `${head}:`);
     lines.forEach((line, i) => deps.log(`  ${i + 1}. ${line}`));
+    if (plan.kind === "steps") {
+      for (const loss of plan.losses ?? [])
+        deps.log(`[${nameOf(inputs)}] ${acknowledgedLine(loss)}`, "warning");
+    }
   }
+}
+
+/** Whether a plan throws writes away: an acknowledged loss, or a refusal for want of one. */
+const losesData = (plan: SitesPlan) =>
+  (plan.kind === "steps" && (plan.losses?.length ?? 0) > 0) ||
+  (plan.kind === "refuse" && plan.dataLoss === true);
+
+/** What the two-site driver is asked to do, from the inputs and the sites' sessions. */
+function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
+  return {
+    name: nameOf(inputs),
+    sites,
+    activeSite: inputs.activeSite,
+    acknowledged: inputs.acknowledgeDataLoss ?? [],
+    rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
+    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+  };
 }
 
 const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
@@ -238,7 +268,10 @@ function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedColle
   return {
     sites,
     activeSite: stored.activeSite,
-    allowDataLoss: stored.allowDataLoss,
+    acknowledgeDataLoss: stored.acknowledgeDataLoss ?? [],
+    rehearsalMinutes: stored.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    recoveryPoint: stored.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    commitFailover: stored.commitFailover ?? DEFAULTS.commitFailover,
     jobTimeoutSeconds: stored.jobTimeoutSeconds,
   };
 }

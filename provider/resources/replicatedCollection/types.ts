@@ -3,6 +3,7 @@
  * class (replicatedCollection.ts) wraps them in Pulumi inputs and outputs; the field docs live there and in
  * schema.json.
  */
+import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { StepRecord } from "../../failover/sites/drive";
 import type { PathName } from "../../failover/sites/types";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
@@ -15,7 +16,12 @@ export interface SiteInputs {
 export interface ReplicatedCollectionInputs {
   sites: Record<string, SiteInputs>;
   activeSite: string;
+  /** Only `false` passes check (runtime/dataLossRules.ts); it authorizes nothing. */
   allowDataLoss?: boolean;
+  acknowledgeDataLoss?: string[];
+  rehearsalMinutes?: number;
+  recoveryPoint?: string;
+  commitFailover?: boolean;
   jobTimeoutSeconds?: number;
 }
 
@@ -60,7 +66,10 @@ export interface ChangeOutput {
 export interface ReplicatedCollectionOutputs {
   sites: Record<string, SiteOutput>;
   activeSite: string;
-  allowDataLoss: boolean;
+  acknowledgeDataLoss: string[];
+  rehearsalMinutes: number;
+  recoveryPoint: string;
+  commitFailover: boolean;
   jobTimeoutSeconds: number;
   /** Where the VMs run, as observed: the site whose collection is primary or committed with its VMs running. */
   runningSite: string | null;
@@ -71,4 +80,20 @@ export interface ReplicatedCollectionOutputs {
   lastChange: ChangeOutput | null;
 }
 
-export const DEFAULTS = { allowDataLoss: false, jobTimeoutSeconds: 1800 } as const;
+export const DEFAULTS = {
+  recoveryPoint: "latest",
+  commitFailover: false,
+  rehearsalMinutes: DEFAULT_REHEARSAL_MINUTES,
+  jobTimeoutSeconds: 1800,
+} as const;
+
+/** The inputs as applied, defaults filled in: what the outputs record and the planner reads. */
+export function applied(inputs: ReplicatedCollectionInputs) {
+  return {
+    acknowledgeDataLoss: [...(inputs.acknowledgeDataLoss ?? [])],
+    rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
+    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+  };
+}
