@@ -192,7 +192,8 @@ function toReplica(
   return guarded(
     "unplannedFailover",
     [...stopVMs(B, b, E.stopOldPrimary), ...failover, ...reprotectB],
-    [failoverTo(A, a, why, now), splitBrainOn(B, b, a, now)],
+    // What B's running VMs wrote after A's point is that failover's loss, not a split brain: A has not run.
+    [failoverTo(A, a, why, now)],
     want,
   );
 }

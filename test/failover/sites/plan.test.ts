@@ -189,6 +189,11 @@ describe("planSites: every sequence resumes where it stopped", () => {
       pair(primary(3, "on"), replica(5, "on")),
       want("B", [UNPLANNED_TO_B, SPLIT_BRAIN_A]),
     ],
+    [
+      "B returns after an uncommitted failover to A: commit, then reprotect B",
+      pair(replica(5, "on"), primary(3, "on")),
+      want("A", [`unplanned-failover:${A_ID}:${at(POINT)}`, SPLIT_BRAIN_B]),
+    ],
   ];
 
   it.each(starts)(
@@ -229,8 +234,9 @@ describe("planSites: refusals say why and what to do", () => {
     const later = pair(replica(3, "off"), site(1, 10, "on"));
     const plan = planSites(later, want("A", [UNPLANNED_TO_B]), NOW);
     expect(plan).toMatchObject({ kind: "refuse", dataLoss: true });
-    expect(plan.kind === "refuse" && plan.advice).toContain(`unplanned-failover:${A_ID}:${at(POINT)}`);
-    expect(plan.kind === "refuse" && plan.advice).toContain(SPLIT_BRAIN_B);
+    expect(plan.kind === "refuse" && plan.advice).toContain(
+      `set acknowledgeDataLoss: ["unplanned-failover:${A_ID}:${at(POINT)}"]`,
+    );
   });
 
   it("a split brain names the returned site's VMs, since when and for how long they ran", () => {
