@@ -1,7 +1,8 @@
 /**
  * ReplicatedCollection's data-loss and commit rules through the real plugin, on the states a real disaster leaves:
  * an unplanned failover to a chosen recovery point that is not committed until the program says so, a selector that
- * matches no point, and a stray failover whose VMs ran for hours.
+ * matches no point, a stray failover whose VMs ran for hours, a replica failed over before the primary was prepared
+ * for a planned move, and the disaster's value left in the program when the new primary resynchronizes.
  */
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { parseCimDateTime } from "../../provider/cim";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, inputs, rehearsal, siteSummary, WEST } from "./support";
+import { callLines, EAST, inputs, rehearsal, siteSummary, WEST } from "./support";
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -110,5 +111,59 @@ describe("a stray failover on the replica whose VMs served for hours", () => {
       "west: RequestStateChange(3) -> 4096",
       "west: RevertFailover -> 4096",
     ]);
+  });
+});
+
+describe("a replica failed over unplanned before the primary was prepared for a planned move", () => {
+  it("does not commit the older point without its value, then finishes the move with it", async () => {
+    const { r, west, up } = await pair();
+    for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(EAST, vm, 3);
+    await r.sim.setCollection(EAST, { replicationState: 11, failedOverReplicationType: 2 });
+    await west.setCollection(WEST, { replicationState: 5, failedOverReplicationType: 1 });
+    const applied = await west.session().get({
+      className: "Msvm_VirtualSystemCollection",
+      keys: { CollectionID: WEST },
+    });
+    const point = iso(parseCimDateTime(applied!.properties.LastApplyTime)!);
+    const token = `commit-older-point:${WEST}:${point}`;
+
+    const refused = (await up("west").catch((e: unknown) => e)) as PluginError;
+    expect(refused.details).toContain(
+      `Data loss not acknowledged: west was failed over unplanned (FailedOverReplicationType Regular) to its recovery point of ${point}, and east was prepared for a planned failover, which replicates its final changes; committing west's older point loses them.`,
+    );
+    expect(refused.details).toContain(`set acknowledgeDataLoss: ["${token}"]`);
+    expect(await r.sim.calls()).toEqual([]);
+
+    await up("west", { acknowledgeDataLoss: [token] });
+    expect(callLines(await r.sim.calls())).toEqual([
+      "west: CommitFailover -> 4096",
+      "west: ReverseReplicationRelationship -> 4096",
+      "west: RequestStateChange(2) -> 4096",
+      "west: RequestStateChange(2) -> 4096",
+    ]);
+  });
+});
+
+describe("the disaster's value left in the program", () => {
+  it("does not authorize failing back while the new primary resynchronizes: that failover has its own value", async () => {
+    const { r, west, up } = await pair();
+    // After the disaster west became the primary and runs production; it resynchronizes (10) to east.
+    await west.setCollection(WEST, { replicationMode: 1, replicationState: 10 });
+    for (const vm of ["sql-a", "sql-b"]) await west.setVmState(WEST, vm, 2);
+    for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(EAST, vm, 3);
+    await r.sim.setCollection(EAST, { replicationMode: 2, replicationState: 3 });
+    await r.sim.addRecoveryPoint(EAST);
+    const disaster = `unplanned-failover:${WEST}:2026-01-01T00:00:00Z`;
+    const points = await r.sim.recoveryPoints(EAST);
+    const newest = iso(Math.max(...points.map((p) => parseCimDateTime(p.creationTime)!)));
+
+    const refused = (await up("east", { acknowledgeDataLoss: [disaster] }).catch(
+      (e: unknown) => e,
+    )) as PluginError;
+    expect(refused.details).toContain(
+      "Data loss not acknowledged: west is Primary, ReplicationState Resynchronizing (10), so a planned failover is not possible; failing over to east (unplanned)",
+    );
+    expect(refused.details).toContain(`set acknowledgeDataLoss: ["unplanned-failover:${EAST}:${newest}"]`);
+    expect(await r.sim.calls()).toEqual([]);
   });
 });
