@@ -165,6 +165,18 @@ function toReplica(
       `${describeSite(A, a)}, and ${describeSite(B, b)}: neither is the primary`,
       UNKNOWN_ADVICE,
     );
+  return againstPrimary(want, a, b, finish, now);
+}
+
+/** The active site is a replica and the other the primary: a planned move, or an unplanned failover and reprotect. */
+function againstPrimary(
+  want: SitesDesire,
+  a: SiteCollection,
+  b: SiteCollection,
+  finish: readonly SiteStep[],
+  now: number,
+): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
   const reprotectB = [step(B, "PrepareForReverseReplication", E.prepareReverse), ...finish];
   if (a.replicationState === S.Recovered) {
     const commit = step(A, "CommitFailover", E.commitBeforeReverse);
