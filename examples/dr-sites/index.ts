@@ -5,13 +5,14 @@
  *   pulumi config set dr-sites:activeSite west     # planned move to west: no data loss
  *   pulumi config set dr-sites:activeSite east     # and back
  *
- * When the active site is lost, the move is refused until it is allowed to lose what that site wrote after the
- * newest recovery point (the error says how much):
+ * When the active site is lost, the move is refused, calling nothing, with what it would lose (what that site wrote
+ * after the recovery point) and the value that accepts that loss only; set it, and the failover runs:
  *
- *   pulumi config set dr-sites:allowDataLoss true
+ *   pulumi config set --path 'dr-sites:acknowledgeDataLoss[0]' 'unplanned-failover:<CollectionID>:<time>'
  *
- * When the lost site returns, `pulumi up --refresh` reprotects it (replication reversed towards it) before anything
- * else. With `dr-sites:rehearsal` true both sites are the simulator's hosts `east` and `west` in .rehearsal/pair.json.
+ * The value names that event, so it never accepts a later one. The failed-over VMs are started, and the failover is
+ * committed with `dr-sites:commitFailover` true, or when the lost site returns and `pulumi up --refresh` reprotects
+ * it (a returned site whose VMs ran meanwhile is a split brain: its own value is asked for first). With `dr-sites:rehearsal` true both sites are the simulator's hosts `east` and `west` in .rehearsal/pair.json.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as hvr from "pulumi-hyperv-replica";
@@ -40,7 +41,8 @@ const sql = new hvr.ReplicatedCollection("sql-cluster", {
     west: { collectionId: "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a", connection: connection("west") },
   },
   activeSite,
-  allowDataLoss: config.getBoolean("allowDataLoss") ?? false,
+  acknowledgeDataLoss: config.getObject<string[]>("acknowledgeDataLoss") ?? [],
+  commitFailover: config.getBoolean("commitFailover") ?? false,
 });
 
 export const runningSite = sql.runningSite;

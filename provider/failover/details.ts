@@ -110,6 +110,9 @@ export function recordedDetails(props: Readonly<Record<string, unknown>>): Colle
       replicationState: numberOrNull(vm.replicationState),
       replicationHealth: null,
       replicationHealthName: typeof vm.replicationHealth === "string" ? vm.replicationHealth : null,
+      // The outputs do not keep run times: a recorded VM's are unknown, and only a fresh read says how long it ran.
+      timeOfLastStateChange: null,
+      onTimeMs: null,
     })),
     observedAt,
   };

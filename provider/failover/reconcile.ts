@@ -31,6 +31,7 @@ import { withAppliedPoint } from "./appliedPoint";
 import type { BusyPatience } from "./busy";
 import { busyPatience } from "./busy";
 import type { Plan, Step } from "./plan";
+import { guardSteps } from "./guard";
 import { findTracked, notFound, staleNameLine, trackedNotFound } from "./identity";
 import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
 import { prepareStep, withPoint } from "./prepare";
@@ -145,6 +146,12 @@ class Driver {
   private async carryOut(plan: Exclude<Plan, { kind: "none" }>): Promise<void> {
     if (plan.kind === "refuse") throw new InvalidStateError(plan.reason, plan.advice, this.context);
     const [step] = plan.steps;
+    // Every loss of the whole plan is judged before its first call: nothing is written unless all are acknowledged.
+    if (!this.methodCalled) {
+      await this.read("reading what the plan would lose", () =>
+        guardSteps(this.session, this.collection, plan.steps, this.request, this.deps, this.context),
+      );
+    }
     if (step) await this.call(step);
   }
 

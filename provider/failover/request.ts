@@ -20,6 +20,10 @@ export interface ReconcileRequest {
   readonly cancelJobOnTimeout: boolean;
   /** Refuse InitiateFailover while replication health is Critical. Default false. */
   readonly requireHealthy?: boolean;
+  /** The data-loss events the program acknowledged (`acknowledgeDataLoss`; failover/dataLoss.ts). Default none. */
+  readonly acknowledgedLosses?: readonly string[];
+  /** A revert whose failed-over VMs each ran at most this many minutes needs no acknowledgement. Default 60. */
+  readonly rehearsalMinutes?: number;
 }
 
 /**

@@ -246,6 +246,15 @@ export class InvalidStateError extends HyperVError {
   }
 }
 
+/** A step would throw writes away and the program did not acknowledge that very loss: nothing was called. */
+export class DataLossNotAcknowledgedError extends HyperVError {
+  override name = "DataLossNotAcknowledgedError";
+
+  constructor(detail: string, advice: string, context: ErrorContext) {
+    super(compose("Data loss not acknowledged", detail, context, advice), context);
+  }
+}
+
 /** The host could not be reached or refused the connection. */
 export class HostError extends HyperVError {
   override name = "HostError";

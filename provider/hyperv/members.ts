@@ -3,6 +3,7 @@
  * and their power state. Starting and turning them off is in vmPower.ts.
  */
 import type { CimInstance, CimSession } from "../cim";
+import { parseCimDateTime } from "../cim";
 import { collectionRef } from "./collections";
 import { CLASS, enabledStateName, replicationHealthName } from "./codes";
 import type { ErrorContext } from "./errors";
@@ -20,10 +21,31 @@ export interface MemberVm {
   readonly replicationState: number | null;
   readonly replicationHealth: number | null;
   readonly replicationHealthName: string | null;
+  /** TimeOfLastStateChange (clock ms): "The date and time when the enabled state of the element last changed." */
+  readonly timeOfLastStateChange: number | null;
+  /** OnTimeInMilliseconds: "the time, in milliseconds, since the machine was last turned on, reset, or restored". */
+  readonly onTimeMs: number | null;
 }
 
 const num = (i: CimInstance, p: string) =>
   typeof i.properties[p] === "number" ? (i.properties[p] as number) : null;
+
+/** A uint64 crosses the CIM seam as a decimal string (cim/types.ts); a number is taken as it is. */
+function uint64(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * The two documented Msvm_ComputerSystem times (HyperV_v2 msvm-computersystem.md) that say how long a VM has run:
+ * what decides whether reverting its failover throws away writes (failover/dataLoss.ts). Null when not reported.
+ */
+export function runTimes(instance: CimInstance): Pick<MemberVm, "timeOfLastStateChange" | "onTimeMs"> {
+  return {
+    timeOfLastStateChange: parseCimDateTime(instance.properties.TimeOfLastStateChange) ?? null,
+    onTimeMs: uint64(instance.properties.OnTimeInMilliseconds),
+  };
+}
 
 export function toMemberVm(instance: CimInstance): MemberVm {
   const enabled = num(instance, "EnabledState") ?? 0;
@@ -36,6 +58,7 @@ export function toMemberVm(instance: CimInstance): MemberVm {
     replicationState: num(instance, "ReplicationState"),
     replicationHealth: health,
     replicationHealthName: health === null ? null : replicationHealthName(health),
+    ...runTimes(instance),
   };
 }
 

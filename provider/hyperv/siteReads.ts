@@ -8,6 +8,7 @@ import { parseCimDateTime } from "../cim";
 import { CLASS } from "./codes";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
+import { runTimes } from "./members";
 
 /** A member VM (Msvm_ComputerSystem in root\HyperVCluster\v2). */
 export interface SiteMember {
@@ -18,6 +19,10 @@ export interface SiteMember {
   readonly enabledState: number;
   /** Msvm_ComputerSystem.ReplicationHealth (deprecated but present): 0 N/A, 1 Ok, 2 Warning, 3 Critical. */
   readonly replicationHealth: number;
+  /** TimeOfLastStateChange (clock ms), or null when not reported. */
+  readonly timeOfLastStateChange: number | null;
+  /** OnTimeInMilliseconds, or null when not reported. */
+  readonly onTimeMs: number | null;
 }
 
 const numberOf = (i: CimInstance, p: string, fallback: number) =>
@@ -36,6 +41,7 @@ export async function listMembers(session: CimSession, collection: Collection): 
         typeof i.properties.ElementName === "string" ? i.properties.ElementName : String(i.properties.Name),
       enabledState: numberOf(i, "EnabledState", 0),
       replicationHealth: numberOf(i, "ReplicationHealth", 0),
+      ...runTimes(i),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

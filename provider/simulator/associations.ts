@@ -42,10 +42,10 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
   },
   {
     name: Assoc.collectedVirtualSystems,
-    related(state, _ctx, source) {
+    related(state, ctx, source) {
       if (source.className === Cls.collection) {
         const collection = collectionById(state, text(source, "CollectionID"));
-        return collection?.members.map((m) => computerSystemInstance(collection, m)) ?? [];
+        return collection?.members.map((m) => computerSystemInstance(collection, m, ctx.now)) ?? [];
       }
       if (source.className !== Cls.computerSystem) return [];
       const vmId = text(source, "Name");

@@ -91,10 +91,12 @@ export const CLASSES: readonly ClassDef[] = [
   {
     name: Cls.computerSystem,
     keys: ["Name"],
-    properties: Object.keys(computerSystemInstance(sample.collection, sample.member).properties),
+    properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
     instances: (state, ctx) =>
-      visible(state, ctx).collections.flatMap((c) => c.members.map((m) => computerSystemInstance(c, m))),
+      visible(state, ctx).collections.flatMap((c) =>
+        c.members.map((m) => computerSystemInstance(c, m, ctx.now)),
+      ),
   },
   SETTINGS_CLASS_DEF,
   SHUTDOWN_CLASS_DEF,

@@ -14,7 +14,7 @@ export function completeJob(state: SimState, job: StoredJob, at: number): void {
   if (job.vmId !== undefined && job.method === VM_METHOD) {
     const member = collection.members.find((m) => m.id === job.vmId);
     const change = vmStateChange(job.requestedState);
-    if (member && change) member.enabledState = change.to;
+    if (member && change) Object.assign(member, { enabledState: change.to, enabledSince: at });
     return;
   }
   const t = transition(job.method);

@@ -72,8 +72,8 @@ export function addPair(
     ...seed.settings,
   });
   // Stored explicitly: the defaults follow the mode, which a reverse changes, while VMs stay as they are.
-  for (const m of primary.collection.members) m.enabledState = 2;
-  for (const m of replica.collection.members) m.enabledState = 3;
+  for (const m of primary.collection.members) Object.assign(m, { enabledState: 2, enabledSince: now });
+  for (const m of replica.collection.members) Object.assign(m, { enabledState: 3, enabledSince: now });
   Object.assign(primary.collection, { ...ownPrimary, partnerId: replica.collection.id, settings });
   Object.assign(replica.collection, { ...ownReplica, partnerId: primary.collection.id, settings });
   state.collections.push(primary.collection, replica.collection);

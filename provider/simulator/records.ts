@@ -39,7 +39,7 @@ export function seedRecords(
 ): { collection: StoredCollection; points: StoredRecoveryPoint[] } {
   checkSeed(seed);
   const id = seed.id ?? newGuid();
-  const members = (seed.members ?? []).map((name) => ({ id: newGuid(), name }));
+  const members = (seed.members ?? []).map((name) => ({ id: newGuid(), name, enabledSince: now }));
   const count = seed.recoveryPoints ?? 2;
   const points = Array.from({ length: count }, (_, i) => ({
     instanceId: `Microsoft:${newGuid()}`,

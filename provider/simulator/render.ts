@@ -1,5 +1,5 @@
 import { toCimDateTime, toCimInterval, type CimInstance, type CimValue } from "../cim";
-import { Cls, JobState, OperationalStatus } from "./constants";
+import { Cls, EnabledState, JobState, OperationalStatus } from "./constants";
 import { jobAt, jobNameOf, startingMs } from "./jobs";
 import { enabledStateOf, replicationHealthOf, vmReplicationState } from "./members";
 import type { StoredCollection, StoredJob, StoredMember, StoredRecoveryPoint } from "./state";
@@ -40,15 +40,28 @@ export function recoveryPointInstance(p: StoredRecoveryPoint): CimInstance {
 
 /**
  * A member VM. ReplicationState/Health/Mode follow the collection (members.ts says how; inferred), and are the
- * deprecated per-VM properties the fact sheet lists for Msvm_ComputerSystem.
+ * deprecated per-VM properties the fact sheet lists for Msvm_ComputerSystem. The two times are documented
+ * (HyperV_v2 msvm-computersystem.md): TimeOfLastStateChange "The date and time when the enabled state of the element
+ * last changed", and OnTimeInMilliseconds "the time, in milliseconds, since the machine was last turned on, reset, or
+ * restored". Inferred: a VM that is not running reports 0 (it has not been on since it was last turned off).
  */
-export function computerSystemInstance(collection: StoredCollection, member: StoredMember): CimInstance {
+export function computerSystemInstance(
+  collection: StoredCollection,
+  member: StoredMember,
+  now: number,
+): CimInstance {
+  const enabled = enabledStateOf(collection, member);
+  const since = member.enabledSince;
+  const onTime = enabled !== EnabledState.enabled ? 0 : since === undefined ? null : Math.max(0, now - since);
   return instance(Cls.computerSystem, {
     CreationClassName: Cls.computerSystem,
     Name: member.id,
     ElementName: member.name,
     Caption: "Virtual Machine",
-    EnabledState: enabledStateOf(collection, member),
+    EnabledState: enabled,
+    TimeOfLastStateChange: since === undefined ? null : toCimDateTime(since),
+    // uint64: a decimal string, as every uint64 crosses the CIM seam (cim/types.ts).
+    OnTimeInMilliseconds: onTime === null ? null : String(onTime),
     ReplicationState: vmReplicationState(collection),
     ReplicationHealth: replicationHealthOf(collection, member),
     ReplicationMode: collection.replicationMode,

@@ -125,10 +125,19 @@ export function setHealth(state: SimState, idOrName: string, seed: SeedHealth): 
   collection.statistics = stats;
 }
 
-/** Sets a member VM's EnabledState behind the provider's back (an operator starting or stopping it). */
-export function setVmState(state: SimState, idOrName: string, vm: string, enabledState: number): void {
+/**
+ * Sets a member VM's EnabledState behind the provider's back (an operator starting or stopping it), as of `since`
+ * (its TimeOfLastStateChange; default now): a seed of what a disaster leaves, VMs that have run for days.
+ */
+export function setVmState(
+  state: SimState,
+  idOrName: string,
+  vm: string,
+  enabledState: number,
+  since: number,
+): void {
   checkUint16("enabledState", enabledState);
-  memberNamed(requireCollection(state, idOrName), vm).enabledState = enabledState;
+  Object.assign(memberNamed(requireCollection(state, idOrName), vm), { enabledState, enabledSince: since });
 }
 
 export const GUEST_SHUTDOWNS: readonly GuestShutdown[] = ["shutsDown", "neverShutsDown", "noComponent"];
@@ -142,7 +151,7 @@ export function setGuestShutdown(state: SimState, idOrName: string, vm: string, 
 }
 
 /** Adds member VMs (off, unless the collection is a primary) with generated GUIDs. */
-export function addMembers(state: SimState, idOrName: string, names: string[]): void {
+export function addMembers(state: SimState, idOrName: string, names: string[], now: number): void {
   if (!names.every((n) => typeof n === "string" && n !== ""))
     throw new TypeError("members must be non-empty VM names");
   const collection = requireCollection(state, idOrName);
@@ -153,5 +162,5 @@ export function addMembers(state: SimState, idOrName: string, names: string[]): 
       throw new Error(`${collection.name} already has a member VM named '${name}'`);
     taken.add(name.toLowerCase());
   }
-  collection.members.push(...names.map((name) => ({ id: newGuid(), name })));
+  collection.members.push(...names.map((name) => ({ id: newGuid(), name, enabledSince: now })));
 }

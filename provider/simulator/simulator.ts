@@ -14,6 +14,7 @@ import {
   setGuestShutdown,
   setVmState,
   type SeedHealth,
+  toMillis,
   type SeedRecoveryPoint,
 } from "./seeding";
 import { SimulatorSession } from "./session";
@@ -276,19 +277,26 @@ export class HyperVSimulator {
 
   /** Adds member VMs to a collection. @throws Error when no collection matches. */
   addMembers(idOrName: string, names: string[]): Promise<SimCollection> {
-    return this.cluster.transact((state) => {
-      addMembers(state, idOrName, names);
+    return this.cluster.transact((state, { now }) => {
+      addMembers(state, idOrName, names, now);
       return collectionView(requireCollection(state, idOrName));
     });
   }
 
   /**
-   * Sets a member VM's EnabledState (2 running, 3 off, ...) behind the provider's back.
-   * @throws Error when no collection or VM matches; RangeError outside uint16.
+   * Sets a member VM's EnabledState (2 running, 3 off, ...) behind the provider's back, as of `since` (its
+   * TimeOfLastStateChange: a Date, epoch ms or ISO string; default now), so that a test can seed VMs that have
+   * run for days.
+   * @throws Error when no collection or VM matches; RangeError outside uint16 or for a malformed time.
    */
-  setVmState(idOrName: string, vm: string, enabledState: number): Promise<SimCollection> {
-    return this.cluster.transact((state) => {
-      setVmState(state, idOrName, vm, enabledState);
+  setVmState(
+    idOrName: string,
+    vm: string,
+    enabledState: number,
+    since?: Date | number | string,
+  ): Promise<SimCollection> {
+    return this.cluster.transact((state, { now }) => {
+      setVmState(state, idOrName, vm, enabledState, since === undefined ? now : toMillis("since", since));
       return collectionView(requireCollection(state, idOrName));
     });
   }

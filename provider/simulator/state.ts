@@ -31,6 +31,12 @@ export interface StoredMember {
   guest?: GuestShutdown;
   /** When the guest shutdown InitiateShutdown started ends with the VM Off (3); absent when none is under way. */
   guestOffAt?: number;
+  /**
+   * When EnabledState last changed (clock ms): Msvm_ComputerSystem.TimeOfLastStateChange, documented as "The date
+   * and time when the enabled state of the element last changed." Absent in state files written before it existed:
+   * the VM then reports no time, and the provider treats that as unknown (safe side).
+   */
+  enabledSince?: number;
 }
 
 /**

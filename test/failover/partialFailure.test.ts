@@ -7,6 +7,9 @@ import { hostState, ID, inputs, methods, olds, rejection, setup, where } from ".
 
 const PROVIDER = "the serialized provider";
 
+/** Going from normal straight to committed needs this acknowledgement (test/failover/dataLoss.test.ts). */
+const ACKNOWLEDGED = { acknowledgeDataLoss: [`failover-and-commit:${ID}:2026-11-23T21:00:00Z`] };
+
 describe("normal -> committed where CommitFailover fails", () => {
   it("on create, the error carries the id, the observed outputs (failedOver, 5) and the reason", async () => {
     const { sim, rt } = await setup();
@@ -18,7 +21,7 @@ describe("normal -> committed where CommitFailover fails", () => {
       errorDescription: "The recovery snapshot could not be merged.",
     });
 
-    const error = await rejection(rt.create({ ...inputs("committed"), __provider: PROVIDER }));
+    const error = await rejection(rt.create({ ...inputs("committed", ACKNOWLEDGED), __provider: PROVIDER }));
 
     const [initiate, commit] = await sim.calls();
     const message = `Hyper-V job failed: job ${commit!.jobId} ended Exception (10) with ErrorCode 32768: The recovery snapshot could not be merged. ${where("CommitFailover")}. Refresh the stack to see the collection's state; the Hyper-V-VMMS-Admin event log on the host has the details`;
@@ -74,7 +77,7 @@ describe("normal -> committed where CommitFailover fails", () => {
     await sim.injectFault({ kind: "returnCode", method: "CommitFailover", code: 32768 });
 
     const error = await rejection(
-      rt.update(ID, olds("normal", 3), { ...inputs("committed"), __provider: PROVIDER }),
+      rt.update(ID, olds("normal", 3), { ...inputs("committed", ACKNOWLEDGED), __provider: PROVIDER }),
     );
 
     const [initiate] = await sim.calls();

@@ -91,9 +91,12 @@ describe("create and update", () => {
     expect(await sim.calls()).toEqual([]);
   });
 
-  it("commits from normal with InitiateFailover then CommitFailover", async () => {
+  it("commits from normal with InitiateFailover then CommitFailover, once that loss is acknowledged", async () => {
     const { sim, rt } = await setup();
-    const created = await rt.create(inputs("committed"));
+    // test/failover/dataLoss.test.ts shows the refusal without it; the newest point is the seed's, taken at 21:00.
+    const created = await rt.create(
+      inputs("committed", { acknowledgeDataLoss: [`failover-and-commit:${ID}:2026-11-23T21:00:00Z`] }),
+    );
     expect(created.outs).toMatchObject({ failoverState: "committed", replicationState: 6 });
     expect(await methods(sim)).toEqual(["InitiateFailover", "CommitFailover"]);
   });

@@ -770,6 +770,7 @@ describe("reading the TypeScript", () => {
       connectionOutput: fieldNames(facts.shared.ConnectionOutput.fields),
     }).toEqual({
       failoverArgs: [
+        "acknowledgeDataLoss",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -777,6 +778,7 @@ describe("reading the TypeScript", () => {
         "failoverState",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "rehearsalMinutes",
         "requireHealthy",
         "startVirtualMachines",
       ],

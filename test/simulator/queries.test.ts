@@ -165,6 +165,9 @@ describe("query", () => {
           ElementName: "pay-db",
           Caption: "Virtual Machine",
           EnabledState: 3,
+          // Off since it was seeded; a VM that is not running reports no time on (inferred: the docs say nothing).
+          TimeOfLastStateChange: T0_CIM,
+          OnTimeInMilliseconds: "0",
           ReplicationState: 3,
           ReplicationHealth: 1,
           ReplicationMode: 2,

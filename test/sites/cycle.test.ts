@@ -1,16 +1,24 @@
 /**
  * The whole cycle through the real plugin on a two-site simulator: a planned move east -> west, the move back, a
- * disaster on east handled with allowDataLoss, reprotect when east returns, and the move back.
+ * disaster on east handled with the acknowledgement its refusal prints, reprotect when east returns with its VMs still
+ * running (a split brain, acknowledged the same way), and the move back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, inputs, printedSince, rehearsal, siteSummary, stepLines } from "./support";
+import * as path from "node:path";
+import { parseCimDateTime } from "../../provider/cim";
+import { HyperVSimulator } from "../../provider/simulator";
+import { callLines, EAST, inputs, printedSince, rehearsal, siteSummary, stepLines, WEST } from "./support";
 
 let r: Rehearsal;
 let outs: Record<string, unknown>;
 let id: string;
+/** The values the refusals print, as an operator copies them into the program. */
+let UNPLANNED: string;
+let SPLIT: string;
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 beforeAll(async () => {
   r = await rehearsal();
@@ -142,28 +150,32 @@ describe("ReplicatedCollection: the whole cycle", () => {
     });
   });
 
-  it("east is lost: moving to west is refused without allowDataLoss, with the data-loss window, and calls nothing", async () => {
+  it("east is lost: moving to west is refused, naming what would be lost and the value to set, and calls nothing", async () => {
     await r.sim.injectFault({ kind: "unreachable", host: "east", times: "always" });
+    const points = await r.sim.recoveryPoints(WEST);
+    const newest = iso(Math.max(...points.map((p) => parseCimDateTime(p.creationTime)!)));
+    UNPLANNED = `unplanned-failover:${WEST}:${newest}`;
     const from = (await r.sim.calls()).length;
     const error = (await up("west").catch((e: unknown) => e)) as PluginError;
     expect(error.details).toMatch(
-      /^Invalid state: east is unreachable \(east \(simulator\) did not answer \(simulated outage\)\); failing over to west now loses data: the newest recovery point on west is from \S+, so up to \d+ minute\(s\) of changes made after it are lost .*Set allowDataLoss: true to fail over anyway/,
+      new RegExp(
+        `^Data loss not acknowledged: east is unreachable \\(east \\(simulator\\) did not answer \\(simulated outage\\)\\); failing over to west \\(unplanned\\): the recovery point is from ${newest}, so up to \\d+ min of changes made after it are lost \\[collection 'east\\+west'\\]\\. Nothing was called\\. To accept this loss, and only it, set acknowledgeDataLoss: \\["${UNPLANNED}"\\]`,
+      ),
     );
     expect(callLines(await r.sim.calls(), from)).toEqual([]);
   });
 
-  it("with allowDataLoss: an unplanned failover on west, committed, VMs started", async () => {
+  it("with the printed value: an unplanned failover on west, VMs started, not committed", async () => {
     const from = (await r.sim.calls()).length;
-    outs = await up("west", { allowDataLoss: true });
+    outs = await up("west", { acknowledgeDataLoss: [UNPLANNED] });
     expect(callLines(await r.sim.calls(), from)).toEqual([
       "west: InitiateFailover -> 4096",
-      "west: CommitFailover -> 4096",
       "west: RequestStateChange(2) -> 4096",
       "west: RequestStateChange(2) -> 4096",
     ]);
     expect(siteSummary(outs, "west")).toEqual({
       role: "replica",
-      replicationStateName: "Committed",
+      replicationStateName: "Recovered",
       vms: RUNNING,
     });
     expect(siteSummary(outs, "east")).toEqual({ role: "unreachable", replicationStateName: null, vms: [] });
@@ -174,26 +186,61 @@ describe("ReplicatedCollection: the whole cycle", () => {
     });
   });
 
-  it("east returns: refresh shows the reprotect to do, and up does it before anything else", async () => {
+  it("east returns with its VMs still running (split brain): reprotect is refused until that loss is acknowledged too", async () => {
     await r.sim.clearFaults();
     const refreshed = await r.plugin.read(id, outs);
     outs = refreshed.props!;
+    const westHost = new HyperVSimulator({ stateFile: path.join(r.project, "pair.json"), hostName: "west" });
+    const applied = await westHost.session().get({
+      className: "Msvm_VirtualSystemCollection",
+      keys: { CollectionID: WEST },
+    });
+    const failedOverTo = iso(parseCimDateTime(applied!.properties.LastApplyTime)!);
+    expect(`unplanned-failover:${WEST}:${failedOverTo}`).toBe(UNPLANNED);
+    SPLIT = `split-brain:${EAST}:${failedOverTo}`;
     expect(withoutProvider(outs).pendingSteps).toEqual([
-      "east: StopVMs",
-      "east: PrepareForReverseReplication",
-      "west: ReverseReplicationRelationship",
+      expect.stringMatching(
+        new RegExp(
+          `^refused: east's VMs ran after the other site failed over \\(split brain: both sites wrote\\), and reprotecting east discards what they wrote after ${failedOverTo}: 'sql-a' running since .*acknowledgeDataLoss: \\["${SPLIT}"\\]`,
+        ),
+      ),
     ]);
+    const from = (await r.sim.calls()).length;
+    const error = (await up("west", { acknowledgeDataLoss: [UNPLANNED] }).catch(
+      (e: unknown) => e,
+    )) as PluginError;
+    expect(error.details).toMatch(
+      /^Data loss not acknowledged: east's VMs ran after the other site failed over/,
+    );
+    expect(error.details).toContain(`set acknowledgeDataLoss: ["${SPLIT}"]`);
+    expect(callLines(await r.sim.calls(), from)).toEqual([]);
+  });
+
+  it("with both values: east's VMs off, west committed, east prepared, west reversed", async () => {
+    const acknowledged = { acknowledgeDataLoss: [UNPLANNED, SPLIT] };
+    const before = r.plugin.stdout.length;
     const diff = await r.plugin.diff(
       id,
       outs,
-      (await r.plugin.check({}, inputs(r, "west", { allowDataLoss: true }))).inputs,
+      (await r.plugin.check({}, inputs(r, "west", acknowledged))).inputs,
     );
     expect(diff.changes).toBe(true);
+    expect(r.plugin.stdout.slice(before)).toEqual(
+      expect.arrayContaining([
+        "[east+west] activeSite west: plan from both hosts now, because what it would lose depends on how long VMs ran:",
+        "  1. east: StopVMs",
+        "  2. west: CommitFailover",
+        "  3. east: PrepareForReverseReplication",
+        "  4. west: ReverseReplicationRelationship",
+        expect.stringMatching(new RegExp(`^\\[east\\+west\\] data loss acknowledged \\(${SPLIT}\\): `)),
+      ]),
+    );
     const from = (await r.sim.calls()).length;
-    outs = await up("west", { allowDataLoss: true });
+    outs = await up("west", acknowledged);
     expect(callLines(await r.sim.calls(), from)).toEqual([
       "east: InitiateShutdown -> 0",
       "east: InitiateShutdown -> 0",
+      "west: CommitFailover -> 4096",
       "east: PrepareForReverseReplication -> 4096",
       "west: ReverseReplicationRelationship -> 4096",
     ]);
@@ -207,7 +254,10 @@ describe("ReplicatedCollection: the whole cycle", () => {
       replicationStateName: "Replicating",
       vms: OFF,
     });
-    expect(withoutProvider(outs)).toMatchObject({ pendingSteps: [], lastChange: { path: "reprotect" } });
+    expect(withoutProvider(outs)).toMatchObject({
+      pendingSteps: [],
+      lastChange: { path: "unplannedFailover" },
+    });
   });
 
   it("and the move back to east is a planned move again, with no data loss allowed", async () => {

@@ -14,7 +14,7 @@ import { transition } from "../../provider/simulator/transitions";
 import type { PluginError } from "../harness/plugin";
 import { REPO_ROOT, withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, inputs, rehearsal, WEST } from "./support";
+import { acknowledgementIn, callLines, inputs, rehearsal, WEST } from "./support";
 
 const UI = "Hyper-V Manager";
 
@@ -63,8 +63,8 @@ describe("through the plugin", () => {
   });
   afterEach(async () => r?.close());
 
-  const up = async (activeSite: string) =>
-    (await r.plugin.update(id, outs, (await r.plugin.check({}, inputs(r, activeSite))).inputs)).outs;
+  const up = async (activeSite: string, extra: Record<string, unknown> = {}) =>
+    (await r.plugin.update(id, outs, (await r.plugin.check({}, inputs(r, activeSite, extra))).inputs)).outs;
 
   it("two primaries are refused with WMI advice, and nothing is called", async () => {
     await r.sim.setCollection(WEST, { replicationMode: 1 });
@@ -78,7 +78,9 @@ describe("through the plugin", () => {
   it("reprotect records PrepareForReverseReplication as inferred", async () => {
     await r.sim.setCollection(WEST, { replicationState: 6, failedOverReplicationType: 1 });
     for (const vm of ["sql-a", "sql-b"]) await r.sim.setVmState(WEST, vm, 2);
-    outs = await up("west");
+    // East's VMs still run beside west's (split brain): acknowledged as the refusal asks.
+    const refused = (await up("west").catch((e: unknown) => e)) as PluginError;
+    outs = await up("west", { acknowledgeDataLoss: [acknowledgementIn(refused)] });
     expect(callLines(await r.sim.calls())).toEqual([
       "east: InitiateShutdown -> 0",
       "east: InitiateShutdown -> 0",

@@ -9,7 +9,7 @@ import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, printed, rehearsal, siteSummary, stepLines } from "./support";
+import { callLines, EAST, inputs, printed, rehearsal, siteSummary, stepLines, WEST } from "./support";
 import * as path from "node:path";
 
 let r: Rehearsal;
@@ -242,9 +242,22 @@ describe("refusals call nothing", () => {
     expect(await r.sim.calls()).toEqual([]);
   });
 
-  it("an unreachable activeSite is refused, even with allowDataLoss", async () => {
+  it("refuses the old allowDataLoss: true at check, saying what to set instead, and calls nothing", async () => {
+    const checked = await r.plugin.check({}, inputs(r, "west", { allowDataLoss: true }));
+    expect(checked.failures).toEqual([
+      {
+        property: "allowDataLoss",
+        reason:
+          "true is no longer accepted: a standing allowDataLoss authorized every later loss too. Remove it; when a run would lose data it refuses, calling nothing, and prints the acknowledgeDataLoss value that authorizes that loss only",
+      },
+    ]);
+    expect(await r.sim.calls()).toEqual([]);
+  });
+
+  it("an unreachable activeSite is refused, even with an acknowledgement", async () => {
     await r.sim.injectFault({ kind: "unreachable", host: "west", times: "always" });
-    const error = (await up("west", { allowDataLoss: true }).catch((e: unknown) => e)) as PluginError;
+    const acknowledged = { acknowledgeDataLoss: [`unplanned-failover:${WEST}:2026-01-01T00:00:00Z`] };
+    const error = (await up("west", acknowledged).catch((e: unknown) => e)) as PluginError;
     expect(error.details).toMatch(
       /^Invalid state: activeSite west is unreachable \(west \(simulator\) did not answer \(simulated outage\)\), so the VMs cannot be brought up there/,
     );

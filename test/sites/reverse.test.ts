@@ -8,7 +8,7 @@ import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal, RehearsalSeed } from "./support";
 import { moveWest, PLANNED, site } from "./reverseSupport";
-import { callLines, EAST, inputs, rehearsal, WEST } from "./support";
+import { acknowledgementIn, callLines, EAST, inputs, rehearsal, WEST } from "./support";
 
 const EAST_CERT = "1E2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C";
 const WEST_CERT = "a909502dd82ae41433e6f83886b00d4277a32a7b";
@@ -148,13 +148,19 @@ describe("reprotect after a disaster: west committed and running, east back as a
     for (const vm of ["sql-a", "sql-b"]) await rh.sim.setVmState(WEST, vm, 2);
   }
 
+  /** East's VMs ran after west failed over (split brain): the run is acknowledged as the refusal asks, then made. */
   async function reprotect(rh: Rehearsal, westCert?: string) {
     const sites = { east: site("east", EAST), west: site("west", WEST, westCert) };
-    const checked = await rh.plugin.check({}, inputs(rh, "west", { sites, allowDataLoss: true }));
-    return rh.plugin.create(checked.inputs).then(
-      (result) => ({ outs: result.outs, error: undefined }),
-      (error: unknown) => ({ outs: undefined, error: error as PluginError }),
-    );
+    const attempt = async (extra: Record<string, unknown>) => {
+      const checked = await rh.plugin.check({}, inputs(rh, "west", { sites, ...extra }));
+      return rh.plugin.create(checked.inputs).then(
+        (result) => ({ outs: result.outs, error: undefined }),
+        (error: unknown) => ({ outs: undefined, error: error as PluginError }),
+      );
+    };
+    const first = await attempt({});
+    if (!first.error?.details.startsWith("Data loss not acknowledged")) return first;
+    return attempt({ acknowledgeDataLoss: [acknowledgementIn(first.error)] });
   }
 
   it("under certificate authentication without west's thumbprint: refused before east's VMs are turned off", async () => {

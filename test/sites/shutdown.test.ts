@@ -8,7 +8,7 @@ import type { MethodCall } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines } from "./support";
+import { acknowledgementIn, callLines, EAST, inputs, rehearsal, siteSummary, stepLines } from "./support";
 
 let r: Rehearsal;
 let id: string;
@@ -188,11 +188,21 @@ describe("a VM without a shutdown component", () => {
 describe("after a disaster, the returning site's old copies", () => {
   it("a guest that never shuts down stops the reprotect; the copies already shut down stay off, as west runs the group", async () => {
     await r.sim.injectFault({ kind: "unreachable", host: "east", times: "always" });
-    outs = await up("west", { allowDataLoss: true });
+    // The unplanned failover and then the split brain are each acknowledged as their refusals ask.
+    const failover = {
+      acknowledgeDataLoss: [acknowledgementIn(await refusedUp("west"))],
+      commitFailover: true,
+    };
+    outs = await up("west", failover);
     await r.sim.clearFaults();
     await r.sim.setGuestShutdown(EAST, "sql-b", "neverShutsDown");
     const from = (await r.sim.calls()).length;
-    const error = await refusedUp("west", { allowDataLoss: true, shutdownTimeoutSeconds: 1 });
+    const splitBrain = acknowledgementIn(await refusedUp("west", failover));
+    const error = await refusedUp("west", {
+      ...failover,
+      acknowledgeDataLoss: [...failover.acknowledgeDataLoss, splitBrain],
+      shutdownTimeoutSeconds: 1,
+    });
     expect(error.details).toMatch(
       /^Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds \(1\); 'sql-a' had shut down and stay off, as west runs the group /,
     );

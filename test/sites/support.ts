@@ -138,3 +138,11 @@ export function stepLines(outs: Record<string, unknown>): string[] {
     (s) => `${s.site}: ${s.action}${s.vm ? ` ${s.vm}` : ""} ${s.method} ${s.jobState}`,
   );
 }
+
+/** The acknowledgeDataLoss value a refusal printed, as an operator copies it from the message. */
+export function acknowledgementIn(error: { details?: string; message?: string }): string {
+  const text = error.details ?? error.message ?? "";
+  const found = /set acknowledgeDataLoss: \["([^"]+)"\]/.exec(text);
+  if (!found?.[1]) throw new Error(`the refusal names no acknowledgeDataLoss value: ${text}`);
+  return found[1];
+}

@@ -3,7 +3,7 @@
  * is the only part of failover/sites that touches the hosts. Jobs already running on either site (an interrupted
  * run's, or an operator's) are waited for first, so no call is repeated whose job ran.
  */
-import type { CimSession } from "../../cim";
+import type { CimArguments, CimSession } from "../../cim";
 import type {
   Collection,
   ErrorContext,
@@ -14,22 +14,28 @@ import type {
 } from "../../hyperv";
 import {
   callServiceMethod,
+  DataLossNotAcknowledgedError,
   HyperVError,
   HyperVReturnCodeError,
   InvalidStateError,
   jobRef,
+  recoveryPointRef,
   ReturnCode,
   seeJobThrough,
+  VmRequestedState,
 } from "../../hyperv";
 import type { BusyPatience } from "../busy";
 import { busyPatience } from "../busy";
+import { chooseRecoveryPoint } from "../choosePoint";
+import type { DataLossEvent } from "../dataLoss";
+import { acknowledgedLine } from "../dataLoss";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
 import type { SiteRead, SiteTarget } from "./observe";
-import { hasSession, readSite, toObservation } from "./observe";
+import { hasSession, readSite, toObservation, withMeasuredRuns } from "./observe";
 import { planSites } from "./plan";
 import { describeReversal, reversedSettings } from "./reverse";
-import type { PairObservation, PathName, SiteStep, SitesPlan } from "./types";
+import type { PairObservation, PathName, SiteStep, SitesDesire, SitesPlan } from "./types";
 import type { PowerStep } from "./vmSteps";
 import { runsElsewhere, startVMs, stopVMs } from "./vmSteps";
 
@@ -47,7 +53,13 @@ export interface SitesRequest {
   readonly name: string;
   readonly sites: readonly [SiteTarget, SiteTarget];
   readonly activeSite: string;
-  readonly allowDataLoss: boolean;
+  /** The data-loss tokens the program acknowledged (failover/dataLoss.ts). */
+  readonly acknowledged: readonly string[];
+  readonly rehearsalMinutes: number;
+  /** Commit an unplanned failover once its VMs run (otherwise only when reprotect needs it). */
+  readonly commitFailover: boolean;
+  /** The recovery point selector an unplanned failover uses (`latest` by default). */
+  readonly recoveryPoint: string;
   readonly timeoutSeconds: number;
   /** Each site's own certificate thumbprint, by site name, for a reverse under certificate authentication. */
   readonly certificateThumbprints?: Readonly<Record<string, string>>;
@@ -95,22 +107,27 @@ export async function previewSites(
   request: SitesRequest,
   now: number,
 ): Promise<{ reads: Record<string, SiteRead>; plan: SitesPlan }> {
-  const reads = await readBoth(request.sites);
+  const reads = await readBoth(request);
   return { reads, plan: planSites(observationOf(reads), desireOf(request), now) };
 }
 
-async function readBoth(sites: readonly SiteTarget[]): Promise<Record<string, SiteRead>> {
+/** Both sites; the active one with the point `recoveryPoint` selects, which an unplanned failover would use. */
+async function readBoth(request: SitesRequest): Promise<Record<string, SiteRead>> {
   const reads: Record<string, SiteRead> = {};
-  for (const site of sites) reads[site.name] = await readSite(site);
+  for (const site of request.sites) {
+    const point = site.name === request.activeSite ? request.recoveryPoint : undefined;
+    reads[site.name] = await readSite(site, point);
+  }
   return reads;
 }
 
 const observationOf = (reads: Record<string, SiteRead>): PairObservation =>
   Object.fromEntries(Object.entries(reads).map(([name, read]) => [name, toObservation(read)]));
 
-function desireOf(request: SitesRequest) {
+function desireOf(request: SitesRequest): SitesDesire {
   const other = request.sites.find((s) => s.name !== request.activeSite)?.name ?? "";
-  return { activeSite: request.activeSite, otherSite: other, allowDataLoss: request.allowDataLoss };
+  const { activeSite, acknowledged, rehearsalMinutes, commitFailover } = request;
+  return { activeSite, otherSite: other, acknowledged, rehearsalMinutes, commitFailover };
 }
 
 const stepKey = (step: SiteStep) => `${step.site}|${step.action}`;
@@ -128,6 +145,9 @@ class SitesDriver {
   /** The patience for 32774 while neither site shows a job, from the first such answer in this run. */
   private busy: BusyPatience | undefined;
   private reverseChecked = false;
+  private readonly noted = new Set<string>();
+  /** How long each VM this run turned off had run just before (see observe). */
+  private readonly measured = new Map<string, number | null>();
 
   constructor(
     private readonly request: SitesRequest,
@@ -142,20 +162,23 @@ class SitesDriver {
     try {
       // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
       for (let round = 0; round < MAX_ROUNDS + (this.busy?.calls ?? 0); round++) {
-        this.reads = await readBoth(this.request.sites);
+        this.reads = await readBoth(this.request);
         if (await this.followRunningJobs(this.reads)) {
           this.refused.clear();
           continue;
         }
-        const plan = planSites(observationOf(this.reads), desireOf(this.request), this.deps.clock.now());
+        const plan = planSites(this.observe(this.reads), desireOf(this.request), this.deps.clock.now());
         if (plan.kind === "none") return { reads: this.reads, path: this.path, steps: this.steps };
-        if (plan.kind === "refuse")
-          throw new InvalidStateError(plan.reason, plan.advice, { collection: this.request.name });
+        if (plan.kind === "refuse") {
+          const Refusal = plan.dataLoss ? DataLossNotAcknowledgedError : InvalidStateError;
+          throw new Refusal(plan.reason, plan.advice, { collection: this.request.name });
+        }
         if (plan.kind === "wait") {
           await this.deps.clock.sleep(this.deps.polling.initialMs * 4);
           continue;
         }
         this.path ??= plan.path;
+        this.noteLosses(plan.losses ?? []);
         await this.checkReverse(plan.steps, this.reads);
         const [next] = plan.steps;
         if (next) await this.take(next, this.reads);
@@ -168,11 +191,24 @@ class SitesDriver {
     } catch (error) {
       let reads = this.reads;
       try {
-        reads = await readBoth(this.request.sites);
+        reads = await readBoth(this.request);
       } catch {
         // The failure itself is what the user needs to see; the last reads stand.
       }
       throw new SitesFailure(error, reads, this.path, this.steps);
+    }
+  }
+
+  private observe(reads: Record<string, SiteRead>): PairObservation {
+    return withMeasuredRuns(observationOf(reads), this.measured);
+  }
+
+  /** Prints each acknowledged loss once, before the step that causes it is taken. */
+  private noteLosses(losses: readonly DataLossEvent[]): void {
+    for (const loss of losses) {
+      if (this.noted.has(loss.token)) continue;
+      this.noted.add(loss.token);
+      this.deps.log(`[${this.request.name}] ${acknowledgedLine(loss)}`, "warning");
     }
   }
 
@@ -222,6 +258,7 @@ class SitesDriver {
     const label = evidenceLabel(next.evidence);
     this.log(next.site, `${next.action} (${label})`);
     if (next.action === "StartVMs" || next.action === "StopVMs") {
+      if (next.action === "StopVMs") this.measureRunTimes(members);
       const power = this.power(next.site, session, collection);
       if (next.action === "StartVMs") await startVMs(power, members, label);
       else await stopVMs(power, members, label, runsElsewhere(this.request, next.site, reads));
@@ -230,8 +267,14 @@ class SitesDriver {
     }
     const refusedBefore = this.refused.get(stepKey(next));
     if (refusedBefore) throw refusedBefore;
-    const extra =
+    const extra: Record<string, CimArguments[string]> =
       next.action === "ReverseReplicationRelationship" ? await this.reverseArguments(next.site, reads) : {};
+    if (next.action === "InitiateFailover") {
+      // The shared rule (failover/choosePoint.ts): NULL for `latest`, as documented, else the point's REF.
+      const context = { collection: collection.name, host: session.target };
+      const { pass } = await chooseRecoveryPoint(session, collection, this.request.recoveryPoint, context);
+      if (pass !== null) extra.CollectionRecoveryPoint = recoveryPointRef(collection.id, pass);
+    }
     // 32774 comes back at once: a call made again from the same read would be a stale step.
     const options = { ...this.options(next.site), busyRetries: { ...this.deps.busyRetries, attempts: 0 } };
     try {
@@ -241,6 +284,24 @@ class SitesDriver {
       this.refused.clear();
     } catch (error) {
       await this.whenRefused(next, error);
+    }
+  }
+
+  /**
+   * Before its VMs are turned off, how long each running VM of a site had run: a later step's data-loss line says
+   * what the run discarded, and the host's own figures are gone once the VMs are off.
+   */
+  private measureRunTimes(
+    members: readonly {
+      id: string;
+      enabledState: number;
+      onTimeMs?: number | null;
+      timeOfLastStateChange: number | null;
+    }[],
+  ): void {
+    for (const vm of members.filter((m) => m.enabledState === VmRequestedState.Running)) {
+      const since = vm.timeOfLastStateChange;
+      this.measured.set(vm.id, vm.onTimeMs ?? (since === null ? null : this.deps.clock.now() - since));
     }
   }
 
@@ -260,7 +321,7 @@ class SitesDriver {
     if (error.returnValue !== ReturnCode.SystemInUse) throw error;
     this.busy ??= busyPatience(this.deps, this.request.timeoutSeconds);
     const delay = this.busy.answered();
-    const reads = await readBoth(this.request.sites);
+    const reads = await readBoth(this.request);
     if (Object.values(reads).some((r) => r.reachable && r.reading.runningJobs.length > 0)) {
       this.log(
         next.site,
@@ -268,7 +329,7 @@ class SitesDriver {
       );
       return;
     }
-    const [again] = stepsOf(planSites(observationOf(reads), desireOf(this.request), this.deps.clock.now()));
+    const [again] = stepsOf(planSites(this.observe(reads), desireOf(this.request), this.deps.clock.now()));
     if (!again || stepKey(again) !== stepKey(next)) {
       this.log(
         next.site,

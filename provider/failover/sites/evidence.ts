@@ -31,9 +31,9 @@ export const EVIDENCE = {
     documented:
       'InitiateFailover: "Sets the failover for collection to application or crash consistent image."; NULL is the latest point',
   },
-  commitAfterUnplanned: {
-    inferred:
-      "committing at once keeps the failover from being reverted by mistake and is what ReverseReplicationRelationship needs later",
+  commitWhenTold: {
+    perVm:
+      'CommitFailover (Msvm_ReplicationService): "After this is done, the failover operation cannot be canceled."; users perform it "when the replication point used for failover is satisfactory", so it waits for commitFailover (or for reprotect, which needs it)',
   },
   startAfterFailover: {
     perVm: "Start-VMFailover, then Start-VM: failing over does not start the VM",

@@ -9,17 +9,20 @@ import type { Collection, JobSnapshot, SiteMember } from "../../hyperv";
 import {
   CLASS,
   collectionRef,
+  EnabledState,
   findCollection,
   HostError,
   hostSystemName,
   isTerminalJobState,
   listMembers,
+  listRecoveryPoints,
   newestRecoveryPoint,
   NotFoundError,
   toJobSnapshot,
 } from "../../hyperv";
 import { confirmGone, HostMismatchError } from "../identity";
-import type { SiteObservation } from "./types";
+import { LATEST, parseRecoveryPoint, selectRecoveryPoint } from "../recoveryPoints";
+import type { MemberObservation, PairObservation, SiteObservation } from "./types";
 
 /** Where one site's calls go and which collection is the pair's there. */
 export interface SiteTarget {
@@ -37,6 +40,8 @@ export interface SiteReading {
   readonly runningJobs: readonly JobSnapshot[];
   /** Who answered: the SystemName of the site's Msvm_CollectionReplicationService (read once per session). */
   readonly hostSystemName?: string;
+  /** When the point `recoveryPoint` selects was taken (null: it selects none; undefined: not asked). */
+  readonly chosenPoint?: number | null;
 }
 
 export type SiteRead =
@@ -46,8 +51,11 @@ export type SiteRead =
 export const hasSession = (t: SiteTarget): t is SiteTarget & { session: CimSession } =>
   !("error" in t.session);
 
-/** Reads a site. A transport failure is "unreachable"; a missing collection is an error with advice. */
-export async function readSite(target: SiteTarget): Promise<SiteRead> {
+/**
+ * Reads a site. A transport failure is "unreachable"; a missing collection is an error with advice. With
+ * `recoveryPoint`, the point it selects is read too: what an unplanned failover there would lose starts there.
+ */
+export async function readSite(target: SiteTarget, recoveryPoint?: string): Promise<SiteRead> {
   const { session } = target;
   if ("error" in session) return { reachable: false, error: session.error };
   try {
@@ -63,8 +71,11 @@ export async function readSite(target: SiteTarget): Promise<SiteRead> {
     const members = await listMembers(session, collection);
     const newest = await newestRecoveryPoint(session, collection);
     const host = await hostSystemName(session, { collection: collection.name, host: session.target });
-    const reading = { collection, members, newestRecoveryPoint: newest, runningJobs };
-    return { reachable: true, reading: host === undefined ? reading : { ...reading, hostSystemName: host } };
+    const read = { collection, members, newestRecoveryPoint: newest, runningJobs };
+    const reading = host === undefined ? read : { ...read, hostSystemName: host };
+    if (recoveryPoint === undefined || recoveryPoint === LATEST) return { reachable: true, reading };
+    const chosenPoint = await selectedPointTime(session, collection, recoveryPoint);
+    return { reachable: true, reading: { ...reading, chosenPoint } };
   } catch (error) {
     const cim = error instanceof HostError ? error.cimError : error instanceof CimError ? error : undefined;
     if (cim?.category === "unreachable") return { reachable: false, error: cim.message };
@@ -80,6 +91,14 @@ async function mustFind(target: SiteTarget, session: CimSession) {
     { collection: target.collectionId, host: session.target },
     `Check sites.${target.name}.collectionId (Get-VMGroup on that cluster lists the ids) and its connection`,
   );
+}
+
+/** When the point a selector picks was taken, with the rule CollectionFailover uses (failover/recoveryPoints.ts). */
+async function selectedPointTime(session: CimSession, collection: Collection, text: string) {
+  const parsed = parseRecoveryPoint(text);
+  if ("error" in parsed) return null;
+  const point = selectRecoveryPoint(parsed, await listRecoveryPoints(session, collection.id, {}));
+  return point?.creationTime ? Date.parse(point.creationTime) : null;
 }
 
 /**
@@ -113,15 +132,45 @@ export async function probeSite(target: SiteTarget, recorded: string | undefined
 /** The planner's view of a site read. */
 export function toObservation(read: SiteRead): SiteObservation {
   if (!read.reachable) return read;
-  const { collection, members, newestRecoveryPoint: newest } = read.reading;
+  const { collection, members, newestRecoveryPoint: newest, chosenPoint } = read.reading;
+  const applied = collection.lastApplyTime ? Date.parse(collection.lastApplyTime) : undefined;
   return {
     reachable: true,
     collection: {
+      collectionId: collection.id,
       replicationState: collection.replicationState,
       replicationMode: collection.replicationMode,
       failedOverReplicationType: collection.failedOverReplicationType,
-      members: members.map(({ id, name, enabledState }) => ({ id, name, enabledState })),
+      members: members.map(({ id, name, enabledState, timeOfLastStateChange, onTimeMs }) => ({
+        id,
+        name,
+        enabledState,
+        timeOfLastStateChange,
+        onTimeMs,
+      })),
       ...(newest !== undefined ? { newestRecoveryPoint: newest } : {}),
+      ...(applied !== undefined ? { lastApplyTime: applied } : {}),
+      ...(chosenPoint !== undefined ? { chosenPoint } : {}),
     },
   };
+}
+
+/**
+ * The planner's view, with how long each VM a run turned off had run just before: the host then reports only when
+ * it stopped, and a rehearsal judged before the stop must not turn into a loss half-way through its own sequence.
+ */
+export function withMeasuredRuns(
+  seen: PairObservation,
+  measured: ReadonlyMap<string, number | null>,
+): PairObservation {
+  const member = (m: MemberObservation) =>
+    measured.has(m.id) && m.enabledState === EnabledState.Off
+      ? { ...m, measuredRunMs: measured.get(m.id) ?? null }
+      : m;
+  return Object.fromEntries(
+    Object.entries(seen).map(([name, o]) => [
+      name,
+      o.reachable ? { ...o, collection: { ...o.collection, members: o.collection.members.map(member) } } : o,
+    ]),
+  );
 }

@@ -7,7 +7,8 @@
 import { ReplicationMode, ReplicationState as S } from "../../hyperv/codes";
 import { NORMAL_STATES } from "../states";
 import { EVIDENCE as E, step } from "./evidence";
-import { describeSite, dataLossWindow, refusal } from "./refusals";
+import { commitFailedOver, failoverTo, guarded, noPoint, olderPoint, revertOn, splitBrainOn } from "./losses";
+import { describeSite, refusal } from "./refusals";
 import type { PairObservation, SiteCollection, SitesDesire, SitesPlan, SiteStep } from "./types";
 
 const OFF = 3;
@@ -58,7 +59,7 @@ export function planSites(o: PairObservation, want: SitesDesire, now: number): S
         c.members.some((m) => TRANSITIONAL_VM_STATES.includes(m.enabledState))),
   );
   if (inFlight) return { kind: "wait", reason: "a failover or a VM start or stop is under way" };
-  if (isPrimary(a)) return toPrimary(want, a, b);
+  if (isPrimary(a)) return toPrimary(want, a, b, now);
   if (isReplica(a)) return toReplica(o, want, a, b, now);
   return refusal(`${describeSite(A, a)}: it is neither primary nor replica`, UNKNOWN_ADVICE);
 }
@@ -67,12 +68,17 @@ export const UNKNOWN_ADVICE =
   "Bring the collections back to a primary and a replica through WMI, with the Msvm_CollectionReplicationService method their states call for (RevertPlannedFailover, RevertFailover, CommitFailover or ReverseReplicationRelationship in root/HyperVCluster/v2; collection replication has no cmdlet and no UI), refresh the stack, then run again";
 
 /** The active site is (still) the primary. */
-function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
+function toPrimary(
+  want: SitesDesire,
+  a: SiteCollection,
+  b: SiteCollection | undefined,
+  now: number,
+): SitesPlan {
   const { activeSite: A, otherSite: B } = want;
   // Right after a move (the other site a replicating replica) the VMs are started as the per-VM flow does.
   const why = b && isReplica(b) && isReplicatingOrFirstCopy(b) ? E.startAfterReverse : E.startActive;
   const start = allRunning(a) ? [] : [step(A, "StartVMs", why)];
-  if (isPlannedPrepared(a)) return cancelMove(want, a, b);
+  if (isPlannedPrepared(a)) return cancelMove(want, a, b, now);
   // A first copy is settled only beside a replica taking it (or none seen), never a reason to reprotect.
   const settledFirstCopy = isFirstCopy(a) && (!b || (isReplica(b) && isReplicatingOrFirstCopy(b)));
   if (!isNormal(a) && !settledFirstCopy) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);
@@ -80,28 +86,34 @@ function toPrimary(want: SitesDesire, a: SiteCollection, b: SiteCollection | und
   if (isReplica(b) && isReplicatingOrFirstCopy(b))
     return start.length ? { kind: "steps", path: "startVMs", steps: start } : { kind: "none" };
   if (isReplica(b) && b.replicationState === S.Committed) {
-    // The VMs ran on B after a disaster; B's data is the newest. Reprotect first, then move back to A.
-    return steps("reprotect", [
-      ...reprotect(B, A, a),
-      ...plannedMove(B, A, {
-        ...b,
-        replicationMode: ReplicationMode.Primary,
-        replicationState: S.Replicating,
-      }),
-    ]);
+    // The VMs ran on B after a disaster; B's data is the newest. Reprotect first, then move back to A. What A's
+    // VMs wrote after B failed over (both wrote: split brain) is discarded, so it needs its acknowledgement.
+    const reversed = { ...b, replicationMode: ReplicationMode.Primary, replicationState: S.Replicating };
+    return guarded(
+      "reprotect",
+      [...reprotect(B, A, a), ...plannedMove(B, A, reversed)],
+      [splitBrainOn(A, a, b, now)],
+      want,
+    );
   }
   if (isReplica(b) && b.replicationState === S.Recovered) {
-    return steps("revertStrayFailover", [
+    const revert = [
       ...stopVMs(B, b, E.stopOldPrimary),
       step(B, "RevertFailover", E.revertFailover),
       ...start,
-    ]);
+    ];
+    return guarded("revertStrayFailover", revert, [revertOn(B, b, want, now)], want);
   }
   return refusal(`${describeSite(A, a)}, and ${describeSite(B, b)}`, UNKNOWN_ADVICE);
 }
 
 /** A planned move away from the active site was started and the user wants the VMs back there. */
-function cancelMove(want: SitesDesire, a: SiteCollection, b: SiteCollection | undefined): SitesPlan {
+function cancelMove(
+  want: SitesDesire,
+  a: SiteCollection,
+  b: SiteCollection | undefined,
+  now: number,
+): SitesPlan {
   const { activeSite: A, otherSite: B } = want;
   const restart = [
     step(A, "RevertPlannedFailover", E.revertPlanned),
@@ -115,11 +127,8 @@ function cancelMove(want: SitesDesire, a: SiteCollection, b: SiteCollection | un
   }
   if (isReplica(b) && isNormal(b)) return steps("cancelMove", restart);
   if (isReplica(b) && b.replicationState === S.Recovered) {
-    return steps("cancelMove", [
-      ...stopVMs(B, b, E.stopOldPrimary),
-      step(B, "RevertFailover", E.revertFailover),
-      ...restart,
-    ]);
+    const revert = [...stopVMs(B, b, E.stopOldPrimary), step(B, "RevertFailover", E.revertFailover)];
+    return guarded("cancelMove", [...revert, ...restart], [revertOn(B, b, want, now)], want);
   }
   if (isReplica(b) && b.replicationState === S.Committed) {
     return refusal(
@@ -138,34 +147,19 @@ function toReplica(
   b: SiteCollection | undefined,
   now: number,
 ): SitesPlan {
-  const { activeSite: A, otherSite: B, allowDataLoss } = want;
-  const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterFailover)];
+  const { activeSite: A, otherSite: B } = want;
   const finish = [
     step(A, "ReverseReplicationRelationship", E.reverse),
     ...(allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)]),
   ];
-  if (!b) {
-    // The other site is down: only an unplanned failover can bring the VMs up here.
-    if (a.replicationState === S.Committed) return start.length ? steps("startVMs", start) : { kind: "none" };
-    if (!isNormal(a) && a.replicationState !== S.Recovered)
-      return refusal(describeSite(A, a), UNKNOWN_ADVICE);
-    if (!allowDataLoss) return dataLossRefusal(want, a, now, `${B} is unreachable (${unreachable(o, B)})`);
-    const failover =
-      a.replicationState === S.Recovered ? [] : [step(A, "InitiateFailover", E.unplannedFailover)];
-    return steps("unplannedFailover", [
-      ...failover,
-      step(A, "CommitFailover", E.commitAfterUnplanned),
-      step(A, "StartVMs", E.startAfterFailover),
-    ]);
-  }
+  if (!b) return whileOtherDown(o, want, a, now);
   if (a.replicationState === S.Committed) {
     if (isPlannedPrepared(b)) return steps("plannedMove", finish);
     if (isPreparedForReverse(b)) return steps("reprotect", finish);
-    if (isPrimary(b))
-      return steps("reprotect", [
-        ...reprotect(A, B, b),
-        ...(allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)]),
-      ]);
+    if (isPrimary(b)) {
+      const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)];
+      return guarded("reprotect", [...reprotect(A, B, b), ...start], [splitBrainOn(B, b, a, now)], want);
+    }
     return refusal(`${describeSite(A, a)}, and ${describeSite(B, b)}`, UNKNOWN_ADVICE);
   }
   if (isPreparedForReverse(a) && isReplica(b) && b.replicationState === S.Committed) {
@@ -183,31 +177,77 @@ function toReplica(
     );
   if (isFirstCopy(b) && isReplicatingOrFirstCopy(a))
     return { kind: "wait", reason: `${B} is sending its first copy after a reverse; a planned move follows` };
+  return againstPrimary(want, a, b, finish, now);
+}
+
+/** The active site is a replica and the other the primary: a planned move, or an unplanned failover and reprotect. */
+function againstPrimary(
+  want: SitesDesire,
+  a: SiteCollection,
+  b: SiteCollection,
+  finish: readonly SiteStep[],
+  now: number,
+): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
+  const reprotectB = [step(B, "PrepareForReverseReplication", E.prepareReverse), ...finish];
   if (a.replicationState === S.Recovered) {
-    if (isPlannedPrepared(b))
-      return steps("plannedMove", [step(A, "CommitFailover", E.commitBeforeReverse), ...finish]);
-    if (!allowDataLoss)
-      return dataLossRefusal(want, a, now, `${A} was failed over without a planned failover on ${B}`);
-    return steps("unplannedFailover", [
-      ...stopVMs(B, b, E.stopOldPrimary),
-      step(A, "CommitFailover", E.commitAfterUnplanned),
-      step(B, "PrepareForReverseReplication", E.prepareReverse),
-      ...finish,
-    ]);
+    const commit = step(A, "CommitFailover", E.commitBeforeReverse);
+    if (isPlannedPrepared(b)) return guarded("plannedMove", [commit, ...finish], [olderPoint(A, a, B)], want);
+    // Reprotection needs the commit: ReverseReplicationRelationship "requires ... failover committed state".
+    const losses = [commitFailedOver(A, a, B, now), splitBrainOn(B, b, a, now)];
+    return guarded(
+      "unplannedFailover",
+      [...stopVMs(B, b, E.stopOldPrimary), commit, ...reprotectB],
+      losses,
+      want,
+    );
   }
   if (!isNormal(a)) return refusal(describeSite(A, a), UNKNOWN_ADVICE);
   if (isPlannedPrepared(b)) return steps("plannedMove", plannedMove(B, A, b).slice(-4));
   if (b.replicationState === S.Replicating) return steps("plannedMove", plannedMove(B, A, b));
   // The primary answers but does not replicate cleanly (Suspended, Critical, resynchronizing): no planned failover.
-  if (!allowDataLoss)
-    return dataLossRefusal(want, a, now, `${describeSite(B, b)}, so a planned failover is not possible`);
-  return steps("unplannedFailover", [
-    ...stopVMs(B, b, E.stopOldPrimary),
+  const missing = noPoint(A, a);
+  if (missing) return missing;
+  const why = `${describeSite(B, b)}, so a planned failover is not possible`;
+  const failover = [
     step(A, "InitiateFailover", E.unplannedFailover),
-    step(A, "CommitFailover", E.commitAfterUnplanned),
-    step(B, "PrepareForReverseReplication", E.prepareReverse),
-    ...finish,
-  ]);
+    step(A, "CommitFailover", E.commitBeforeReverse),
+  ];
+  return guarded(
+    "unplannedFailover",
+    [...stopVMs(B, b, E.stopOldPrimary), ...failover, ...reprotectB],
+    // What B's running VMs wrote after A's point is that failover's loss, not a split brain: A has not run.
+    [failoverTo(A, a, why, now)],
+    want,
+  );
+}
+
+/**
+ * The other site is down: only an unplanned failover can bring the VMs up here. The VMs are started on the failed-
+ * over replica and it is committed only when the program says so (`commitFailover`) or reprotect needs it: per VM,
+ * a commit is what users "typically perform ... when the replication point used for failover is satisfactory",
+ * and after it "the failover operation cannot be canceled", so no other recovery point can be chosen.
+ */
+function whileOtherDown(o: PairObservation, want: SitesDesire, a: SiteCollection, now: number): SitesPlan {
+  const { activeSite: A, otherSite: B } = want;
+  const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterFailover)];
+  if (a.replicationState === S.Committed) return start.length ? steps("startVMs", start) : { kind: "none" };
+  if (!isNormal(a) && a.replicationState !== S.Recovered) return refusal(describeSite(A, a), UNKNOWN_ADVICE);
+  const commit = want.commitFailover ? [step(A, "CommitFailover", E.commitWhenTold)] : [];
+  if (a.replicationState === S.Recovered) {
+    // Already failed over (its loss was acknowledged then): start the VMs, then commit only when told.
+    const rest = [...start, ...commit];
+    return rest.length > 0 ? steps("unplannedFailover", rest) : { kind: "none" };
+  }
+  const missing = noPoint(A, a);
+  if (missing) return missing;
+  const failover = [
+    step(A, "InitiateFailover", E.unplannedFailover),
+    step(A, "StartVMs", E.startAfterFailover),
+    ...commit,
+  ];
+  const why = `${B} is unreachable (${unreachable(o, B)})`;
+  return guarded("unplannedFailover", failover, [failoverTo(A, a, why, now)], want);
 }
 
 /** The planned move from `from` (a replicating primary) to `to`: no data is lost. */
@@ -240,10 +280,3 @@ const unreachable = (o: PairObservation, site: string) => {
   const seen = o[site];
   return seen && !seen.reachable ? seen.error : "no answer";
 };
-
-function dataLossRefusal(want: SitesDesire, a: SiteCollection, now: number, why: string): SitesPlan {
-  return refusal(
-    `${why}; failing over to ${want.activeSite} now loses data: ${dataLossWindow(want.activeSite, a, now)}`,
-    `Set allowDataLoss: true to fail over anyway (unplanned failover on ${want.activeSite}, then commit), or wait until ${want.otherSite} replicates normally for a planned move without loss`,
-  );
-}

@@ -1,10 +1,17 @@
 /** What the two-site planner reads and returns: observations of both sites in, steps as data out. */
+import type { DataLossEvent } from "../dataLoss";
 
 /** A member VM as observed. EnabledState: 2 running, 3 off, 4 shutting down, 10 starting. */
 export interface MemberObservation {
   readonly id: string;
   readonly name: string;
   readonly enabledState: number;
+  /** TimeOfLastStateChange (ms); absent or null = not reported (taken as "may have run"). */
+  readonly timeOfLastStateChange?: number | null;
+  /** OnTimeInMilliseconds; absent or null = not reported. */
+  readonly onTimeMs?: number | null;
+  /** How long it had run when this run turned it off (the driver measured it just before). */
+  readonly measuredRunMs?: number | null;
 }
 
 /** One site's collection as observed. */
@@ -15,6 +22,15 @@ export interface SiteCollection {
   readonly members: readonly MemberObservation[];
   /** When the newest recovery point on this site was taken (ms), if it has any: the data-loss window's start. */
   readonly newestRecoveryPoint?: number;
+  /** The CollectionID: a data-loss token names it (failover/dataLoss.ts). */
+  readonly collectionId?: string;
+  /** LastApplyTime (ms): the recovery point a failed-over replica runs on. */
+  readonly lastApplyTime?: number;
+  /**
+   * When the recovery point `recoveryPoint` selects was taken (ms), or null when it selects none; absent = the
+   * newest. What an unplanned failover here would lose starts there.
+   */
+  readonly chosenPoint?: number | null;
 }
 
 export type SiteObservation =
@@ -31,8 +47,12 @@ export interface SitesDesire {
   readonly activeSite: string;
   /** The other site. */
   readonly otherSite: string;
-  /** Accept losing what the unreachable (or unhealthy) active site wrote after the newest recovery point. */
-  readonly allowDataLoss: boolean;
+  /** The data-loss tokens the program acknowledged (`acknowledgeDataLoss`); each authorizes one event. */
+  readonly acknowledged: readonly string[];
+  /** A stray failover reverted after its VMs ran at most this many minutes is a rehearsal. */
+  readonly rehearsalMinutes: number;
+  /** Commit an unplanned failover once its VMs run; otherwise it stays revertible until reprotect needs the commit. */
+  readonly commitFailover: boolean;
 }
 
 /** What one step does; each maps to one kind of Hyper-V call on one site. */
@@ -71,6 +91,15 @@ export type SitesPlan =
   | { readonly kind: "none" }
   /** Something is in flight (a transitional state): observe again after a pause. */
   | { readonly kind: "wait"; readonly reason: string }
-  /** The steps still to take, in order. The driver takes the first, then observes both sites and plans again. */
-  | { readonly kind: "steps"; readonly path: PathName; readonly steps: readonly SiteStep[] }
-  | { readonly kind: "refuse"; readonly reason: string; readonly advice: string };
+  /**
+   * The steps still to take, in order. The driver takes the first, then observes both sites and plans again.
+   * `losses`: the acknowledged data losses these steps cause (absent when none), printed before the first call.
+   */
+  | {
+      readonly kind: "steps";
+      readonly path: PathName;
+      readonly steps: readonly SiteStep[];
+      readonly losses?: readonly DataLossEvent[];
+    }
+  /** `dataLoss`: refused for want of an acknowledgement (failover/dataLoss.ts), not for the state. */
+  | { readonly kind: "refuse"; readonly reason: string; readonly advice: string; readonly dataLoss?: true };

@@ -6,6 +6,7 @@ import type { CimSession } from "../../cim";
 import { withAppliedPoint } from "../../failover/appliedPoint";
 import type { CollectionDetails, RecordedRun } from "../../failover/details";
 import { detailsAfterRun } from "../../failover/details";
+import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { ReconcileResult } from "../../failover/reconcile";
 import { reconcile, ReconcileFailure } from "../../failover/reconcile";
 import { observedState } from "../../failover/states";
@@ -81,6 +82,8 @@ export async function applyInputs(
           requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
           timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
           cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
+          acknowledgedLosses: inputs.acknowledgeDataLoss ?? [],
+          rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULT_REHEARSAL_MINUTES,
         },
         { ...deps, polling: ctx.polling(), lock: ctx.lock },
       );

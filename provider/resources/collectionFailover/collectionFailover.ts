@@ -25,13 +25,27 @@ export interface CollectionFailoverArgs {
   requireHealthy?: pulumi.Input<boolean>;
   /**
    * Start the member VMs after failing over (RequestStateChange 2, waiting for each), as Start-VM does after
-   * Start-VMFailover. Default true. Running VMs are always turned off before RevertFailover.
+   * Start-VMFailover. Default true. Running VMs are turned off before RevertFailover, once the revert is allowed.
    */
   startVirtualMachines?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
   /** Ask Hyper-V to terminate a cancellable job that is still running at the timeout. Default false. */
   cancelJobOnTimeout?: pulumi.Input<boolean>;
+  /**
+   * The data losses this program accepts, each the value a refusal or `pulumi preview` printed for that very event,
+   * such as `revert-failover:<CollectionID>:<time the VMs started>`. A step that throws writes away (a RevertFailover
+   * after the failed-over VMs ran longer than `rehearsalMinutes`, or going from `normal` straight to `committed`)
+   * runs only when its value is listed; otherwise nothing is called. A value names one event, so it never
+   * authorizes a later failover or a later recovery point.
+   */
+  acknowledgeDataLoss?: pulumi.Input<string[]>;
+  /**
+   * A revert whose failed-over VMs each ran at most this many minutes (by the host's TimeOfLastStateChange and
+   * OnTimeInMilliseconds) is a rehearsal and needs no `acknowledgeDataLoss`. Default 60; 0 asks for one whenever a
+   * VM ran.
+   */
+  rehearsalMinutes?: pulumi.Input<number>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
 }

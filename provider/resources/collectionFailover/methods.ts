@@ -24,6 +24,7 @@ import type { AppliedFailure } from "./apply";
 import { applyInputs } from "./apply";
 import { outputsFor } from "./outputs";
 import { previewLine } from "./preview";
+import { previewLosses } from "./previewLoss";
 import { ignoredLine, ignoresState, updateKeepingState } from "./keepState";
 import { readCollection } from "./read";
 import { validateInputs } from "./validate";
@@ -77,8 +78,9 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
         );
         const line = previewLine(olds, news, desired as DesiredState);
         if (line !== undefined) deps.log(line);
+        await previewLosses(ctx, olds, news, desired as DesiredState);
       }
-      const inputs = changedInputs(olds, news, RECORDED_INPUTS);
+      const inputs = changedInputs(olds, news, RECORDED_INPUTS, DEFAULTS);
       return {
         changes: replaces.length > 0 || stateChanges || renamed || inputs.length > 0,
         replaces,

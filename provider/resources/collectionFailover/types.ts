@@ -17,6 +17,8 @@ export interface CollectionFailoverInputs {
   startVirtualMachines?: boolean;
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
+  acknowledgeDataLoss?: string[];
+  rehearsalMinutes?: number;
   connection?: ConnectionInputs;
 }
 

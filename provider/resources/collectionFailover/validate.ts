@@ -16,6 +16,7 @@ import {
   show,
   text,
 } from "../../runtime/rules";
+import { acknowledgeDataLossRule, rehearsalMinutesRule } from "../../runtime/dataLossRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { ConnectionInputs } from "../../runtime/types";
 
@@ -29,6 +30,8 @@ const INPUT_KEYS = [
   "startVirtualMachines",
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
+  "acknowledgeDataLoss",
+  "rehearsalMinutes",
   "connection",
 ] as const;
 
@@ -48,6 +51,8 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
     "it bounds the wait for each Hyper-V job (default 1800)",
   ),
   cancelJobOnTimeout: boolean,
+  acknowledgeDataLoss: acknowledgeDataLossRule,
+  rehearsalMinutes: rehearsalMinutesRule,
   // Checked on its own by validateConnection.
   connection: () => undefined,
 };

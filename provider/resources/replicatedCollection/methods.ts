@@ -5,10 +5,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/observe";
 import { probeSite } from "../../failover/sites/observe";
+import { acknowledgedLine } from "../../failover/dataLoss";
 import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
 import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
 import type { HostMismatchError } from "../../failover/identity";
 import { recordedHostOf } from "../../failover/identity";
+import type { SitesPlan } from "../../failover/sites/types";
 import { HyperVError } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
@@ -26,7 +28,7 @@ import type {
 } from "./types";
 import type { PreviewStep } from "./preview";
 import { previewSteps } from "./preview";
-import { DEFAULTS } from "./types";
+import { applied, DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
 
 type Targets = readonly [SiteTarget, SiteTarget];
@@ -81,7 +83,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     });
     try {
       const result = await withSites(inputs, (sites) =>
-        runSites(requestOf(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
+        runSites(sitesRequest(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
       );
       return { result, change: change("completed", result) };
     } catch (error) {
@@ -124,7 +126,6 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       return {
         inputs: {
           ...news,
-          allowDataLoss: news.allowDataLoss ?? DEFAULTS.allowDataLoss,
           jobTimeoutSeconds: news.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
           shutdownTimeoutSeconds: news.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
           allowHardPowerOff: news.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
@@ -136,19 +137,16 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       const config = ctx.config().connection;
       const replaces = pairChanged(olds, news, config) ? ["sites"] : [];
       const stored = olds as unknown as ReplicatedCollectionOutputs;
-      const inputsChanged = [
-        "activeSite",
-        "allowDataLoss",
-        "jobTimeoutSeconds",
-        "shutdownTimeoutSeconds",
-        "allowHardPowerOff",
-      ].some((k) => withDefault(olds, k) !== withDefault(news, k));
+      const applies = applied(news as unknown as ReplicatedCollectionInputs) as Record<string, unknown>;
+      const inputsChanged =
+        olds.activeSite !== news.activeSite ||
+        Object.keys(applies).some((k) => JSON.stringify(withDefault(olds, k)) !== JSON.stringify(applies[k]));
       const sitesChanged = JSON.stringify(siteInputs(olds)) !== JSON.stringify(siteInputs(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
       if (changes && news.activeSite !== UNKNOWN && stored.sites) {
         if (replaces.length > 0) await previewReplacement(news);
-        else previewPlan(stored, news);
+        else await previewPlan(stored, news);
       }
       return { changes, replaces, deleteBeforeReplace: false };
     },
@@ -195,9 +193,11 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
 
   /**
    * Prints, during preview, the plan made from the state recorded at the last read, with each recorded site under
-   * the name the program now gives its collection.
+   * the name the program now gives its collection. A plan that throws writes away is planned again from the hosts:
+   * what it loses depends on how long VMs ran, which the stack does not record, and the lines must say what the run
+   * will say (failover/dataLoss.ts).
    */
-  function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): void {
+  async function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): Promise<void> {
     const inputs = news as unknown as ReplicatedCollectionInputs;
     const config = ctx.config().connection;
     const sites = storedUnder(stored.sites, news.sites, config);
@@ -206,11 +206,24 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     const was = Object.entries(stored.sites).find(([, s]) => collectionKey(s, config) === active)?.[0];
     const moved =
       was !== undefined && was !== inputs.activeSite ? ` (the collection recorded as site ${was})` : "";
-    const plan = planFromOutputs(sites, inputs, deps.clock.now());
+    const recorded = planFromOutputs(sites, inputs, deps.clock.now());
+    const fromHosts = losesData(recorded)
+      ? await withSites(inputs, (targets) => previewSites(sitesRequest(inputs, targets), deps.clock.now()))
+          .then((r) => r.plan)
+          .catch(() => undefined)
+      : undefined;
+    const plan = fromHosts ?? recorded;
+    const from = fromHosts
+      ? "plan from both hosts now, because what it would lose depends on how long VMs ran"
+      : `plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
     printSteps(
-      `[${nameOf(inputs)}] activeSite ${inputs.activeSite}${moved}: plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`,
+      `[${nameOf(inputs)}] activeSite ${inputs.activeSite}${moved}: ${from}`,
       previewSteps(plan, sites, inputs),
     );
+    if (plan.kind === "steps") {
+      for (const loss of plan.losses ?? [])
+        deps.log(`[${nameOf(inputs)}] ${acknowledgedLine(loss)}`, "warning");
+    }
   }
 
   /**
@@ -223,7 +236,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     if (pairOf(news.sites, ctx.config().connection) === undefined) return;
     try {
       const { plan } = await withSites(inputs, (sites) =>
-        previewSites(requestOf(inputs, sites), deps.clock.now()),
+        previewSites(sitesRequest(inputs, sites), deps.clock.now()),
       );
       printPlan(`${head}; plan from both sites read now`, describePlan(plan));
     } catch (error) {
@@ -250,12 +263,21 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
   }
 }
 
-function requestOf(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
+/** Whether a plan throws writes away: an acknowledged loss, or a refusal for want of one. */
+const losesData = (plan: SitesPlan) =>
+  (plan.kind === "steps" && (plan.losses?.length ?? 0) > 0) ||
+  (plan.kind === "refuse" && plan.dataLoss === true);
+
+/** What the two-site driver is asked to do, from the inputs and the sites' sessions. */
+function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
   return {
     name: nameOf(inputs),
     sites,
     activeSite: inputs.activeSite,
-    allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
+    acknowledged: inputs.acknowledgeDataLoss ?? [],
+    rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
+    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
     timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
     certificateThumbprints: thumbprintsOf(inputs),
     shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
@@ -350,7 +372,10 @@ function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedColle
   return {
     sites,
     activeSite: stored.activeSite,
-    allowDataLoss: stored.allowDataLoss,
+    acknowledgeDataLoss: stored.acknowledgeDataLoss ?? [],
+    rehearsalMinutes: stored.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    recoveryPoint: stored.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    commitFailover: stored.commitFailover ?? DEFAULTS.commitFailover,
     jobTimeoutSeconds: stored.jobTimeoutSeconds,
     shutdownTimeoutSeconds: stored.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
     allowHardPowerOff: stored.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,

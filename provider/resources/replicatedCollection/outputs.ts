@@ -1,6 +1,7 @@
 /** ReplicatedCollection's outputs from what both sites showed, and the planner's view rebuilt from stored outputs. */
 import { planSites } from "../../failover/sites/plan";
 import type { SiteRead } from "../../failover/sites/observe";
+import { toObservation } from "../../failover/sites/observe";
 import type { PairObservation, SiteObservation, SitesPlan } from "../../failover/sites/types";
 import type { SiteMember } from "../../hyperv";
 import { enabledStateName, ReplicationMode, replicationStateName } from "../../hyperv";
@@ -12,7 +13,7 @@ import type {
   SiteOutput,
   SiteRole,
 } from "./types";
-import { DEFAULTS } from "./types";
+import { applied, DEFAULTS } from "./types";
 
 const ROLES: Readonly<Record<number, SiteRole>> = {
   [ReplicationMode.None]: "notReplicating",
@@ -121,13 +122,37 @@ export function planFromOutputs(
   const observation: PairObservation = Object.fromEntries(
     Object.entries(sites).map(([n, s]) => [n, observationOf(s)]),
   );
+  return planFor(observation, inputs, now);
+}
+
+/**
+ * The plan from what was just read: with the member VMs' run times and the points, which the outputs do not keep,
+ * so that pendingSteps names a loss with the very value the run would ask for.
+ */
+function planFromReads(
+  reads: Readonly<Record<string, SiteRead>>,
+  inputs: ReplicatedCollectionInputs,
+  now: number,
+) {
+  const observation: PairObservation = Object.fromEntries(
+    Object.keys(inputs.sites).map((n) => {
+      const read = reads[n];
+      return [n, read ? toObservation(read) : { reachable: false as const, error: "not read" }];
+    }),
+  );
+  return planFor(observation, inputs, now);
+}
+
+function planFor(observation: PairObservation, inputs: ReplicatedCollectionInputs, now: number): SitesPlan {
   const other = Object.keys(inputs.sites).find((n) => n !== inputs.activeSite) ?? "";
   return planSites(
     observation,
     {
       activeSite: inputs.activeSite,
       otherSite: other,
-      allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
+      acknowledged: inputs.acknowledgeDataLoss ?? [],
+      rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+      commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
     },
     now,
   );
@@ -166,12 +191,9 @@ export function outputsFor(
   return {
     sites,
     activeSite: inputs.activeSite,
-    allowDataLoss: inputs.allowDataLoss ?? DEFAULTS.allowDataLoss,
-    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-    shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
-    allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
+    ...applied(inputs),
     runningSite: runningSite(sites),
-    pendingSteps: describePlan(planFromOutputs(sites, inputs, now)),
+    pendingSteps: describePlan(planFromReads(reads, inputs, now)),
     observedAt: new Date(now).toISOString(),
     lastChange,
   };

@@ -113,8 +113,33 @@ export interface ReplicatedCollectionArgs {
   sites: pulumi.Input<Record<string, pulumi.Input<SiteArgs>>>;
   /** The name of the site where the VMs should run. Changing it moves them (planned when both sites are healthy). */
   activeSite: pulumi.Input<string>;
-  /** Allow an unplanned failover, which loses what the other site wrote after the newest recovery point. Default false. */
+  /**
+   * No longer accepted as `true`: a standing `allowDataLoss` authorized every later loss too. Remove it and use
+   * `acknowledgeDataLoss`, which names one loss.
+   */
   allowDataLoss?: pulumi.Input<boolean>;
+  /**
+   * The data losses this program accepts, each the value a refusal or `pulumi preview` printed for that very event:
+   * an unplanned failover (`unplanned-failover:<CollectionID>:<recovery point time>`), a reprotect that discards
+   * what a returned site wrote (`split-brain:...`), a revert of a failover whose VMs ran longer than
+   * `rehearsalMinutes` (`revert-failover:...`), or committing an older point after a planned failover was prepared
+   * (`commit-older-point:...`). A step that throws writes away runs only when its value is listed; a value never
+   * authorizes a later failover, a later recovery point or another split brain.
+   */
+  acknowledgeDataLoss?: pulumi.Input<string[]>;
+  /** A stray failover whose VMs each ran at most this many minutes is reverted without `acknowledgeDataLoss`. Default 60. */
+  rehearsalMinutes?: pulumi.Input<number>;
+  /**
+   * The recovery point an unplanned failover uses: `latest` (default), `latest-application-consistent`,
+   * `before:<ISO 8601 time>` or a Msvm_CollectionRecoveryPoint InstanceID, as for CollectionFailover. A selector
+   * that matches no point is refused before any call.
+   */
+  recoveryPoint?: pulumi.Input<string>;
+  /**
+   * Commit an unplanned failover once its VMs run. Default false: the failover stays revertible, so another recovery
+   * point can still be chosen, until this is set or reprotect (which needs the commit) runs.
+   */
+  commitFailover?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
   /**
@@ -130,7 +155,7 @@ export interface ReplicatedCollectionArgs {
 /**
  * A Hyper-V Replica VM collection replicated between two sites, declared by where its VMs should run. Changing
  * `activeSite` runs a planned move (no data loss) when both sites are healthy; an unplanned failover only with
- * `allowDataLoss`; and reprotects a site that returns after a disaster. Every step waits for its job and re-reads
+ * the `acknowledgeDataLoss` value naming it; and reprotects a site that returns after a disaster. Every step waits for its job and re-reads
  * both sites, so an interrupted run continues where it stopped.
  */
 export class ReplicatedCollection extends pulumi.dynamic.Resource {
@@ -138,8 +163,14 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
   declare public readonly sites: pulumi.Output<Record<string, SiteOutput>>;
   /** The site where the VMs should run, as declared. */
   declare public readonly activeSite: pulumi.Output<string>;
-  /** Whether an unplanned failover (with data loss) is allowed. */
-  declare public readonly allowDataLoss: pulumi.Output<boolean>;
+  /** The data-loss values the program acknowledged. */
+  declare public readonly acknowledgeDataLoss: pulumi.Output<string[]>;
+  /** The rehearsal window of a stray failover's revert, in minutes. */
+  declare public readonly rehearsalMinutes: pulumi.Output<number>;
+  /** The recovery point selector an unplanned failover uses. */
+  declare public readonly recoveryPoint: pulumi.Output<string>;
+  /** Whether an unplanned failover is committed once its VMs run. */
+  declare public readonly commitFailover: pulumi.Output<boolean>;
   /** The job timeout in seconds. */
   declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
   /** The guest shutdown timeout in seconds. */
@@ -164,7 +195,10 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
         pendingSteps: undefined,
         observedAt: undefined,
         lastChange: undefined,
-        allowDataLoss: undefined,
+        acknowledgeDataLoss: undefined,
+        rehearsalMinutes: undefined,
+        recoveryPoint: undefined,
+        commitFailover: undefined,
         jobTimeoutSeconds: undefined,
         shutdownTimeoutSeconds: undefined,
         allowHardPowerOff: undefined,

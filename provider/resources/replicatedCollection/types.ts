@@ -3,6 +3,7 @@
  * class (replicatedCollection.ts) wraps them in Pulumi inputs and outputs; the field docs live there and in
  * schema.json.
  */
+import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { StepRecord } from "../../failover/sites/drive";
 import type { PathName } from "../../failover/sites/types";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
@@ -16,7 +17,12 @@ export interface SiteInputs {
 export interface ReplicatedCollectionInputs {
   sites: Record<string, SiteInputs>;
   activeSite: string;
+  /** Only `false` passes check (runtime/dataLossRules.ts); it authorizes nothing. */
   allowDataLoss?: boolean;
+  acknowledgeDataLoss?: string[];
+  rehearsalMinutes?: number;
+  recoveryPoint?: string;
+  commitFailover?: boolean;
   jobTimeoutSeconds?: number;
   shutdownTimeoutSeconds?: number;
   allowHardPowerOff?: boolean;
@@ -64,7 +70,10 @@ export interface ChangeOutput {
 export interface ReplicatedCollectionOutputs {
   sites: Record<string, SiteOutput>;
   activeSite: string;
-  allowDataLoss: boolean;
+  acknowledgeDataLoss: string[];
+  rehearsalMinutes: number;
+  recoveryPoint: string;
+  commitFailover: boolean;
   jobTimeoutSeconds: number;
   shutdownTimeoutSeconds: number;
   allowHardPowerOff: boolean;
@@ -78,8 +87,23 @@ export interface ReplicatedCollectionOutputs {
 }
 
 export const DEFAULTS = {
-  allowDataLoss: false,
+  recoveryPoint: "latest",
+  commitFailover: false,
+  rehearsalMinutes: DEFAULT_REHEARSAL_MINUTES,
   jobTimeoutSeconds: 1800,
   shutdownTimeoutSeconds: 300,
   allowHardPowerOff: false,
 } as const;
+
+/** The inputs as applied, defaults filled in: what the outputs record and the planner reads. */
+export function applied(inputs: ReplicatedCollectionInputs) {
+  return {
+    acknowledgeDataLoss: [...(inputs.acknowledgeDataLoss ?? [])],
+    rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
+    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+    commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
+    jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+    shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
+    allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
+  };
+}

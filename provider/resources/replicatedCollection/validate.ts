@@ -3,7 +3,13 @@
  * do; nothing is called on the hosts while any failure remains.
  */
 import { checkConnectionFields, checkConnectionRules } from "../../runtime/connectionRules";
+import {
+  acknowledgeDataLossRule,
+  allowDataLossRule,
+  rehearsalMinutesRule,
+} from "../../runtime/dataLossRules";
 import { describeTarget, mergeConnection } from "../../runtime/mergeConnection";
+import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, GUID, integer, isUnknown, present, show } from "../../runtime/rules";
 import type { ConnectionInputs } from "../../runtime/types";
@@ -14,6 +20,10 @@ const INPUT_KEYS = [
   "sites",
   "activeSite",
   "allowDataLoss",
+  "acknowledgeDataLoss",
+  "rehearsalMinutes",
+  "recoveryPoint",
+  "commitFailover",
   "jobTimeoutSeconds",
   "shutdownTimeoutSeconds",
   "allowHardPowerOff",
@@ -28,7 +38,11 @@ export const SITE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const TOP_RULES: Readonly<Record<string, Rule>> = {
   sites: () => undefined,
   activeSite: () => undefined,
-  allowDataLoss: boolean,
+  allowDataLoss: allowDataLossRule,
+  acknowledgeDataLoss: acknowledgeDataLossRule,
+  rehearsalMinutes: rehearsalMinutesRule,
+  recoveryPoint: recoveryPointRule,
+  commitFailover: boolean,
   jobTimeoutSeconds: integer(
     1,
     MAX_TIMEOUT_SECONDS,
