@@ -7,6 +7,7 @@
  */
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
 export type { SeedPair } from "./pairSeed";
+export type { BusyReturnCode } from "./state";
 export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export type { StatisticsCounter } from "./statistics";
 export { JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";

@@ -17,7 +17,8 @@ import {
 } from "./seeding";
 import { SimulatorSession } from "./session";
 import { JOB_METHODS } from "./transitions";
-import { collectionById, findCollection, requireCollection } from "./state";
+import type { BusyReturnCode } from "./state";
+import { BUSY_RETURN_CODES, collectionById, findCollection, requireCollection } from "./state";
 import { MemoryStore } from "./store";
 import { addPair, type SeedPair } from "./pairSeed";
 import type {
@@ -227,6 +228,21 @@ export class HyperVSimulator {
     }
     return this.cluster.transact((state) => {
       state.jobDurations[known] = ms;
+    });
+  }
+
+  /**
+   * Sets what a job-starting call on a collection that already runs a job answers from now on: 32774 (System is in
+   * use, the default) or 32775 (Invalid state for this operation). Nothing public shows which one Hyper-V gives; a
+   * state file may carry it as `busyReturnCode`, so every process on the file answers alike.
+   * @throws RangeError for any other code.
+   */
+  async setBusyReturnCode(code: BusyReturnCode): Promise<void> {
+    if (!(BUSY_RETURN_CODES as readonly number[]).includes(code)) {
+      throw new RangeError(`the busy return code must be 32774 or 32775, got ${String(code)}`);
+    }
+    return this.cluster.transact((state) => {
+      state.busyReturnCode = code;
     });
   }
 

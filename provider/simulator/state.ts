@@ -16,7 +16,17 @@ export interface SimState {
   faults: Fault[];
   /** Job durations set with setJobDuration, by method; `null` = never finishes. */
   jobDurations: Record<string, number | null>;
+  /**
+   * What a job-starting call on a collection that already runs a job answers: 32774 (System is in use, the default)
+   * or 32775 (Invalid state for this operation). Nothing public shows which one Hyper-V gives (fact sheet §6), so
+   * tests run with both; absent in older state files.
+   */
+  busyReturnCode?: BusyReturnCode;
 }
+
+/** The two answers a host may give a call on a collection that another call holds (see SimState.busyReturnCode). */
+export const BUSY_RETURN_CODES = [32774, 32775] as const;
+export type BusyReturnCode = (typeof BUSY_RETURN_CODES)[number];
 
 /**
  * A member VM. The optional fields came after the first state files; readers apply the defaults of members.ts

@@ -157,6 +157,22 @@ describe("the replication service", () => {
     expect((await session.invoke(SERVICE, "RevertFailover", payroll)).returnValue).toBe(4096);
   });
 
+  it("answers 32775 instead when set to, keeps that in the state, and takes no other busy code", async () => {
+    const { session, sim, clock } = await collectionIn(3);
+    const payroll = { Collection: collectionRef(PAYROLL_ID) };
+    await sim.setBusyReturnCode(32775);
+
+    await session.invoke(SERVICE, "InitiateFailover", payroll);
+    const whileRunning = (await session.invoke(SERVICE, "InitiateFailover", payroll)).returnValue;
+    clock.advance(3000);
+
+    expect(whileRunning).toBe(32775);
+    expect((await session.invoke(SERVICE, "RevertFailover", payroll)).returnValue).toBe(4096);
+    await expect(sim.setBusyReturnCode(32773 as 32774)).rejects.toThrow(
+      new RangeError("the busy return code must be 32774 or 32775, got 32773"),
+    );
+  });
+
   it("commits by flattening the collection's recovery points", async () => {
     const { session, sim, clock } = await collectionIn(5);
     await session.invoke(SERVICE, "CommitFailover", { Collection: collectionRef(PAYROLL_ID) });
