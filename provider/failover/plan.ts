@@ -5,12 +5,16 @@ import {
   replicationModeName,
   replicationStateName,
 } from "../hyperv/codes";
+import { failoverPrecondition } from "./preconditions";
 import type { DesiredState, Observation, ObservedState } from "./states";
 import { NORMAL_STATES, observedState, satisfies } from "./states";
 
+/** The methods a plan calls: the failover methods, and ResumeReplication before a failover from Suspended. */
+export type StepMethod = FailoverMethod | "ResumeReplication";
+
 /** One method call, and the ReplicationState values that count as its success. */
 export interface Step {
-  readonly method: FailoverMethod;
+  readonly method: StepMethod;
   /** For InitiateFailover: the recovery point's InstanceID, or null for the latest. */
   readonly recoveryPoint: string | null;
   readonly expect: readonly number[];
@@ -42,6 +46,9 @@ const revert: Step = { method: "RevertFailover", recoveryPoint: null, expect: NO
 // Documented (CommitFailover): "Commits the recovery snapshot that InitiateFailover has used for failover."
 // Inferred: success reads 6 Committed.
 const commit: Step = { method: "CommitFailover", recoveryPoint: null, expect: [S.Committed] };
+// Per-VM practice (Start-VMFailover resumes replication first when Suspended), inferred for collections. Documented
+// (ResumeReplication): "Resumes replication for the VM collection." Inferred: success reads 3 Replicating.
+const resume: Step = { method: "ResumeReplication", recoveryPoint: null, expect: [S.Replicating] };
 
 export function describeObservation(o: Observation): string {
   const state = `${replicationStateName(o.replicationState)} (${o.replicationState})`;
@@ -63,13 +70,19 @@ export function planFailover(o: Observation, desired: DesiredState, options: Pla
       // current failover for the collection."; for partiallyFailedOver inferred).
       return { kind: "call", steps: [revert] };
     case "failedOver":
-      return { kind: "call", steps: [initiate(options.recoveryPoint)] };
+      return failingOver(o, [initiate(options.recoveryPoint)]);
     case "committed":
-      return {
-        kind: "call",
-        steps: observed === "failedOver" ? [commit] : [initiate(options.recoveryPoint), commit],
-      };
+      return observed === "failedOver"
+        ? { kind: "call", steps: [commit] }
+        : failingOver(o, [initiate(options.recoveryPoint), commit]);
   }
+}
+
+/** A failover from a replicating state, as the per-VM practice allows it (preconditions.ts). */
+function failingOver(o: Observation, steps: readonly Step[]): Plan {
+  const rule = failoverPrecondition(o.replicationState, "failover");
+  if (rule.kind === "refuse") return refusal(o, rule.reason, rule.advice);
+  return { kind: "call", steps: rule.kind === "resumeFirst" ? [resume, ...steps] : steps };
 }
 
 type Refusal = Extract<Plan, { kind: "refuse" }>;
@@ -202,7 +215,7 @@ function refuse(o: Observation, observed: ObservedState, desired: DesiredState):
  * desired state: the planner's own advice when it would refuse from there, else whether the collection moved.
  */
 export function adviceAfterInvalidState(
-  method: FailoverMethod,
+  method: StepMethod,
   before: Observation,
   after: Observation,
   desired: DesiredState,

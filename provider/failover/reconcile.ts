@@ -6,7 +6,6 @@ import type { CimSession } from "../cim";
 import type {
   Collection,
   ErrorContext,
-  FailoverMethod,
   MethodOptions,
   OperationRecord,
   PointUsed,
@@ -26,7 +25,7 @@ import {
   retryRead,
 } from "../hyperv";
 import { withAppliedPoint } from "./appliedPoint";
-import type { Plan, Step } from "./plan";
+import type { Plan, Step, StepMethod } from "./plan";
 import { findTracked, notFound, staleNameLine, trackedNotFound } from "./identity";
 import { describeObservation, planFailover } from "./plan";
 import { prepareStep, withPoint } from "./prepare";
@@ -75,7 +74,7 @@ class Driver {
   private methodCalled = false;
   private transportRetries = 0;
   /** The method being called, if any: errors meanwhile name it. */
-  private method: FailoverMethod | undefined;
+  private method: StepMethod | undefined;
   /** What follows a call the host refused without acting (32774, 32775). */
   private readonly refused: RefusedCalls;
 

@@ -32,8 +32,8 @@ export interface Observation {
 
 /**
  * A replica collection that is not failed over is "normal", whatever the health of its replication: Suspended,
- * Critical and resynchronizing collections are all still receiving (or waiting for) replication, and
- * InitiateFailover accepts them (inferred from the fact sheet's state machine).
+ * Critical and resynchronizing collections are all still receiving (or waiting for) replication. Which of them may
+ * be failed over is a separate rule, the per-VM practice of preconditions.ts.
  */
 export const NORMAL_STATES: readonly number[] = [
   S.Replicating,

@@ -26,6 +26,7 @@ import {
 import { chooseRecoveryPoint } from "./choosePoint";
 import { refuseUnlessHealthy } from "./health";
 import { describeObservation } from "./plan";
+import { failoverPrecondition } from "./preconditions";
 import { withPoint } from "./prepare";
 import type { ReconcileDeps } from "./request";
 import { observedState } from "./states";
@@ -85,6 +86,10 @@ async function refuseFailoverInProgress(session: CimSession, replica: Collection
       "Bring the collection back to normal first (a CollectionFailover with failoverState 'normal' reverts a failover), then run again",
       context,
     );
+  }
+  const rule = failoverPrecondition(replica.replicationState, "testFailover");
+  if (rule.kind === "refuse") {
+    throw new InvalidStateError(`${describeObservation(replica)}; ${rule.reason}`, rule.advice, context);
   }
 }
 

@@ -8,7 +8,7 @@ const ALL_STATES = Array.from({ length: 17 }, (_, state) => state);
 const TABLE = [
   {
     method: "InitiateFailover",
-    legal: [3, 7, 8, 9, 10],
+    legal: [3, 7, 10],
     running: () => 4,
     done: { state: 5, type: 1 },
     ms: 3000,

@@ -25,7 +25,9 @@ function describeStep(step: Step, from: number, olds: Props): string {
     step.method === "RevertFailover" && running.length > 0
       ? `RequestStateChange(3) to turn off ${running.join(", ")}, then `
       : "";
-  return `${first}${step.method}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
+  // Per-VM practice, inferred for collections: Start-VMFailover resumes a Suspended VM's replication first.
+  const why = step.method === "ResumeReplication" ? " (per-VM practice: resume before failing over)" : "";
+  return `${first}${step.method}${why}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
 }
 
 /** The line, or undefined when the recorded state is unknown or nothing would be called. */
