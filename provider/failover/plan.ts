@@ -166,8 +166,8 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
       "a planned failover is in progress, which RevertFailover cannot undo",
       "Finish it, or cancel it with RevertPlannedFailover on the primary cluster, then run again",
     ),
-  // Inferred: 13 read as Test failover initiated from the garbled enum, and refusing to fail over or commit while a
-  // test failover exists; `normal` is satisfied (see satisfies()).
+  // Inferred: 13 read as Test failover initiated from the garbled enum when a test collection is linked (above),
+  // and refusing to fail over or commit while a test failover exists; `normal` is satisfied (see satisfies()).
   // Documented: RevertTestReplicaCollection "Destroys the test replica collection for a replica collection.", its
   // Collection being the "replica collection instance for which the associated test replica collection is to be
   // removed".
@@ -176,6 +176,15 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
       o,
       "a test failover is in progress",
       "Remove the test collection with RevertTestReplicaCollection (pass the replica collection), then run again",
+    ),
+  // Documented: the ClusHyperV enum labels slot 13 "Partially recovered" (garbled, fact sheet §3); reading it as
+  // Test failover initiated is inferred, and only a test collection linked by Msvm_ReplicaCollectionDependency
+  // confirms it. Without one, 13 may be a partial failover: the safe side is to call nothing, for any desired state.
+  ambiguous: (o) =>
+    refusal(
+      o,
+      "Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called",
+      "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again",
     ),
   // Inferred: 12 read as Repurpose initiated from the garbled enum.
   repurposeInProgress: (o) =>

@@ -32,6 +32,8 @@ import { prepareStep, withPoint } from "./prepare";
 import { MAYBE_BUSY, RefusedCalls } from "./refused";
 import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 import { ReconcileFailure } from "./request";
+import type { ObservedCollection } from "./testLink";
+import { withTestLink } from "./testLink";
 import { verifyStep } from "./verify";
 
 export type { LogLine, ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
@@ -82,7 +84,7 @@ class Driver {
     private readonly session: CimSession,
     private readonly request: ReconcileRequest,
     private readonly deps: ReconcileDeps,
-    private collection: Collection,
+    private collection: ObservedCollection,
   ) {
     this.refused = new RefusedCalls(
       {
@@ -111,6 +113,7 @@ class Driver {
   async run(stale: boolean): Promise<ReconcileResult> {
     try {
       if (stale) await this.reread();
+      else this.collection = await this.linked(this.collection);
       // A call refused without acting does not use up a round: its own patience bounds it instead.
       for (let round = 0; round < MAX_ROUNDS + this.refused.rounds; round++) {
         const plan = planFailover(this.collection, this.request.desired, this.request);
@@ -253,7 +256,14 @@ class Driver {
         "It was removed while this run was under way; check the cluster (Get-VMGroup), then refresh the stack",
       );
     }
-    this.collection = now;
+    this.collection = await this.linked(now);
+  }
+
+  /** In state 13, whether a test collection is linked: only that makes 13 a test failover (testLink.ts). */
+  private linked(collection: Collection): Promise<ObservedCollection> {
+    return this.read("looking for the test collection", () =>
+      withTestLink(this.session, collection, this.context),
+    );
   }
 
   /** An idempotent read, tried again with back-off when the transport drops it. */

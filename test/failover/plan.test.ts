@@ -31,8 +31,8 @@ const TABLE: Record<number, [Expected, Expected, Expected]> = {
   10: ["none", "refuse", "refuse"],
   11: ["refuse", "refuse", "refuse"],
   12: ["refuse", "refuse", "refuse"],
-  // A test failover leaves the replica itself usable: `normal` is already satisfied.
-  13: ["none", "refuse", "refuse"],
+  // Without a linked test collection 13 may be a partial failover ("Partially recovered" in the docs): refused.
+  13: ["refuse", "refuse", "refuse"],
   14: ["refuse", "refuse", "refuse"],
   15: ["refuse", "refuse", "refuse"],
   16: [["RevertFailover"], "refuse", "refuse"],
@@ -53,7 +53,7 @@ const OBSERVED: Record<number, string> = {
   10: "normal",
   11: "plannedFailoverInProgress",
   12: "repurposeInProgress",
-  13: "testFailoverInProgress",
+  13: "ambiguous",
   14: "partiallyReplicating",
   15: "partiallyReplicating",
   16: "partiallyFailedOver",
@@ -164,6 +164,35 @@ describe("planFailover on a replica collection", () => {
       reason:
         "it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal",
       advice: expect.stringContaining("Keep failoverState 'committed'"),
+    });
+  });
+});
+
+describe("ReplicationState 13, decided by the test collection linked to the replica", () => {
+  it.each([
+    [true, "testFailoverInProgress", ["none", "refuse", "refuse"]],
+    [false, "ambiguous", ["refuse", "refuse", "refuse"]],
+    [undefined, "ambiguous", ["refuse", "refuse", "refuse"]],
+  ])("linked %s: %s, and for normal / failedOver / committed %j", (linked, word, expected) => {
+    const o = {
+      replicationState: 13,
+      replicationMode: REPLICA,
+      ...(linked !== undefined ? { testCollectionLinked: linked } : {}),
+    };
+    expect(observedState(o)).toBe(word);
+    expect(DESIRED.map((d) => summarize(planFailover(o, d, { recoveryPoint: "latest" })))).toEqual(expected);
+  });
+
+  it("refuses an unlinked 13 saying what was seen and how to tell a partial failover from a test", () => {
+    const plan = planFailover({ replicationState: 13, replicationMode: REPLICA }, "normal", {
+      recoveryPoint: "latest",
+    });
+    expect(plan).toEqual({
+      kind: "refuse",
+      reason:
+        "it is ambiguous: ReplicationState TestFailoverInitiated (13), ReplicationMode Replica; Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called",
+      advice:
+        "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again",
     });
   });
 });

@@ -34,7 +34,11 @@ function describeStep(step: Step, from: number, olds: Props): string {
 export function previewLine(olds: Props, news: Props, desired: DesiredState): string | undefined {
   const mode = MODE_NUMBERS.get(String(olds.replicationMode));
   if (typeof olds.replicationState !== "number" || mode === undefined) return undefined;
-  const observation = { replicationState: olds.replicationState, replicationMode: mode };
+  const observation = {
+    replicationState: olds.replicationState,
+    replicationMode: mode,
+    testCollectionLinked: olds.failoverState === "testFailoverInProgress",
+  };
   const name = `[${String(olds.collectionName ?? olds.collectionId)}]`;
   const recorded = `as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`;
   if (observedState(observation) === "failoverInProgress")
