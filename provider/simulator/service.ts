@@ -53,7 +53,7 @@ export function invokeService(
     ? partnerRefusal(state, t.method, collection)
     : undefined;
   if (refusal !== undefined) return returnOnly(refusal);
-  if (t.method === "GetReplicationStatistics") return getStatistics(collection, ctx.now);
+  if (t.method === "GetReplicationStatistics") return getStatistics(state, ctx, collection);
   if (t.method === "ResetReplicationStatistics") return resetStatistics(ctx.now, collection);
   return start(state, ctx, t, collection, checked);
 }

@@ -47,7 +47,17 @@ export interface StoredStatistics {
   counters?: Record<string, number>;
   /** ReplicationHealth as set by a seed; absent = the worst member health (inferred). */
   replicationHealth?: number;
+  /** How GetReplicationStatistics answers (statistics.ts); absent = at once. */
+  answer?: StatisticsAnswer;
 }
+
+/**
+ * How GetReplicationStatistics answers: `completed` at once (rv 0, the default); `jobWithStatistics` with 4096, a
+ * Job REF and the statistics in the same reply; `jobThenCallAgain` with 4096 and a Job REF only, the statistics
+ * coming from a call made once that job has completed. Which of the two job forms a host uses is undocumented.
+ */
+export const STATISTICS_ANSWERS = ["completed", "jobWithStatistics", "jobThenCallAgain"] as const;
+export type StatisticsAnswer = (typeof STATISTICS_ANSWERS)[number];
 
 export interface StoredCollection {
   id: string;
