@@ -22,6 +22,11 @@ import {
 const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
 const PREVIEW = "[collection 'sql-cluster', host this machine (local)]";
 
+const SEEN_AMBIGUOUS =
+  "it is ambiguous: ReplicationState TestFailoverInitiated (13), ReplicationMode Replica; Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called";
+const ADVICE_AMBIGUOUS =
+  "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again";
+
 /** What a drill interrupted on the replica site leaves: its test collection, and the replica reading 13. */
 async function testFailoverLeft(sim: HyperVSimulator): Promise<number> {
   await sim.session().invoke(SERVICE, "TestReplicaCollection", { Collection: COLLECTION });
@@ -74,11 +79,37 @@ describe("a replica that reads 13 with its test collection linked", () => {
   });
 });
 
+describe("a drill asked for on a replica that reads 13", () => {
+  it("with its test collection linked: refused naming that test collection, calling nothing", async () => {
+    const { sim, rt } = await setup();
+    const seeded = await testFailoverLeft(sim);
+    const [test] = (await sim.collections()).filter((c) => c.testOf === ID);
+
+    const error = await rejection(
+      rt.resources.CollectionTestFailover.create({ collectionId: ID, startVirtualMachines: false }),
+    );
+
+    expect(error.message).toBe(
+      `Invalid state: another test failover exists for this collection: test collection '${test!.name}' (${test!.id}); Hyper-V allows one at a time ${where()}. Remove it first (destroy the stack or resource that made it, or call RevertTestReplicaCollection on the replica collection), then run again; to make this resource track it instead, set the resource option import to its CollectionID`,
+    );
+    expect((await sim.calls()).slice(seeded)).toEqual([]);
+  });
+
+  it("with no test collection linked: refused with what was seen, calling nothing", async () => {
+    const { sim, rt } = await setup({ seed: { replicationState: 13 } });
+
+    const error = await rejection(
+      rt.resources.CollectionTestFailover.create({ collectionId: ID, startVirtualMachines: false }),
+    );
+
+    expect(error.message).toBe(`Invalid state: ${SEEN_AMBIGUOUS} ${where()}. ${ADVICE_AMBIGUOUS}`);
+    expect(await sim.calls()).toEqual([]);
+  });
+});
+
 describe("a replica that reads 13 with no test collection linked, as a partial failover would leave it", () => {
-  const seen =
-    "it is ambiguous: ReplicationState TestFailoverInitiated (13), ReplicationMode Replica; Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called";
-  const advice =
-    "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again";
+  const seen = SEEN_AMBIGUOUS;
+  const advice = ADVICE_AMBIGUOUS;
 
   it("is refreshed as `ambiguous`, after looking for the test collection", async () => {
     const followed: string[] = [];
