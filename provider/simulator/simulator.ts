@@ -18,7 +18,7 @@ import {
 import { SimulatorSession } from "./session";
 import { JOB_METHODS } from "./transitions";
 import type { BusyReturnCode } from "./state";
-import { BUSY_RETURN_CODES, collectionById, findCollection, requireCollection } from "./state";
+import { collectionById, findCollection, requireCollection, setBusyReturnCode } from "./state";
 import { MemoryStore } from "./store";
 import { addPair, type SeedPair } from "./pairSeed";
 import type {
@@ -232,18 +232,12 @@ export class HyperVSimulator {
   }
 
   /**
-   * Sets what a job-starting call on a collection that already runs a job answers from now on: 32774 (System is in
-   * use, the default) or 32775 (Invalid state for this operation). Nothing public shows which one Hyper-V gives; a
-   * state file may carry it as `busyReturnCode`, so every process on the file answers alike.
+   * Sets what a job-starting call on a collection that runs a job answers: 32774 (the default) or 32775. Nothing
+   * public shows which Hyper-V gives; the state file keeps it (`busyReturnCode`) for every process on it.
    * @throws RangeError for any other code.
    */
-  async setBusyReturnCode(code: BusyReturnCode): Promise<void> {
-    if (!(BUSY_RETURN_CODES as readonly number[]).includes(code)) {
-      throw new RangeError(`the busy return code must be 32774 or 32775, got ${String(code)}`);
-    }
-    return this.cluster.transact((state) => {
-      state.busyReturnCode = code;
-    });
+  setBusyReturnCode(code: BusyReturnCode): Promise<void> {
+    return this.cluster.transact((state) => setBusyReturnCode(state, code));
   }
 
   /**

@@ -28,6 +28,14 @@ export interface SimState {
 export const BUSY_RETURN_CODES = [32774, 32775] as const;
 export type BusyReturnCode = (typeof BUSY_RETURN_CODES)[number];
 
+/** @throws RangeError for a code other than 32774 or 32775, changing nothing. */
+export function setBusyReturnCode(state: SimState, code: BusyReturnCode): void {
+  if (!(BUSY_RETURN_CODES as readonly number[]).includes(code)) {
+    throw new RangeError(`the busy return code must be 32774 or 32775, got ${String(code)}`);
+  }
+  state.busyReturnCode = code;
+}
+
 /**
  * A member VM. The optional fields came after the first state files; readers apply the defaults of members.ts
  * (EnabledState: running on a primary, off elsewhere; ReplicationHealth 1 Ok).
