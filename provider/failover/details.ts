@@ -20,7 +20,13 @@
 import type { CimSession } from "../cim";
 import type { Clock } from "../clock";
 import type { Collection, ErrorContext, MemberVm, ReadRetryOptions } from "../hyperv";
-import { HyperVReturnCodeError, readMembers, readReplicationHealth } from "../hyperv";
+import {
+  HyperVJobError,
+  HyperVReturnCodeError,
+  JobTimeoutError,
+  readMembers,
+  readReplicationHealth,
+} from "../hyperv";
 
 export interface CollectionDetails {
   /** `Ok`, `Warning`, `Critical`, `NotApplicable`, or null when the host did not say (or they were not read). */
@@ -63,7 +69,12 @@ export async function readDetails(
   const [virtualMachines, health] = await Promise.all([
     members ?? readMembers(session, collection.id, context),
     readReplicationHealth(session, collection, { ...deps, progress: log }).catch((error: unknown) => {
-      if (!(error instanceof HyperVReturnCodeError)) throw error;
+      // A statistics job (JobType 111) that failed or ran out of time leaves the health unknown the same way.
+      const refused =
+        error instanceof HyperVReturnCodeError ||
+        error instanceof HyperVJobError ||
+        error instanceof JobTimeoutError;
+      if (!refused) throw error;
       log(`replication health unknown: ${error.message}`);
       return undefined;
     }),

@@ -5,12 +5,16 @@ import {
   replicationModeName,
   replicationStateName,
 } from "../hyperv/codes";
+import { failoverPrecondition } from "./preconditions";
 import type { DesiredState, Observation, ObservedState } from "./states";
 import { NORMAL_STATES, observedState, satisfies } from "./states";
 
+/** The methods a plan calls: the failover methods, and ResumeReplication before a failover from Suspended. */
+export type StepMethod = FailoverMethod | "ResumeReplication";
+
 /** One method call, and the ReplicationState values that count as its success. */
 export interface Step {
-  readonly method: FailoverMethod;
+  readonly method: StepMethod;
   /** For InitiateFailover: the recovery point's InstanceID, or null for the latest. */
   readonly recoveryPoint: string | null;
   readonly expect: readonly number[];
@@ -42,6 +46,9 @@ const revert: Step = { method: "RevertFailover", recoveryPoint: null, expect: NO
 // Documented (CommitFailover): "Commits the recovery snapshot that InitiateFailover has used for failover."
 // Inferred: success reads 6 Committed.
 const commit: Step = { method: "CommitFailover", recoveryPoint: null, expect: [S.Committed] };
+// Per-VM practice (Start-VMFailover resumes replication first when Suspended), inferred for collections. Documented
+// (ResumeReplication): "Resumes replication for the VM collection." Inferred: success reads 3 Replicating.
+const resume: Step = { method: "ResumeReplication", recoveryPoint: null, expect: [S.Replicating] };
 
 export function describeObservation(o: Observation): string {
   const state = `${replicationStateName(o.replicationState)} (${o.replicationState})`;
@@ -63,13 +70,19 @@ export function planFailover(o: Observation, desired: DesiredState, options: Pla
       // current failover for the collection."; for partiallyFailedOver inferred).
       return { kind: "call", steps: [revert] };
     case "failedOver":
-      return { kind: "call", steps: [initiate(options.recoveryPoint)] };
+      return failingOver(o, [initiate(options.recoveryPoint)]);
     case "committed":
-      return {
-        kind: "call",
-        steps: observed === "failedOver" ? [commit] : [initiate(options.recoveryPoint), commit],
-      };
+      return observed === "failedOver"
+        ? { kind: "call", steps: [commit] }
+        : failingOver(o, [initiate(options.recoveryPoint), commit]);
   }
+}
+
+/** A failover from a replicating state, as the per-VM practice allows it (preconditions.ts). */
+function failingOver(o: Observation, steps: readonly Step[]): Plan {
+  const rule = failoverPrecondition(o.replicationState, "failover");
+  if (rule.kind === "refuse") return refusal(o, rule.reason, rule.advice);
+  return { kind: "call", steps: rule.kind === "resumeFirst" ? [resume, ...steps] : steps };
 }
 
 type Refusal = Extract<Plan, { kind: "refuse" }>;
@@ -154,8 +167,8 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
       "a planned failover is in progress, which RevertFailover cannot undo",
       "Finish it, or cancel it with RevertPlannedFailover on the primary cluster, then run again",
     ),
-  // Inferred: 13 read as Test failover initiated from the garbled enum, and refusing to fail over or commit while a
-  // test failover exists; `normal` is satisfied (see satisfies()).
+  // Inferred: 13 read as Test failover initiated from the garbled enum when a test collection is linked (above),
+  // and refusing to fail over or commit while a test failover exists; `normal` is satisfied (see satisfies()).
   // Documented: RevertTestReplicaCollection "Destroys the test replica collection for a replica collection.", its
   // Collection being the "replica collection instance for which the associated test replica collection is to be
   // removed".
@@ -164,6 +177,15 @@ const REFUSALS: Partial<Record<ObservedState, (o: Observation, desired: DesiredS
       o,
       "a test failover is in progress",
       "Remove the test collection with RevertTestReplicaCollection (pass the replica collection), then run again",
+    ),
+  // Documented: the ClusHyperV enum labels slot 13 "Partially recovered" (garbled, fact sheet §3); reading it as
+  // Test failover initiated is inferred, and only a test collection linked by Msvm_ReplicaCollectionDependency
+  // confirms it. Without one, 13 may be a partial failover: the safe side is to call nothing, for any desired state.
+  ambiguous: (o) =>
+    refusal(
+      o,
+      "Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called",
+      "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again",
     ),
   // Inferred: 12 read as Repurpose initiated from the garbled enum.
   repurposeInProgress: (o) =>
@@ -203,7 +225,7 @@ function refuse(o: Observation, observed: ObservedState, desired: DesiredState):
  * desired state: the planner's own advice when it would refuse from there, else whether the collection moved.
  */
 export function adviceAfterInvalidState(
-  method: FailoverMethod,
+  method: StepMethod,
   before: Observation,
   after: Observation,
   desired: DesiredState,

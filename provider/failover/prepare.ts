@@ -36,10 +36,22 @@ export async function prepareStep(
       context,
     });
   }
-  if (step.method !== "InitiateFailover") return { pass: null };
+  if (step.method !== "InitiateFailover" && step.method !== "ResumeReplication") return { pass: null };
+  // ResumeReplication is the failover's first step: whatever would refuse the failover refuses before it, so a
+  // refused failover leaves the collection Suspended as it was.
   const chosen = await chooseRecoveryPoint(session, collection, request.recoveryPoint, context);
   if (request.requireHealthy) {
-    await refuseUnlessHealthy(session, collection, step.method, { ...deps, progress: log }, context);
+    const what =
+      step.method === "ResumeReplication"
+        ? "the failover (ResumeReplication, then InitiateFailover)"
+        : step.method;
+    await refuseUnlessHealthy(session, collection, what, { ...deps, progress: log }, context);
+  }
+  if (step.method === "ResumeReplication") {
+    log(
+      "replication is Suspended (7): resuming it before InitiateFailover, as the per-VM Start-VMFailover does (inferred for collections)",
+    );
+    return { pass: null };
   }
   const { point } = chosen;
   log(

@@ -6,7 +6,6 @@ import type { CimSession } from "../cim";
 import type {
   Collection,
   ErrorContext,
-  FailoverMethod,
   MethodOptions,
   OperationRecord,
   PointUsed,
@@ -25,19 +24,18 @@ import {
   neverSent,
   NotFoundError,
   retryRead,
-  ReturnCode,
 } from "../hyperv";
 import { withAppliedPoint } from "./appliedPoint";
-import type { BusyPatience } from "./busy";
-import { busyPatience } from "./busy";
-import type { Plan, Step } from "./plan";
+import type { Plan, Step, StepMethod } from "./plan";
 import { guardSteps } from "./guard";
 import { findTracked, notFound, staleNameLine, trackedNotFound } from "./identity";
-import { adviceAfterInvalidState, describeObservation, planFailover } from "./plan";
+import { describeObservation, planFailover } from "./plan";
 import { prepareStep, withPoint } from "./prepare";
+import { MAYBE_BUSY, RefusedCalls } from "./refused";
 import type { ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
 import { ReconcileFailure } from "./request";
-import { observedState, satisfies } from "./states";
+import type { ObservedCollection } from "./testLink";
+import { withTestLink } from "./testLink";
 import { verifyStep } from "./verify";
 
 export type { LogLine, ReconcileDeps, ReconcileRequest, ReconcileResult } from "./request";
@@ -80,16 +78,28 @@ class Driver {
   private methodCalled = false;
   private transportRetries = 0;
   /** The method being called, if any: errors meanwhile name it. */
-  private method: FailoverMethod | undefined;
-  /** The patience for 32774 (in use), from the first such answer in this run. */
-  private busy: BusyPatience | undefined;
+  private method: StepMethod | undefined;
+  /** What follows a call the host refused without acting (32774, 32775). */
+  private readonly refused: RefusedCalls;
 
   constructor(
     private readonly session: CimSession,
     private readonly request: ReconcileRequest,
     private readonly deps: ReconcileDeps,
-    private collection: Collection,
-  ) {}
+    private collection: ObservedCollection,
+  ) {
+    this.refused = new RefusedCalls(
+      {
+        collection: () => this.collection,
+        context: () => this.context,
+        reread: () => this.reread(),
+        waitForOthers: () => this.waitForOthers(),
+        log: (line) => this.log(line),
+      },
+      request,
+      deps,
+    );
+  }
 
   private get context(): ErrorContext {
     const { name } = this.collection;
@@ -105,8 +115,9 @@ class Driver {
   async run(stale: boolean): Promise<ReconcileResult> {
     try {
       if (stale) await this.reread();
-      // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
-      for (let round = 0; round < MAX_ROUNDS + (this.busy?.calls ?? 0); round++) {
+      else this.collection = await this.linked(this.collection);
+      // A call refused without acting does not use up a round: its own patience bounds it instead.
+      for (let round = 0; round < MAX_ROUNDS + this.refused.rounds; round++) {
         const plan = planFailover(this.collection, this.request.desired, this.request);
         // Already as desired: reported as read, without looking for jobs, so a no-op costs the one lookup. A
         // failover someone else runs that has not changed the state yet is left to them; the next run sees it.
@@ -182,22 +193,10 @@ class Driver {
     }
   }
 
-  /** Decides whether a failed call is over (32775 with the goal reached), worth another round, or fatal. */
+  /** Decides whether a failed call is over, worth another round, or fatal. */
   private async recover(step: Step, before: Collection, error: unknown): Promise<void> {
-    if (error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.SystemInUse) {
-      return this.whenBusy(step, error);
-    }
-    if (error instanceof HyperVReturnCodeError && error.returnValue === ReturnCode.InvalidState) {
-      await this.reread();
-      if (satisfies(observedState(this.collection), this.request.desired)) {
-        this.log(`${step.method} returned 32775, but the collection is already ${this.request.desired}`);
-        return;
-      }
-      throw new InvalidStateError(
-        `${step.method} returned 32775 (Invalid state for this operation); ${describeObservation(this.collection)}`,
-        adviceAfterInvalidState(step.method, before, this.collection, this.request.desired, this.request),
-        this.context,
-      );
+    if (error instanceof HyperVReturnCodeError && MAYBE_BUSY.includes(error.returnValue)) {
+      return this.refused.after(step, before, error);
     }
     // A transport error on the call itself: it may or may not have reached the host, so it is never repeated
     // blindly. The next round re-reads and adopts the job if it started. A drop while waiting for a known job
@@ -217,23 +216,6 @@ class Driver {
       return;
     }
     throw error;
-  }
-
-  /**
-   * 32774 (System is in use): Hyper-V refused without acting. Another pipeline's failover of this collection may
-   * have started between our look for running jobs and our call, so look again, as the resume path does, and adopt
-   * that job. Without one, call again after a pause, until jobTimeoutSeconds after the first 32774.
-   */
-  private async whenBusy(step: Step, error: HyperVReturnCodeError): Promise<void> {
-    this.busy ??= busyPatience(this.deps, this.request.timeoutSeconds);
-    const delay = this.busy.answered();
-    if (await this.waitForOthers()) return;
-    if (delay === undefined) throw this.busy.exhausted(error);
-    this.log(
-      `${step.method}: the collection is in use (32774) and no failover job of it is visible; calling again in ${Math.round(delay / 1000)} s`,
-    );
-    await this.deps.clock.sleep(delay);
-    await this.reread();
   }
 
   private async adopt(running: RunningFailoverJob): Promise<void> {
@@ -285,7 +267,14 @@ class Driver {
         "It was removed while this run was under way; check the cluster (Get-VMGroup), then refresh the stack",
       );
     }
-    this.collection = now;
+    this.collection = await this.linked(now);
+  }
+
+  /** In state 13, whether a test collection is linked: only that makes 13 a test failover (testLink.ts). */
+  private linked(collection: Collection): Promise<ObservedCollection> {
+    return this.read("looking for the test collection", () =>
+      withTestLink(this.session, collection, this.context),
+    );
   }
 
   /** An idempotent read, tried again with back-off when the transport drops it. */

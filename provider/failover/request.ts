@@ -41,7 +41,8 @@ export interface ReconcileDeps {
   /**
    * 32774 (in use): `attempts` more calls, the first after `initialDelayMs`, for calls that have no job of their own
    * to look for (test failover, VM power). A failover calls again while no failover job of the collection is
-   * visible, pausing from `initialDelayMs` doubling up to `maxDelayMs`, for the request's jobTimeoutSeconds.
+   * visible, pausing from `initialDelayMs` doubling up to `maxDelayMs`, for the request's jobTimeoutSeconds; after
+   * 32775 from a state that allows the call, `attempts` more times with the same pauses.
    */
   readonly busyRetries: {
     readonly attempts: number;

@@ -14,6 +14,8 @@ export type ObservedState =
   | "partiallyFailedOver"
   | "plannedFailoverInProgress"
   | "testFailoverInProgress"
+  /** ReplicationState 13 with no test collection linked: a test failover or a partial failover, no telling which. */
+  | "ambiguous"
   | "repurposeInProgress"
   | "initialReplicationPending"
   | "partiallyReplicating"
@@ -28,12 +30,17 @@ export interface Observation {
   readonly replicationMode: number;
   /** Documented as "0 None, 1 Regular, 2 Planned"; absent = not known (0). */
   readonly failedOverReplicationType?: number;
+  /**
+   * Read for a replica in ReplicationState 13 only (testLink.ts): whether Msvm_ReplicaCollectionDependency links a
+   * test collection to it. Absent = not looked at, which does not confirm a test failover.
+   */
+  readonly testCollectionLinked?: boolean;
 }
 
 /**
  * A replica collection that is not failed over is "normal", whatever the health of its replication: Suspended,
- * Critical and resynchronizing collections are all still receiving (or waiting for) replication, and
- * InitiateFailover accepts them (inferred from the fact sheet's state machine).
+ * Critical and resynchronizing collections are all still receiving (or waiting for) replication. Which of them may
+ * be failed over is a separate rule, the per-VM practice of preconditions.ts.
  */
 export const NORMAL_STATES: readonly number[] = [
   S.Replicating,
@@ -52,7 +59,6 @@ const REPLICA_STATE_WORDS: Readonly<Record<number, ObservedState>> = {
   [S.Committed]: "committed",
   [S.PlannedFailoverInitiated]: "plannedFailoverInProgress",
   [S.RepurposeInitiated]: "repurposeInProgress",
-  [S.TestFailoverInitiated]: "testFailoverInProgress",
   [S.PartiallyEnabled]: "partiallyReplicating",
   [S.PartiallyDisabled]: "partiallyReplicating",
   [S.PartiallyRecovered]: "partiallyFailedOver",
@@ -77,6 +83,10 @@ export function observedState(o: Observation): ObservedState {
         o.failedOverReplicationType === FailedOverReplicationType.Planned
       )
         return "plannedFailoverInProgress";
+      // Slot 13 is labelled "Partially recovered" in the docs and read as Test failover initiated (inferred): only
+      // a linked test collection (documented: Msvm_ReplicaCollectionDependency) confirms that reading.
+      if (o.replicationState === S.TestFailoverInitiated)
+        return o.testCollectionLinked === true ? "testFailoverInProgress" : "ambiguous";
       return REPLICA_STATE_WORDS[o.replicationState] ?? "unknown";
     default:
       return "unknown";

@@ -26,10 +26,12 @@ import {
 } from "../hyperv";
 import { chooseRecoveryPoint } from "./choosePoint";
 import { refuseUnlessHealthy } from "./health";
-import { describeObservation } from "./plan";
+import { describeObservation, planFailover } from "./plan";
+import { failoverPrecondition } from "./preconditions";
 import { withPoint } from "./prepare";
 import type { ReconcileDeps } from "./request";
 import { observedState } from "./states";
+import { withTestLink } from "./testLink";
 
 export interface TestFailoverRequest {
   readonly recoveryPoint: string;
@@ -84,12 +86,23 @@ async function refuseFailoverInProgress(session: CimSession, replica: Collection
       context,
     );
   }
-  if (observedState(replica) !== "normal") {
+  // A replica in 13 with its test collection linked goes on to the checks below, which name that test collection.
+  const linked = await withTestLink(session, replica, context);
+  const observed = observedState(linked);
+  // 13 with no test collection may be a partial failover: the planner's words say what was seen and what to check.
+  const unclear =
+    observed === "ambiguous" ? planFailover(linked, "normal", { recoveryPoint: "latest" }) : undefined;
+  if (unclear?.kind === "refuse") throw new InvalidStateError(unclear.reason, unclear.advice, context);
+  if (observed !== "normal" && observed !== "testFailoverInProgress") {
     throw new InvalidStateError(
       `${describeObservation(replica)}; a test failover is made from a replicating replica collection`,
       "Bring the collection back to normal first (a CollectionFailover with failoverState 'normal' reverts a failover), then run again",
       context,
     );
+  }
+  const rule = failoverPrecondition(replica.replicationState, "testFailover");
+  if (rule.kind === "refuse") {
+    throw new InvalidStateError(`${describeObservation(replica)}; ${rule.reason}`, rule.advice, context);
   }
 }
 

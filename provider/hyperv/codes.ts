@@ -127,8 +127,11 @@ export const TestFailoverJobType = { TestReplicaCollection: 102, RevertTestRepli
 
 export type TestFailoverMethod = keyof typeof TestFailoverJobType;
 
-/** The Msvm_CollectionReplicationService methods the provider calls and records in `lastOperation`. */
-export type ServiceMethod = FailoverMethod | TestFailoverMethod;
+/**
+ * The Msvm_CollectionReplicationService methods the provider calls and records in `lastOperation`: ResumeReplication
+ * before a failover from Suspended, as the per-VM Start-VMFailover does.
+ */
+export type ServiceMethod = FailoverMethod | TestFailoverMethod | "ResumeReplication";
 
 /** Msvm_CollectionRecoveryPoint.ConsistencyLevel, as documented: 0 Unknown, 1 App, 2 Crash, 3 Group crash. */
 export const CONSISTENCY_LEVEL_NAMES: Readonly<Record<number, string>> = {

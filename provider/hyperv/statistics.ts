@@ -5,12 +5,16 @@
  * (inferred for this method: the docs do not show one).
  */
 import type { CimRef, CimSession } from "../cim";
+import { CimError, isCimRef } from "../cim";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { replicationHealthName, ReturnCode } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVReturnCodeError, withContext } from "./errors";
+import type { PollingOptions } from "./jobs";
+import { DEFAULT_POLLING } from "./jobs";
 import type { MethodOptions } from "./replicationService";
+import { seeJobThrough } from "./replicationService";
 import { replicationService } from "./service";
 
 export interface HealthReport {
@@ -41,11 +45,28 @@ export function parseStatistics(statistics: unknown, issues: unknown): HealthRep
   };
 }
 
-/** Calls GetReplicationStatistics for the collection. Inferred: it answers at once (0); a job is waited for. */
+/**
+ * How long to wait for a statistics job (JobType 111). Inferred: gathering statistics is a read of counters the host
+ * keeps, so two minutes is generous; a failover waiting on it should not wait the failover's own jobTimeoutSeconds.
+ */
+export const STATISTICS_JOB_TIMEOUT_SECONDS = 120;
+
+type StatisticsOptions = Pick<MethodOptions, "clock" | "readRetries" | "progress"> & {
+  readonly polling?: PollingOptions;
+};
+
+/**
+ * Calls GetReplicationStatistics for the collection. Documented: it may answer 4096 with a job ("Method Parameters
+ * Checked - Job Started"; JobType 111 "Get Replica statistics"), and "can be null if the task is completed". Not
+ * documented: where the statistics are then. Out parameters come back once, with the call's reply, and
+ * Msvm_ConcreteJob has no property that holds a result, so (inferred) they are either in that reply or left for a
+ * call made after the job: the job is waited for, the reply's statistics used when it has them, else the method is
+ * called once more. Two calls that both leave them out are an error, never a guess.
+ */
 export async function readReplicationHealth(
   session: CimSession,
   collection: Collection,
-  options: Pick<MethodOptions, "clock" | "readRetries" | "progress">,
+  options: StatisticsOptions,
 ): Promise<HealthReport> {
   const context: ErrorContext = {
     collection: collection.name,
@@ -54,22 +75,55 @@ export async function readReplicationHealth(
   };
   try {
     const service = await serviceOf(session, context, options);
-    const result = await session
-      .invoke(service, "GetReplicationStatistics", { Collection: collectionRef(collection.id) })
-      .catch((error: unknown) => {
-        services.delete(session);
-        throw error;
-      });
-    if (result.returnValue !== ReturnCode.Completed) {
-      throw new HyperVReturnCodeError(result.returnValue, context);
+    for (let call = 1; call <= 2; call++) {
+      const { out, viaJob } = await statisticsCall(session, service, collection, context, options);
+      const answered = typeof out.ReplicationStatistics === "string" && out.ReplicationStatistics !== "";
+      if (!viaJob || answered) return parseStatistics(out.ReplicationStatistics, out.ReplicationHealthIssues);
+      if (call === 1)
+        options.progress("GetReplicationStatistics: its job gave no statistics; calling it again");
     }
-    return parseStatistics(
-      result.outParameters.ReplicationStatistics,
-      result.outParameters.ReplicationHealthIssues,
+    throw new CimError(
+      "protocol",
+      "GetReplicationStatistics completed twice without returning ReplicationStatistics",
     );
   } catch (error) {
     throw withContext(error, context);
   }
+}
+
+/** One call, and its job seen through when it answers 4096: the out parameters of the reply. */
+async function statisticsCall(
+  session: CimSession,
+  service: CimRef,
+  collection: Collection,
+  context: ErrorContext,
+  options: StatisticsOptions,
+): Promise<{ readonly out: Readonly<Record<string, unknown>>; readonly viaJob: boolean }> {
+  const startedAt = options.clock.now();
+  const result = await session
+    .invoke(service, "GetReplicationStatistics", { Collection: collectionRef(collection.id) })
+    .catch((error: unknown) => {
+      services.delete(session);
+      throw error;
+    });
+  if (result.returnValue === ReturnCode.Completed) return { out: result.outParameters, viaJob: false };
+  if (result.returnValue !== ReturnCode.JobStarted)
+    throw new HyperVReturnCodeError(result.returnValue, context);
+  const job = result.outParameters.Job;
+  if (!isCimRef(job) || typeof job.keys.InstanceID !== "string" || job.keys.InstanceID === "") {
+    throw new CimError(
+      "protocol",
+      "GetReplicationStatistics started a job (4096) but returned no usable Job reference",
+    );
+  }
+  await seeJobThrough(session, "GetReplicationStatistics", job, startedAt, context, {
+    ...options,
+    polling: options.polling ?? DEFAULT_POLLING,
+    timeoutSeconds: STATISTICS_JOB_TIMEOUT_SECONDS,
+    cancelOnTimeout: false,
+    busyRetries: { attempts: 0, initialDelayMs: 0 },
+  });
+  return { out: result.outParameters, viaJob: true };
 }
 
 /**

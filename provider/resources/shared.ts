@@ -94,7 +94,10 @@ export interface ConnectionOutput {
 
 /** What the provider last asked Hyper-V to do for this collection. */
 export interface LastOperationOutput {
-  /** `InitiateFailover`, `RevertFailover`, `CommitFailover`, `TestReplicaCollection` or `RevertTestReplicaCollection`. */
+  /**
+   * `InitiateFailover`, `RevertFailover`, `CommitFailover`, `TestReplicaCollection`, `RevertTestReplicaCollection`, or
+   * `ResumeReplication` (called before a failover from Suspended, when the failover then did not complete).
+   */
   readonly method: string;
   /** The Msvm_ConcreteJob InstanceID, or null when the method finished without a job. */
   readonly jobId: string | null;

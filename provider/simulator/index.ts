@@ -7,6 +7,7 @@
  */
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
 export type { SeedPair, SeedSite } from "./pairSeed";
+export type { BusyReturnCode } from "./state";
 export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export { GUEST_SHUTDOWNS } from "./seeding";
 export type { GuestShutdown } from "./state";

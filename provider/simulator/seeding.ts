@@ -1,6 +1,13 @@
 import { newGuid } from "./ids";
 import { checkUint16, recoveryPointView } from "./records";
-import { requireCollection, type GuestShutdown, type SimState, type StoredCollection } from "./state";
+import {
+  requireCollection,
+  STATISTICS_ANSWERS,
+  type GuestShutdown,
+  type SimState,
+  type StatisticsAnswer,
+  type StoredCollection,
+} from "./state";
 import { STATISTICS_COUNTERS, type StatisticsCounter } from "./statistics";
 import type { SimRecoveryPoint } from "./types";
 
@@ -27,6 +34,12 @@ export interface SeedHealth {
   statistics?: Partial<Record<StatisticsCounter, number>>;
   /** LastWALReplicationTime, as for creationTime. */
   lastWALReplicationTime?: Date | number | string;
+  /**
+   * How GetReplicationStatistics answers: `completed` (rv 0, the default), or with a job (4096, JobType 111):
+   * `jobWithStatistics` (the statistics in the same reply) or `jobThenCallAgain` (a call made once the job has
+   * completed gets them).
+   */
+  answer?: StatisticsAnswer;
 }
 
 /** Turns a Date, epoch ms or ISO string into epoch ms, naming the field when it is not a time. */
@@ -111,6 +124,9 @@ export function setHealth(state: SimState, idOrName: string, seed: SeedHealth): 
       throw new RangeError(`${name} must be a whole number of 0 or more, got ${String(value)}`);
     }
   }
+  if (seed.answer !== undefined && !STATISTICS_ANSWERS.includes(seed.answer)) {
+    throw new RangeError(`answer must be ${STATISTICS_ANSWERS.join(", ")}, got ${String(seed.answer)}`);
+  }
   const wal = seed.lastWALReplicationTime;
   const walMs = wal === undefined ? undefined : toMillis("lastWALReplicationTime", wal);
   // Checked in full first, so bad input changes nothing.
@@ -122,6 +138,7 @@ export function setHealth(state: SimState, idOrName: string, seed: SeedHealth): 
   if (counters.length > 0)
     stats.counters = { ...stats.counters, ...(Object.fromEntries(counters) as Record<string, number>) };
   if (walMs !== undefined) stats.lastWALReplicationTime = walMs;
+  if (seed.answer !== undefined) stats.answer = seed.answer;
   collection.statistics = stats;
 }
 

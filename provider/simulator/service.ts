@@ -27,7 +27,8 @@ interface Checked {
 
 /**
  * Every method of Msvm_CollectionReplicationService, driven by the TRANSITIONS table. Order of answers: 32773 for
- * bad arguments, 32774 while another job runs on the collection, 32775 for the wrong mode or state or a failed
+ * bad arguments, the busy code while another job runs on the collection (32774 unless the state says 32775: which
+ * one a host gives is undocumented, see SimState.busyReturnCode), 32775 for the wrong mode or state or a failed
  * requirement, then 4096 with a job (or 0 for the synchronous statistics methods).
  */
 export function invokeService(
@@ -45,7 +46,7 @@ export function invokeService(
   const checked = checkArguments(state, t, collection, args);
   if (checked === "invalid") return returnOnly(ReturnCode.invalidParameter);
   if (t.jobType !== undefined && !t.cancels && runningJobOn(state, collection)) {
-    return returnOnly(ReturnCode.systemInUse);
+    return returnOnly(state.busyReturnCode ?? ReturnCode.systemInUse);
   }
   const legal = t.modes.includes(collection.replicationMode) && t.from.includes(collection.replicationState);
   if (!legal || !meetsRequirements(state, t, collection, checked)) return returnOnly(ReturnCode.invalidState);
@@ -53,7 +54,7 @@ export function invokeService(
     ? partnerRefusal(state, t.method, collection)
     : undefined;
   if (refusal !== undefined) return returnOnly(refusal);
-  if (t.method === "GetReplicationStatistics") return getStatistics(collection, ctx.now);
+  if (t.method === "GetReplicationStatistics") return getStatistics(state, ctx, collection);
   if (t.method === "ResetReplicationStatistics") return resetStatistics(ctx.now, collection);
   return start(state, ctx, t, collection, checked);
 }

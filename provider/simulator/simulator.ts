@@ -20,7 +20,14 @@ import {
 import { SimulatorSession } from "./session";
 import { SHUTDOWN_METHOD } from "./shutdownComponent";
 import { JOB_METHODS } from "./transitions";
-import { collectionById, findCollection, requireCollection, type GuestShutdown } from "./state";
+import type { BusyReturnCode } from "./state";
+import {
+  collectionById,
+  findCollection,
+  requireCollection,
+  setBusyReturnCode,
+  type GuestShutdown,
+} from "./state";
 import { MemoryStore } from "./store";
 import { addPair, type SeedPair } from "./pairSeed";
 import type {
@@ -240,6 +247,15 @@ export class HyperVSimulator {
     return this.cluster.transact((state) => {
       state.jobDurations[known] = ms;
     });
+  }
+
+  /**
+   * Sets what a job-starting call on a collection that runs a job answers: 32774 (the default) or 32775. Nothing
+   * public shows which Hyper-V gives; the state file keeps it (`busyReturnCode`) for every process on it.
+   * @throws RangeError for any other code.
+   */
+  setBusyReturnCode(code: BusyReturnCode): Promise<void> {
+    return this.cluster.transact((state) => setBusyReturnCode(state, code));
   }
 
   /**

@@ -16,6 +16,24 @@ export interface SimState {
   faults: Fault[];
   /** Job durations set with setJobDuration, by method; `null` = never finishes. */
   jobDurations: Record<string, number | null>;
+  /**
+   * What a job-starting call on a collection that already runs a job answers: 32774 (System is in use, the default)
+   * or 32775 (Invalid state for this operation). Nothing public shows which one Hyper-V gives (fact sheet §6), so
+   * tests run with both; absent in older state files.
+   */
+  busyReturnCode?: BusyReturnCode;
+}
+
+/** The two answers a host may give a call on a collection that another call holds (see SimState.busyReturnCode). */
+export const BUSY_RETURN_CODES = [32774, 32775] as const;
+export type BusyReturnCode = (typeof BUSY_RETURN_CODES)[number];
+
+/** @throws RangeError for a code other than 32774 or 32775, changing nothing. */
+export function setBusyReturnCode(state: SimState, code: BusyReturnCode): void {
+  if (!(BUSY_RETURN_CODES as readonly number[]).includes(code)) {
+    throw new RangeError(`the busy return code must be 32774 or 32775, got ${String(code)}`);
+  }
+  state.busyReturnCode = code;
 }
 
 /**
@@ -54,7 +72,17 @@ export interface StoredStatistics {
   counters?: Record<string, number>;
   /** ReplicationHealth as set by a seed; absent = the worst member health (inferred). */
   replicationHealth?: number;
+  /** How GetReplicationStatistics answers (statistics.ts); absent = at once. */
+  answer?: StatisticsAnswer;
 }
+
+/**
+ * How GetReplicationStatistics answers: `completed` at once (rv 0, the default); `jobWithStatistics` with 4096, a
+ * Job REF and the statistics in the same reply; `jobThenCallAgain` with 4096 and a Job REF only, the statistics
+ * coming from a call made once that job has completed. Which of the two job forms a host uses is undocumented.
+ */
+export const STATISTICS_ANSWERS = ["completed", "jobWithStatistics", "jobThenCallAgain"] as const;
+export type StatisticsAnswer = (typeof STATISTICS_ANSWERS)[number];
 
 export interface StoredCollection {
   id: string;

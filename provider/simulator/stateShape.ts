@@ -1,5 +1,5 @@
 import { CimError } from "../cim";
-import { emptyState, type SimState } from "./state";
+import { BUSY_RETURN_CODES, emptyState, type SimState } from "./state";
 
 /**
  * Checks a state read from a file field by field, so that a hand-edited file that lost a field is reported with
@@ -84,6 +84,10 @@ function problem(state: Record<string, unknown>): string | undefined {
   }
   if (!hasKind(state.jobDurations, "object")) {
     return `"jobDurations" is ${describe(state.jobDurations)}, not an object`;
+  }
+  const busy = state.busyReturnCode;
+  if (busy !== undefined && !(BUSY_RETURN_CODES as readonly unknown[]).includes(busy)) {
+    return `"busyReturnCode" is ${describe(busy)}, not 32774 or 32775`;
   }
   if (state.calls !== undefined && !Array.isArray(state.calls)) {
     return `"calls" is ${describe(state.calls)}, not a list`;

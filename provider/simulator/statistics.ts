@@ -1,16 +1,29 @@
-import { toCimDateTime, type CimMethodResult } from "../cim";
+import { toCimDateTime, type CimMethodResult, type CimValue } from "../cim";
+import type { JobContext } from "./args";
 import { instanceXml, type XmlProperty } from "./cimXml";
-import { Cls, ReplicationHealth, ReplicationMode, ReturnCode } from "./constants";
+import { Cls, JobState, ReplicationHealth, ReplicationMode, ReturnCode, sameText } from "./constants";
 import { replicationHealthOf } from "./members";
-import type { StoredCollection } from "./state";
+import { startJob } from "./startJob";
+import type { SimState, StoredCollection } from "./state";
 
 /**
  * GetReplicationStatistics and ResetReplicationStatistics. The property names and CIM types are the documented
- * Msvm_CollectionReplicationStatistics ones. Inferred: both answer at once (rv 0, no job; the docs allow "can be null
- * if the task is completed"); ReplicationHealth (uint32, "The current replication.", no values documented) uses the
- * per-VM numbering 0 N/A, 1 Ok, 2 Warning, 3 Critical and is the worst member health unless seeded; the statistics
- * instance's InstanceID is `Microsoft:<CollectionID>`.
+ * Msvm_CollectionReplicationStatistics ones. Inferred: ResetReplicationStatistics answers at once (rv 0, no job; the
+ * docs allow "can be null if the task is completed"); ReplicationHealth (uint32, "The current replication.", no values
+ * documented) uses the per-VM numbering 0 N/A, 1 Ok, 2 Warning, 3 Critical and is the worst member health unless
+ * seeded; the statistics instance's InstanceID is `Microsoft:<CollectionID>`.
+ *
+ * GetReplicationStatistics answers at once unless a seed says otherwise. Documented: its return values include
+ * "Method Parameters Checked - Job Started (4096)", its Job is "A CIM_ConcreteJob reference to the job (can be null if
+ * the task is completed)", and JobType 111 is "Get Replica statistics". Not documented: where the statistics are when
+ * a job is returned. A WMI method's out parameters come back once, with its reply, and Msvm_ConcreteJob has no
+ * property that carries a result, so a host either fills them in that reply or leaves them for a later call
+ * (inferred); the seed picks one (SimState's StatisticsAnswer).
  */
+
+/** JobType 111 "Get Replica statistics" (documented); the duration is ours. */
+export const STATISTICS_JOB = { jobType: 111, defaultDurationMs: 500 } as const;
+const METHOD = "GetReplicationStatistics";
 
 /** The counters, by property name, with their CIM type; all start at 0. */
 export const STATISTICS_COUNTERS = {
@@ -57,14 +70,33 @@ export function statisticsXml(collection: StoredCollection, now: number): string
   ]);
 }
 
-export function getStatistics(collection: StoredCollection, now: number): CimMethodResult {
-  return {
-    returnValue: ReturnCode.completed,
-    outParameters: {
-      ReplicationStatistics: statisticsXml(collection, now),
-      ReplicationHealthIssues: [...(collection.healthIssues ?? [])],
-    },
+export function getStatistics(
+  state: SimState,
+  ctx: JobContext,
+  collection: StoredCollection,
+): CimMethodResult {
+  const answer = collection.statistics?.answer ?? "completed";
+  const statistics: Record<string, CimValue> = {
+    ReplicationStatistics: statisticsXml(collection, ctx.now),
+    ReplicationHealthIssues: [...(collection.healthIssues ?? [])],
   };
+  if (answer === "completed" || (answer === "jobThenCallAgain" && gathered(state, collection))) {
+    return { returnValue: ReturnCode.completed, outParameters: statistics };
+  }
+  const job = startJob(state, ctx, { method: METHOD, collection, cancellable: false, ...STATISTICS_JOB });
+  const Job = { className: Cls.job, keys: { InstanceID: job.instanceId } };
+  const outParameters = answer === "jobWithStatistics" ? { ...statistics, Job } : { Job };
+  return { returnValue: ReturnCode.jobStarted, outParameters };
+}
+
+/** Whether a statistics job of the collection has completed and is still kept: a call now gets what it gathered. */
+function gathered(state: SimState, collection: StoredCollection): boolean {
+  return state.jobs.some(
+    (job) =>
+      sameText(job.method, METHOD) &&
+      job.collectionId === collection.id &&
+      job.finished?.jobState === JobState.completed,
+  );
 }
 
 /** Counters back to 0 and a new statistics period from now; the times of events and seeded health stay. */

@@ -7,6 +7,7 @@ import type { CimRef, CimSession } from "../../provider/cim";
 import { CimError } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
 import { HyperVSimulator } from "../../provider/simulator";
+import { statisticsJobContract } from "./statisticsContract";
 
 export interface ContractWorld {
   readonly sim: HyperVSimulator;
@@ -303,6 +304,8 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
         message: expect.stringContaining("The method call failed."),
       });
     });
+
+    statisticsJobContract(world);
 
     it("turns an unreachable host into an unreachable CimError, then works again", async () => {
       const { sim, session } = await world();

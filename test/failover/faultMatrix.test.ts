@@ -63,8 +63,8 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
     ],
     [
       32775,
-      `Invalid state: InitiateFailover returned 32775 (Invalid state for this operation); it is normal: ReplicationState Replicating (3), ReplicationMode Replica ${where("InitiateFailover")}. Hyper-V does not allow InitiateFailover from this state although Hyper-V Replica normally does; check the member VMs' replication (Get-VMReplication on the replica nodes) and the Hyper-V-VMMS-Admin event log, then run again`,
-      1,
+      `Invalid state: InitiateFailover returned 32775 (Invalid state for this operation) on all 5 attempts; it is normal: ReplicationState Replicating (3), ReplicationMode Replica ${where("InitiateFailover")}. Hyper-V does not allow InitiateFailover from this state although Hyper-V Replica normally does; check the member VMs' replication (Get-VMReplication on the replica nodes) and the Hyper-V-VMMS-Admin event log, then run again`,
+      5,
     ],
     [
       32776,
@@ -130,6 +130,27 @@ describe("a failover method answers with a return code other than 0 or 4096", ()
     expect(lines.filter((l) => l.includes("32774"))).toEqual([
       "[sql-cluster] InitiateFailover: the collection is in use (32774) and no failover job of it is visible; calling again in 2 s",
       "[sql-cluster] InitiateFailover: the collection is in use (32774) and no failover job of it is visible; calling again in 4 s",
+    ]);
+    expect(await hostState(sim)).toBe(5);
+  });
+
+  it("calls again after 32775 while the state allows the call and no job is visible, then succeeds", async () => {
+    const { clock, sim, rt, lines } = await setup();
+    await sim.injectFault({ kind: "returnCode", method: "InitiateFailover", code: 32775, times: 2 });
+    const start = clock.now();
+
+    const created = await rt.create(inputs("failedOver"));
+
+    expect(created.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
+    expect((await sim.calls()).map((c) => [c.method, c.returnValue, (c.at - start) / 1000])).toEqual([
+      ["InitiateFailover", 32775, 0],
+      ["InitiateFailover", 32775, 2],
+      ["InitiateFailover", 4096, 6],
+      ["GetReplicationStatistics", 0, 9],
+    ]);
+    expect(lines.filter((l) => l.includes("32775"))).toEqual([
+      "[sql-cluster] InitiateFailover: Hyper-V answered 32775 (Invalid state) from a state that allows it, and no failover job of the collection is visible; calling again in 2 s",
+      "[sql-cluster] InitiateFailover: Hyper-V answered 32775 (Invalid state) from a state that allows it, and no failover job of the collection is visible; calling again in 4 s",
     ]);
     expect(await hostState(sim)).toBe(5);
   });

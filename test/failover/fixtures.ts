@@ -14,7 +14,7 @@ import type {
 } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
 import { createRuntime } from "../../provider/doors/dynamic";
-import type { SeedCollection } from "../../provider/simulator";
+import type { BusyReturnCode, SeedCollection } from "../../provider/simulator";
 import { HyperVSimulator } from "../../provider/simulator";
 
 export const ID = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
@@ -114,6 +114,8 @@ export interface SetupOptions {
   readonly tap?: Tap;
   /** Sees each progress line as it is written, to act at a given moment of a run. */
   readonly onLog?: (line: string) => void;
+  /** What the host answers a call on a collection that runs a job: 32774 (the default) or 32775. */
+  readonly busyReturnCode?: BusyReturnCode;
 }
 
 export async function setup(options: SetupOptions = {}) {
@@ -126,6 +128,7 @@ export async function setup(options: SetupOptions = {}) {
       : {}),
   });
   await sim.addCollection({ id: ID, name: "sql-cluster", members: ["sql-a", "sql-b"], ...options.seed });
+  if (options.busyReturnCode !== undefined) await sim.setBusyReturnCode(options.busyReturnCode);
   const lines: string[] = [];
   const seam: SeamCall[] = [];
   const rt = createRuntime({

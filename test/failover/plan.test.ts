@@ -19,14 +19,20 @@ const TABLE: Record<number, [Expected, Expected, Expected]> = {
   4: ["refuse", "refuse", "refuse"],
   5: [["RevertFailover"], "none", ["CommitFailover"]],
   6: ["refuse", "refuse", "none"],
-  7: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
-  8: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
-  9: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
-  10: ["none", ["InitiateFailover"], ["InitiateFailover", "CommitFailover"]],
+  // Per-VM practice (Start-VMFailover): resume first when Suspended; refuse Critical and ResynchronizeSuspended;
+  // while resynchronizing, wait (the safe side).
+  7: [
+    "none",
+    ["ResumeReplication", "InitiateFailover"],
+    ["ResumeReplication", "InitiateFailover", "CommitFailover"],
+  ],
+  8: ["none", "refuse", "refuse"],
+  9: ["none", "refuse", "refuse"],
+  10: ["none", "refuse", "refuse"],
   11: ["refuse", "refuse", "refuse"],
   12: ["refuse", "refuse", "refuse"],
-  // A test failover leaves the replica itself usable: `normal` is already satisfied.
-  13: ["none", "refuse", "refuse"],
+  // Without a linked test collection 13 may be a partial failover ("Partially recovered" in the docs): refused.
+  13: ["refuse", "refuse", "refuse"],
   14: ["refuse", "refuse", "refuse"],
   15: ["refuse", "refuse", "refuse"],
   16: [["RevertFailover"], "refuse", "refuse"],
@@ -47,7 +53,7 @@ const OBSERVED: Record<number, string> = {
   10: "normal",
   11: "plannedFailoverInProgress",
   12: "repurposeInProgress",
-  13: "testFailoverInProgress",
+  13: "ambiguous",
   14: "partiallyReplicating",
   15: "partiallyReplicating",
   16: "partiallyFailedOver",
@@ -106,6 +112,49 @@ describe("planFailover on a replica collection", () => {
     });
   });
 
+  it("resumes a Suspended replica before failing it over, expecting Replicating in between", () => {
+    const plan = planFailover({ replicationState: 7, replicationMode: REPLICA }, "failedOver", {
+      recoveryPoint: "latest",
+    });
+    expect(plan).toEqual({
+      kind: "call",
+      steps: [
+        { method: "ResumeReplication", recoveryPoint: null, expect: [3] },
+        { method: "InitiateFailover", recoveryPoint: null, expect: [5] },
+      ],
+    });
+  });
+
+  const RESYNC =
+    "Resynchronize the group from its primary (Msvm_CollectionReplicationService.Resynchronize on the primary cluster; per VM, Resume-VMReplication -Resynchronize) and wait for Replicating (3), then run again";
+  it.each([
+    [
+      8,
+      "it is normal: ReplicationState Critical (8), ReplicationMode Replica; replication is Critical (8), and Hyper-V Replica's per-VM failover (Start-VMFailover) will not fail over a VM whose replication needs resynchronizing (inferred for collections)",
+      RESYNC,
+    ],
+    [
+      9,
+      "it is normal: ReplicationState WaitingToStartResynchronization (9), ReplicationMode Replica; replication is WaitingToStartResynchronization (9), and Hyper-V Replica's per-VM failover (Start-VMFailover) will not fail over a VM whose replication needs resynchronizing (inferred for collections)",
+      RESYNC,
+    ],
+    [
+      10,
+      "it is normal: ReplicationState Resynchronizing (10), ReplicationMode Replica; replication is Resynchronizing (10): the replica is being brought back in step with the primary, and a failover made half-way could use data from both sides (per-VM practice: no test failover while resynchronizing; for a failover the provider takes the safe side, inferred)",
+      "Wait for the resynchronization to finish (Replicating, 3), then run again. If the primary is lost and it cannot finish, fail the member VMs over one by one with the per-VM Start-VMFailover, after checking each VM's recovery points",
+    ],
+  ])(
+    "refuses to fail over or commit from %i, saying what was seen, the per-VM rule and what to do",
+    (state, reason, advice) => {
+      for (const desired of ["failedOver", "committed"] as const) {
+        const plan = planFailover({ replicationState: state, replicationMode: REPLICA }, desired, {
+          recoveryPoint: "latest",
+        });
+        expect(plan).toEqual({ kind: "refuse", reason, advice });
+      }
+    },
+  );
+
   it("explains a refusal with the observed state and what to do instead", () => {
     const plan = planFailover({ replicationState: 6, replicationMode: REPLICA }, "normal", {
       recoveryPoint: "latest",
@@ -115,6 +164,35 @@ describe("planFailover on a replica collection", () => {
       reason:
         "it is committed: ReplicationState Committed (6), ReplicationMode Replica; a committed failover cannot be reverted, so it cannot become normal",
       advice: expect.stringContaining("Keep failoverState 'committed'"),
+    });
+  });
+});
+
+describe("ReplicationState 13, decided by the test collection linked to the replica", () => {
+  it.each([
+    [true, "testFailoverInProgress", ["none", "refuse", "refuse"]],
+    [false, "ambiguous", ["refuse", "refuse", "refuse"]],
+    [undefined, "ambiguous", ["refuse", "refuse", "refuse"]],
+  ])("linked %s: %s, and for normal / failedOver / committed %j", (linked, word, expected) => {
+    const o = {
+      replicationState: 13,
+      replicationMode: REPLICA,
+      ...(linked !== undefined ? { testCollectionLinked: linked } : {}),
+    };
+    expect(observedState(o)).toBe(word);
+    expect(DESIRED.map((d) => summarize(planFailover(o, d, { recoveryPoint: "latest" })))).toEqual(expected);
+  });
+
+  it("refuses an unlinked 13 saying what was seen and how to tell a partial failover from a test", () => {
+    const plan = planFailover({ replicationState: 13, replicationMode: REPLICA }, "normal", {
+      recoveryPoint: "latest",
+    });
+    expect(plan).toEqual({
+      kind: "refuse",
+      reason:
+        "it is ambiguous: ReplicationState TestFailoverInitiated (13), ReplicationMode Replica; Microsoft's docs label ReplicationState 13 'Partially recovered', and the provider reads it as a test failover only when a test collection is linked to the replica (Msvm_ReplicaCollectionDependency); none is, so this may be a partial failover and nothing is called",
+      advice:
+        "Check the member VMs on the replica cluster (Get-VMReplication: a VM failed over on its own shows FailedOverWaitingCompletion or FailedOver) and the Hyper-V-VMMS-Admin event log; bring the group to Replicating (3) or Recovered (5), or finish or remove its test failover (RevertTestReplicaCollection on the replica collection), then refresh and run again",
     });
   });
 });
@@ -187,6 +265,12 @@ describe("the planner module", () => {
   it("imports nothing that can reach a host: only state names and its own types", () => {
     const source = readFileSync(path.join(__dirname, "../../provider/failover/plan.ts"), "utf8");
     const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-    expect([...new Set(imports)].sort()).toEqual(["../hyperv/codes", "./states"]);
+    expect([...new Set(imports)].sort()).toEqual(["../hyperv/codes", "./preconditions", "./states"]);
+  });
+
+  it("takes the per-VM preconditions from a module that imports only state names", () => {
+    const source = readFileSync(path.join(__dirname, "../../provider/failover/preconditions.ts"), "utf8");
+    const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+    expect([...new Set(imports)]).toEqual(["../hyperv/codes"]);
   });
 });

@@ -297,6 +297,9 @@ describe("GetReplicationStatistics", () => {
     await expect(sim.setHealth(PAYROLL_ID, { statistics: { Bogus: 1 } as never })).rejects.toThrow(
       "Bogus is not a counter",
     );
+    await expect(sim.setHealth(PAYROLL_ID, { issues: ["x"], answer: "later" as never })).rejects.toThrow(
+      "answer must be completed, jobWithStatistics, jobThenCallAgain, got later",
+    );
     await expect(sim.addRecoveryPoint(PAYROLL_ID, { creationTime: "yesterday" })).rejects.toThrow(
       "creationTime must be a time (ISO 8601 or epoch ms), got yesterday",
     );

@@ -8,7 +8,7 @@ const ALL_STATES = Array.from({ length: 17 }, (_, state) => state);
 const TABLE = [
   {
     method: "InitiateFailover",
-    legal: [3, 7, 8, 9, 10],
+    legal: [3, 7, 10],
     running: () => 4,
     done: { state: 5, type: 1 },
     ms: 3000,
@@ -155,6 +155,22 @@ describe("the replication service", () => {
 
     expect(whileRunning).toEqual([32774, 32774, 4096]);
     expect((await session.invoke(SERVICE, "RevertFailover", payroll)).returnValue).toBe(4096);
+  });
+
+  it("answers 32775 instead when set to, keeps that in the state, and takes no other busy code", async () => {
+    const { session, sim, clock } = await collectionIn(3);
+    const payroll = { Collection: collectionRef(PAYROLL_ID) };
+    await sim.setBusyReturnCode(32775);
+
+    await session.invoke(SERVICE, "InitiateFailover", payroll);
+    const whileRunning = (await session.invoke(SERVICE, "InitiateFailover", payroll)).returnValue;
+    clock.advance(3000);
+
+    expect(whileRunning).toBe(32775);
+    expect((await session.invoke(SERVICE, "RevertFailover", payroll)).returnValue).toBe(4096);
+    await expect(sim.setBusyReturnCode(32773 as 32774)).rejects.toThrow(
+      new RangeError("the busy return code must be 32774 or 32775, got 32773"),
+    );
   });
 
   it("commits by flattening the collection's recovery points", async () => {

@@ -50,7 +50,8 @@ const ROWS: Row[] = [
   },
   {
     method: "InitiateFailover",
-    legal: { 2: [3, 7, 8, 9, 10] },
+    // Per-VM practice (fact sheet §4): 3, and 7 and 10 after resuming; never 8 or 9.
+    legal: { 2: [3, 7, 10] },
     jobType: 97,
     ms: 3000,
     running: 4,
@@ -103,7 +104,8 @@ const ROWS: Row[] = [
     running: 10,
     done: { state: 3 },
   },
-  { method: "TestReplicaCollection", legal: { 2: [3, 7, 8, 9, 10] }, jobType: 102, ms: 3000, done: {} },
+  // Per-VM practice (fact sheet §4): no test failover while resynchronizing, and never from 8 or 9.
+  { method: "TestReplicaCollection", legal: { 2: [3, 7] }, jobType: 102, ms: 3000, done: {} },
   { method: "CancelUpdateDiskSet", legal: {}, done: {} },
   { method: "GetReplicationStatistics", legal: { 1: ENABLED, 2: ENABLED }, done: {} },
   { method: "ResetReplicationStatistics", legal: { 1: ENABLED, 2: ENABLED }, done: {} },

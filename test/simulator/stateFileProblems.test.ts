@@ -148,4 +148,16 @@ describe("an unusable state file", () => {
       ),
     );
   });
+
+  it("a hand-seeded busy code other than 32774 or 32775: the field is named", async () => {
+    const state = JSON.parse(await readFile(stateFile, "utf8"));
+    state.busyReturnCode = 4096;
+    await writeFile(stateFile, JSON.stringify(state));
+
+    await expect(new HyperVSimulator({ stateFile }).jobs()).rejects.toEqual(
+      env(
+        `simulator state file ${stateFile} is not a version 1 simulator state: "busyReturnCode" is 4096, not 32774 or 32775; fix that field, or restore it from a copy, or start over with \`hyperv-replica-sim init <file> --force\``,
+      ),
+    );
+  });
 });

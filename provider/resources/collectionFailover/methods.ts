@@ -228,6 +228,8 @@ function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionI
     replicationState: olds.replicationState,
     replicationMode: mode,
     ...(fort !== undefined ? { failedOverReplicationType: fort } : {}),
+    // State 13 was a test failover when the last read found its test collection linked, and recorded it so.
+    testCollectionLinked: olds.failoverState === "testFailoverInProgress",
   };
   // Only the host can tell whether a failover job is moving state 4 on: that waits for the run, not the preview.
   if (observedState(observation) === "failoverInProgress") return;

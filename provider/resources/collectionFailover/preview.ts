@@ -25,14 +25,20 @@ function describeStep(step: Step, from: number, olds: Props): string {
     step.method === "RevertFailover" && running.length > 0
       ? `RequestStateChange(3) to turn off ${running.join(", ")}, then `
       : "";
-  return `${first}${step.method}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
+  // Per-VM practice, inferred for collections: Start-VMFailover resumes a Suspended VM's replication first.
+  const why = step.method === "ResumeReplication" ? " (per-VM practice: resume before failing over)" : "";
+  return `${first}${step.method}${why}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
 }
 
 /** The line, or undefined when the recorded state is unknown or nothing would be called. */
 export function previewLine(olds: Props, news: Props, desired: DesiredState): string | undefined {
   const mode = MODE_NUMBERS.get(String(olds.replicationMode));
   if (typeof olds.replicationState !== "number" || mode === undefined) return undefined;
-  const observation = { replicationState: olds.replicationState, replicationMode: mode };
+  const observation = {
+    replicationState: olds.replicationState,
+    replicationMode: mode,
+    testCollectionLinked: olds.failoverState === "testFailoverInProgress",
+  };
   const name = `[${String(olds.collectionName ?? olds.collectionId)}]`;
   const recorded = `as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`;
   if (observedState(observation) === "failoverInProgress")

@@ -7,6 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { readDetails } from "../../failover/details";
 import { confirmGone } from "../../failover/identity";
 import { DESIRED_STATES } from "../../failover/states";
+import { withTestLink } from "../../failover/testLink";
 import type { CimSession } from "../../cim";
 import { findCollection, hostSystemName, retryRead } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
@@ -34,11 +35,13 @@ export async function readCollection(
     });
   return ctx.withSession(connection, name, async (session: CimSession) => {
     const context = { collection: name, host: session.target };
-    const collection = await read(() => findCollection(session, { id }, undefined, context));
-    if (collection === undefined) {
+    const found = await read(() => findCollection(session, { id }, undefined, context));
+    if (found === undefined) {
       await confirmGone(session, id, recorded, context, { read });
       return {};
     }
+    // State 13 is a test failover only with a test collection linked to the replica (failover/testLink.ts).
+    const collection = await read(() => withTestLink(session, found, context));
     const host = recorded ?? (await read(() => hostSystemName(session, context)));
     const details = await readDetails(session, collection, deps, context);
     const stored = props as unknown as CollectionFailoverOutputs;

@@ -1,4 +1,4 @@
-import { REPLICATING_ANY, type Transition } from "./types";
+import type { Transition } from "./types";
 
 /**
  * What the unplanned failover methods do on the replica: initiate, revert and commit.
@@ -9,14 +9,14 @@ export const FAILOVER: readonly Transition[] = [
     method: "InitiateFailover",
     ...{ jobType: 97, jobName: "Initiate Failover", defaultDurationMs: 3000, cancellable: true },
     modes: [2],
-    from: REPLICATING_ANY,
+    from: [3, 7, 10],
     requires: ["recoveryPoint", "partnerAllows"],
     whileRunning: 4,
     to: { replicationState: 5, failedOverReplicationType: 1 },
     effect: "failover",
     precondition: {
       inferred:
-        "a replica that replicates (3; 7-10 plausibly); the docs only say it fails over to a point, NULL meaning the latest",
+        "the docs only say it fails over to a point, NULL meaning the latest; per-VM practice (Start-VMFailover) fails over from Replicating, Suspended or Resynchronizing and refuses Critical (8) and ResynchronizeSuspended (9), so 3, 7 and 10, never 8 or 9 (the safe side)",
     },
     result: {
       inferred:

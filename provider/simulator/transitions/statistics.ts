@@ -7,6 +7,8 @@ import { ANY_ENABLED, type Transition } from "./types";
 export const STATISTICS: readonly Transition[] = [
   {
     method: "GetReplicationStatistics",
+    // The job a seeded answer starts (statistics.ts): JobType 111 "Get Replica statistics" is documented.
+    jobName: "Get Replica statistics",
     modes: [1, 2],
     from: ANY_ENABLED,
     precondition: {
@@ -15,7 +17,7 @@ export const STATISTICS: readonly Transition[] = [
     },
     result: {
       inferred:
-        'docs: "This is an embedded instance of Msvm_CollectionReplicationStatistics."; answered at once (rv 0, no job) as CIM-XML text; the issue strings are seeded',
+        'docs: "This is an embedded instance of Msvm_CollectionReplicationStatistics." and "Method Parameters Checked - Job Started (4096)"; answered at once (rv 0, no job) as CIM-XML text unless seeded to answer with a job (JobType 111), the statistics then in the reply or from a call after the job; the issue strings are seeded',
     },
   },
   {

@@ -9,12 +9,12 @@ export const TEST_REPLICA: readonly Transition[] = [
     method: "TestReplicaCollection",
     ...{ jobType: 102, jobName: "Initiate Test Replica", defaultDurationMs: 3000 },
     modes: [2],
-    from: REPLICATING_ANY,
+    from: [3, 7],
     requires: ["recoveryPoint", "noTestCollection"],
     effect: "createTestCollection",
     precondition: {
       inferred:
-        'docs: "User can select the recovery point from which the test collection should be created." and "Pass NULL if test collection is to be created from the latest point in time."; legal states and one test collection at a time (per-VM) are inferred',
+        'docs: "User can select the recovery point from which the test collection should be created." and "Pass NULL if test collection is to be created from the latest point in time."; legal states (3 and 7: per-VM practice refuses Critical 8, ResynchronizeSuspended 9, and a test failover while resynchronizing, 10) and one test collection at a time (per-VM) are inferred',
     },
     result: {
       documented:
