@@ -159,7 +159,7 @@ export const ReplicationHealth = { Critical: 3 } as const;
 
 /**
  * Msvm_ComputerSystem.EnabledState, documented as 2 Enabled, 3 Disabled, 4 Shutting Down, 6 Enabled but Offline,
- * 9 Quiesce, 10 Starting; named here as Hyper-V Manager shows a VM (Running, Off, Saved, Paused).
+ * 9 Quiesce, 10 Starting; named here as Get-VM shows a VM's State (Running, Off, Saved, Paused).
  */
 export const ENABLED_STATE_NAMES: Readonly<Record<number, string>> = {
   0: "Unknown",

@@ -115,7 +115,7 @@ function naming(vm: VmIdentity, options: VmPowerOptions): VmPowerOptions {
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {
   if (returnValue !== ReturnCode.InvalidState) return undefined;
   const verb = requested === VmRequestedState.Running ? "start" : "turn off";
-  return `Hyper-V will not ${verb} the VM from ${enabledStateName(vm.enabledState)} (${vm.enabledState}); check it in Hyper-V Manager, then run again`;
+  return `Hyper-V will not ${verb} the VM from ${enabledStateName(vm.enabledState)} (${vm.enabledState}); check the VM on its node (per VM: Get-VM), then run again`;
 }
 
 /**

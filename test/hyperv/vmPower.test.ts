@@ -88,7 +88,7 @@ describe("requestVmState", () => {
     const { session, vm, options, calls } = await payroll(3);
 
     await expect(requestVmState(session, vm, 2, options)).rejects.toThrow(
-      "Hyper-V refused the call: RequestStateChange(2) on VM 'pay-db' returned 32775 (Invalid state for this operation) [collection 'payroll', method RequestStateChange(2) on VM 'pay-db', host hv-sim (simulator)]. Hyper-V will not start the VM from Off (3); check it in Hyper-V Manager, then run again",
+      "Hyper-V refused the call: RequestStateChange(2) on VM 'pay-db' returned 32775 (Invalid state for this operation) [collection 'payroll', method RequestStateChange(2) on VM 'pay-db', host hv-sim (simulator)]. Hyper-V will not start the VM from Off (3); check the VM on its node (per VM: Get-VM), then run again",
     );
     expect(await calls()).toEqual(["RequestStateChange -> 32775"]);
   });

@@ -18,7 +18,7 @@ const TRANSITIONAL_VM_STATES = [4, 10];
 const isPrimary = (c: SiteCollection) => c.replicationMode === ReplicationMode.Primary;
 const isReplica = (c: SiteCollection) => c.replicationMode === ReplicationMode.Replica;
 const isNormal = (c: SiteCollection) => NORMAL_STATES.includes(c.replicationState);
-/** Prepared by InitiatePlannedFailover: slot 11 (inferred reading) or 4 FailoverInitiated (documented name). */
+/** Prepared by InitiatePlannedFailover: slot 11 (an inferred reading of the garbled docs) or 4, whose name "Failover initiated" matches the docs' FailoverInitiated (a match of names, inferred). */
 const isPlannedPrepared = (c: SiteCollection) =>
   isPrimary(c) &&
   (c.replicationState === S.PlannedFailoverInitiated || c.replicationState === S.FailoverInitiated);
