@@ -7,9 +7,12 @@ import { connectionIdentity } from "../../runtime/connectionIdentity";
 import { mergeConnection } from "../../runtime/mergeConnection";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
-import type { SiteOutput } from "./types";
+import type { ReplicatedCollectionInputs, SiteOutput } from "./types";
 
 type Sites = Readonly<Record<string, { readonly collectionId?: unknown; readonly connection?: unknown }>>;
+
+/** How log lines and errors name the pair: its two site names. */
+export const nameOf = (inputs: ReplicatedCollectionInputs) => Object.keys(inputs.sites).join("+");
 
 const known = (v: unknown) => v !== UNKNOWN && !JSON.stringify(v ?? null).includes(UNKNOWN);
 

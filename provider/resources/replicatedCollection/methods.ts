@@ -3,38 +3,32 @@
  * early where nothing needs the hosts, and hands the work to the two-site driver over one session per site.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { SiteProbe, SiteRead, SiteTarget } from "../../failover/sites/observe";
+import type { SiteRead, SiteTarget } from "../../failover/sites/observe";
 import { probeSite } from "../../failover/sites/observe";
-import { acknowledgedLine } from "../../failover/dataLoss";
 import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
 import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
-import type { HostMismatchError } from "../../failover/identity";
 import { recordedHostOf } from "../../failover/identity";
-import type { SitesPlan } from "../../failover/sites/types";
-import { HyperVError } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
-import { activeCollection, collectionKey, pairOf, storedUnder } from "./identity";
-import { describePlan, outputsFor, planFromOutputs } from "./outputs";
+import { nameOf, pairOf } from "./identity";
+import { outputsFor } from "./outputs";
+import type { PreviewContext } from "./previewPlan";
+import { previewPlan, previewReplacement } from "./previewPlan";
+import { differentCluster, halfMissing, isMissing, otherClusterOf } from "./refreshErrors";
 import type {
   ChangeOutput,
   ReplicatedCollectionInputs,
   ReplicatedCollectionOutputs,
   SiteOutput,
 } from "./types";
-import type { PreviewStep } from "./preview";
-import { previewSteps } from "./preview";
 import { applied, DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
 
 type Targets = readonly [SiteTarget, SiteTarget];
-
-/** How log lines and errors name the pair: its two site names. */
-const nameOf = (inputs: ReplicatedCollectionInputs) => Object.keys(inputs.sites).join("+");
 
 export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethods {
   const { deps } = ctx;
@@ -119,6 +113,13 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     }
   }
 
+  /** The preview's reads of both sites now, and the plan made from them; nothing is called. */
+  const preview: PreviewContext = {
+    ctx,
+    readAndPlan: (inputs) =>
+      withSites(inputs, (sites) => previewSites(sitesRequest(inputs, sites), deps.clock.now())),
+  };
+
   return {
     async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
       const failures = validateInputs(news, ctx.config().connection, ctx.config().failures);
@@ -145,8 +146,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
       if (changes && news.activeSite !== UNKNOWN && stored.sites) {
-        if (replaces.length > 0) await previewReplacement(news);
-        else await previewPlan(stored, news);
+        if (replaces.length > 0) await previewReplacement(news, preview);
+        else await previewPlan(stored, news, preview);
       }
       return { changes, replaces, deleteBeforeReplace: false };
     },
@@ -190,83 +191,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       );
     },
   };
-
-  /**
-   * Prints, during preview, the plan made from the state recorded at the last read, with each recorded site under
-   * the name the program now gives its collection. A plan that throws writes away is planned again from the hosts:
-   * what it loses depends on how long VMs ran, which the stack does not record, and the lines must say what the run
-   * will say (failover/dataLoss.ts).
-   */
-  async function previewPlan(stored: ReplicatedCollectionOutputs, news: Props): Promise<void> {
-    const inputs = news as unknown as ReplicatedCollectionInputs;
-    const config = ctx.config().connection;
-    const sites = storedUnder(stored.sites, news.sites, config);
-    if (!sites) return;
-    const active = activeCollection(news, config);
-    const was = Object.entries(stored.sites).find(([, s]) => collectionKey(s, config) === active)?.[0];
-    const moved =
-      was !== undefined && was !== inputs.activeSite ? ` (the collection recorded as site ${was})` : "";
-    const recorded = planFromOutputs(sites, inputs, deps.clock.now());
-    const fromHosts = losesData(recorded)
-      ? await withSites(inputs, (targets) => previewSites(sitesRequest(inputs, targets), deps.clock.now()))
-          .then((r) => r.plan)
-          .catch(() => undefined)
-      : undefined;
-    const plan = fromHosts ?? recorded;
-    const from = fromHosts
-      ? "plan from both hosts now, because what it would lose depends on how long VMs ran"
-      : `plan from the state recorded at ${stored.observedAt}; preview with --refresh to plan from the hosts now`;
-    printSteps(
-      `[${nameOf(inputs)}] activeSite ${inputs.activeSite}${moved}: ${from}`,
-      previewSteps(plan, sites, inputs),
-    );
-    if (plan.kind === "steps") {
-      for (const loss of plan.losses ?? [])
-        deps.log(`[${nameOf(inputs)}] ${acknowledgedLine(loss)}`, "warning");
-    }
-  }
-
-  /**
-   * Prints, during preview, what the replacement's create would do: the stack has not read the collections it
-   * would act on, so both sites are read now (reads only; nothing is called).
-   */
-  async function previewReplacement(news: Props): Promise<void> {
-    const inputs = news as unknown as ReplicatedCollectionInputs;
-    const head = `[${nameOf(inputs)}] replacement: sites names another collection, and creating the new resource brings it to activeSite ${inputs.activeSite}`;
-    if (pairOf(news.sites, ctx.config().connection) === undefined) return;
-    try {
-      const { plan } = await withSites(inputs, (sites) =>
-        previewSites(sitesRequest(inputs, sites), deps.clock.now()),
-      );
-      printPlan(`${head}; plan from both sites read now`, describePlan(plan));
-    } catch (error) {
-      deps.log(
-        `${head}; it cannot be planned now: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-
-  function printPlan(head: string, lines: readonly string[]): void {
-    printSteps(
-      head,
-      lines.map((line) => ({ line, details: [] })),
-    );
-  }
-
-  /** Each step on a line of its own, numbered; the VMs a StopVMs step shuts down (or powers off) below it. */
-  function printSteps(head: string, steps: readonly PreviewStep[]): void {
-    deps.log(steps.length === 0 ? `${head}: nothing to do` : `${head}:`);
-    steps.forEach(({ line, details }, i) => {
-      deps.log(`  ${i + 1}. ${line}`);
-      for (const detail of details) deps.log(`       ${detail}`);
-    });
-  }
 }
-
-/** Whether a plan throws writes away: an acknowledged loss, or a refusal for want of one. */
-const losesData = (plan: SitesPlan) =>
-  (plan.kind === "steps" && (plan.losses?.length ?? 0) > 0) ||
-  (plan.kind === "refuse" && plan.dataLoss === true);
 
 /** What the two-site driver is asked to do, from the inputs and the sites' sessions. */
 function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
@@ -289,40 +214,7 @@ function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): Sites
 const withDefault = (props: Props, key: string): unknown =>
   props[key] ?? (DEFAULTS as Readonly<Record<string, unknown>>)[key];
 
-const isMissing = (probe: SiteProbe | undefined): boolean => probe !== undefined && "missing" in probe;
-
 type Sites = Readonly<Record<string, SiteOutput | undefined>>;
-
-const otherClusterOf = (probe: SiteProbe | undefined): HostMismatchError | undefined =>
-  probe !== undefined && "otherCluster" in probe ? probe.otherCluster : undefined;
-
-/** Refresh reached, on one site, a cluster that is not the one recorded for it: both are named, nothing dropped. */
-function differentCluster(site: string, mismatch: HostMismatchError): HyperVError {
-  const was =
-    mismatch.recorded === undefined
-      ? `site ${site} has no recorded host (its state was written before hosts were recorded)`
-      : `site ${site} was recorded on host '${mismatch.recorded}'`;
-  return new HyperVError(
-    `Different cluster: refresh of site ${site} reached host '${mismatch.answering ?? "unknown (no Msvm_CollectionReplicationService)"}', which has no collection with CollectionID ${mismatch.trackedId}, but ${was} [collection '${mismatch.trackedId}', host ${mismatch.context.host ?? "unknown"}]. The pair was kept in the stack. ` +
-      `Point sites.${site}.connection at the cluster the collection lives on, then refresh again; if the collection was really removed from that cluster, remove the resource from the stack with pulumi state delete <urn>`,
-    mismatch.context,
-  );
-}
-
-/** Refresh found the pair's collection on some sites only: the stack keeps the resource and says why. */
-function halfMissing(id: string, missing: string[], probes: Record<string, SiteProbe>): HyperVError {
-  const present = Object.keys(probes).filter((name) => !missing.includes(name));
-  const details = missing.map((name) => {
-    const probe = probes[name];
-    return probe && "missing" in probe ? probe.missing.message : name;
-  });
-  return new HyperVError(
-    `Refresh kept the pair: its collection answers on ${present.join(", ")} but not on ${missing.join(", ")} (${details.join("; ")}). ` +
-      `If sites.${missing[0]}.connection points at the wrong cluster, fix it and refresh again; if replication was ` +
-      `removed on that side on purpose, re-enable it, or remove this resource from the stack with \`pulumi state delete\``,
-    { collection: id },
-  );
-}
 
 /** The sites' declared certificate thumbprints, by site name. */
 function thumbprintsOf(inputs: ReplicatedCollectionInputs): Record<string, string> {
