@@ -99,7 +99,7 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** A system error in people's words, naming the path; other errors keep their own message. */
-function describe(error: unknown, file: string | undefined): string {
+function describeFailure(error: unknown, file: string | undefined): string {
   const { code, path: where } = (error ?? {}) as { code?: string; path?: string };
   const words = code === undefined ? undefined : SYSTEM_ERRORS[code];
   if (words !== undefined) return `${where ?? file ?? "the state file"} ${words} (${code})`;
@@ -138,7 +138,7 @@ export async function main(
     out.write(`${await command.run(parsed)}\n`);
     return 0;
   } catch (error) {
-    const message = describe(error, file);
+    const message = describeFailure(error, file);
     if (error instanceof UsageError) {
       err.write(`${BIN} ${name}: ${message}\nUsage: ${usageLine(name, command)}\n`);
       return 2;

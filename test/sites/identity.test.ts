@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, printedSince, rehearsal, siteSummary, WEST } from "./support";
+import { callLines, EAST, inputs, PLANNED_MOVE, printedSince, rehearsal, siteSummary, WEST } from "./support";
 
 const WEB_EAST = "2f3e4d5c-6b7a-4980-a1b2-c3d4e5f60718";
 const WEB_WEST = "8a9b0c1d-2e3f-4a5b-8c7d-6e5f4a3b2c1d";
@@ -71,16 +71,7 @@ describe("the sites map names two collections, whatever the program calls them",
 
     outs = (await r.plugin.update(id, outs, checked)).outs;
     // callLines names each call by the host it reached: the move the preview showed, host east to host west.
-    expect(callLines(await r.sim.calls())).toEqual([
-      "east: InitiateShutdown -> 0",
-      "east: InitiateShutdown -> 0",
-      "east: InitiatePlannedFailover -> 4096",
-      "west: InitiateFailover -> 4096",
-      "west: CommitFailover -> 4096",
-      "west: ReverseReplicationRelationship -> 4096",
-      "west: RequestStateChange(2) -> 4096",
-      "west: RequestStateChange(2) -> 4096",
-    ]);
+    expect(callLines(await r.sim.calls())).toEqual(PLANNED_MOVE);
     expect(siteSummary(outs, "east")).toEqual({
       role: "primary",
       replicationStateName: "Replicating",
@@ -179,16 +170,7 @@ describe("one process, two resources over the same pair", () => {
       r.plugin.update(second.id, second.outs, toDr.inputs),
     ]);
 
-    expect(callLines(await r.sim.calls())).toEqual([
-      "east: InitiateShutdown -> 0",
-      "east: InitiateShutdown -> 0",
-      "east: InitiatePlannedFailover -> 4096",
-      "west: InitiateFailover -> 4096",
-      "west: CommitFailover -> 4096",
-      "west: ReverseReplicationRelationship -> 4096",
-      "west: RequestStateChange(2) -> 4096",
-      "west: RequestStateChange(2) -> 4096",
-    ]);
+    expect(callLines(await r.sim.calls())).toEqual(PLANNED_MOVE);
     const moved = [first.outs, other.outs].map((o) => withoutProvider(o));
     expect(moved.map((o) => [o.runningSite, o.pendingSteps])).toEqual([
       ["west", []],

@@ -9,7 +9,17 @@ import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, printed, rehearsal, siteSummary, stepLines, WEST } from "./support";
+import {
+  callLines,
+  EAST,
+  inputs,
+  PLANNED_MOVE,
+  printed,
+  rehearsal,
+  siteSummary,
+  stepLines,
+  WEST,
+} from "./support";
 import * as path from "node:path";
 
 let r: Rehearsal;
@@ -22,17 +32,6 @@ beforeEach(async () => {
   ({ id, outs } = created);
 });
 afterEach(async () => r?.close());
-
-const PLANNED = [
-  "east: InitiateShutdown -> 0",
-  "east: InitiateShutdown -> 0",
-  "east: InitiatePlannedFailover -> 4096",
-  "west: InitiateFailover -> 4096",
-  "west: CommitFailover -> 4096",
-  "west: ReverseReplicationRelationship -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-];
 
 async function up(activeSite: string, extra: Record<string, unknown> = {}) {
   const checked = await r.plugin.check({}, inputs(r, activeSite, extra));
@@ -66,7 +65,7 @@ describe("a planned move stopped at each step resumes there, repeating no call w
     expect(error.details).toContain("Simulated failure.");
     const first = callLines(await r.sim.calls());
     // GetErrorEx is how the provider reads why the job failed.
-    expect(first).toEqual([...PLANNED.slice(0, k + 1), `${k < 3 ? "east" : "west"}: GetErrorEx -> 0`]);
+    expect(first).toEqual([...PLANNED_MOVE.slice(0, k + 1), `${k < 3 ? "east" : "west"}: GetErrorEx -> 0`]);
     expect(withoutProvider(outs).lastChange).toMatchObject({ outcome: "failed", path: "plannedMove" });
     expect(stepLines(outs).at(-1)).toMatch(/ Exception$/);
     expect(withoutProvider(outs).pendingSteps).toEqual(
@@ -81,7 +80,7 @@ describe("a planned move stopped at each step resumes there, repeating no call w
     );
 
     outs = await up("west");
-    expect(callLines(await r.sim.calls(), first.length)).toEqual(PLANNED.slice(k));
+    expect(callLines(await r.sim.calls(), first.length)).toEqual(PLANNED_MOVE.slice(k));
     expect(siteSummary(outs, "west")).toEqual({
       role: "primary",
       replicationStateName: "Replicating",
@@ -123,7 +122,7 @@ describe("a planned move stopped at each step resumes there, repeating no call w
     const before = (await r.sim.calls()).length;
 
     outs = await up("west");
-    expect(callLines(await r.sim.calls(), before)).toEqual(PLANNED.slice(3));
+    expect(callLines(await r.sim.calls(), before)).toEqual(PLANNED_MOVE.slice(3));
     expect(stepLines(outs)[0]).toMatch(/^east: WaitForJob JobType 100 Completed$/);
     expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
   });
@@ -189,7 +188,7 @@ describe("a call the host refused is not sent again from the read it was planned
       /^Hyper-V refused the call: InitiatePlannedFailover returned 32775 \(Invalid state for this operation\) /,
     );
     expect(callLines(await r.sim.calls())).toEqual([
-      ...PLANNED.slice(0, 2),
+      ...PLANNED_MOVE.slice(0, 2),
       "east: InitiatePlannedFailover -> 32775",
     ]);
     expect(
@@ -204,9 +203,9 @@ describe("a call the host refused is not sent again from the read it was planned
     await r.sim.injectFault({ kind: "returnCode", method: "InitiatePlannedFailover", code: 32774 });
     outs = await up("west");
     expect(callLines(await r.sim.calls())).toEqual([
-      ...PLANNED.slice(0, 2),
+      ...PLANNED_MOVE.slice(0, 2),
       "east: InitiatePlannedFailover -> 32774",
-      ...PLANNED.slice(2),
+      ...PLANNED_MOVE.slice(2),
     ]);
     expect(
       await printed(

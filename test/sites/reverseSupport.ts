@@ -22,16 +22,7 @@ export async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: stri
   );
 }
 
-export const PLANNED = [
-  "east: InitiateShutdown -> 0",
-  "east: InitiateShutdown -> 0",
-  "east: InitiatePlannedFailover -> 4096",
-  "west: InitiateFailover -> 4096",
-  "west: CommitFailover -> 4096",
-  "west: ReverseReplicationRelationship -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-  "west: RequestStateChange(2) -> 4096",
-];
+export { PLANNED_MOVE as PLANNED } from "./support";
 
 /** Polls `done` until it holds, for at most 10 s. */
 export async function until(done: () => Promise<boolean>): Promise<void> {

@@ -146,3 +146,15 @@ export function acknowledgementIn(error: { details?: string; message?: string })
   if (!found?.[1]) throw new Error(`the refusal names no acknowledgeDataLoss value: ${text}`);
   return found[1];
 }
+
+/** The calls of a planned move from east to west, as callLines names them. */
+export const PLANNED_MOVE = [
+  "east: InitiateShutdown -> 0",
+  "east: InitiateShutdown -> 0",
+  "east: InitiatePlannedFailover -> 4096",
+  "west: InitiateFailover -> 4096",
+  "west: CommitFailover -> 4096",
+  "west: ReverseReplicationRelationship -> 4096",
+  "west: RequestStateChange(2) -> 4096",
+  "west: RequestStateChange(2) -> 4096",
+];
