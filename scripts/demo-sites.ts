@@ -5,11 +5,11 @@
  * calls each site received.
  */
 import * as path from "node:path";
-import * as fs from "node:fs";
 import { replicatedCollectionProvider } from "../provider/resources/replicatedCollection/provider";
 import type { MethodCall } from "../provider/simulator";
 import { HyperVSimulator } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
+import { keptFolder } from "./demo-folder";
 
 const EAST = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
 const WEST = "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a";
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await plugin.stop();
-    fs.rmSync(project, { recursive: true, force: true });
+    console.log(keptFolder(path.join(project, "pair.json")));
   }
 }
 

@@ -4,16 +4,18 @@
  * then plays the Pulumi engine's part for a real failover and its revert with the VMs started, showing the preview
  * lines; last, the collection's state before and after and every WMI call the host received.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRuntime } from "../provider/doors/dynamic";
 import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../provider/resources/collectionTestFailover/provider";
 import { replicationModeName, replicationStateName } from "../provider/hyperv";
 import { HyperVSimulator } from "../provider/simulator";
+import { keptFolder } from "./demo-folder";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../test/harness/plugin";
 
 const COLLECTION = "sql-cluster";
+/** The simulated replica host: what `hostSystemName` shows, as a real host shows its SystemName. */
+const HOST = "hv-replica01";
 
 function describeState(
   c: { name: string; replicationState: number; replicationMode: number } | undefined,
@@ -26,7 +28,7 @@ function describeState(
 async function main(): Promise<void> {
   const project = makeProjectDir("hvr-demo-");
   const stateFile = path.join(project, "cluster.json");
-  const sim = new HyperVSimulator({ stateFile, hostName: "hv-replica01" });
+  const sim = new HyperVSimulator({ stateFile, hostName: HOST });
   await sim.init();
   const seeded = await sim.addCollection({
     name: COLLECTION,
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     await plugin.configure({
       "hyperv-replica:transport": "simulator",
       "hyperv-replica:simulatorStateFile": "cluster.json",
+      "hyperv-replica:simulatorHost": HOST,
     });
     const provider = await serializeProvider(collectionFailoverProvider);
     const program = (failoverState: string) => ({
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await plugin.stop();
-    fs.rmSync(project, { recursive: true, force: true });
+    console.log(keptFolder(stateFile));
   }
 }
 
@@ -104,7 +107,7 @@ async function testFailoverDrill(plugin: Plugin, project: string): Promise<void>
     runtime.configure(() => undefined);
     const points = await runtime.functions.getRecoveryPoints({
       collectionName: COLLECTION,
-      connection: { transport: "simulator", simulatorStateFile: "cluster.json" },
+      connection: { transport: "simulator", simulatorStateFile: "cluster.json", simulatorHost: HOST },
     });
     console.log(`getRecoveryPoints({ collectionName: "${COLLECTION}" }), newest first:`);
     const listed = points.recoveryPoints as ReadonlyArray<Record<string, unknown>>;

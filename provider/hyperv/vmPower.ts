@@ -83,7 +83,7 @@ export async function requestVmState(
           outParameters.Job,
           startedAt,
           context,
-          naming(vm, options),
+          naming(vm, requested, options),
         );
         return { ...seen, outParameters };
       }
@@ -108,8 +108,9 @@ export async function requestVmState(
 }
 
 /** The options with progress lines that name the VM, since a RequestStateChange job's own lines do not. */
-function naming(vm: VmIdentity, options: VmPowerOptions): VmPowerOptions {
-  return { ...options, progress: (line) => options.progress(`VM '${vm.name}': ${line}`) };
+function naming(vm: VmIdentity, requested: VmRequestedState, options: VmPowerOptions): VmPowerOptions {
+  const verb = requested === VmRequestedState.Running ? "start" : "power off (hard)";
+  return { ...options, progress: (line) => options.progress(`VM '${vm.name}', ${verb}: ${line}`) };
 }
 
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {
@@ -155,7 +156,14 @@ async function settle(
         `${context.method} returned ${returnValue}: the VM is ${enabledStateName(state)}, as another run asked; waiting for its job ${job} instead`,
       );
       followed = {
-        ...(await seeJobThrough(session, METHOD, jobRef(job), clock.now(), context, naming(vm, options))),
+        ...(await seeJobThrough(
+          session,
+          METHOD,
+          jobRef(job),
+          clock.now(),
+          context,
+          naming(vm, requested, options),
+        )),
         outParameters: {},
       };
       continue;

@@ -325,7 +325,7 @@ describe("CollectionFailover: health, requireHealthy, VMs and preview", () => {
     // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
     await vi.waitFor(() =>
       expect(plugin.stdout.slice(lines)).toEqual([
-        `[app-tier] will call RequestStateChange(3) to turn off 'app-01', then RevertFailover: Recovered (5) -> Replicating (3), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
+        `[app-tier] will power off (hard) 'app-01' with RequestStateChange(3), then call RevertFailover: Recovered (5) -> Replicating (3), as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
       ]),
     );
   });

@@ -55,7 +55,7 @@ describe("requestVmState", () => {
       vanished: false,
     });
     expect((await session.get(vmRef(vm.id)))?.properties.EnabledState).toBe(2);
-    const job = `VM 'pay-db': RequestStateChange job ${jobIdOf(other)}`;
+    const job = `VM 'pay-db', start: RequestStateChange job ${jobIdOf(other)}`;
     expect(lines).toEqual([
       `RequestStateChange(2) on VM 'pay-db' returned 32775: the VM is Starting, as another run asked; waiting for its job ${jobIdOf(other)} instead`,
       `${job}: 0% starting`,
@@ -100,7 +100,7 @@ describe("requestVmState", () => {
     const result = await requestVmState(session, vm, 2, options);
 
     expect(await calls()).toEqual(["RequestStateChange -> 32774", "RequestStateChange -> 4096"]);
-    const job = `VM 'pay-db': RequestStateChange job ${result.record.jobId}`;
+    const job = `VM 'pay-db', start: RequestStateChange job ${result.record.jobId}`;
     expect(result.record).toEqual({
       method: "RequestStateChange",
       jobId: (await sim.jobs())[0]!.instanceId,

@@ -3,6 +3,7 @@
  * disaster on east handled with the acknowledgement its refusal prints, reprotect when east returns with its VMs still
  * running (a split brain, acknowledged the same way), and the move back.
  */
+import { describeAction } from "../../provider/failover/sites/stepWords";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
@@ -67,16 +68,16 @@ describe("ReplicatedCollection: the whole cycle", () => {
     const diff = await r.plugin.diff(id, outs, (await r.plugin.check({}, inputs(r, "west"))).inputs);
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect((await printedSince(r.plugin, before, 7)).slice(1)).toEqual([
-      "  1. east: StopVMs",
+      `  1. east: ${describeAction("StopVMs")}`,
       ...["sql-a", "sql-b"].map(
         (vm) =>
           `       VM '${vm}': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: the run stops before anything irreversible (allowHardPowerOff is false)`,
       ),
-      "  2. east: InitiatePlannedFailover",
-      "  3. west: InitiateFailover",
-      "  4. west: CommitFailover",
-      "  5. west: ReverseReplicationRelationship",
-      "  6. west: StartVMs",
+      `  2. east: ${describeAction("InitiatePlannedFailover")}`,
+      `  3. west: ${describeAction("InitiateFailover")}`,
+      `  4. west: ${describeAction("CommitFailover")}`,
+      `  5. west: ${describeAction("ReverseReplicationRelationship")}`,
+      `  6. west: ${describeAction("StartVMs")}`,
     ]);
     expect(await r.sim.calls()).toEqual([]);
   });
@@ -229,10 +230,10 @@ describe("ReplicatedCollection: the whole cycle", () => {
     expect(r.plugin.stdout.slice(before)).toEqual(
       expect.arrayContaining([
         "[east+west] activeSite west: plan from both hosts now, because what it would lose depends on how long VMs ran:",
-        "  1. east: StopVMs",
-        "  2. west: CommitFailover",
-        "  3. east: PrepareForReverseReplication",
-        "  4. west: ReverseReplicationRelationship",
+        `  1. east: ${describeAction("StopVMs")}`,
+        `  2. west: ${describeAction("CommitFailover")}`,
+        `  3. east: ${describeAction("PrepareForReverseReplication")}`,
+        `  4. west: ${describeAction("ReverseReplicationRelationship")}`,
         expect.stringMatching(new RegExp(`^\\[east\\+west\\] data loss acknowledged \\(${SPLIT}\\): `)),
       ]),
     );

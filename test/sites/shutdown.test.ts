@@ -79,7 +79,7 @@ describe("a planned move shuts the primary's guests down", () => {
       "east: StopVMs sql-b InitiateShutdown null",
     ]);
     expect(logged(from, "east").slice(0, 5)).toEqual([
-      "[east+west] [east] StopVMs (per-VM docs)",
+      "[east+west] [east] shut down the member VMs (source of this step's place: Microsoft's per-VM docs)",
       "[east+west] [east] VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
       "[east+west] [east] VM 'sql-b': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
       "[east+west] [east] VM 'sql-a': the guest has shut down (Off)",
@@ -256,7 +256,7 @@ describe("the inputs", () => {
     const news = (await r.plugin.check({}, inputs(r, "west", { allowHardPowerOff: true }))).inputs;
     await r.plugin.diff(id, outs, news);
     expect(r.plugin.stdout.slice(before + 1, before + 4)).toEqual([
-      "  1. east: StopVMs",
+      "  1. east: shut down the member VMs",
       "       VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: power off (hard, RequestStateChange 3) (allowHardPowerOff is true)",
       "       VM 'sql-b': power off (hard, RequestStateChange 3): it is Saved (6), so its guest cannot be asked",
     ]);

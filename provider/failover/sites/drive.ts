@@ -14,6 +14,7 @@ import {
 import { chooseRecoveryPoint } from "../choosePoint";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
+import { describeAction, describeSource } from "./stepWords";
 import { LossNotes } from "./lossNotes";
 import type { SiteRead, SiteTarget } from "./observe";
 import { hasSession, readSite, toObservation } from "./observe";
@@ -191,7 +192,7 @@ class SitesDriver {
     const { session } = site;
     const { collection, members } = read.reading;
     const label = evidenceLabel(next.evidence);
-    this.log(next.site, `${next.action} (${label})`);
+    this.log(next.site, `${describeAction(next.action)} (${describeSource(label)})`);
     if (next.action === "StartVMs" || next.action === "StopVMs") {
       if (next.action === "StopVMs") this.losses.measureRunTimes(members);
       const power = this.power(next.site, session, collection);

@@ -18,16 +18,18 @@ interface RecordedVm {
   readonly enabledState?: unknown;
 }
 
-function describeStep(step: Step, from: number, olds: Props): string {
-  const vms = Array.isArray(olds.virtualMachines) ? (olds.virtualMachines as RecordedVm[]) : [];
-  const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
-  const first =
-    step.method === "RevertFailover" && running.length > 0
-      ? `RequestStateChange(3) to turn off ${running.join(", ")}, then `
-      : "";
+function describeStep(step: Step, from: number): string {
   // Per-VM practice, inferred for collections: Start-VMFailover resumes a Suspended VM's replication first.
   const why = step.method === "ResumeReplication" ? " (per-VM practice: resume before failing over)" : "";
-  return `${first}${step.method}${why}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
+  return `${step.method}${why}: ${named(from)} -> ${named(step.expect[0] ?? from)}`;
+}
+
+/** RevertFailover discards what the failed-over VMs wrote, so the running ones are powered off (hard) first. */
+function powerOffFirst(steps: readonly Step[], olds: Props): string {
+  const vms = Array.isArray(olds.virtualMachines) ? (olds.virtualMachines as RecordedVm[]) : [];
+  const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
+  if (steps[0]?.method !== "RevertFailover" || running.length === 0) return "";
+  return `power off (hard) ${running.join(", ")} with RequestStateChange(3), then `;
 }
 
 /** The line, or undefined when the recorded state is unknown or nothing would be called. */
@@ -47,7 +49,7 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
   if (plan.kind !== "call") return undefined;
   let from = olds.replicationState;
   const steps = plan.steps.map((step) => {
-    const text = describeStep(step, from, olds);
+    const text = describeStep(step, from);
     from = step.expect[0] ?? from;
     return text;
   });
@@ -56,7 +58,7 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
     : "";
   const start =
     desired !== "normal" && (news.startVirtualMachines ?? DEFAULTS.startVirtualMachines) !== false
-      ? ", then RequestStateChange(2) to start the member VMs"
+      ? ", then start the member VMs with RequestStateChange(2)"
       : "";
-  return `${name} will call ${steps.join(", then ")}${point}${start}, ${recorded}`;
+  return `${name} will ${powerOffFirst(plan.steps, olds)}call ${steps.join(", then ")}${point}${start}, ${recorded}`;
 }

@@ -3,6 +3,7 @@
  * will be turned off. The plan comes from the stored outputs, which record each VM's EnabledState but not whether
  * it has a shutdown component, so a running VM's line says what happens if its guest cannot be shut down.
  */
+import { describeAction } from "../../failover/sites/stepWords";
 import type { SitesPlan } from "../../failover/sites/types";
 import { enabledStateName, GUEST_WAY, HARD_WAY } from "../../hyperv";
 import { describePlan } from "./outputs";
@@ -25,7 +26,7 @@ export function previewSteps(
 ): PreviewStep[] {
   if (plan.kind !== "steps") return describePlan(plan).map((line) => ({ line, details: [] }));
   return plan.steps.map((s) => ({
-    line: `${s.site}: ${s.action}`,
+    line: `${s.site}: ${describeAction(s.action)}`,
     details: s.action === "StopVMs" ? stopLines(sites[s.site], inputs) : [],
   }));
 }
