@@ -115,6 +115,28 @@ export function faultTimes(values: Values): { times?: number | "always" } {
   return { times: integer(times, "--times (or 'always')", 1, 1_000_000) };
 }
 
+/** The options each fault kind reads (`--times` goes with every kind): any other is refused, not ignored. */
+const FAULT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  "return-code": ["code"],
+  "job-fails": ["job-state", "error-code", "message"],
+  "job-hangs": [],
+  "wbem-error": ["message"],
+  unreachable: ["host"],
+  slow: ["delay-ms"],
+};
+
+function refuseForeignOptions(kind: string, values: Values): void {
+  const takes = FAULT_OPTIONS[kind];
+  if (takes === undefined) return; // the switch below names the kinds
+  const foreign = Object.keys(values).filter((key) => key !== "times" && !takes.includes(key));
+  if (foreign.length === 0) return;
+  const allowed =
+    takes.length > 0
+      ? `it takes ${takes.map((k) => `--${k}`).join(", ")} and --times`
+      : "it takes only --times";
+  throw new UsageError(`fault ${kind} does not use ${foreign.map((k) => `--${k}`).join(", ")}; ${allowed}`);
+}
+
 export function faultFrom(kind: string, method: string | undefined, values: Values): Fault {
   const needMethod = (startsJob = false): string => {
     if (method === undefined) throw new UsageError(`fault ${kind} needs the method, such as RevertFailover`);
@@ -136,6 +158,7 @@ export function faultFrom(kind: string, method: string | undefined, values: Valu
     if (value === undefined) throw new UsageError(`fault ${kind} needs --${key}`);
     return integer(value, `--${key}`, min, max);
   };
+  refuseForeignOptions(kind, values);
   const message = option(values, "message");
   switch (kind) {
     case "return-code":
@@ -163,4 +186,16 @@ export function faultFrom(kind: string, method: string | undefined, values: Valu
         `'${kind}' is not a fault; use return-code, job-fails, job-hangs, wbem-error, unreachable or slow`,
       );
   }
+}
+
+/**
+ * `--host` names a site of a two-cluster file. A file of one cluster answers on every host name, so any name is
+ * taken there; in a pair, a name that is neither site would wait for a session that never comes.
+ */
+export function refuseUnknownSite(host: string, collections: readonly { site?: string }[]): void {
+  const sites = [...new Set(collections.flatMap((c) => (c.site === undefined ? [] : [c.site])))];
+  if (sites.length === 0 || sites.some((s) => s.toLowerCase() === host.toLowerCase())) return;
+  throw new UsageError(
+    `--host '${host}' is not a site of this state file; its sites are ${sites.join(" and ")}`,
+  );
 }

@@ -22,6 +22,7 @@ import {
   seed,
   seedOptions,
   seedSpecs,
+  refuseUnknownSite,
   UsageError,
 } from "./arguments";
 import { collectionsTable, json, print, table } from "./format";
@@ -214,7 +215,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     needsFile: true,
     async run({ file, arg, optionalArg, values }) {
       const fault = { ...faultFrom(arg("kind"), optionalArg("method"), values), ...faultTimes(values) };
-      await new HyperVSimulator({ stateFile: file }).injectFault(fault);
+      const sim = new HyperVSimulator({ stateFile: file });
+      if ("host" in fault && fault.host !== undefined) refuseUnknownSite(fault.host, await sim.collections());
+      await sim.injectFault(fault);
       return `Added fault ${JSON.stringify(fault)}`;
     },
   },

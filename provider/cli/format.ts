@@ -27,11 +27,15 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 const stateText = (n: number) => `${replicationStateName(n)} (${n})`;
 
+/** The collections, one per row; a SITE column first when the file holds two clusters, whose names repeat. */
 export function collectionsTable(collections: readonly SimCollection[]): string {
   if (collections.length === 0) return "(no collections)";
+  const sited = collections.some((c) => c.site !== undefined);
+  const site = (c: SimCollection) => (sited ? [c.site ?? "(every host)"] : []);
   return table([
-    ["COLLECTION", "ID", "REPLICATION STATE", "MODE", "MEMBERS"],
+    [...(sited ? ["SITE"] : []), "COLLECTION", "ID", "REPLICATION STATE", "MODE", "MEMBERS"],
     ...collections.map((c) => [
+      ...site(c),
       c.name,
       c.id,
       stateText(c.replicationState),

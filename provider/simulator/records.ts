@@ -77,6 +77,7 @@ export function collectionView(c: StoredCollection): SimCollection {
       replicationHealth: replicationHealthOf(c, m),
     })),
     ...(c.testOf !== undefined ? { testOf: c.testOf } : {}),
+    ...(c.site !== undefined ? { site: c.site } : {}),
   };
 }
 

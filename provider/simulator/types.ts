@@ -57,6 +57,8 @@ export interface SimCollection {
   members: SimMember[];
   /** On a test collection (ReplicationMode 3): the CollectionID of the replica collection it was made from. */
   testOf?: string;
+  /** In a state file of two clusters (`init-pair`): the site, the host name a session opens it with. */
+  site?: string;
 }
 
 /** A member VM as {@link SimCollection} shows it. */

@@ -264,6 +264,14 @@ describe("hyperv-replica-sim", () => {
       "--job-state must be a whole number from 8 to 10, got '7'",
     ],
     [
+      ["fault", "FILE", "return-code", "InitiateFailover", "--code", "32775", "--host", "east"],
+      "fault return-code does not use --host; it takes --code and --times",
+    ],
+    [
+      ["fault", "FILE", "job-hangs", "CommitFailover", "--code", "5"],
+      "fault job-hangs does not use --code; it takes only --times",
+    ],
+    [
       ["fault", "FILE", "explode"],
       "'explode' is not a fault; use return-code, job-fails, job-hangs, wbem-error, unreachable or slow",
     ],

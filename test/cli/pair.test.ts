@@ -58,6 +58,25 @@ describe("hyperv-replica-sim init-pair", () => {
     expect(cli(["init-pair", file, "--name", "x"]).stderr).toContain("exists already; pass --force");
   });
 
+  it("show puts each collection's site first, since a pair's names repeat", () => {
+    const lines = cli(["show", file]).stdout.split("\n");
+    expect(lines[0]?.split(/ {2,}/).slice(0, 3)).toEqual(["SITE", "COLLECTION", "ID"]);
+    expect(lines.slice(1, 3).map((l) => l.split(/ {2,}/).slice(0, 3))).toEqual([
+      ["east", "sql-cluster", EAST],
+      ["west", "sql-cluster", WEST],
+    ]);
+  });
+
+  it("fault --host refuses a host that is neither site, and stores nothing", async () => {
+    const result = cli(["fault", file, "unreachable", "--host", "esat"]);
+    expect(result).toMatchObject({ status: 2 });
+    expect(result.stderr).toContain(
+      "--host 'esat' is not a site of this state file; its sites are east and west",
+    );
+    const east = new HyperVSimulator({ stateFile: file, hostName: "east" }).session();
+    expect((await east.get(collectionRef(EAST)))?.properties.CollectionID).toBe(EAST);
+  });
+
   it("fault unreachable --host cuts off one host only", async () => {
     expect(cli(["fault", file, "unreachable", "--host", "east", "--times", "always"])).toMatchObject({
       status: 0,
