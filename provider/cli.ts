@@ -52,13 +52,17 @@ function version(): string {
   return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
 }
 
-/** Node's parser says "ambiguous" of `--times -1`; say what is wrong in our words. */
+/** Node's parser says "ambiguous" of `--times -1`, and "Unknown option" of a positional -5: say it in our words. */
 function parseError(error: Error): UsageError {
   const ambiguous = /Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(error.message);
   if (ambiguous) {
     return new UsageError(
       `${ambiguous[1]} needs a value, and a value that starts with '-' is read as an option: negative numbers are not accepted`,
     );
+  }
+  const negative = /Unknown option '(-\d[\d.]*)'/.exec(error.message);
+  if (negative) {
+    return new UsageError(`${negative[1]} is read as an option: negative numbers are not accepted here`);
   }
   return new UsageError(error.message.split("\n")[0] ?? error.message);
 }

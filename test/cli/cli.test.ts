@@ -279,7 +279,10 @@ describe("hyperv-replica-sim", () => {
       ["job-duration", "FILE", "Reboot", "10"],
       "Reboot does not start a job in the simulator; use CreateReplicationRelationship, StartReplication,",
     ],
-    [["job-duration", "FILE", "all", "-5"], "Unknown option '-5'"],
+    [
+      ["job-duration", "FILE", "all", "-5"],
+      "-5 is read as an option: negative numbers are not accepted here",
+    ],
   ])("%j is a usage error: %s", (args, message) => {
     const result = cli(args.map((a) => (a === "FILE" ? file : a)));
     expect(result.status).toBe(2);
