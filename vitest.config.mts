@@ -7,5 +7,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The default output, then the ten slowest files. `.ci/run` names its reporters itself and adds this one too.
+    reporters: ["default", "./test/harness/slowestFiles.ts"],
   },
 });
