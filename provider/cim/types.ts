@@ -86,6 +86,11 @@ export interface CimSession {
   associators(ref: CimRef, associators: AssociatorOptions, options?: CimCallOptions): Promise<CimInstance[]>;
   /** Releases what the session holds. Further calls are not allowed. */
   close(): Promise<void>;
+  /**
+   * Gets ready for a first call that is coming (a resource that uses this connection was just checked), without
+   * calling the host: over PowerShell, starts a process. Optional; sessions with nothing to start omit it.
+   */
+  warm?(): void;
 }
 
 export function isCimRef(value: unknown): value is CimRef {

@@ -14,15 +14,16 @@ import { terminateAllPools } from "../powershell";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
+import { warmOnCheck } from "../runtime/warmOnCheck";
 import { watchEngine } from "./lifeline";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
-  const resources = {
+  const resources = warmOnCheck(ctx, {
     CollectionFailover: collectionFailoverMethods(ctx),
     CollectionTestFailover: collectionTestFailoverMethods(ctx),
     ReplicatedCollection: replicatedCollectionMethods(ctx),
-  } satisfies Record<string, ResourceMethods>;
+  } satisfies Record<string, ResourceMethods>);
   /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */
   const functions: Record<string, FunctionMethod> = {
     getRecoveryPoints: getRecoveryPointsFunction(ctx),

@@ -40,6 +40,11 @@ export class BridgeProcess {
   private brokenReason: string | undefined;
   private readonly channel: PowerShellChannel;
 
+  /** The AES key this process decrypts secrets with: a secret sent to it is sealed with this key. */
+  get key(): Buffer {
+    return this.options.key;
+  }
+
   /** The operating system's process id, for diagnostics and tests. */
   get pid(): number | undefined {
     return this.channel.pid;

@@ -17,6 +17,7 @@ import { BridgeProcess } from "./bridgeProcess";
 import { chooseExecutable, resolveExecutable } from "./executable";
 import { Pool } from "./pool";
 import { newProcessKey, seal } from "./seal";
+import { Spare } from "./spare";
 import type { SshPreparation } from "./sshConnect";
 import { prepareSsh } from "./sshConnect";
 
@@ -54,7 +55,8 @@ const DEFAULTS = {
 } as const;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const salt = randomBytes(16);
-const pools = new Map<string, Pool<BridgeProcess>>();
+/** Per connection: its pool, and the process started ahead of its first call ({@link Spare}). */
+const pools = new Map<string, { readonly pool: Pool<BridgeProcess>; readonly spare: Spare }>();
 
 /** Identifies a connection without holding its password: the password only contributes a salted hash. */
 function poolKey(connection: ConnectionInputs, executable: string): string {
@@ -113,24 +115,28 @@ function explainConnectFailure(error: unknown, connection: ConnectionInputs): un
   );
 }
 
-function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Pool<BridgeProcess> {
+function poolFor(connection: ConnectionInputs, settings: PowerShellSettings) {
   const executable = resolveExecutable(chooseExecutable(settings.executable));
   const key = poolKey(connection, executable);
-  let pool = pools.get(key);
-  if (!pool) {
+  let entry = pools.get(key);
+  if (!entry) {
     const operationTimeoutSec = settings.operationTimeoutSec ?? DEFAULTS.operationTimeoutSec;
-    pool = new Pool({
+    const startTimeoutMs = settings.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
+    const idleMs = settings.idleMs ?? DEFAULTS.idleMs;
+    const start = () =>
+      BridgeProcess.start({
+        executable,
+        key: newProcessKey(),
+        startTimeoutMs,
+        requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
+      });
+    const spare = new Spare(start, idleMs);
+    const pool = new Pool({
       max: settings.maxSessions ?? DEFAULTS.maxSessions,
-      idleMs: settings.idleMs ?? DEFAULTS.idleMs,
+      idleMs,
       create: async () => {
-        const processKey = newProcessKey();
-        const startTimeoutMs = settings.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
-        const bridge = await BridgeProcess.start({
-          executable,
-          key: processKey,
-          startTimeoutMs,
-          requestTimeoutMs: settings.requestTimeoutMs ?? (operationTimeoutSec + 30) * 1000,
-        });
+        const bridge = (await spare.take()) ?? (await start());
+        const processKey = bridge.key;
         let ssh: SshPreparation | undefined;
         try {
           ssh = await prepareSsh(connection);
@@ -148,23 +154,24 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings): Po
         }
       },
     });
-    pools.set(key, pool);
+    entry = { pool, spare };
+    pools.set(key, entry);
   }
-  return pool;
+  return entry;
 }
 
 /** Closes every warm PowerShell process (tests and benchmarks; the plugin relies on idle timers). */
 export async function closeAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.close()));
+  await Promise.all(all.flatMap((p) => [p.pool.close(), p.spare.dispose()]));
 }
 
 /** Kills every PowerShell process now, busy ones included: the plugin is exiting because its engine is gone. */
 export async function terminateAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.terminate()));
+  await Promise.all(all.flatMap((p) => [p.pool.terminate(), p.spare.dispose()]));
 }
 
 /**
@@ -174,10 +181,16 @@ export async function terminateAllPools(): Promise<void> {
 export class PowerShellCimSession implements CimSession {
   readonly target: string;
   private readonly pool: Pool<BridgeProcess>;
+  private readonly spare: Spare;
 
   constructor(connection: ConnectionInputs, settings: PowerShellSettings = {}) {
     this.target = describeTarget(connection);
-    this.pool = poolFor(connection, settings);
+    ({ pool: this.pool, spare: this.spare } = poolFor(connection, settings));
+  }
+
+  /** Starts PowerShell for this connection ahead of its first call, unless a process exists already. */
+  warm(): void {
+    if (this.pool.members === 0) this.spare.fill();
   }
 
   private request(payload: Record<string, unknown>, options?: CimCallOptions): Promise<unknown> {

@@ -61,6 +61,8 @@ export interface RuntimeContext {
     collection: string,
     fn: (session: CimSession) => Promise<T>,
   ): Promise<T>;
+  /** Gets the connection's session ready for the calls to come ({@link CimSession.warm}); never fails. */
+  warm(connection: ConnectionInputs | null | undefined): void;
 }
 
 export interface ConfigurableContext extends RuntimeContext {
@@ -97,6 +99,16 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
         throw withContext(error, { collection, host: describeTarget(resolved) });
       }
       return fn(session);
+    },
+    warm(connection) {
+      void Promise.resolve()
+        .then(() => {
+          const resolved = resolveConnection(connection, config);
+          const settings = [config.powershell, config.maxSessions];
+          return sessions.open(resolved, settings, () => deps.openSession(resolved, config));
+        })
+        .then((session) => session.warm?.())
+        .catch(() => undefined); // the first real call opens it again and reports why it cannot
     },
   };
 }

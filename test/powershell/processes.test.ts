@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type { PowerShellCimSession } from "../../provider/powershell";
 import { closeAllPools } from "../../provider/powershell";
 import { descendants } from "../../provider/powershell/processTree";
 import { HyperVSimulator } from "../../provider/simulator";
@@ -20,6 +21,19 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell processes behind the bridg
     expect(pids).toHaveLength(3);
     await session.query(COLLECTIONS);
     expect(powershellChildren()).toEqual(pids);
+  });
+
+  it("warm() starts PowerShell before the first call, which then uses that process, without logging in early", async () => {
+    f.sim = new HyperVSimulator();
+    await f.sim.addCollection({ name: "sql-cluster" });
+    const session = f.local({ maxSessions: 1 }) as PowerShellCimSession;
+    const requests = f.server.requests.length;
+    session.warm();
+    await vi.waitFor(() => expect(powershellChildren()).toHaveLength(1), { timeout: 120_000, interval: 100 });
+    const [started] = powershellChildren();
+    expect(f.server.requests.length).toBe(requests); // started, not connected: nothing reached the CIM endpoint
+    expect(await session.query(COLLECTIONS)).toHaveLength(1);
+    expect(powershellChildren()).toEqual([started]);
   });
 
   it("replaces a process that died, without failing the next call", async () => {
