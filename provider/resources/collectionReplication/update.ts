@@ -1,0 +1,44 @@
+/**
+ * Update's calls, in the order that keeps the relationship sound: the settings first (ModifyReplicationSettings is
+ * accepted while suspended, inferred), then Resume or Suspend, then a resynchronization the host needs. Each is
+ * planned from the host's state read now, not from the preview's record of it.
+ */
+import type { CimSession } from "../../cim";
+import type { Collection, OperationRecord } from "../../hyperv";
+import type { Props } from "../../runtime/resourceMethods";
+import type { CallDeps } from "./apply";
+import { callOn, modifySettings, reread } from "./apply";
+import { planUpdate } from "./preview";
+import { runChoices } from "./settings";
+import type { CollectionReplicationInputs } from "./types";
+
+/** The last call made, or undefined when the update only records inputs. */
+export async function applyUpdate(
+  session: CimSession,
+  group: Collection,
+  olds: Props,
+  news: CollectionReplicationInputs,
+  deps: CallDeps,
+): Promise<OperationRecord | undefined> {
+  const timeout = runChoices(news).jobTimeoutSeconds;
+  const plan = planUpdate({ ...olds, replicationState: group.replicationState }, news as unknown as Props);
+  let last: OperationRecord | undefined;
+  if (plan.modify.length > 0) {
+    deps.log(`[${group.name}] ModifyReplicationSettings: ${plan.modify.join(", ")}`);
+    last = await modifySettings(session, group, news, plan.modify, deps, timeout);
+  }
+  if (plan.pause !== undefined) {
+    last = (await callOn(session, await reread(session, group.id, group.name), plan.pause, deps, timeout)).record;
+  }
+  if (plan.resynchronize) {
+    // Documented: "When StartTime is not specified Resynchronize operation starts immediately."; suspended VMs are
+    // left out (IncludeSuspended false), since the program did not ask to resume them.
+    const now = await reread(session, group.id, group.name);
+    last = (await callOn(session, now, "Resynchronize", deps, timeout, { IncludeSuspended: false })).record;
+  } else if (news.resynchronize !== "whenNeeded" && [8, 9].includes(group.replicationState)) {
+    deps.log(
+      `[${group.name}] the host needs a resynchronization (ReplicationState ${group.replicationState}); set resynchronize: "whenNeeded" to let this resource start it`,
+    );
+  }
+  return last;
+}
