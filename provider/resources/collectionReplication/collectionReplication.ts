@@ -44,7 +44,7 @@ export interface CollectionReplicationArgs {
   /** The recovery server's port (RecoveryServerPortNumber), 1-65535. Default 80 with Kerberos, 443 with certificates. */
   recoveryServerPort?: pulumi.Input<number>;
   /** `kerberos` (AuthenticationType 1, default) or `certificate` (2). */
-  authentication?: pulumi.Input<"kerberos" | "certificate">;
+  authentication?: pulumi.Input<string>;
   /** With `certificate` only, and then required: the 40-hex-digit thumbprint of this side's replication certificate. */
   certificateThumbprint?: pulumi.Input<string>;
   /** Compress the data sent to the recovery server (CompressionEnabled). Default true. */
@@ -70,7 +70,7 @@ export interface CollectionReplicationArgs {
    * to initialReplicationExportPath) or `seeded` (3, over the network onto disks already on the recovery side).
    * Used at create only.
    */
-  initialReplication?: pulumi.Input<"network" | "export" | "seeded">;
+  initialReplication?: pulumi.Input<string>;
   /** `network` or `seeded` only: when the initial copy starts (ISO 8601). Default: now. Used at create only. */
   initialReplicationStartTime?: pulumi.Input<string>;
   /** `export` only, and then required: the fully-qualified directory the copy is written to. Used at create only. */
@@ -81,7 +81,7 @@ export interface CollectionReplicationArgs {
    * `whenNeeded` starts Resynchronize when the host shows ReplicationState 8 (Critical) or 9 (Waiting to start
    * resynchronization); `never` (default) only reports it.
    */
-  resynchronize?: pulumi.Input<"never" | "whenNeeded">;
+  resynchronize?: pulumi.Input<string>;
   /** The recovery-side VM group, by id: its recovery points give the RPO achieved; delete may remove its relationship. */
   recoverySide?: pulumi.Input<RecoverySideArgs>;
   /** On delete, also call RemoveReplicationRelationship on recoverySide's group (a replica at rest only). Default false. */
