@@ -4,6 +4,7 @@
  */
 import type { CimArguments, CimSession } from "../../cim";
 import type { Clock } from "../../clock";
+import type { LogLine } from "../../failover/request";
 import type { Collection, MethodOptions, MethodResult, OperationRecord, PollingOptions, ReadRetryOptions } from "../../hyperv";
 import {
   callServiceMethod,
@@ -26,7 +27,7 @@ export interface CallDeps {
   readonly polling: PollingOptions;
   readonly readRetries: ReadRetryOptions;
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
-  readonly log: (line: string) => void;
+  readonly log: LogLine;
 }
 
 const NOT_REPLICATING = 0;
@@ -39,7 +40,8 @@ function options(deps: CallDeps, name: string, timeoutSeconds: number): MethodOp
     timeoutSeconds,
     polling: deps.polling,
     cancelOnTimeout: false,
-    progress: (line) => deps.log(`[${name}] ${line}`),
+    // Job progress is a status line: the engine shows each in place of the last.
+    progress: (line) => deps.log(`[${name}] ${line}`, "status"),
     busyRetries: deps.busyRetries,
     readRetries: deps.readRetries,
   };
