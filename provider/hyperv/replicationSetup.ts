@@ -56,7 +56,9 @@ function timeOfDay(hhmm: string): string {
 /** `HH:MM` from a CIM interval or timestamp, or undefined when the value is neither. */
 function readTimeOfDay(value: CimValue | undefined): string | undefined {
   if (typeof value !== "string") return undefined;
-  const m = /^\d{8}(\d{2})(\d{2})\d{2}\.\d{6}:000$/.exec(value) ?? /^\d{8}(\d{2})(\d{2})\d{2}\.\d{6}[+-]\d{3}$/.exec(value);
+  const m =
+    /^\d{8}(\d{2})(\d{2})\d{2}\.\d{6}:000$/.exec(value) ??
+    /^\d{8}(\d{2})(\d{2})\d{2}\.\d{6}[+-]\d{3}$/.exec(value);
   return m ? `${m[1]}:${m[2]}` : undefined;
 }
 

@@ -43,7 +43,8 @@ export function cimXmlProperty(xml: string, name: string): string | undefined {
 export function parseStatistics(statistics: unknown, issues: unknown): HealthReport {
   const raw = typeof statistics === "string" ? cimXmlProperty(statistics, "ReplicationHealth") : undefined;
   const health = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
-  const wal = typeof statistics === "string" ? cimXmlProperty(statistics, "LastWALReplicationTime") : undefined;
+  const wal =
+    typeof statistics === "string" ? cimXmlProperty(statistics, "LastWALReplicationTime") : undefined;
   const walMs = parseCimDateTime(wal);
   return {
     health,

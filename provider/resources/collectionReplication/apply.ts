@@ -5,7 +5,14 @@
 import type { CimArguments, CimSession } from "../../cim";
 import type { Clock } from "../../clock";
 import type { LogLine } from "../../failover/request";
-import type { Collection, MethodOptions, MethodResult, OperationRecord, PollingOptions, ReadRetryOptions } from "../../hyperv";
+import type {
+  Collection,
+  MethodOptions,
+  MethodResult,
+  OperationRecord,
+  PollingOptions,
+  ReadRetryOptions,
+} from "../../hyperv";
 import {
   callServiceMethod,
   findCollection,
@@ -98,7 +105,10 @@ export async function createRelationship(
 }
 
 /** What the run knows of the StartReplication job when the call did not see it complete. */
-export async function progressOf(session: CimSession, jobId: string | null): Promise<InitialReplicationProgress> {
+export async function progressOf(
+  session: CimSession,
+  jobId: string | null,
+): Promise<InitialReplicationProgress> {
   if (jobId === null) return { jobId, percentComplete: 0, jobState: null };
   const job = await session.get(jobRef(jobId)).catch(() => undefined);
   if (!job) return { jobId, percentComplete: 0, jobState: "Vanished" };
@@ -137,7 +147,13 @@ export async function callOn(
   timeoutSeconds: number,
   extra: CimArguments = {},
 ): Promise<MethodResult> {
-  return callServiceMethod(session, collection, method, extra, options(deps, collection.name, timeoutSeconds));
+  return callServiceMethod(
+    session,
+    collection,
+    method,
+    extra,
+    options(deps, collection.name, timeoutSeconds),
+  );
 }
 
 /**

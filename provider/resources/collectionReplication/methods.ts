@@ -14,14 +14,25 @@ import type { RuntimeContext } from "../../runtime/context";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { CallDeps } from "./apply";
-import { callOn, createRelationship, progressOf, refuseUnlessUnreplicated, reread, startInitialReplication } from "./apply";
+import {
+  callOn,
+  createRelationship,
+  progressOf,
+  refuseUnlessUnreplicated,
+  reread,
+  startInitialReplication,
+} from "./apply";
 import { applyUpdate } from "./update";
 import type { Seen } from "./outputs";
 import { newestPointTime, replicationOutputs } from "./outputs";
 import { diffReplication } from "./preview";
 import { removeReplication } from "./remove";
 import { asInputs, runChoices } from "./settings";
-import type { CollectionReplicationInputs, CollectionReplicationOutputs, InitialReplicationProgress } from "./types";
+import type {
+  CollectionReplicationInputs,
+  CollectionReplicationOutputs,
+  InitialReplicationProgress,
+} from "./types";
 import { validateReplicationInputs } from "./validate";
 
 const NOT_STARTED: InitialReplicationProgress = { jobId: null, percentComplete: 0, jobState: null };
@@ -50,27 +61,46 @@ export function collectionReplicationMethods(ctx: RuntimeContext): ResourceMetho
   }
 
   /** Create's calls; a failure after the relationship exists is recorded as a partial failure with the host's state. */
-  async function enable(session: CimSession, inputs: CollectionReplicationInputs, group: Collection, host: string | undefined) {
+  async function enable(
+    session: CimSession,
+    inputs: CollectionReplicationInputs,
+    group: Collection,
+    host: string | undefined,
+  ) {
     const choices = runChoices(inputs);
     let lastOperation: OperationRecord | null = null;
     try {
       lastOperation = await createRelationship(session, group, inputs, callDeps(), choices.jobTimeoutSeconds);
       const ready = await reread(session, group.id, group.name);
-      lastOperation = await startInitialReplication(session, ready, inputs, callDeps(), choices.initialReplicationTimeoutSeconds);
+      lastOperation = await startInitialReplication(
+        session,
+        ready,
+        inputs,
+        callDeps(),
+        choices.initialReplicationTimeoutSeconds,
+      );
       const progress = { jobId: lastOperation.jobId, percentComplete: 100, jobState: lastOperation.jobState };
       if (choices.paused) {
         const copied = await reread(session, group.id, group.name);
-        lastOperation = (await callOn(session, copied, "SuspendReplication", callDeps(), choices.jobTimeoutSeconds)).record;
+        lastOperation = (
+          await callOn(session, copied, "SuspendReplication", callDeps(), choices.jobTimeoutSeconds)
+        ).record;
       }
       return { lastOperation, progress };
     } catch (error) {
       if (lastOperation === null && !(error instanceof HyperVError && error.operation)) throw error;
-      const operation = (error instanceof HyperVError ? (error.operation as OperationRecord | undefined) : undefined) ?? lastOperation;
+      const operation =
+        (error instanceof HyperVError ? (error.operation as OperationRecord | undefined) : undefined) ??
+        lastOperation;
       const after = await findCollection(session, { id: group.id });
       if (after === undefined || after.replicationState === 0) throw error;
       const progress =
         operation?.method === "StartReplication" ? await progressOf(session, operation.jobId) : NOT_STARTED;
-      const outs = await outputs(session, inputs, after, { lastOperation: operation ?? null, progress, host });
+      const outs = await outputs(session, inputs, after, {
+        lastOperation: operation ?? null,
+        progress,
+        host,
+      });
       throw partialFailure(group.id, outs, (inputs as unknown as Props).__provider, error);
     }
   }

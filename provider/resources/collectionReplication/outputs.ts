@@ -65,7 +65,9 @@ export async function replicationOutputs(
   const now = deps.clock.now();
   const health = await readReplicationHealth(session, collection, { ...deps, progress: deps.log }).catch(
     (error: unknown) => {
-      deps.log(`[${collection.name}] replication health not read: ${String(error instanceof Error ? error.message : error)}`);
+      deps.log(
+        `[${collection.name}] replication health not read: ${String(error instanceof Error ? error.message : error)}`,
+      );
       return undefined;
     },
   );

@@ -58,7 +58,10 @@ export function planUpdate(olds: Props, news: Props): UpdatePlan {
 
 export function diffReplication(olds: Props, news: Props, log: (line: string) => void): dynamic.DiffResult {
   const name = `[${String(olds.collectionName ?? olds.collectionId)}]`;
-  if (news.collectionId === UNKNOWN || String(news.collectionId).toLowerCase() !== String(olds.collectionId).toLowerCase()) {
+  if (
+    news.collectionId === UNKNOWN ||
+    String(news.collectionId).toLowerCase() !== String(olds.collectionId).toLowerCase()
+  ) {
     log(
       `${name} collectionId changes to ${String(news.collectionId)}: another VM group, so this relationship is replaced (a new one is created and replicated first, then RemoveReplicationRelationship ends this one)`,
     );
@@ -80,10 +83,14 @@ function previewLines(plan: UpdatePlan): string[] {
     lines.push(`will call ModifyReplicationSettings in place for ${plan.modify.join(", ")}; no replacement`);
   if (plan.pause) lines.push(`will call ${plan.pause}`);
   if (plan.resynchronize)
-    lines.push("the host needs a resynchronization, and resynchronize is whenNeeded: will call Resynchronize");
+    lines.push(
+      "the host needs a resynchronization, and resynchronize is whenNeeded: will call Resynchronize",
+    );
   const initial = plan.recorded.filter((k) => (INITIAL_KEYS as readonly string[]).includes(k));
   if (initial.length > 0)
-    lines.push(`${initial.join(", ")} only apply to the initial copy, which is done: recorded, nothing is called`);
+    lines.push(
+      `${initial.join(", ")} only apply to the initial copy, which is done: recorded, nothing is called`,
+    );
   const rest = plan.recorded.filter((k) => !initial.includes(k));
   if (rest.length > 0) lines.push(`will record ${rest.join(", ")}; nothing is called for them`);
   return lines;

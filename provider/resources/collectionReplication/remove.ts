@@ -7,6 +7,7 @@
  */
 import type { CimSession } from "../../cim";
 import type { Collection } from "../../hyperv";
+import { confirmGone, recordedHostOf } from "../../failover/identity";
 import { findCollection, InvalidStateError, replicationStateName } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import type { CallDeps } from "./apply";
@@ -19,7 +20,13 @@ const REPLICA = 2;
 /** States of a replica that runs no failed-over VMs: the relationship may go (inferred, the safe side). */
 const REPLICA_AT_REST = [1, 2, 3, 7, 8, 9, 10];
 
-async function removeOn(session: CimSession, group: Collection, deps: CallDeps, timeout: number, side: string) {
+async function removeOn(
+  session: CimSession,
+  group: Collection,
+  deps: CallDeps,
+  timeout: number,
+  side: string,
+) {
   await callOn(session, group, "RemoveReplicationRelationship", deps, timeout);
   const after = await reread(session, group.id, group.name);
   if (after.replicationState !== NOT_REPLICATING) {
@@ -42,8 +49,15 @@ export async function removeReplication(
   const { jobTimeoutSeconds, removeRecoverySideOnDelete } = runChoices(inputs);
   const name = stored.collectionName ?? id;
   const group = await findCollection(session, { id });
+  if (group === undefined) {
+    // Gone, but only if this is the cluster the relationship was made on.
+    const context = { collection: name, host: session.target };
+    await confirmGone(session, id, recordedHostOf(stored.hostSystemName), context, { action: "destroy" });
+  }
   if (group === undefined || group.replicationState === NOT_REPLICATING) {
-    deps.log(`[${name}] VM group ${id} ${group ? "no longer replicates" : "is gone"}; no relationship to remove`);
+    deps.log(
+      `[${name}] VM group ${id} ${group ? "no longer replicates" : "is gone"}; no relationship to remove`,
+    );
   } else {
     await removeOn(session, group, deps, jobTimeoutSeconds, "primary");
     deps.log(`[${name}] removed the replication relationship of VM group ${id} on the primary`);
@@ -60,7 +74,9 @@ export async function removeReplication(
   await ctx.withSession(side.connection, side.collectionId, async (recovery) => {
     const replica = await findCollection(recovery, { id: side.collectionId });
     if (replica === undefined || replica.replicationState === NOT_REPLICATING) {
-      deps.log(`[${name}] recovery-side ${where} ${replica ? "no longer replicates" : "is gone"}; nothing to remove there`);
+      deps.log(
+        `[${name}] recovery-side ${where} ${replica ? "no longer replicates" : "is gone"}; nothing to remove there`,
+      );
       return;
     }
     if (replica.replicationMode !== REPLICA || !REPLICA_AT_REST.includes(replica.replicationState)) {

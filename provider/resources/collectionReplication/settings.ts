@@ -53,7 +53,8 @@ export function replicationSettings(inputs: CollectionReplicationInputs): Replic
       ? { applicationConsistentSnapshotIntervalHours: inputs.applicationConsistentSnapshotIntervalHours }
       : {}),
     autoResynchronize: inputs.autoResynchronize ?? DEFAULTS.autoResynchronize,
-    autoResynchronizeWindowStart: inputs.autoResynchronizeWindowStart ?? DEFAULTS.autoResynchronizeWindowStart,
+    autoResynchronizeWindowStart:
+      inputs.autoResynchronizeWindowStart ?? DEFAULTS.autoResynchronizeWindowStart,
     autoResynchronizeWindowEnd: inputs.autoResynchronizeWindowEnd ?? DEFAULTS.autoResynchronizeWindowEnd,
     ...(inputs.includedDisks !== undefined ? { includedDisks: [...inputs.includedDisks] } : {}),
   };

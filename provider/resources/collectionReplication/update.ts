@@ -28,7 +28,8 @@ export async function applyUpdate(
     last = await modifySettings(session, group, news, plan.modify, deps, timeout);
   }
   if (plan.pause !== undefined) {
-    last = (await callOn(session, await reread(session, group.id, group.name), plan.pause, deps, timeout)).record;
+    last = (await callOn(session, await reread(session, group.id, group.name), plan.pause, deps, timeout))
+      .record;
   }
   if (plan.resynchronize) {
     // Documented: "When StartTime is not specified Resynchronize operation starts immediately."; suspended VMs are

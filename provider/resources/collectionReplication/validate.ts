@@ -5,7 +5,17 @@
  */
 import { checkConnection, checkConnectionFields } from "../../runtime/connectionRules";
 import type { CheckFailure, Rule } from "../../runtime/rules";
-import { boolean, checkObject, GUID, integer, isUnknown, oneOf, present, show, text } from "../../runtime/rules";
+import {
+  boolean,
+  checkObject,
+  GUID,
+  integer,
+  isUnknown,
+  oneOf,
+  present,
+  show,
+  text,
+} from "../../runtime/rules";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const PAGE = "Msvm_CollectionReplicationSettingData (ClusHyperV docs)";
@@ -167,7 +177,10 @@ function checkRecoverySide(side: unknown): CheckFailure[] {
     "recoverySide.",
   );
   if (!present(s.collectionId))
-    failures.push({ property: "recoverySide.collectionId", reason: "missing: set the recovery-side CollectionID" });
+    failures.push({
+      property: "recoverySide.collectionId",
+      reason: "missing: set the recovery-side CollectionID",
+    });
   failures.push(...checkConnectionFields(s.connection, "recoverySide.connection."));
   return failures;
 }
