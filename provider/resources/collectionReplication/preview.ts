@@ -8,7 +8,9 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Props } from "../../runtime/resourceMethods";
 import { changedInputs } from "../../runtime/storedInputs";
 import { UNKNOWN } from "../../runtime/types";
+import { publicRecoverySide } from "./outputs";
 import { asInputs, changedSettings, INITIAL_KEYS, runChoices } from "./settings";
+import type { RecoverySideInputs } from "./types";
 import { DEFAULTS } from "./types";
 
 /** ReplicationState 8 Critical and 9 Waiting to start resynchronization (documented names): a resync is due. */
@@ -43,7 +45,8 @@ export function planUpdate(olds: Props, news: Props): UpdatePlan {
       : !wanted.paused && paused
         ? "ResumeReplication"
         : undefined;
-  const recoverySide = news.recoverySide === undefined ? null : news.recoverySide;
+  // Compared as the outputs keep it: without the connection's password.
+  const recoverySide = publicRecoverySide(news.recoverySide as RecoverySideInputs | undefined);
   const recorded = [
     ...changedInputs(olds, news, [...INITIAL_KEYS], { initialReplication: DEFAULTS.initialReplication }),
     ...changedInputs(olds, { ...news, recoverySide }, RECORDED_KEYS, DEFAULTS),
