@@ -69,7 +69,7 @@ describe("CollectionReplication's diff", () => {
     expect(lines).toEqual([
       "[payroll] will call ModifyReplicationSettings in place for recoveryHistory; no replacement",
       "[payroll] will call SuspendReplication",
-      "[payroll] initialReplication only apply to the initial copy, which is done: recorded, nothing is called",
+      "[payroll] initialReplication: only the initial copy reads it, and that is done; recorded, nothing is called",
     ]);
   });
 

@@ -92,7 +92,7 @@ function previewLines(plan: UpdatePlan): string[] {
   const initial = plan.recorded.filter((k) => (INITIAL_KEYS as readonly string[]).includes(k));
   if (initial.length > 0)
     lines.push(
-      `${initial.join(", ")} only apply to the initial copy, which is done: recorded, nothing is called`,
+      `${initial.join(", ")}: only the initial copy reads it, and that is done; recorded, nothing is called`,
     );
   const rest = plan.recorded.filter((k) => !initial.includes(k));
   if (rest.length > 0) lines.push(`will record ${rest.join(", ")}; nothing is called for them`);
