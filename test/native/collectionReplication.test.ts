@@ -10,13 +10,14 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEmbeddedInstance } from "../../provider/cim";
 import { tokenOf } from "../../provider/doors/native/provider";
 import { HyperVSimulator } from "../../provider/simulator";
-import type { NativePlugin } from "../harness/nativePlugin";
+import type { NativePlugin, RpcError } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
 import { useNativePlugins } from "./fixtures";
 
 const GROUP = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const REPLICA = "8d2e3f4a-5b6c-4d7e-9f0a-1b2c3d4e5f60";
 const BILLING = "9e3f4a5b-6c7d-4e8f-a0b1-2c3d4e5f6071";
+const LEDGER = "af4a5b6c-7d8e-4f9a-b1c2-3d4e5f607182";
 const BROKER = `hvr-broker "west" <&> Zürich`;
 const TYPE = tokenOf("CollectionReplication");
 const METHODS = [
@@ -55,6 +56,7 @@ describe("CollectionReplication through the native plugin", () => {
     await sim.addCollection({ id: GROUP, name: "payroll", recoveryPoints: 0, ...group });
     await sim.addCollection({ id: REPLICA, name: "payroll", members: ["payroll-db", "payroll-app"] });
     await sim.addCollection({ id: BILLING, name: "billing", recoveryPoints: 0, ...group });
+    await sim.addCollection({ id: LEDGER, name: "ledger", recoveryPoints: 0, ...group });
     for (const method of METHODS) await sim.setJobDuration(method, 300);
     plugin = await f.pluginFor("replication.json");
     connection = { transport: "simulator", simulatorStateFile: file };
@@ -285,5 +287,47 @@ describe("CollectionReplication through the native plugin", () => {
     expect(said).toContainEqual(
       `[billing] left on the recovery side (RemoveReplicationRelationship "does not clean up the recovery server collection"): VM group ${REPLICA} with its replica VMs, their virtual disks and recovery points, and its end of the relationship. Set recoverySide and removeRecoverySideOnDelete: true to have this resource remove that relationship too`,
     );
+  });
+
+  it("records a relationship whose initial copy failed as a partial failure, and the next update copies again", async () => {
+    const ledgerUrn = urnOf(TYPE, "ledger-replication");
+    const ledger = { ...inputs, collectionId: LEDGER, recoverySide: undefined, resynchronize: "never" };
+    await sim.injectFault({
+      kind: "jobFails",
+      method: "StartReplication",
+      jobState: 10,
+      errorCode: 32768,
+      errorDescription: "The replica server refused the connection.",
+    });
+    await newCalls();
+    const failed = await plugin.create(ledgerUrn, ledger).then(
+      () => undefined,
+      (error: RpcError) => error,
+    );
+    expect(failed?.partial).toMatchObject({
+      id: LEDGER,
+      properties: {
+        replicationState: 1,
+        replicationStateName: expect.any(String),
+        initialReplicationProgress: { percentComplete: expect.any(Number), jobState: "Exception" },
+        lastOperation: expect.objectContaining({ method: "StartReplication", jobState: "Exception" }),
+      },
+    });
+    expect(await newCalls()).toEqual([
+      ["CreateReplicationRelationship", LEDGER, 4096],
+      ["StartReplication", LEDGER, 4096],
+      ["GetReplicationStatistics", LEDGER, 0],
+    ]);
+    const recorded = failed!.partial!.properties;
+    expect(await plugin.diff(ledgerUrn, LEDGER, recorded, ledger, ledger)).toMatchObject({ replaces: [] });
+    const outs = await plugin.update(ledgerUrn, LEDGER, recorded, ledger);
+    expect(await newCalls()).toEqual([
+      ["StartReplication", LEDGER, 4096],
+      ["GetReplicationStatistics", LEDGER, 0],
+    ]);
+    expect(outs).toMatchObject({
+      replicationState: 3,
+      initialReplicationProgress: { percentComplete: 100, jobState: "Completed" },
+    });
   });
 });

@@ -62,6 +62,7 @@ describe("CollectionReplication's diff", () => {
       modify: ["recoveryHistory"],
       pause: "SuspendReplication",
       resynchronize: false,
+      startInitialCopy: false,
       recorded: ["initialReplication"],
     });
     const lines: string[] = [];

@@ -18,6 +18,7 @@ import {
   callOn,
   createRelationship,
   progressOf,
+  progressOfRecord,
   refuseUnlessUnreplicated,
   reread,
   startInitialReplication,
@@ -79,7 +80,7 @@ export function collectionReplicationMethods(ctx: RuntimeContext): ResourceMetho
         callDeps(),
         choices.initialReplicationTimeoutSeconds,
       );
-      const progress = { jobId: lastOperation.jobId, percentComplete: 100, jobState: lastOperation.jobState };
+      const progress = progressOfRecord(lastOperation);
       if (choices.paused) {
         const copied = await reread(session, group.id, group.name);
         lastOperation = (
@@ -154,13 +155,13 @@ export function collectionReplicationMethods(ctx: RuntimeContext): ResourceMetho
       const typed = news as unknown as CollectionReplicationInputs;
       return ctx.withSession(typed.connection, stored.collectionName, async (session) => {
         const group = await reread(session, id, stored.collectionName);
-        const lastOperation = await ctx.lock(lockKey(session, id), () =>
+        const { last, copy } = await ctx.lock(lockKey(session, id), () =>
           applyUpdate(session, group, olds, typed, callDeps()),
         );
         const after = await reread(session, id, group.name);
         const seen = {
-          lastOperation: lastOperation ?? stored.lastOperation ?? null,
-          progress: stored.initialReplicationProgress ?? NOT_STARTED,
+          lastOperation: last ?? stored.lastOperation ?? null,
+          progress: copy ? progressOfRecord(copy) : (stored.initialReplicationProgress ?? NOT_STARTED),
           host: recordedHostOf(stored.hostSystemName),
         };
         return { outs: await outputs(session, typed, after, seen) };

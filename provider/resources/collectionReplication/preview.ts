@@ -16,6 +16,7 @@ import { DEFAULTS } from "./types";
 /** ReplicationState 8 Critical and 9 Waiting to start resynchronization (documented names): a resync is due. */
 export const NEEDS_RESYNC = [8, 9];
 const SUSPENDED = 7;
+const READY = 1;
 
 const RECORDED_KEYS = [
   "resynchronize",
@@ -31,6 +32,8 @@ export interface UpdatePlan {
   readonly modify: readonly string[];
   readonly pause?: "SuspendReplication" | "ResumeReplication";
   readonly resynchronize: boolean;
+  /** The relationship exists but its initial copy never completed (ReplicationState 1, Ready): start it again. */
+  readonly startInitialCopy: boolean;
   readonly recorded: readonly string[];
 }
 
@@ -55,6 +58,7 @@ export function planUpdate(olds: Props, news: Props): UpdatePlan {
     modify: changedSettings(stored, asInputs(news)),
     ...(pause !== undefined ? { pause } : {}),
     resynchronize: wanted.resynchronize === "whenNeeded" && NEEDS_RESYNC.includes(Number(state)),
+    startInitialCopy: state === READY,
     recorded,
   };
 }
@@ -74,7 +78,7 @@ export function diffReplication(olds: Props, news: Props, log: (line: string) =>
   for (const line of previewLines(plan)) log(`${name} ${line}`);
   const diffs = [...plan.modify, ...(plan.pause ? ["paused"] : []), ...plan.recorded];
   return {
-    changes: diffs.length > 0 || plan.resynchronize,
+    changes: diffs.length > 0 || plan.resynchronize || plan.startInitialCopy,
     replaces: [],
     deleteBeforeReplace: false,
   };
@@ -84,6 +88,10 @@ function previewLines(plan: UpdatePlan): string[] {
   const lines: string[] = [];
   if (plan.modify.length > 0)
     lines.push(`will call ModifyReplicationSettings in place for ${plan.modify.join(", ")}; no replacement`);
+  if (plan.startInitialCopy)
+    lines.push(
+      "the initial copy never completed (ReplicationState 1, Ready): will call StartReplication again",
+    );
   if (plan.pause) lines.push(`will call ${plan.pause}`);
   if (plan.resynchronize)
     lines.push(

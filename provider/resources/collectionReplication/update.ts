@@ -7,22 +7,35 @@ import type { CimSession } from "../../cim";
 import type { Collection, OperationRecord } from "../../hyperv";
 import type { Props } from "../../runtime/resourceMethods";
 import type { CallDeps } from "./apply";
-import { callOn, modifySettings, reread } from "./apply";
+import { callOn, modifySettings, reread, startInitialReplication } from "./apply";
 import { planUpdate } from "./preview";
 import { runChoices } from "./settings";
 import type { CollectionReplicationInputs } from "./types";
 
-/** The last call made, or undefined when the update only records inputs. */
+export interface Updated {
+  /** The last call made, or undefined when the update only records inputs. */
+  readonly last?: OperationRecord;
+  /** The initial copy's job, when this update started it again. */
+  readonly copy?: OperationRecord;
+}
+
 export async function applyUpdate(
   session: CimSession,
   group: Collection,
   olds: Props,
   news: CollectionReplicationInputs,
   deps: CallDeps,
-): Promise<OperationRecord | undefined> {
-  const timeout = runChoices(news).jobTimeoutSeconds;
+): Promise<Updated> {
+  const { jobTimeoutSeconds: timeout, initialReplicationTimeoutSeconds } = runChoices(news);
   const plan = planUpdate({ ...olds, replicationState: group.replicationState }, news as unknown as Props);
   let last: OperationRecord | undefined;
+  let copy: OperationRecord | undefined;
+  if (plan.startInitialCopy) {
+    // A create that stopped after CreateReplicationRelationship left the group Ready (1): the copy is still owed.
+    const ready = await reread(session, group.id, group.name);
+    copy = await startInitialReplication(session, ready, news, deps, initialReplicationTimeoutSeconds);
+    last = copy;
+  }
   if (plan.modify.length > 0) {
     deps.log(`[${group.name}] ModifyReplicationSettings: ${plan.modify.join(", ")}`);
     last = await modifySettings(session, group, news, plan.modify, deps, timeout);
@@ -41,5 +54,5 @@ export async function applyUpdate(
       `[${group.name}] the host needs a resynchronization (ReplicationState ${group.replicationState}); set resynchronize: "whenNeeded" to let this resource start it`,
     );
   }
-  return last;
+  return { ...(last ? { last } : {}), ...(copy ? { copy } : {}) };
 }
