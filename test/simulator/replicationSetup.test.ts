@@ -11,6 +11,7 @@ import { HyperVSimulator } from "../../provider/simulator";
 import {
   INITIAL_COPY_BYTES_PER_SECOND,
   INITIAL_COPY_FIXED_MS,
+  settingsProblem,
 } from "../../provider/simulator/transitions/replicationSetup";
 import { collectionRef, PAYROLL_ID, SERVICE } from "./fixtures";
 
@@ -64,6 +65,13 @@ describe("the settings CreateReplicationRelationship takes", () => {
     });
     expect(await sim.collection(PAYROLL_ID)).toMatchObject({ replicationState: 0, replicationMode: 0 });
     expect(await sim.jobs()).toEqual([]);
+  });
+
+  it("says why it refuses, naming the property", () => {
+    expect(settingsProblem(settings(["RecoveryHistory", "uint16", "17"]))).toBe(
+      "RecoveryHistory 17 is outside its documented range",
+    );
+    expect(settingsProblem(settings())).toBeUndefined();
   });
 
   it("keeps what accepted settings say, awkward text included", async () => {
