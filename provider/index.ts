@@ -26,3 +26,10 @@ export type {
   SiteOutput,
   StepOutput,
 } from "./resources/replicatedCollection/replicatedCollection";
+export { CollectionReplication } from "./resources/collectionReplication/collectionReplication";
+export type {
+  CollectionReplicationArgs,
+  InitialReplicationProgressOutput,
+  RecoverySideArgs,
+  RecoverySideOutput,
+} from "./resources/collectionReplication/collectionReplication";

@@ -7,6 +7,7 @@
  * before there was more than one resource type; newer provider objects call `runtime.resources.<Type>`.
  */
 import { collectionFailoverMethods } from "../resources/collectionFailover/methods";
+import { collectionReplicationMethods } from "../resources/collectionReplication/methods";
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
@@ -22,6 +23,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const resources = warmOnCheck(ctx, {
     CollectionFailover: collectionFailoverMethods(ctx),
     CollectionTestFailover: collectionTestFailoverMethods(ctx),
+    CollectionReplication: collectionReplicationMethods(ctx),
     ReplicatedCollection: replicatedCollectionMethods(ctx),
   } satisfies Record<string, ResourceMethods>);
   /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */

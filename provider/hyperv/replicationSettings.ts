@@ -134,7 +134,7 @@ export function reverseSettings(
 export const isReversal = (r: Reversal | ReversalProblem): r is Reversal => "text" in r;
 
 /** Properties as CIM-XML, typed by the MOF; one the MOF does not list is typed from its value (inferred). */
-function asEmbedded(properties: Readonly<Record<string, CimValue>>): EmbeddedProperty[] {
+export function asEmbedded(properties: Readonly<Record<string, CimValue>>): EmbeddedProperty[] {
   return Object.entries(properties).flatMap(([name, value]): EmbeddedProperty[] => {
     if (value !== null && typeof value === "object" && !Array.isArray(value)) return [];
     const items = Array.isArray(value) ? (value as readonly (string | number | boolean)[]) : undefined;

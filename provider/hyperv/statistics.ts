@@ -5,7 +5,7 @@
  * (inferred for this method: the docs do not show one).
  */
 import type { CimRef, CimSession } from "../cim";
-import { CimError, isCimRef } from "../cim";
+import { CimError, isCimRef, parseCimDateTime } from "../cim";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { replicationHealthName, ReturnCode } from "./codes";
@@ -24,6 +24,11 @@ export interface HealthReport {
   readonly healthName: string | null;
   /** ReplicationHealthIssues, as the host wrote them. */
   readonly issues: readonly string[];
+  /**
+   * LastWALReplicationTime as ISO 8601, "The time when the last successful WAL consistent DR cycle was performed."
+   * (documented); null when the host gave none.
+   */
+  readonly lastReplicationTime: string | null;
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
@@ -38,10 +43,14 @@ export function cimXmlProperty(xml: string, name: string): string | undefined {
 export function parseStatistics(statistics: unknown, issues: unknown): HealthReport {
   const raw = typeof statistics === "string" ? cimXmlProperty(statistics, "ReplicationHealth") : undefined;
   const health = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
+  const wal =
+    typeof statistics === "string" ? cimXmlProperty(statistics, "LastWALReplicationTime") : undefined;
+  const walMs = parseCimDateTime(wal);
   return {
     health,
     healthName: health === null ? null : replicationHealthName(health),
     issues: Array.isArray(issues) ? issues.map(String) : [],
+    lastReplicationTime: walMs === undefined ? null : new Date(walMs).toISOString(),
   };
 }
 

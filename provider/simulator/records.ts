@@ -26,6 +26,10 @@ function checkSeed(seed: SeedCollection): void {
   if (seed.members !== undefined && !seed.members.every((m) => typeof m === "string" && m !== "")) {
     throw new TypeError("members must be non-empty VM names");
   }
+  const size = seed.dataSizeBytes ?? 0;
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new RangeError(`dataSizeBytes must be 0 or a positive integer, got ${String(size)}`);
+  }
   const points = seed.recoveryPoints ?? 0;
   if (!Number.isInteger(points) || points < 0) {
     throw new RangeError(`recoveryPoints must be 0 or a positive integer, got ${String(points)}`);
@@ -59,6 +63,7 @@ export function seedRecords(
     members,
     lastApplyTime: newest?.creationTime ?? null,
     lastApplyConsistencyLevel: newest?.consistencyLevel ?? 0,
+    ...(seed.dataSizeBytes ? { dataSizeBytes: seed.dataSizeBytes } : {}),
   };
   return { collection, points };
 }

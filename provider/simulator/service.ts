@@ -13,6 +13,7 @@ import { finishJob, terminatedEnd } from "./jobs";
 import { enabledStateOf } from "./members";
 import { partnerRefusal } from "./pair";
 import { reversedSettingsFit } from "./reverseSettings";
+import { initialReplicationMs, settingsProblem } from "./transitions/replicationSetup";
 import { startJob } from "./startJob";
 import type { SimState, StoredCollection, StoredJob } from "./state";
 import { getStatistics, resetStatistics } from "./statistics";
@@ -76,6 +77,7 @@ function checkArguments(
     if (settings === undefined) return "invalid";
     if (needs.includes("reversedSettings") && !reversedSettingsFit(state, collection, settings))
       return "invalid";
+    if (!needs.includes("reversedSettings") && settingsProblem(settings) !== undefined) return "invalid";
     checked = { ...checked, settings };
   }
   if (needs.includes("initialReplicationType")) {
@@ -137,7 +139,8 @@ function start(
     jobType: t.jobType ?? 0,
     collection,
     cancellable: t.cancellable ?? false,
-    defaultDurationMs: t.defaultDurationMs ?? 1000,
+    defaultDurationMs:
+      t.effect === "initialReplication" ? initialReplicationMs(collection) : (t.defaultDurationMs ?? 1000),
     extra: {
       ...(resultId !== undefined ? { resultId } : {}),
       ...(checked.pointId !== undefined ? { recoveryPointId: checked.pointId } : {}),

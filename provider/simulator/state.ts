@@ -108,6 +108,8 @@ export interface StoredCollection {
   connectionPoint?: string;
   /** In a two-cluster simulator: the thumbprint of this site's own replication certificate, when it has one. */
   certificateThumbprint?: string;
+  /** The member VMs' data, which the initial copy sends (transitions/replicationSetup.ts); absent = none. */
+  dataSizeBytes?: number;
 }
 
 export interface StoredRecoveryPoint {

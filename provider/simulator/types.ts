@@ -35,6 +35,11 @@ export interface SeedCollection {
   members?: string[];
   /** How many recovery points to create, one hour apart and ending now. Defaults to 2. */
   recoveryPoints?: number;
+  /**
+   * The size of the member VMs' disks, in bytes: StartReplication's initial copy takes longer the more there is
+   * (inferred rate, transitions/replicationSetup.ts). Defaults to 0 (the copy takes its fixed 5 s).
+   */
+  dataSizeBytes?: number;
 }
 
 /** A collection as the simulator holds it. */

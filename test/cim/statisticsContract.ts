@@ -56,7 +56,12 @@ export function statisticsJobContract(world: () => Promise<ContractWorld>): void
         progress: () => undefined,
       });
 
-      expect(report).toEqual({ health: 3, healthName: "Critical", issues: [ISSUE] });
+      expect(report).toEqual({
+        health: 3,
+        healthName: "Critical",
+        issues: [ISSUE],
+        lastReplicationTime: null,
+      });
       expect((await sim.calls()).map((c) => [c.method, c.returnValue])).toEqual(
         answer === "jobWithStatistics"
           ? [["GetReplicationStatistics", 4096]]

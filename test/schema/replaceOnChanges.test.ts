@@ -28,6 +28,8 @@ const SQL = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
 const WEB = "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a";
 const EAST = "1a2b3c4d-0000-4000-8000-00000000000e";
 const WEST = "1a2b3c4d-0000-4000-8000-00000000000f";
+const GROUP = "5e6f7a8b-0000-4000-8000-0000000000a1";
+const OTHER_GROUP = "5e6f7a8b-0000-4000-8000-0000000000a2";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-replace-"));
 let rt: ReturnType<typeof createRuntime>;
@@ -42,6 +44,20 @@ beforeAll(async () => {
   await cluster.init();
   await cluster.addCollection({ id: SQL, name: "sql-cluster", members: ["sql-a"] });
   await cluster.addCollection({ id: WEB, name: "web-tier", members: ["web-a"] });
+  for (const [id, name] of [
+    [GROUP, "payroll"],
+    [OTHER_GROUP, "billing"],
+  ] as const) {
+    await cluster.addCollection({
+      id,
+      name,
+      members: [`${name}-a`],
+      replicationState: 0,
+      replicationMode: 0,
+    });
+  }
+  for (const method of ["CreateReplicationRelationship", "StartReplication"])
+    await cluster.setJobDuration(method, 0);
   const pair = new HyperVSimulator({ stateFile: path.join(dir, "pair.json") });
   await pair.init();
   await pair.addPair({
@@ -81,7 +97,45 @@ const jobAndConnection = {
   connection: [set({ connection: { ...sim("cluster.json"), username: "CONTOSO\\other" } })],
 };
 
+const replicating = {
+  collectionId: GROUP,
+  recoveryConnectionPoint: "broker-west",
+  connection: sim("cluster.json"),
+};
+
 const CASES: Readonly<Record<string, Case>> = {
+  CollectionReplication: {
+    base: replicating,
+    changes: {
+      collectionId: [set({ collectionId: OTHER_GROUP })],
+      recoveryConnectionPoint: [set({ recoveryConnectionPoint: "broker-east" })],
+      recoveryServerPort: [set({ recoveryServerPort: 8080 })],
+      authentication: [set({ authentication: "certificate", certificateThumbprint: "A".repeat(40) })],
+      certificateThumbprint: [set({ authentication: "certificate", certificateThumbprint: "B".repeat(40) })],
+      compressionEnabled: [set({ compressionEnabled: false })],
+      bypassProxyServer: [set({ bypassProxyServer: true })],
+      replicationIntervalSeconds: [set({ replicationIntervalSeconds: 30 })],
+      recoveryHistory: [set({ recoveryHistory: 4 })],
+      applicationConsistentSnapshotIntervalHours: [set({ applicationConsistentSnapshotIntervalHours: 2 })],
+      autoResynchronize: [set({ autoResynchronize: false })],
+      autoResynchronizeWindowStart: [set({ autoResynchronizeWindowStart: "20:00" })],
+      autoResynchronizeWindowEnd: [set({ autoResynchronizeWindowEnd: "05:00" })],
+      includedDisks: [set({ includedDisks: ["Microsoft:disk-1"] })],
+      initialReplication: [set({ initialReplication: "seeded" })],
+      initialReplicationStartTime: [set({ initialReplicationStartTime: "2026-12-24T22:00:00Z" })],
+      initialReplicationExportPath: [
+        set({ initialReplication: "export", initialReplicationExportPath: "D:\\ir-export" }),
+      ],
+      paused: [set({ paused: true })],
+      resynchronize: [set({ resynchronize: "whenNeeded" })],
+      recoverySide: [set({ recoverySide: { collectionId: WEST } })],
+      removeRecoverySideOnDelete: [
+        set({ recoverySide: { collectionId: WEST }, removeRecoverySideOnDelete: true }),
+      ],
+      initialReplicationTimeoutSeconds: [set({ initialReplicationTimeoutSeconds: 99 })],
+      ...jobAndConnection,
+    },
+  },
   CollectionFailover: {
     base: { ...byId, failoverState: "normal" },
     changes: {

@@ -99,6 +99,8 @@ const SHARED_TYPES = {
 type SharedName = keyof typeof SHARED_TYPES;
 /** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
 const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
+/** CollectionReplication's own types, checked field by field in collectionReplication.test.ts. */
+const COLLECTION_REPLICATION_TYPES = ["RecoverySide", "RecoverySideOutput", "InitialReplicationProgress"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // The TypeScript, read with the compiler API.
@@ -629,8 +631,12 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      // ReplicatedCollection's entry is checked field by field in replicatedCollection.test.ts.
-      expected: [...f.resources.map((r) => token(r.dynamicType)), token("ReplicatedCollection")],
+      // ReplicatedCollection's and CollectionReplication's entries are checked field by field in their own files.
+      expected: [
+        ...f.resources.map((r) => token(r.dynamicType)),
+        token("ReplicatedCollection"),
+        token("CollectionReplication"),
+      ],
     },
     ...f.resources.flatMap(resourceChecks),
     ...sharedTypeChecks(f),
@@ -643,6 +649,7 @@ function checksFor(f: Facts): Check[] {
           .filter((t) => t.startsWith("#/types/"))
           .map((t) => t.slice("#/types/".length)),
         ...REPLICATED_COLLECTION_TYPES.map(token),
+        ...COLLECTION_REPLICATION_TYPES.map(token),
       ]),
     },
     {
