@@ -15,6 +15,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   CollectionFailover: "Declare the failover state of a replica collection",
   CollectionTestFailover: "Run a DR drill from the newest application-consistent point",
   ReplicatedCollection: "A collection replicated between two sites, running on one",
+  CollectionReplication: "Replicate a VM group to the DR site's Replica Broker",
   getRecoveryPoints: "List the recovery points and pick one",
 };
 
