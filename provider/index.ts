@@ -26,3 +26,5 @@ export type {
   SiteOutput,
   StepOutput,
 } from "./resources/replicatedCollection/replicatedCollection";
+export { VmGroup } from "./resources/vmGroup/vmGroup";
+export type { VmGroupArgs, VmGroupMemberOutput } from "./resources/vmGroup/vmGroup";

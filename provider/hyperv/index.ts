@@ -16,3 +16,5 @@ export * from "./replicationSettings";
 export * from "./vmPower";
 export * from "./lastJob";
 export * from "./vmShutdown";
+export * from "./collectionManagement";
+export * from "./vmLookup";

@@ -629,8 +629,12 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      // ReplicatedCollection's entry is checked field by field in replicatedCollection.test.ts.
-      expected: [...f.resources.map((r) => token(r.dynamicType)), token("ReplicatedCollection")],
+      // ReplicatedCollection's and VmGroup's entries are checked field by field in their own test files.
+      expected: [
+        ...f.resources.map((r) => token(r.dynamicType)),
+        token("ReplicatedCollection"),
+        token("VmGroup"),
+      ],
     },
     ...f.resources.flatMap(resourceChecks),
     ...sharedTypeChecks(f),
@@ -643,6 +647,7 @@ function checksFor(f: Facts): Check[] {
           .filter((t) => t.startsWith("#/types/"))
           .map((t) => t.slice("#/types/".length)),
         ...REPLICATED_COLLECTION_TYPES.map(token),
+        token("VmGroupMember"),
       ]),
     },
     {
