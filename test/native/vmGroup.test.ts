@@ -153,6 +153,41 @@ describe("VmGroup", () => {
     expect(await since(before)).toEqual([]);
   });
 
+  it("a name another group has is refused before any write, with how to import that group", async () => {
+    const before = (await sim.calls()).length;
+    const error = (await plugin
+      .create(urnOf(TYPE, "again"), { name: "sql-cluster", members: [], jobTimeoutSeconds: 1800 })
+      .catch((e: RpcError) => e)) as RpcError;
+    expect(error.message).toContain(
+      `a VM group named 'sql-cluster' exists already (CollectionID ${SQL}); nothing was called`,
+    );
+    expect(error.message).toContain(`pulumi import hyperv-replica:index:VmGroup <name> ${SQL}`);
+    expect(await since(before)).toEqual([]);
+  });
+
+  it("a member the host refuses part-way: the group made so far is recorded as a partial failure", async () => {
+    const [lone] = await sim.addVirtualMachines(["web-a"]);
+    // sql-cluster-vm is a member of sql-cluster: the host refuses to put it in a second group (32775).
+    const taken = (await sim.collection(SQL))!.members[0]!;
+    const before = (await sim.calls()).length;
+    const error = (await plugin
+      .create(urnOf(TYPE, "web"), { name: "web", members: ["web-a", taken.id], jobTimeoutSeconds: 1800 })
+      .catch((e: RpcError) => e)) as RpcError;
+    const webId = error.partial?.id ?? "";
+    expect((await since(before)).map((c) => [c.method, c.returnValue])).toEqual([
+      ["DefineCollection", 0],
+      ["AddMember", 4096],
+      ["AddMember", 32775],
+    ]);
+    expect(error.message).toContain("AddMember returned 32775 (Invalid state for this operation)");
+    expect(error.partial?.properties).toMatchObject({
+      collectionId: webId,
+      name: "web",
+      memberVms: [member(lone!)],
+    });
+    expect((await sim.collection(webId))?.members.map((m) => m.name)).toEqual(["web-a"]);
+  });
+
   it("delete refuses a group that still replicates, saying why and what to do, with no call", async () => {
     const before = (await sim.calls()).length;
     const props = { collectionId: SQL, name: "sql-cluster", jobTimeoutSeconds: 1800, connection: null };
