@@ -100,6 +100,7 @@ function refusal(
     return state.busyReturnCode ?? ReturnCode.systemInUse;
   const membership = row.method !== "RenameCollection";
   if (membership && collection.replicationState !== ReplicationState.disabled) return ReturnCode.invalidState;
+  if (row.method === "DestroyCollection" && collection.members.length > 0) return ReturnCode.invalidState;
   return undefined;
 }
 
@@ -192,8 +193,8 @@ function freeVm(state: SimState, collection: StoredCollection, member: StoredCol
   state.virtualMachines = [...(state.virtualMachines ?? []), { ...member, ...(site ? { site } : {}) }];
 }
 
+/** Only an empty collection gets here (see refusal). */
 function destroy(state: SimState, collection: StoredCollection): void {
-  for (const member of collection.members) freeVm(state, collection, member);
   state.collections = state.collections.filter((c) => c !== collection);
   state.recoveryPoints = state.recoveryPoints.filter((p) => p.collectionId !== collection.id);
 }

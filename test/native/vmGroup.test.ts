@@ -200,10 +200,16 @@ describe("VmGroup", () => {
     expect(await sim.collection(SQL)).toBeDefined();
   });
 
-  it("delete: DestroyCollection, and the VMs stay on the host outside any group", async () => {
+  it("delete: RemoveMember per VM (a group must be empty), then DestroyCollection; the VMs stay on the host", async () => {
     const before = (await sim.calls()).length;
     await plugin.delete(urn, id, outs);
-    expect(await since(before)).toEqual([call("DestroyCollection", { Collection: group(id) }, 0, id)]);
+    expect(await since(before)).toEqual([
+      call("RemoveMember", { Member: vm(vms["app-b"]!.id), Collection: group(id) }, 4096, id),
+      call("RemoveMember", { Member: vm(vms["app-c"]!.id), Collection: group(id) }, 4096, id),
+      call("DestroyCollection", { Collection: group(id) }, 0, id),
+    ]);
+    const listed = await sim.session().query("Msvm_ComputerSystem", { ElementName: "app-b" });
+    expect(listed.map((i) => i.properties.Name)).toEqual([vms["app-b"]!.id]);
     expect(await sim.collection(id)).toBeUndefined();
     const read = await plugin.read(urn, id, outs, {});
     expect(read.id).toBe("");

@@ -124,12 +124,15 @@ describe("the simulated Msvm_CollectionManagementService", () => {
     expect((await sim.collection(GROUP))?.name).toBe("app");
   });
 
-  it("DestroyCollection answers 0 and leaves the group's VMs on the host", async () => {
+  it("DestroyCollection refuses a group with members (32775: Remove-VMGroup needs it empty); an empty one answers 0", async () => {
     await define({ Name: "app", Id: GROUP, Type: 0 });
     await member("AddMember", vms[0]!.id);
     clock.advance(500);
-    const destroy = await session.invoke(MANAGER, "DestroyCollection", { Collection: collectionRef(GROUP) });
-    expect(destroy).toEqual({ returnValue: 0, outParameters: {} });
+    const destroy = () => session.invoke(MANAGER, "DestroyCollection", { Collection: collectionRef(GROUP) });
+    expect((await destroy()).returnValue).toBe(32775);
+    await member("RemoveMember", vms[0]!.id);
+    clock.advance(500);
+    expect(await destroy()).toEqual({ returnValue: 0, outParameters: {} });
     expect(await sim.collection(GROUP)).toBeUndefined();
     expect((await session.query("Msvm_ComputerSystem")).map((i) => i.properties.ElementName).sort()).toEqual([
       "app-a",

@@ -81,8 +81,9 @@ export async function setName(
 }
 
 /**
- * Destroys the group, unless it still replicates: DestroyCollection would leave its replication relationship (and
- * on the replica, its recovery VMs) without the group they belong to. Returns false when the group was gone already.
+ * Empties the group (RemoveMember per VM; the VMs stay on the host), then destroys it, unless it still replicates:
+ * that would leave its replication relationship (and on the replica, its recovery VMs) without the group they belong
+ * to. Returns false when the group was gone already.
  */
 export async function destroyGroup(
   session: CimSession,
@@ -99,6 +100,8 @@ export async function destroyGroup(
       context,
     );
   }
+  // "Before you can remove a group, it must be empty" (Remove-VMGroup; inferred to hold for DestroyCollection).
+  await setMembers(session, group.id, [], context, options);
   options.progress(`DestroyCollection '${group.name}' (${group.id})`);
   await destroyCollection(session, group.id, context, options);
   return true;

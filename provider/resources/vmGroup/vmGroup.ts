@@ -33,7 +33,8 @@ export interface VmGroupMemberOutput {
 /**
  * A Hyper-V VM group (a VM collection, Msvm_VirtualSystemCollection) and its member VMs, made through
  * Msvm_CollectionManagementService: DefineCollection creates it, AddMember and RemoveMember change its members,
- * RenameCollection renames it, and DestroyCollection deletes it, leaving its VMs on the host. Deleting a group that
+ * RenameCollection renames it, and deleting it empties it (RemoveMember) before DestroyCollection, leaving its VMs
+ * on the host. Deleting a group that
  * still replicates is refused. Its id is the CollectionID, which the other resources take as collectionId.
  */
 export class VmGroup extends pulumi.dynamic.Resource {

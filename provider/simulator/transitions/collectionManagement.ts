@@ -70,12 +70,9 @@ export const COLLECTION_MANAGEMENT: readonly ManagementRow[] = [
     method: "DestroyCollection",
     precondition: {
       inferred:
-        'docs: Collection is "A reference to the collection to delete."; a collection that replicates (ReplicationState not 0) answers 32775, so that its relationship is never left without its collection (inferred, the safe side)',
+        'docs: Collection is "A reference to the collection to delete."; a collection with members answers 32775, as the cmdlet built on it says: "The Remove-VMGroup cmdlet removes a virtual machine group. Before you can remove a group, it must be empty." (windows-powershell-docs Remove-VMGroup; that DestroyCollection keeps the same rule is inferred); so does a collection that replicates (ReplicationState not 0), so that its relationship is never left without its collection (inferred, the safe side)',
     },
-    result: {
-      inferred:
-        'docs: "Deletes a CIM_CollectionOfMSEs object."; its VMs stay on the host, outside any collection, as Remove-VMGroup removes a group and not its VMs (inferred)',
-    },
+    result: { documented: "Deletes a CIM_CollectionOfMSEs object." },
   },
 ];
 
