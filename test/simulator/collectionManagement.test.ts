@@ -76,6 +76,8 @@ describe("the simulated Msvm_CollectionManagementService", () => {
     const added = await member("AddMember", vms[0]!.id);
     expect(added.returnValue).toBe(4096);
     expect((await sim.jobs()).find((j) => j.instanceId === jobIdOf(added))?.jobType).toBe(193);
+    const job = await session.get({ className: "Msvm_ConcreteJob", keys: { InstanceID: jobIdOf(added) } });
+    expect(job?.properties).toMatchObject({ Name: "Add Member", JobType: 193, JobState: 3 });
     expect((await sim.collection(GROUP))?.members).toEqual([]);
     clock.advance(500);
     expect((await sim.collection(GROUP))?.members.map((m) => m.name)).toEqual(["app-a"]);
