@@ -8,6 +8,7 @@ import { CimError } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
 import { HyperVSimulator } from "../../provider/simulator";
 import { statisticsJobContract } from "./statisticsContract";
+import { vmGroupContract } from "./vmGroupContract";
 
 export interface ContractWorld {
   readonly sim: HyperVSimulator;
@@ -306,6 +307,7 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
     });
 
     statisticsJobContract(world);
+    vmGroupContract(world);
 
     it("turns an unreachable host into an unreachable CimError, then works again", async () => {
       const { sim, session } = await world();

@@ -188,6 +188,23 @@ describe("VmGroup", () => {
     expect((await sim.collection(webId))?.members.map((m) => m.name)).toEqual(["web-a"]);
   });
 
+  it("a group deleted outside the stack: update says so and calls nothing; refresh drops it", async () => {
+    const made = await plugin.create(urnOf(TYPE, "gone"), {
+      name: "gone",
+      members: [],
+      jobTimeoutSeconds: 1800,
+    });
+    await sim.removeCollection(made.id);
+    const before = (await sim.calls()).length;
+    const news = { name: "gone-2", members: [], jobTimeoutSeconds: 1800 };
+    const error = (await plugin
+      .update(urnOf(TYPE, "gone"), made.id, made.outs, news)
+      .catch((e: RpcError) => e)) as RpcError;
+    expect(error.message).toContain(`Not found: no VM group has CollectionID ${made.id}`);
+    expect(await since(before)).toEqual([]);
+    expect((await plugin.read(urnOf(TYPE, "gone"), made.id, made.outs)).id).toBe("");
+  });
+
   it("delete refuses a group that still replicates, saying why and what to do, with no call", async () => {
     const before = (await sim.calls()).length;
     const props = { collectionId: SQL, name: "sql-cluster", jobTimeoutSeconds: 1800, connection: null };

@@ -127,9 +127,11 @@ export function vmGroupMethods(ctx: RuntimeContext): ResourceMethods {
       const stored = olds as unknown as VmGroupOutputs;
       return ctx.withSession(typed.connection, stored.name, async (session) => {
         const context = { collection: stored.name, host: session.target };
+        const host = stored.hostSystemName ?? null;
+        // A group deleted outside the stack is named as such before anything is called.
+        await groupOutputs(session, id, typed, host, context);
         const vms = await findVms(session, typed.members ?? [], context);
         const run = options(typed, stored.name);
-        const host = stored.hostSystemName ?? null;
         const outs = await writeThenRead(session, id, news, host, context, async () => {
           await setMembers(session, id, vms, context, run);
           await setName(session, id, typed.name, context, run);
