@@ -33,3 +33,5 @@ export type {
   RecoverySideArgs,
   RecoverySideOutput,
 } from "./resources/collectionReplication/collectionReplication";
+export { VmGroup } from "./resources/vmGroup/vmGroup";
+export type { VmGroupArgs, VmGroupMemberOutput } from "./resources/vmGroup/vmGroup";

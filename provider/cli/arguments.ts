@@ -1,16 +1,29 @@
 /** The command line of `hyperv-replica-sim`: its shapes, and the parsing of option values. */
 import type { ParseArgsConfig } from "node:util";
-import { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Fault, type HyperVSimulator } from "../simulator";
+import {
+  COLLECTION_MANAGEMENT,
+  INHERITED_METHODS,
+  JOB_METHODS,
+  MANAGEMENT_JOB_METHODS,
+  TRANSITIONS,
+  type Fault,
+  type HyperVSimulator,
+} from "../simulator";
 
 export const BIN = "hyperv-replica-sim";
-/** The methods that start jobs: every job method of the replication service, and the VMs' RequestStateChange. */
-export const JOB_STARTING_METHODS: readonly string[] = [...JOB_METHODS, "RequestStateChange"];
+/** The methods that start jobs: the replication and management services', and the VMs' RequestStateChange. */
+export const JOB_STARTING_METHODS: readonly string[] = [
+  ...JOB_METHODS,
+  ...MANAGEMENT_JOB_METHODS,
+  "RequestStateChange",
+];
 /**
- * Every method the simulated host answers: the replication service's, a VM's or job's RequestStateChange, a job's
+ * Every method the simulated host answers: the replication and management services', a VM's or job's RequestStateChange, a job's
  * GetError(Ex), and a VM's shutdown component's InitiateShutdown.
  */
 const ANSWERED_METHODS: readonly string[] = [
   ...TRANSITIONS.map((t) => t.method),
+  ...COLLECTION_MANAGEMENT.map((row) => row.method),
   ...INHERITED_METHODS.filter((m) => m !== "RequestStateChange"),
   "RequestStateChange",
   "GetError",

@@ -28,6 +28,7 @@ import {
 import { collectionsTable, json, print, table } from "./format";
 import { PAIR_COMMANDS } from "./pairCommands";
 import { SEED_COMMANDS } from "./seedCommands";
+import { VM_COMMANDS } from "./vmCommands";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   init: {
     usage: "[--collection <name[:vm,vm,...]>]... [--recovery-points <n>] [--force]",
@@ -232,4 +233,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
   ...SEED_COMMANDS,
   ...PAIR_COMMANDS,
+  ...VM_COMMANDS,
 };

@@ -11,6 +11,7 @@ import { collectionReplicationMethods } from "../resources/collectionReplication
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
+import { vmGroupMethods } from "../resources/vmGroup/methods";
 import { terminateAllPools } from "../powershell";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
@@ -25,6 +26,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
     CollectionTestFailover: collectionTestFailoverMethods(ctx),
     CollectionReplication: collectionReplicationMethods(ctx),
     ReplicatedCollection: replicatedCollectionMethods(ctx),
+    VmGroup: vmGroupMethods(ctx),
   } satisfies Record<string, ResourceMethods>);
   /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */
   const functions: Record<string, FunctionMethod> = {

@@ -17,3 +17,5 @@ export * from "./vmPower";
 export * from "./lastJob";
 export * from "./vmShutdown";
 export * from "./replicationSetup";
+export * from "./collectionManagement";
+export * from "./vmLookup";

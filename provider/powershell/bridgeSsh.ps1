@@ -1,9 +1,9 @@
 # pulumi-hyperv-replica CIM bridge: the ssh transport.
 #
 # The local pwsh opens a PowerShell remoting session over SSH to a node of the replica cluster, loads the bridge
-# there (its text is an argument, never spliced into a command), and forwards every request to it: the CIM calls run
-# on the node, as the SSH user. Host keys are checked strictly: against the user's known_hosts, or against only the
-# pinned key the provider wrote into a known_hosts file of its own.
+# there (the text of its files is an argument, never spliced into a command), and forwards every request to it: the
+# CIM calls run on the node, as the SSH user. Host keys are checked strictly: against the user's known_hosts, or
+# against only the pinned key the provider wrote into a known_hosts file of its own.
 # With a password, ssh asks the provider's askpass program for it (sshPassword.ts): the password never passes
 # through PowerShell; this script only sets the askpass program's paths in the environment ssh inherits.
 
@@ -27,8 +27,13 @@ function Connect-HvrSsh($Request, [int]$Timeout) {
     if ($null -ne $Request.sshKeyFile) { $arguments.KeyFilePath = $Request.sshKeyFile }
     $session = New-HvrSshSession $arguments $Request.askpass
     try {
-        $text = [System.IO.File]::ReadAllText($env:HVR_BRIDGE_SCRIPT)
-        Invoke-Command -Session $session -ScriptBlock { param($Text) . ([scriptblock]::Create($Text)) } -ArgumentList $text
+        $texts = Get-HvrBridgeTexts
+        # Each text is dot-sourced at the remote session's top level, so its functions stay defined there. @() keeps
+        # the list one argument.
+        Invoke-Command -Session $session -ArgumentList (, $texts) -ScriptBlock {
+            param($Texts)
+            foreach ($text in $Texts) { . ([scriptblock]::Create($text)) }
+        }
         $null = Invoke-Command -Session $session -ArgumentList $Timeout -ScriptBlock {
             param($Timeout)
             Connect-HvrHost ([ordered]@{ transport = 'local'; username = $null; operationTimeoutSec = $Timeout })
@@ -39,6 +44,14 @@ function Connect-HvrSsh($Request, [int]$Timeout) {
     }
     $script:HvrRemote = $session
     return [ordered]@{ connected = $Request.host }
+}
+
+# The bridge as the remote session loads it: the main script first (its state, its request loop), then each part it
+# names. Fixed files only; no value is ever spliced into them.
+function Get-HvrBridgeTexts {
+    $folder = Split-Path -Parent $env:HVR_BRIDGE_SCRIPT
+    $files = @($env:HVR_BRIDGE_SCRIPT) + @(foreach ($part in $script:HvrBridgeParts) { Join-Path $folder $part })
+    return [string[]]@(foreach ($file in $files) { [System.IO.File]::ReadAllText($file) })
 }
 
 # ssh inherits this process's environment as PowerShell holds it; the askpass variables are there only while it starts.

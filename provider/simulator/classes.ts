@@ -9,6 +9,8 @@ import {
   serviceInstance,
 } from "./render";
 import { sample } from "./sample";
+import { MANAGEMENT_CLASS_DEF } from "./collectionManagement";
+import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "./shutdownComponent";
 import { hostCollections, type SimState } from "./state";
@@ -93,13 +95,16 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["Name"],
     properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) =>
-      visible(state, ctx).collections.flatMap((c) =>
+    instances: (state, ctx) => [
+      ...visible(state, ctx).collections.flatMap((c) =>
         c.members.map((m) => computerSystemInstance(c, m, ctx.now)),
       ),
+      ...hostVms(state, ctx.hostName).map((vm) => hostVmInstance(vm, ctx.now)),
+    ],
   },
   SETTINGS_CLASS_DEF,
   SHUTDOWN_CLASS_DEF,
+  MANAGEMENT_CLASS_DEF,
 ];
 
 /** Whether a class is served in the namespace a call named: each class in one namespace only. */

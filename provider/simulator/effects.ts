@@ -1,3 +1,4 @@
+import { completeManagementJob, isManagementJob } from "./collectionManagement";
 import { EnabledState, FailedOverType, ReplicationMode, ReplicationState } from "./constants";
 import { newGuid } from "./ids";
 import { VM_METHOD, vmStateChange } from "./members";
@@ -9,6 +10,7 @@ import { transition, type Transition } from "./transitions";
 
 /** What a completed job does: the table's `to`, then the row's effect (inferred unless the table says otherwise). */
 export function completeJob(state: SimState, job: StoredJob, at: number): void {
+  if (isManagementJob(job)) return completeManagementJob(state, job);
   const collection = collectionById(state, job.collectionId);
   if (!collection) return;
   if (job.vmId !== undefined && job.method === VM_METHOD) {

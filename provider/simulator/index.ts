@@ -12,6 +12,11 @@ export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export { GUEST_SHUTDOWNS } from "./seeding";
 export type { GuestShutdown } from "./state";
 export type { StatisticsCounter } from "./statistics";
+export {
+  COLLECTION_MANAGEMENT,
+  MANAGEMENT_JOB_METHODS,
+  type ManagementRow,
+} from "./transitions/collectionManagement";
 export { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
 export type {
   Fault,

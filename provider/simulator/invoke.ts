@@ -5,6 +5,7 @@ import { Cls, NAMESPACE, sameText } from "./constants";
 import { argument, type JobContext } from "./args";
 import { takeCallFault } from "./faults";
 import { invokeJob, jobOf } from "./jobMethods";
+import { invokeManagement, isManagementService } from "./collectionManagement";
 import { invokeVm, memberOf } from "./members";
 import { componentOwner, invokeShutdownComponent } from "./shutdownComponent";
 import { serviceInstance } from "./render";
@@ -109,6 +110,9 @@ function answer(
   }
   if (sameText(target.className, Cls.job))
     return { ok: true, value: invokeJob(state, ctx.now, target, method, args) };
+  if (isManagementService(target, ctx.hostName)) {
+    return { ok: true, value: invokeManagement(state, ctx, method, args) };
+  }
   if (sameText(target.className, Cls.service) && isTheService(target, ctx.hostName)) {
     return { ok: true, value: invokeService(state, ctx, method, args) };
   }

@@ -3,6 +3,7 @@ import { completeJob, undoJob } from "./effects";
 import { VM_METHOD, vmStateChange } from "./members";
 import type { JobEnd, SimState, StoredJob } from "./state";
 import { transition } from "./transitions";
+import { managementRow } from "./transitions/collectionManagement";
 import type { SimJob } from "./types";
 
 /**
@@ -36,7 +37,9 @@ export function finishJob(state: SimState, job: StoredJob, end: JobEnd, at: numb
 /** The job's Name: the JobType's name from the table, else the method. */
 export function jobNameOf(job: Pick<StoredJob, "method" | "requestedState">): string {
   const name =
-    job.method === VM_METHOD ? vmStateChange(job.requestedState)?.jobName : transition(job.method)?.jobName;
+    job.method === VM_METHOD
+      ? vmStateChange(job.requestedState)?.jobName
+      : (transition(job.method)?.jobName ?? managementRow(job.method)?.job?.jobName);
   return name ?? job.method;
 }
 

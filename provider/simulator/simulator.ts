@@ -20,6 +20,8 @@ import {
 import { SimulatorSession } from "./session";
 import { SHUTDOWN_METHOD } from "./shutdownComponent";
 import { JOB_METHODS } from "./transitions";
+import { MANAGEMENT_JOB_METHODS } from "./transitions/collectionManagement";
+import { addHostVms } from "./hostVms";
 import type { BusyReturnCode } from "./state";
 import {
   collectionById,
@@ -36,6 +38,7 @@ import type {
   SeedCollection,
   SimCollection,
   SimJob,
+  SimMember,
   SimRead,
   SimRecoveryPoint,
   SimulatorOptions,
@@ -239,7 +242,9 @@ export class HyperVSimulator {
    * @throws RangeError when `method` starts no job or `ms` is negative.
    */
   async setJobDuration(method: string, ms: number | null): Promise<void> {
-    const known = [...JOB_METHODS, VM_METHOD, SHUTDOWN_METHOD].find((m) => sameText(m, method));
+    const known = [...JOB_METHODS, ...MANAGEMENT_JOB_METHODS, VM_METHOD, SHUTDOWN_METHOD].find((m) =>
+      sameText(m, method),
+    );
     if (!known) throw new RangeError(`${method} does not start a job in the simulator`);
     if (ms !== null && !(ms >= 0 && Number.isFinite(ms))) {
       throw new RangeError(`a job duration must be 0 or more milliseconds, or null, got ${ms}`);
@@ -289,6 +294,21 @@ export class HyperVSimulator {
       setHealth(state, idOrName, health);
       return collectionView(requireCollection(state, idOrName));
     });
+  }
+
+  /**
+   * Adds VMs that belong to no collection, running, as a host has them before they join a VM group (AddMember);
+   * in a two-site state file, on `site`. Returns them with their generated ids. @throws Error for an empty name.
+   */
+  addVirtualMachines(names: string[], site?: string): Promise<SimMember[]> {
+    return this.cluster.transact((state, { now }) =>
+      addHostVms(state, names, now, site).map(({ id, name }) => ({
+        id,
+        name,
+        enabledState: 2,
+        replicationHealth: 0,
+      })),
+    );
   }
 
   /** Adds member VMs to a collection. @throws Error when no collection matches. */

@@ -14,6 +14,8 @@ export interface SimState {
   /** The reads (query, get, getMany, associators) the host answered; kept apart from the state like the calls. */
   reads: StoredRead[];
   faults: Fault[];
+  /** The host's VMs that belong to no collection (hostVms.ts); absent in older state files. */
+  virtualMachines?: StoredHostVm[];
   /** Job durations set with setJobDuration, by method; `null` = never finishes. */
   jobDurations: Record<string, number | null>;
   /**
@@ -55,6 +57,11 @@ export interface StoredMember {
    * the VM then reports no time, and the provider treats that as unknown (safe side).
    */
   enabledSince?: number;
+}
+
+/** A VM outside every collection; in a two-site state file, on `site` (a host name). */
+export interface StoredHostVm extends StoredMember {
+  site?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import { FakeClock } from "../../provider/clock";
 import { HyperVSimulator } from "../../provider/simulator";
 import { settingsContract } from "./settingsContract";
 import { statisticsJobContract } from "./statisticsContract";
+import { vmGroupContract } from "./vmGroupContract";
 
 export interface ContractWorld {
   readonly sim: HyperVSimulator;
@@ -308,6 +309,7 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
 
     statisticsJobContract(world);
     settingsContract(world);
+    vmGroupContract(world);
 
     it("turns an unreachable host into an unreachable CimError, then works again", async () => {
       const { sim, session } = await world();

@@ -53,6 +53,7 @@ describe("hyperv-replica-sim", () => {
       "vm-state",
       "vm-guest",
       "init-pair",
+      "add-host-vms",
     ]) {
       expect(result.stderr).toContain(`hyperv-replica-sim ${command} <stateFile>`);
     }
@@ -252,7 +253,7 @@ describe("hyperv-replica-sim", () => {
     [["fault", "FILE", "job-hangs"], "fault job-hangs needs the method, such as RevertFailover"],
     [
       ["fault", "FILE", "job-fails", "GetReplicationStatistics"],
-      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, TestReplicaCollection, RevertTestReplicaCollection, RequestStateChange start jobs, not 'GetReplicationStatistics'",
+      "only CreateReplicationRelationship, StartReplication, ModifyReplicationSettings, RemoveReplicationRelationship, SuspendReplication, ResumeReplication, Resynchronize, CancelResynchronize, CancelInitialReplication, InitiateFailover, RevertFailover, CommitFailover, InitiatePlannedFailover, RevertPlannedFailover, PrepareForReverseReplication, ReverseReplicationRelationship, TestReplicaCollection, RevertTestReplicaCollection, AddMember, RemoveMember, RenameCollection, RequestStateChange start jobs, not 'GetReplicationStatistics'",
     ],
     [["fault", "FILE", "return-code", "InitiateFailover"], "fault return-code needs --code"],
     [
@@ -364,6 +365,20 @@ describe("hyperv-replica-sim's refusals of input it would have stored", () => {
     const result = cli(["add-vms", twice, "sql", "sql-b,SQL-A"]);
     expect(result).toMatchObject({ status: 1, stdout: "" });
     expect(result.stderr).toBe("hyperv-replica-sim add-vms: sql already has a member VM named 'SQL-A'\n");
+  });
+
+  it("adds VMs outside any group, which a VM group's AddMember takes in, and refuses none at all", () => {
+    const hostVms = path.join(dir, "host-vms.json");
+    expect(cli(["init", hostVms]).status).toBe(0);
+    const added = cli(["add-host-vms", hostVms, "app-a,app-b"]);
+    expect(added).toMatchObject({ status: 0, stderr: "" });
+    expect(added.stdout).toMatch(/^VM +ID\napp-a +[0-9A-F-]{36}\napp-b +[0-9A-F-]{36}\n$/);
+    expect(cli(["add-host-vms", hostVms, ","])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(
+        /^hyperv-replica-sim add-host-vms: add-host-vms needs at least one VM name\n/,
+      ),
+    });
   });
 
   it("names a folder given as the state file in people's words", () => {

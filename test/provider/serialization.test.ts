@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
+import { vmGroupProvider } from "../../provider/resources/vmGroup/provider";
 import { serializeProvider } from "../harness/plugin";
 
 describe("the serialized provider", () => {
@@ -26,5 +27,6 @@ describe("the serialized provider", () => {
     expect(await types(collectionFailoverProvider)).toEqual(["CollectionFailover"]);
     expect(await types(collectionTestFailoverProvider)).toEqual(["CollectionTestFailover"]);
     expect(await types(replicatedCollectionProvider)).toEqual(["ReplicatedCollection"]);
+    expect(await types(vmGroupProvider)).toEqual(["VmGroup"]);
   });
 });

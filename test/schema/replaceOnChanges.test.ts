@@ -66,6 +66,7 @@ beforeAll(async () => {
     primary: { host: "east", id: EAST },
     replica: { host: "west", id: WEST },
   });
+  await cluster.addVirtualMachines(["app-a", "app-b"]);
   rt = createRuntime({ log: () => undefined });
   rt.configure(() => undefined);
 });
@@ -201,6 +202,15 @@ const CASES: Readonly<Record<string, Case>> = {
       allowHardPowerOff: [set({ allowHardPowerOff: true })],
       allowDataLoss: [set({ allowDataLoss: true })],
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
+    },
+  },
+  VmGroup: {
+    base: { name: "app", members: ["app-a"], connection: sim("cluster.json") },
+    changes: {
+      // A rename and member changes are updates in place: the group keeps its CollectionID.
+      name: [set({ name: "app-tier" })],
+      members: [set({ members: ["app-a", "app-b"] }), set({ members: [] })],
+      ...jobAndConnection,
     },
   },
 };

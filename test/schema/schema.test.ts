@@ -631,11 +631,12 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      // ReplicatedCollection's and CollectionReplication's entries are checked field by field in their own files.
+      // ReplicatedCollection's, CollectionReplication's and VmGroup's entries are checked field by field in their own files.
       expected: [
         ...f.resources.map((r) => token(r.dynamicType)),
         token("ReplicatedCollection"),
         token("CollectionReplication"),
+        token("VmGroup"),
       ],
     },
     ...f.resources.flatMap(resourceChecks),
@@ -650,6 +651,7 @@ function checksFor(f: Facts): Check[] {
           .map((t) => t.slice("#/types/".length)),
         ...REPLICATED_COLLECTION_TYPES.map(token),
         ...COLLECTION_REPLICATION_TYPES.map(token),
+        token("VmGroupMember"),
       ]),
     },
     {
