@@ -3,7 +3,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from "node:fs";
 
 mkdirSync("dist/powershell", { recursive: true });
-for (const file of ["bridge.ps1", "bridgeSsh.ps1", "sshAskpass.cjs"]) {
+for (const file of ["bridge.ps1", "bridgeSsh.ps1", "bridgeDoctor.ps1", "sshAskpass.cjs"]) {
   copyFileSync(`provider/powershell/${file}`, `dist/powershell/${file}`);
 }
 for (const bin of Object.values(JSON.parse(readFileSync("package.json", "utf8")).bin)) chmodSync(bin, 0o755);

@@ -550,6 +550,8 @@ function Invoke-HvrRequest([string]$Payload) {
             'getMany' { $data = Invoke-HvrGetMany $request }
             'invoke' { $data = Invoke-HvrMethod $request }
             'associators' { $data = Invoke-HvrAssociators $request }
+            'classes' { $data = Invoke-HvrClasses $request }
+            'hostFacts' { $data = Invoke-HvrHostFacts }
             default { throw [System.ArgumentException]::new('unknown operation') }
         }
         return ConvertTo-HvrEnvelope ([ordered]@{ id = $id; ok = $true; data = $data })
@@ -588,3 +590,4 @@ function Start-HvrBridgeLoop {
 
 # The ssh transport's half, beside this file; a bridge loaded into a remote session (from text) has no use for it.
 if ($PSScriptRoot) { . (Join-Path $PSScriptRoot 'bridgeSsh.ps1') }
+if ($PSScriptRoot) { . (Join-Path $PSScriptRoot 'bridgeDoctor.ps1') }

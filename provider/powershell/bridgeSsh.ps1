@@ -28,6 +28,7 @@ function Connect-HvrSsh($Request, [int]$Timeout) {
     $session = New-HvrSshSession $arguments $Request.askpass
     try {
         $text = [System.IO.File]::ReadAllText($env:HVR_BRIDGE_SCRIPT)
+        $text += "`n" + [System.IO.File]::ReadAllText((Join-Path (Split-Path $env:HVR_BRIDGE_SCRIPT) 'bridgeDoctor.ps1'))
         Invoke-Command -Session $session -ScriptBlock { param($Text) . ([scriptblock]::Create($Text)) } -ArgumentList $text
         $null = Invoke-Command -Session $session -ArgumentList $Timeout -ScriptBlock {
             param($Timeout)
