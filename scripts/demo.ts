@@ -10,6 +10,7 @@ import { createRuntime } from "../provider/doors/dynamic";
 import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../provider/resources/collectionTestFailover/provider";
 import { replicationModeName, replicationStateName } from "../provider/hyperv";
+import { main as hypervReplica } from "../provider/hypervReplica";
 import { HyperVSimulator } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../test/harness/plugin";
 
@@ -54,6 +55,17 @@ async function main(): Promise<void> {
 
     console.log(`Simulated replica cluster in ${stateFile}`);
     console.log(`Before: ${describeState(await sim.collection(seeded.id))}\n`);
+    const preflight = [
+      "--transport",
+      "simulator",
+      "--simulator-state-file",
+      stateFile,
+      "--collection",
+      COLLECTION,
+    ];
+    console.log(`npx hyperv-replica doctor ${preflight.join(" ")}   (a read-only preflight)`);
+    await hypervReplica(["doctor", ...preflight]);
+    console.log("");
     await testFailoverDrill(plugin, project);
 
     console.log(`pulumi up #1: declare ${COLLECTION} with failoverState "normal"`);

@@ -90,7 +90,8 @@ function stackFileOf(values: Values): string | undefined {
   if (file !== undefined && stack !== undefined)
     throw new UsageError("give --stack or --stack-file, not both");
   if (file !== undefined) return path.resolve(file);
-  return stack === undefined ? undefined : path.resolve(`Pulumi.${stack}.yaml`);
+  // `contoso/production` keeps its settings in Pulumi.production.yaml: the file is named for the stack alone.
+  return stack === undefined ? undefined : path.resolve(`Pulumi.${stack.split("/").pop() ?? stack}.yaml`);
 }
 
 function maxPointAge(values: Values): number {

@@ -104,6 +104,8 @@ export async function namespaceCheck(session: CimSession): Promise<CheckResult> 
   }
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export interface ClassReading {
   readonly checks: CheckResult[];
   /** What the host answered, for --record: every class it has, in the order of the contract. */
@@ -123,8 +125,12 @@ export async function classChecks(session: CimIntrospection): Promise<ClassReadi
       const problems = classProblems(need, definition);
       if (problems.length === 0) {
         const parts = [
-          ...(need.methods.length > 0 ? [`${need.methods.length} method signatures match`] : []),
-          ...(need.properties.length > 0 ? [`${need.properties.length} properties present`] : []),
+          ...(need.methods.length > 0
+            ? [`${count(need.methods.length, "method signature")} as the provider calls them`]
+            : []),
+          ...(need.properties.length > 0
+            ? [`${count(need.properties.length, "property", "properties")} present`]
+            : []),
         ];
         checks.push(pass(id, title, parts.length > 0 ? parts.join(", ") : "present"));
       } else {
