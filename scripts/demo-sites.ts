@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import { replicatedCollectionProvider } from "../provider/resources/replicatedCollection/provider";
 import type { MethodCall } from "../provider/simulator";
+import { parseProgressLine } from "../provider/hyperv/progress";
 import { HyperVSimulator } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
 import { keptFolder } from "./demo-folder";
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     project: "dr-sites",
     onLine: (l) => {
       // Job progress lines are left out to keep the story short; `pulumi up` shows them.
-      if (!/: \d+% (starting|running)$/.test(l)) console.log(`    | ${l}`);
+      if (parseProgressLine(l)?.ended !== false) console.log(`    | ${l}`);
     },
   });
   try {

@@ -9,6 +9,8 @@ import { createRuntime } from "../provider/doors/dynamic";
 import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../provider/resources/collectionTestFailover/provider";
 import { replicationModeName, replicationStateName } from "../provider/hyperv";
+import { progressView } from "../provider/cli/progressView";
+import { main as hypervReplica } from "../provider/hypervReplica";
 import { HyperVSimulator } from "../provider/simulator";
 import { keptFolder } from "./demo-folder";
 import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../test/harness/plugin";
@@ -37,10 +39,12 @@ async function main(): Promise<void> {
   });
   await sim.addCollection({ name: "app-tier", members: ["app-01", "app-02", "app-03"] });
 
+  const progress = progressView(process.stdout);
   const plugin = await Plugin.start({
     cwd: project,
     project: "dr-drill",
-    onLine: (l) => console.log(`    | ${l}`),
+    // A terminal shows each job as a bar redrawn in place; a log gets the plain lines.
+    onLine: (l) => progress.line(`    | ${l}`),
   });
   try {
     await plugin.configure({
@@ -57,6 +61,17 @@ async function main(): Promise<void> {
 
     console.log(`Simulated replica cluster in ${stateFile}`);
     console.log(`Before: ${describeState(await sim.collection(seeded.id))}\n`);
+    const preflight = [
+      "--transport",
+      "simulator",
+      "--simulator-state-file",
+      stateFile,
+      "--collection",
+      COLLECTION,
+    ];
+    console.log(`npx hyperv-replica doctor ${preflight.join(" ")}   (a read-only preflight)`);
+    await hypervReplica(["doctor", ...preflight]);
+    console.log("");
     await testFailoverDrill(plugin, project);
 
     console.log(`pulumi up #1: declare ${COLLECTION} with failoverState "normal"`);

@@ -19,3 +19,4 @@ export * from "./vmShutdown";
 export * from "./replicationSetup";
 export * from "./collectionManagement";
 export * from "./vmLookup";
+export * from "./progress";

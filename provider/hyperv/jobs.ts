@@ -1,10 +1,11 @@
 import type { CimInstance, CimRef, CimSession } from "../cim";
 import { CimError, parseCimDateTime } from "../cim";
 import type { Clock } from "../clock";
-import { CLASS, isTerminalJobState, jobStateName } from "./codes";
+import { CLASS, isTerminalJobState } from "./codes";
 import type { ErrorContext, JobFailure, TerminateOutcome } from "./errors";
 import { HostError, JobTimeoutError, withContext } from "./errors";
 import { type JobRead, type TickOptions, watcherFor } from "./jobWatcher";
+import { jobProgress, progressLine } from "./progress";
 
 /** A job as read from the host. */
 export interface JobSnapshot {
@@ -84,9 +85,12 @@ function times(instance: CimInstance): { submittedAt?: number; changedAt?: numbe
   };
 }
 
-/** One line for a job's progress, for example `RevertFailover job <id>: 40% running`. */
-export function describeProgress(method: string, job: JobSnapshot): string {
-  return `${method} job ${job.id}: ${job.percentComplete}% ${jobStateName(job.jobState).toLowerCase()}`;
+/**
+ * One line for a job's progress, the same on every resource: `RevertFailover job <id>: 40% running, 1 min 20 s
+ * elapsed, about 2 min left` (progress.ts).
+ */
+export function describeProgress(method: string, job: JobSnapshot, elapsedMs: number): string {
+  return progressLine(jobProgress(method, job, elapsedMs));
 }
 
 /**

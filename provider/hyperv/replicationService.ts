@@ -215,7 +215,7 @@ export async function seeJobThrough(
       cancelOnTimeout: options.cancelOnTimeout,
       onProgress: (j) => {
         submittedAt ??= j.submittedAt;
-        options.progress(describeProgress(method, j));
+        options.progress(describeProgress(method, j, clock.now() - startedAt));
       },
       onContactLost: (e) =>
         options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),

@@ -42,11 +42,13 @@ $script:HvrTimeout = 120
 $script:HvrNamespaces = @('root/HyperVCluster/v2', 'root/virtualization/v2')
 
 # The bridge's parts, beside this file, in the order they are loaded. Each holds functions and constants only, so
-# that each can be read alone: JSON in and out, CIM values as data, the CIM calls, the connection, errors. The ssh
+# that each can be read alone: JSON in and out, CIM values as data, the CIM calls, the connection, errors, and the
+# read-only introspection of `hyperv-replica doctor` (class definitions, host facts). The ssh
 # transport loads the same list into the remote session (bridgeSsh.ps1), and that copy has no use for bridgeSsh.ps1
 # itself, which is loaded only here.
 $script:HvrBridgeParts = @(
-    'bridgeJson.ps1', 'bridgeValues.ps1', 'bridgeCim.ps1', 'bridgeConnect.ps1', 'bridgeErrors.ps1')
+    'bridgeJson.ps1', 'bridgeValues.ps1', 'bridgeCim.ps1', 'bridgeConnect.ps1', 'bridgeErrors.ps1',
+    'bridgeDoctor.ps1')
 
 # Loaded from text (the remote session of the ssh transport), the bridge has no folder: whoever loads it there loads
 # the parts too. From a file, each part is dot-sourced into this same scope.
@@ -99,6 +101,8 @@ function Invoke-HvrRequest([string]$Payload) {
             'getMany' { $data = Invoke-HvrGetMany $request }
             'invoke' { $data = Invoke-HvrMethod $request }
             'associators' { $data = Invoke-HvrAssociators $request }
+            'classes' { $data = Invoke-HvrClasses $request }
+            'hostFacts' { $data = Invoke-HvrHostFacts }
             default { throw [System.ArgumentException]::new('unknown operation') }
         }
         return ConvertTo-HvrEnvelope ([ordered]@{ id = $id; ok = $true; data = $data })

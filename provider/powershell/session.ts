@@ -4,11 +4,15 @@ import type {
   AssociatorOptions,
   CimArguments,
   CimCallOptions,
+  CimClassDefinition,
+  CimIntrospection,
+  CimNamespace,
   CimFilter,
   CimInstance,
   CimMethodResult,
   CimRef,
   CimSession,
+  HostFacts,
 } from "../cim";
 import { CimError, HYPERV_CLUSTER_NAMESPACE } from "../cim";
 import type { ConnectionInputs } from "../cim/connection";
@@ -178,7 +182,7 @@ export async function terminateAllPools(): Promise<void> {
  * The CIM seam over PowerShell: `local` CIM on this machine, `wsman` through one CimSession per process, or `ssh`
  * through one PowerShell remoting session per process to a node that runs the CIM calls.
  */
-export class PowerShellCimSession implements CimSession {
+export class PowerShellCimSession implements CimSession, CimIntrospection {
   readonly target: string;
   private readonly pool: Pool<BridgeProcess>;
   private readonly spare: Spare;
@@ -253,6 +257,21 @@ export class PowerShellCimSession implements CimSession {
       resultClass: a.resultClass ?? null,
     };
     return ((await this.request(payload, options)) ?? []) as CimInstance[];
+  }
+
+  /** Get-CimClass for each name (bridgeDoctor.ps1): a read; null where the namespace has no such class. */
+  async classes(
+    names: readonly string[],
+    namespace: CimNamespace,
+  ): Promise<(CimClassDefinition | undefined)[]> {
+    for (const name of names) assertName(name, "class");
+    const found = ((await this.request({ op: "classes", classNames: names }, { namespace })) ??
+      []) as (CimClassDefinition | null)[];
+    return names.map((_, index) => found[index] ?? undefined);
+  }
+
+  async hostFacts(): Promise<HostFacts> {
+    return (await this.request({ op: "hostFacts" })) as HostFacts;
   }
 
   /** Warm processes stay in the pool for the next resource; idle ones close by themselves. */

@@ -7,8 +7,13 @@ import {
   type CimInstance,
   type CimMethodResult,
   type CimRef,
+  type CimClassDefinition,
+  type CimIntrospection,
+  type CimNamespace,
   type CimSession,
+  type HostFacts,
 } from "../cim";
+import { classDefinition } from "./classDefinitions";
 import type { Cluster } from "./cluster";
 import { takeTransportFaults, type TransportFaults } from "./faults";
 import { invokeMethod, logUnreachable, type InvokeContext, type Outcome } from "./invoke";
@@ -29,7 +34,7 @@ function attempt<T>(answer: () => T): Outcome<T> {
 }
 
 /** The CimSession seam over the simulated cluster. Each call is one transaction on the shared state. */
-export class SimulatorSession implements CimSession {
+export class SimulatorSession implements CimSession, CimIntrospection {
   readonly target: string;
   private closed = false;
 
@@ -82,6 +87,29 @@ export class SimulatorSession implements CimSession {
       state.reads.push({ at: ctx.now, op: "associators", className: ref.className });
       return attempt(() => associatorsOf(state, ctx, ref, associators));
     });
+  }
+
+  /** Get-CimClass: a read, logged with the others, that changes nothing. */
+  classes(names: readonly string[], namespace: CimNamespace): Promise<(CimClassDefinition | undefined)[]> {
+    return this.call({ namespace }, (state, ctx) => {
+      for (const className of names) state.reads.push({ at: ctx.now, op: "classes", className });
+      return { ok: true, value: names.map((name) => classDefinition(name, namespace)) };
+    });
+  }
+
+  /** The simulator has no PowerShell and no account; its clock is the host's. */
+  hostFacts(): Promise<HostFacts> {
+    return this.call(undefined, (_state, ctx) => ({
+      ok: true,
+      value: {
+        psVersion: null,
+        psEdition: "Simulator",
+        cimCmdlets: null,
+        hostTime: new Date(ctx.now).toISOString(),
+        account: null,
+        hyperVAdministrator: null,
+      },
+    }));
   }
 
   async close(): Promise<void> {

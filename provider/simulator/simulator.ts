@@ -1,4 +1,3 @@
-import type { CimSession } from "../cim";
 import { systemClock, type Clock } from "../clock";
 import { Cluster } from "./cluster";
 import { DEFAULT_HOST_NAME, DEFAULT_TIME_BEFORE_REMOVAL_MS, NAMESPACE, sameText } from "./constants";
@@ -353,7 +352,7 @@ export class HyperVSimulator {
    * A `CimSession` on this cluster: `root/HyperVCluster/v2` by default, and Msvm_ShutdownComponent in
    * `root/virtualization/v2` for calls that name it; its `target` is `<hostName> (simulator)`.
    */
-  session(): CimSession {
+  session(): SimulatorSession {
     return new SimulatorSession(this.cluster);
   }
 }

@@ -170,7 +170,7 @@ export interface StoredJob {
 
 export interface StoredRead {
   at: number;
-  op: "query" | "get" | "getMany" | "associators";
+  op: "query" | "get" | "getMany" | "associators" | "classes";
   /** The class queried, or the class of the REF read or followed. */
   className: string;
   /** How many instances a getMany asked for. */

@@ -125,7 +125,7 @@ export interface SimRead {
   /** Clock time (ms) of the read. */
   at: number;
   /** The seam operation. */
-  op: "query" | "get" | "getMany" | "associators";
+  op: "query" | "get" | "getMany" | "associators" | "classes";
   /** The class queried, or the class of the REF read or followed. */
   className: string;
   /** How many instances a getMany asked for. */

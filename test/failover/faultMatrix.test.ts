@@ -384,7 +384,7 @@ describe("the host stops answering", () => {
     let injected: Promise<void> | undefined;
     const { sim, rt, lines } = await setup({
       onLog(line) {
-        if (!injected && /InitiateFailover job \S+: \d+% (starting|running)$/.test(line)) {
+        if (!injected && /InitiateFailover job \S+: \d+% (starting|running), /.test(line)) {
           injected = sim.injectFault({ kind: "unreachable", times: 3 });
         }
       },
@@ -410,7 +410,7 @@ describe("the host stops answering", () => {
     let injected: Promise<void> | undefined;
     const { sim, rt } = await setup({
       onLog(line) {
-        if (!injected && /InitiateFailover job \S+: \d+% (starting|running)$/.test(line)) {
+        if (!injected && /InitiateFailover job \S+: \d+% (starting|running), /.test(line)) {
           injected = sim.injectFault({ kind: "unreachable", times: "always" });
         }
       },
@@ -490,7 +490,7 @@ describe("the host stops answering", () => {
     let injected: Promise<void> | undefined;
     const { sim, rt } = await setup({
       onLog(line) {
-        if (!injected && line.endsWith("100% completed")) {
+        if (!injected && / 100% completed after /.test(line)) {
           injected = sim.injectFault({ kind: "unreachable", times: "always" });
         }
       },

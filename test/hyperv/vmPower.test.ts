@@ -58,11 +58,11 @@ describe("requestVmState", () => {
     const job = `VM 'pay-db', start: RequestStateChange job ${jobIdOf(other)}`;
     expect(lines).toEqual([
       `RequestStateChange(2) on VM 'pay-db' returned 32775: the VM is Starting, as another run asked; waiting for its job ${jobIdOf(other)} instead`,
-      `${job}: 0% starting`,
-      `${job}: 25% running`,
-      `${job}: 50% running`,
-      `${job}: 75% running`,
-      `${job}: 100% completed`,
+      `${job}: 0% starting, 0 s elapsed, time left not known yet`,
+      `${job}: 25% running, 0 s elapsed, about 1 s left`,
+      `${job}: 50% running, 1 s elapsed, about 1 s left`,
+      `${job}: 75% running, 1 s elapsed, about 0 s left`,
+      `${job}: 100% completed after 1 s`,
     ]);
   });
 
@@ -111,11 +111,11 @@ describe("requestVmState", () => {
     });
     expect(lines).toEqual([
       "RequestStateChange(2) on VM 'pay-db': the VM is in use (32774); trying again in 2 s",
-      `${job}: 0% starting`,
-      `${job}: 25% running`,
-      `${job}: 50% running`,
-      `${job}: 75% running`,
-      `${job}: 100% completed`,
+      `${job}: 0% starting, 0 s elapsed, time left not known yet`,
+      `${job}: 25% running, 0 s elapsed, about 1 s left`,
+      `${job}: 50% running, 1 s elapsed, about 1 s left`,
+      `${job}: 75% running, 1 s elapsed, about 0 s left`,
+      `${job}: 100% completed after 1 s`,
     ]);
   });
 });

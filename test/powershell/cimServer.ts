@@ -15,7 +15,7 @@ import type {
   CimValue,
 } from "../../provider/cim";
 import type { CimErrorCategory } from "../../provider/cim";
-import { CimError, isCimRef } from "../../provider/cim";
+import { canIntrospect, CimError, isCimRef, toCimDateTime } from "../../provider/cim";
 
 const KEYS: Readonly<Record<string, readonly string[]>> = {
   Msvm_VirtualSystemCollection: ["CollectionID"],
@@ -106,6 +106,14 @@ function matchesWql(instance: CimInstance, filter: WqlFilter): boolean {
   return Object.entries(filter).every(([name, wanted]) => values.get(name.toLowerCase()) === lower(wanted));
 }
 
+/** Win32_OperatingSystem as a host shows it: only LocalDateTime, from the simulator's clock. */
+async function operatingSystem(session: CimSession) {
+  if (!canIntrospect(session)) throw new CimError("protocol", "this session has no clock to show");
+  const { hostTime } = await session.hostFacts();
+  const now = hostTime === null ? Date.now() : Date.parse(hostTime);
+  return typed({ className: "Win32_OperatingSystem", properties: { LocalDateTime: toCimDateTime(now) } });
+}
+
 export interface CimServer {
   readonly url: string;
   /** Every request body as received, for tests that search what crossed the wire. */
@@ -189,8 +197,17 @@ export async function startCimServer(
         }
         return { id: passwordHashes.length };
       }
+      case "classes": {
+        // Get-CimClass: the simulator's own definitions; a class it does not have is MI_RESULT_NOT_FOUND (6).
+        const target = session();
+        if (!canIntrospect(target)) throw new CimError("protocol", "this session cannot describe classes");
+        const [found] = await target.classes([String(body.className)], body.namespace as CimNamespace);
+        if (found === undefined) throw new CimFailure("wbem", "Not found", 0, 6);
+        return found;
+      }
       case "query": {
         if (body.className === "Hvr_TypeProbe") return [typed(TYPE_PROBE)];
+        if (body.className === "Win32_OperatingSystem") return [await operatingSystem(session())];
         if (Array.isArray(body.anyOf)) {
           // `(a) OR (b) ...`: one read of the class, filtered here as WQL would.
           const all = await session().query(String(body.className), undefined, where);

@@ -80,6 +80,20 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     expect(ssh.connections()).toBe(before + 2);
   });
 
+  it("answers doctor's reads in the remote session: the classes, and the remote PowerShell's own facts", async () => {
+    f.sim = new HyperVSimulator({ hostName: "hv-replica01" });
+    const session = over();
+    const names = ["Msvm_CollectionReplicationService", "Msvm_NoSuchClass"];
+    expect(await session.classes(names, "root/HyperVCluster/v2")).toEqual(
+      await f.sim.session().classes(names, "root/HyperVCluster/v2"),
+    );
+    const facts = await session.hostFacts();
+    expect(facts).toMatchObject({
+      psEdition: "Core",
+      cimCmdlets: expect.stringMatching(/^HvrFakeCimCmdlets /),
+    });
+  });
+
   cimContract("the bridge in a remote session over SSH", async (sim) => {
     // The endpoint behind the remote CimCmdlets serves this test's simulator.
     f.sim = sim;

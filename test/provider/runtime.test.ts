@@ -73,7 +73,13 @@ describe("create and update", () => {
     expect(Date.parse(updated.outs!.observedAt)).toBeGreaterThanOrEqual(Date.parse(finishedAt));
     expect((await sim.collection(ID))?.replicationState).toBe(3);
     expect(lines).toContain("[sql-cluster] RevertFailover done: Recovered (5) -> Replicating (3)");
-    expect(lines.some((l) => /^\[sql-cluster\] RevertFailover job \S+: \d+% running$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^\[sql-cluster\] RevertFailover job \S+: \d+% running, \d+ s elapsed, (about \d+ s left|time left not known yet)$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("calls nothing when the collection is already in the desired state", async () => {

@@ -252,6 +252,31 @@ function Get-CimAssociatedInstance {
     foreach ($wire in $data) { Set-FakeNamespace (New-FakeInstance $wire) $Namespace }
 }
 
+# A CimClass's shape as Get-CimClass returns it: declarations of properties and of methods with their parameters,
+# each parameter with its In and Out qualifiers.
+function Get-CimClass {
+    [CmdletBinding()]
+    param([string]$Namespace, [string]$ClassName, $CimSession, [uint32]$OperationTimeoutSec)
+    $data = Invoke-FakeCim $PSCmdlet @{ op = 'classes'; namespace = $Namespace; className = $ClassName }
+    $qualifiers = { param($p) @(if ($p.in) { [PSCustomObject]@{ Name = 'In' } }; if ($p.out) { [PSCustomObject]@{ Name = 'Out' } }) }
+    [PSCustomObject]@{
+        CimClassName = $data.className
+        CimSuperClassName = $data.superClassName
+        CimClassProperties = @(foreach ($p in $data.properties) {
+                [PSCustomObject]@{ Name = $p.name; CimType = $p.type; Flags = if ($p.key) { 'Property, Key' } else { 'Property' } }
+            })
+        CimClassMethods = @(foreach ($m in $data.methods) {
+                [PSCustomObject]@{
+                    Name = $m.name; ReturnType = $m.returnType
+                    Parameters = @(foreach ($p in $m.parameters) {
+                            $reference = if ($p.Contains('referenceClass')) { $p.referenceClass } else { $null }
+                            [PSCustomObject]@{ Name = $p.name; CimType = $p.type; Qualifiers = (& $qualifiers $p); ReferenceClassName = $reference }
+                        })
+                }
+            })
+    }
+}
+
 function New-CimSessionOption {
     [CmdletBinding()]
     param([switch]$UseSsl, [switch]$SkipCACheck, [switch]$SkipCNCheck, [switch]$SkipRevocationCheck)
@@ -281,4 +306,4 @@ function Remove-CimSession {
     param($CimSession)
 }
 
-Export-ModuleMember -Function Get-CimInstance, Invoke-CimMethod, Get-CimAssociatedInstance, New-CimSession, New-CimSessionOption, Remove-CimSession
+Export-ModuleMember -Function Get-CimInstance, Get-CimClass, Invoke-CimMethod, Get-CimAssociatedInstance, New-CimSession, New-CimSessionOption, Remove-CimSession
