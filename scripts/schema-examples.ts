@@ -16,6 +16,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   CollectionTestFailover: "Run a DR drill from the newest application-consistent point",
   ReplicatedCollection: "A collection replicated between two sites, running on one",
   CollectionReplication: "Replicate a VM group to the DR site's Replica Broker",
+  VmGroup: "A guest cluster's VMs as one group, replicated as one unit",
   getRecoveryPoints: "List the recovery points and pick one",
 };
 
