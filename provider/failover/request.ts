@@ -3,6 +3,7 @@ import type { Clock } from "../clock";
 import type {
   Collection,
   CollectionSelector,
+  Deadline,
   OperationRecord,
   PollingOptions,
   ReadRetryOptions,
@@ -51,6 +52,11 @@ export interface ReconcileDeps {
   };
   /** How to retry reads (never method calls) that the transport dropped. */
   readonly readRetries: ReadRetryOptions;
+  /**
+   * The whole operation's deadline set outside (the engine's customTimeouts), when there is one: each job wait and
+   * each patience for 32774 ends at it if it comes before their own jobTimeoutSeconds.
+   */
+  readonly operationDeadline?: () => Deadline | undefined;
   /**
    * Runs `fn` while holding a lock on `key`: calls for one collection never overlap. `fn` learns whether it waited
    * for another run on the key.

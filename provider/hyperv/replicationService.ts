@@ -6,8 +6,8 @@ import { collectionRef } from "./collections";
 import { CLASS, JobState, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVError, HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
-import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
-import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
+import type { Deadline, JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
+import { describeFailure, describeProgress, jobDeadline, jobRef, waitForJob } from "./jobs";
 import { finishedRecord, operationRecord, timedOutRecord } from "./records";
 import type { ReadRetryOptions } from "./retry";
 import { replicationService } from "./service";
@@ -43,7 +43,10 @@ export interface OperationRecord {
 
 export interface MethodOptions {
   readonly clock: Clock;
+  /** jobTimeoutSeconds: how long to wait for one job. */
   readonly timeoutSeconds: number;
+  /** The whole operation's deadline set outside (the engine's customTimeouts), read when a job starts. */
+  readonly operationDeadline?: () => Deadline | undefined;
   readonly polling: PollingOptions;
   readonly cancelOnTimeout: boolean;
   /** Called with one line whenever the job's percentage or state changes. */
@@ -209,8 +212,7 @@ export async function seeJobThrough(
   try {
     outcome = await waitForJob(session, job, {
       clock,
-      deadline: startedAt + options.timeoutSeconds * 1000,
-      timeoutSeconds: options.timeoutSeconds,
+      deadline: jobDeadline(startedAt, options.timeoutSeconds, options.operationDeadline?.()),
       polling: options.polling,
       cancelOnTimeout: options.cancelOnTimeout,
       onProgress: (j) => {

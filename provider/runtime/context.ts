@@ -6,10 +6,11 @@ import type { CimSession } from "../cim";
 import type { Clock } from "../clock";
 import { systemClock } from "../clock";
 import type { LogLine } from "../failover/request";
-import type { PollingOptions, ReadRetryOptions } from "../hyperv";
+import type { Deadline, PollingOptions, ReadRetryOptions } from "../hyperv";
 import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, withContext } from "../hyperv";
 import type { ProviderConfig, SessionFactory } from "./connection";
 import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
+import { engineDeadline } from "./engineTimeout";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
 import { SessionCache } from "./sessions";
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
   };
   /** How reads dropped by the transport are retried; method calls never are. */
   readonly readRetries: ReadRetryOptions;
+  /** The running operation's deadline from the engine (customTimeouts), when the door was given one. */
+  readonly operationDeadline: () => Deadline | undefined;
 }
 
 export const DEFAULT_DEPS: RuntimeDeps = {
@@ -42,6 +45,7 @@ export const DEFAULT_DEPS: RuntimeDeps = {
   polling: DEFAULT_POLLING,
   busyRetries: { attempts: 4, initialDelayMs: 2000, maxDelayMs: 30_000 },
   readRetries: DEFAULT_READ_RETRIES,
+  operationDeadline: engineDeadline,
 };
 
 export interface RuntimeContext {

@@ -65,7 +65,7 @@ async function main(args: readonly string[]): Promise<void> {
   server.addService(
     providerGrpc.ResourceProviderService,
     providerService({
-      provider: createNativeProvider(runtime),
+      provider: createNativeProvider(runtime, cancellable.clock),
       schema: fs.readFileSync(path.join(PACKAGE_ROOT, "schema.json"), "utf8"),
       version,
       cancel: () => cancellable.cancel(),
