@@ -125,6 +125,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
               record.testCollectionId,
               await recordedHost(session, props, replica, context),
               context,
+              { importing: Object.keys(props).length === 0 },
             );
             return {};
           }
