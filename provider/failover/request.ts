@@ -5,6 +5,7 @@ import type {
   CollectionSelector,
   Deadline,
   OperationRecord,
+  ProgressCadence,
   PollingOptions,
   ReadRetryOptions,
 } from "../hyperv";
@@ -57,6 +58,8 @@ export interface ReconcileDeps {
    * each patience for 32774 ends at it if it comes before their own jobTimeoutSeconds.
    */
   readonly operationDeadline?: () => Deadline | undefined;
+  /** How often a job's progress is worth a line (hyperv/progress.ts); null or absent: at every change. */
+  readonly progressCadence?: ProgressCadence | null;
   /**
    * Runs `fn` while holding a lock on `key`: calls for one collection never overlap. `fn` learns whether it waited
    * for another run on the key.

@@ -8,6 +8,8 @@ import type { ErrorContext } from "./errors";
 import { HyperVError, HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
 import type { Deadline, JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
 import { describeFailure, describeProgress, jobDeadline, jobRef, waitForJob } from "./jobs";
+import type { ProgressCadence, ProgressLine } from "./progress";
+import { progressPacer } from "./progress";
 import { finishedRecord, operationRecord, timedOutRecord } from "./records";
 import type { ReadRetryOptions } from "./retry";
 import { replicationService } from "./service";
@@ -49,8 +51,13 @@ export interface MethodOptions {
   readonly operationDeadline?: () => Deadline | undefined;
   readonly polling: PollingOptions;
   readonly cancelOnTimeout: boolean;
-  /** Called with one line whenever the job's percentage or state changes. */
-  readonly progress: (line: string) => void;
+  /**
+   * Lines for the user. A job's progress comes as `status`, a passing line a door may show in place of the last,
+   * whenever its percentage or state changes (as `progressCadence` paces it); everything else is kept.
+   */
+  readonly progress: ProgressLine;
+  /** How often a job's progress is worth a line; null: at every change (the native plugin's ephemeral lines). */
+  readonly progressCadence?: ProgressCadence | null;
   /** How often to retry 32774 (System is in use), and the first back-off. */
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
   /** How to retry the reads around the call (the service lookup) when the transport drops them. */
@@ -208,6 +215,7 @@ export async function seeJobThrough(
   const { clock } = options;
   const jobId = String(job.keys.InstanceID);
   let submittedAt = seen?.submittedAt;
+  const worthALine = progressPacer(clock, options.progressCadence ?? null);
   let outcome: JobOutcome;
   try {
     outcome = await waitForJob(session, job, {
@@ -217,7 +225,7 @@ export async function seeJobThrough(
       cancelOnTimeout: options.cancelOnTimeout,
       onProgress: (j) => {
         submittedAt ??= j.submittedAt;
-        options.progress(describeProgress(method, j));
+        if (worthALine(j)) options.progress(describeProgress(method, j), "status");
       },
       onContactLost: (e) =>
         options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),

@@ -109,7 +109,7 @@ export async function requestVmState(
 
 /** The options with progress lines that name the VM, since a RequestStateChange job's own lines do not. */
 function naming(vm: VmIdentity, options: VmPowerOptions): VmPowerOptions {
-  return { ...options, progress: (line) => options.progress(`VM '${vm.name}': ${line}`) };
+  return { ...options, progress: (line, kind) => options.progress(`VM '${vm.name}': ${line}`, kind) };
 }
 
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {

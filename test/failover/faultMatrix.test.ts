@@ -488,7 +488,9 @@ describe("the host stops answering", () => {
 
   it("names the method when the collection cannot be read back after its job completed", async () => {
     let injected: Promise<void> | undefined;
+    // Every change is a line without a cadence, so the job's end is seen as it is read.
     const { sim, rt } = await setup({
+      progressCadence: null,
       onLog(line) {
         if (!injected && line.endsWith("100% completed")) {
           injected = sim.injectFault({ kind: "unreachable", times: "always" });

@@ -59,6 +59,8 @@ async function main(args: readonly string[]): Promise<void> {
   const runtime = createRuntime({
     clock: cancellable.clock,
     log: (line, kind) => engineLog.log(currentUrn(), line, kind ?? "info"),
+    // Progress is ephemeral here, each line in place of the last: every change is worth showing.
+    progressCadence: null,
   });
   const version = readVersion();
   const server = new grpc.Server();

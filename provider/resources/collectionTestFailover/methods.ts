@@ -51,7 +51,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
       await startMembers(session, test.id, {
         ...reconcileDeps(),
         timeoutSeconds: s.jobTimeoutSeconds,
-        log: (line) => deps.log(`[${test.name}] ${line}`),
+        log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
         context: { collection: test.name, host: session.target },
       });
     } catch (error) {
