@@ -90,11 +90,11 @@ describe("a Create whose jobTimeoutSeconds (1 s) is shorter than customTimeouts.
   });
 });
 
-describe("a Create with customTimeouts.create (2 s) and a job that ends within it", () => {
+describe("a Create with customTimeouts.create (60 s) and jobs that end well within it", () => {
   it("finishes as without a bound", async () => {
     await f.simulator("quick.json", [{ id: SQL, name: "sql-cluster" }], 200);
     const plugin = await f.pluginFor("quick.json");
-    const created = await plugin.create(urnOf(TYPE, "quick"), inputs("failedOver", 1800), 2);
+    const created = await plugin.create(urnOf(TYPE, "quick"), inputs("failedOver", 1800), 60);
     expect(created.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
   });
 });
