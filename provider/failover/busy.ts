@@ -1,10 +1,12 @@
 /**
  * The patience for 32774 (System is in use) while no failover job of the collection is visible. Hyper-V refused
  * without acting, so calling again is safe; the pauses start at `busyRetries.initialDelayMs` and double up to
- * `maxDelayMs`, and the whole wait is bounded by the request's jobTimeoutSeconds, counted from the first 32774.
+ * `maxDelayMs`, and the whole wait is bounded by the request's jobTimeoutSeconds, counted from the first 32774, or by
+ * the operation's own deadline (the engine's customTimeouts) when that comes first.
  */
 import type { Clock } from "../clock";
-import { HyperVReturnCodeError, RETURN_CODE_ADVICE, ReturnCode } from "../hyperv";
+import type { Deadline } from "../hyperv";
+import { HyperVReturnCodeError, jobDeadline, RETURN_CODE_ADVICE, ReturnCode } from "../hyperv";
 
 export interface BusyPatience {
   /** How many calls the host has answered 32774 in this run. */
@@ -18,11 +20,11 @@ export interface BusyPatience {
 export interface BusyDeps {
   readonly clock: Clock;
   readonly busyRetries: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  readonly operationDeadline?: () => Deadline | undefined;
 }
 
 export function busyPatience(deps: BusyDeps, timeoutSeconds: number): BusyPatience {
-  const since = deps.clock.now();
-  const deadline = since + timeoutSeconds * 1000;
+  const { at: deadline, bound } = jobDeadline(deps.clock.now(), timeoutSeconds, deps.operationDeadline?.());
   let calls = 0;
   return {
     get calls() {
@@ -40,7 +42,7 @@ export function busyPatience(deps: BusyDeps, timeoutSeconds: number): BusyPatien
         ReturnCode.SystemInUse,
         error.context,
         calls,
-        `${RETURN_CODE_ADVICE[ReturnCode.SystemInUse]}. The provider called again for jobTimeoutSeconds (${timeoutSeconds} s) and saw no failover job of this collection it could wait for`,
+        `${RETURN_CODE_ADVICE[ReturnCode.SystemInUse]}. The provider called again for ${bound.setting} (${bound.seconds} s) and saw no failover job of this collection it could wait for`,
       );
     },
   };

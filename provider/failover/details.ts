@@ -19,7 +19,14 @@
  */
 import type { CimSession } from "../cim";
 import type { Clock } from "../clock";
-import type { Collection, ErrorContext, MemberVm, ReadRetryOptions } from "../hyperv";
+import type {
+  Collection,
+  ErrorContext,
+  MemberVm,
+  ProgressCadence,
+  ProgressLine,
+  ReadRetryOptions,
+} from "../hyperv";
 import {
   HyperVJobError,
   HyperVReturnCodeError,
@@ -40,7 +47,8 @@ export interface CollectionDetails {
 export interface DetailDeps {
   readonly clock: Clock;
   readonly readRetries: ReadRetryOptions;
-  readonly log: (line: string) => void;
+  readonly log: ProgressLine;
+  readonly progressCadence?: ProgressCadence | null;
 }
 
 /** Details never read: what a no-op create records. */
@@ -63,7 +71,7 @@ export async function readDetails(
   context: ErrorContext,
   members?: readonly MemberVm[],
 ): Promise<CollectionDetails> {
-  const log = (line: string) => deps.log(`[${collection.name}] ${line}`);
+  const log: ProgressLine = (line, kind) => deps.log(`[${collection.name}] ${line}`, kind);
   const observedAt = deps.clock.now();
   // The two reads do not depend on each other: asked at once, they cost one round trip of waiting, not two.
   const [virtualMachines, health] = await Promise.all([

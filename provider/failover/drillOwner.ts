@@ -6,6 +6,7 @@
  * Msvm_ReplicaCollectionDependency is checked to be the recorded one.
  */
 import type { CimSession } from "../cim";
+import type { ProgressLine } from "../hyperv";
 import type { Collection, ErrorContext, OperationRecord } from "../hyperv";
 import {
   callFailoverMethod,
@@ -56,7 +57,7 @@ export async function finishRecordedJob(
     (j) => j.method === "TestReplicaCollection" && sameId(j.job.id, record.jobId ?? ""),
   );
   if (ours === undefined) return { test: undefined, lastOperation: null };
-  const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
+  const log: ProgressLine = (line, kind) => deps.log(`[${replica.name}] ${line}`, kind);
   log(
     `TestReplicaCollection job ${ours.job.id}, which this resource started, is still running; waiting for it`,
   );
@@ -84,7 +85,7 @@ export async function takeTestFailoverDown(
   const context: ErrorContext = { collection: test.name, host: session.target };
   const owner = await replicaShowing(session, recordedReplica, test, context);
   if (owner === undefined) throw await leftBehind(session, test, recordedReplica, context);
-  const log = (line: string) => deps.log(`[${owner.name}] ${line}`);
+  const log: ProgressLine = (line, kind) => deps.log(`[${owner.name}] ${line}`, kind);
   if (recordedReplica === undefined || !sameId(owner.id, recordedReplica.id)) {
     log(
       `test collection '${test.name}' (${test.id}) now depends on replica collection '${owner.name}' (${owner.id}); removing it through that one`,

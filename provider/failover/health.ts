@@ -12,7 +12,7 @@ export async function refuseUnlessHealthy(
   session: CimSession,
   collection: Collection,
   method: string,
-  options: Pick<MethodOptions, "clock" | "readRetries" | "progress">,
+  options: Pick<MethodOptions, "clock" | "readRetries" | "progress" | "progressCadence">,
   context: ErrorContext,
 ): Promise<HealthReport> {
   let report: HealthReport;

@@ -6,6 +6,7 @@ import type { CimSession } from "../cim";
 import type { Collection, CollectionSelector, ErrorContext } from "../hyperv";
 import {
   AmbiguousCollectionError,
+  CLASS,
   describeSelector,
   findCollection,
   hostSystemName,
@@ -121,13 +122,29 @@ export async function confirmGone(
   options: {
     readonly read?: <T>(fn: () => Promise<T>) => Promise<T>;
     readonly action?: HostMismatchError["action"];
+    /** `pulumi import`: nothing is stored yet, so a missing collection is an id that names none, not a lost one. */
+    readonly importing?: boolean;
   } = {},
 ): Promise<void> {
   const read = options.read ?? ((fn) => fn());
   const answering = await read(() => hostSystemName(session, context));
+  if (options.importing === true) throw importNotFound(trackedId, answering, context);
   if (!sameHost(recorded, answering)) {
     throw new HostMismatchError(trackedId, recorded, answering, context, options.action);
   }
+}
+
+/**
+ * An import of an id no collection has on the host that answered: a mistyped id, or a connection pointed at another
+ * cluster. It names what was searched (class, namespace, key, host), so the user can tell which.
+ */
+function importNotFound(id: string, answering: string | undefined, context: ErrorContext): NotFoundError {
+  const system = answering === undefined ? "" : ` (the host that answered is SystemName '${answering}')`;
+  return new NotFoundError(
+    `no collection to import: ${CLASS.collection} in root\\HyperVCluster\\v2 has no instance with CollectionID '${id}'${system}`,
+    { collection: id, ...(context.host !== undefined ? { host: context.host } : {}) },
+    "Nothing was imported. Check the id (Get-VMGroup | Select-Object Name, Id on a node of the cluster lists them), and that the connection (the hyperv-replica:* stack config, or the provider's) points at the cluster the collection lives on",
+  );
 }
 
 /** A recorded SystemName, from stored outputs: undefined when none was recorded. */

@@ -3,7 +3,7 @@
  * choosing the recovery point, the `requireHealthy` guard, and turning running VMs off before RevertFailover.
  */
 import type { CimSession } from "../cim";
-import type { Collection, ErrorContext, OperationRecord, PointUsed } from "../hyperv";
+import type { Collection, ErrorContext, OperationRecord, PointUsed, ProgressLine } from "../hyperv";
 import { chooseRecoveryPoint } from "./choosePoint";
 import { refuseUnlessHealthy } from "./health";
 import type { Step } from "./plan";
@@ -25,7 +25,7 @@ export async function prepareStep(
   deps: ReconcileDeps,
   context: ErrorContext,
 ): Promise<Prepared> {
-  const log = (line: string) => deps.log(`[${collection.name}] ${line}`);
+  const log: ProgressLine = (line, kind) => deps.log(`[${collection.name}] ${line}`, kind);
   const members = await readMembers(session, collection.id, context);
   if (members.length === 0) deps.log(emptyGroupLine(collection, step.method), "warning");
   if (step.method === "RevertFailover") {

@@ -245,7 +245,7 @@ class Driver {
       busyRetries: { ...this.deps.busyRetries, attempts: 0 },
       timeoutSeconds: this.request.timeoutSeconds,
       cancelOnTimeout: this.request.cancelJobOnTimeout,
-      progress: (line) => this.log(line, "status"),
+      progress: (line, kind) => this.log(line, kind),
     };
   }
 

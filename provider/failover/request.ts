@@ -3,7 +3,9 @@ import type { Clock } from "../clock";
 import type {
   Collection,
   CollectionSelector,
+  Deadline,
   OperationRecord,
+  ProgressCadence,
   PollingOptions,
   ReadRetryOptions,
 } from "../hyperv";
@@ -51,6 +53,13 @@ export interface ReconcileDeps {
   };
   /** How to retry reads (never method calls) that the transport dropped. */
   readonly readRetries: ReadRetryOptions;
+  /**
+   * The whole operation's deadline set outside (the engine's customTimeouts), when there is one: each job wait and
+   * each patience for 32774 ends at it if it comes before their own jobTimeoutSeconds.
+   */
+  readonly operationDeadline?: () => Deadline | undefined;
+  /** How often a job's progress is worth a line (hyperv/progress.ts); null or absent: at every change. */
+  readonly progressCadence?: ProgressCadence | null;
   /**
    * Runs `fn` while holding a lock on `key`: calls for one collection never overlap. `fn` learns whether it waited
    * for another run on the key.

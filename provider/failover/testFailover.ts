@@ -5,6 +5,7 @@
  * resource finishes, or removes, the one it recorded).
  */
 import type { CimSession } from "../cim";
+import type { ProgressLine } from "../hyperv";
 import type {
   Collection,
   ErrorContext,
@@ -66,7 +67,7 @@ export class TestFailoverFailure extends Error {
 export function methodOptions(
   deps: ReconcileDeps,
   request: TestFailoverRequest,
-  log: (l: string) => void,
+  log: ProgressLine,
 ): MethodOptions {
   return {
     ...deps,
@@ -118,7 +119,7 @@ export async function bringTestFailoverUp(
   deps: ReconcileDeps,
 ): Promise<TestFailoverUp> {
   const context: ErrorContext = { collection: replica.name, host: session.target };
-  const log = (line: string) => deps.log(`[${replica.name}] ${line}`);
+  const log: ProgressLine = (line, kind) => deps.log(`[${replica.name}] ${line}`, kind);
   const options = methodOptions(deps, request, log);
   await refuseFailoverInProgress(session, replica, context);
   await refuseOthersTestFailover(session, replica, context);

@@ -5,13 +5,17 @@
  * (inferred to hold for the collection method, whose page says nothing about running VMs).
  */
 import type { CimSession } from "../cim";
+import type { ProgressLine } from "../hyperv";
 import type { ErrorContext, MemberVm, VmPowerOptions } from "../hyperv";
 import { EnabledState, readMembers, requestVmState } from "../hyperv";
 import type { ReconcileDeps } from "./request";
 
-export interface VmDeps extends Pick<ReconcileDeps, "clock" | "polling" | "busyRetries" | "readRetries"> {
+export interface VmDeps extends Pick<
+  ReconcileDeps,
+  "clock" | "polling" | "busyRetries" | "readRetries" | "progressCadence" | "operationDeadline"
+> {
   readonly timeoutSeconds: number;
-  readonly log: (line: string) => void;
+  readonly log: ProgressLine;
   readonly context: ErrorContext;
 }
 
@@ -60,6 +64,8 @@ function vmOptions(deps: VmDeps): VmPowerOptions {
     timeoutSeconds: deps.timeoutSeconds,
     cancelOnTimeout: false,
     progress: deps.log,
+    progressCadence: deps.progressCadence,
+    operationDeadline: deps.operationDeadline,
     context: deps.context,
   };
 }

@@ -163,12 +163,21 @@ function watchJob(jobId: string): string {
   return `watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${jobId}'"), then run again: the provider waits for a running failover job instead of starting another`;
 }
 
-function timeoutAdvice(jobId: string, terminate: TerminateOutcome): string {
+/**
+ * The setting a job's deadline came from, as the user writes it: `jobTimeoutSeconds` for one job, or a bound on the
+ * whole operation set outside (the engine's `customTimeouts`) when that one ends first.
+ */
+export interface TimeoutBound {
+  readonly setting: string;
+  readonly seconds: number;
+}
+
+function timeoutAdvice(jobId: string, terminate: TerminateOutcome, bound: TimeoutBound): string {
   switch (terminate.kind) {
     case "requested":
       return "Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up";
     case "notAsked":
-      return `The job is still running on the host: ${watchJob(jobId)}. Raise jobTimeoutSeconds for long failovers`;
+      return `The job is still running on the host: ${watchJob(jobId)}. Raise ${bound.setting} for long failovers`;
     case "notCancellable":
       return `cancelJobOnTimeout is set, but Hyper-V marks this job as not cancellable, so it was left running on the host: ${watchJob(jobId)}`;
     case "refused":
@@ -182,7 +191,8 @@ export class JobTimeoutError extends HyperVError {
 
   constructor(
     readonly jobId: string,
-    readonly timeoutSeconds: number,
+    /** The bound that ran out: jobTimeoutSeconds, or the operation's customTimeouts when that ended first. */
+    readonly bound: TimeoutBound,
     readonly terminate: TerminateOutcome,
     context: ErrorContext,
     /** The JobState last read, before any Terminate request. */
@@ -191,9 +201,9 @@ export class JobTimeoutError extends HyperVError {
     super(
       compose(
         "Timed out waiting for a Hyper-V job",
-        `job ${jobId} did not finish within ${timeoutSeconds} s`,
+        `job ${jobId} did not finish within ${bound.seconds} s (${bound.setting})`,
         context,
-        timeoutAdvice(jobId, terminate),
+        timeoutAdvice(jobId, terminate, bound),
       ),
       context,
     );

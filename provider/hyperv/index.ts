@@ -20,3 +20,4 @@ export * from "./replicationSetup";
 export * from "./collectionManagement";
 export * from "./vmLookup";
 export * from "./progress";
+export * from "./progressPacing";

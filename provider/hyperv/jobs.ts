@@ -2,7 +2,7 @@ import type { CimInstance, CimRef, CimSession } from "../cim";
 import { CimError, parseCimDateTime } from "../cim";
 import type { Clock } from "../clock";
 import { CLASS, isTerminalJobState } from "./codes";
-import type { ErrorContext, JobFailure, TerminateOutcome } from "./errors";
+import type { ErrorContext, JobFailure, TerminateOutcome, TimeoutBound } from "./errors";
 import { HostError, JobTimeoutError, withContext } from "./errors";
 import { type JobRead, type TickOptions, watcherFor } from "./jobWatcher";
 import { jobProgress, progressLine } from "./progress";
@@ -32,12 +32,28 @@ export type PollingOptions = TickOptions;
  */
 export const DEFAULT_POLLING: PollingOptions = { initialMs: 250, maxMs: 250, factor: 1.5 };
 
+/** When to stop waiting (clock ms), and the setting that says so, for messages. */
+export interface Deadline {
+  readonly at: number;
+  readonly bound: TimeoutBound;
+}
+
+/**
+ * A job's deadline: `timeoutSeconds` (jobTimeoutSeconds) after the call, or the whole operation's deadline set
+ * outside (the engine's customTimeouts) when that comes first.
+ */
+export function jobDeadline(startedAt: number, timeoutSeconds: number, outer?: Deadline): Deadline {
+  const own = {
+    at: startedAt + timeoutSeconds * 1000,
+    bound: { setting: "jobTimeoutSeconds", seconds: timeoutSeconds },
+  };
+  return outer !== undefined && outer.at < own.at ? outer : own;
+}
+
 export interface JobWaitOptions {
   readonly clock: Clock;
-  /** Absolute time (clock ms) at which to stop waiting; measured from the method call. */
-  readonly deadline: number;
-  /** The configured timeout, for messages. */
-  readonly timeoutSeconds: number;
+  /** When to stop waiting; measured from the method call. */
+  readonly deadline: Deadline;
   readonly polling: PollingOptions;
   /** Request Terminate (RequestStateChange 4) at the deadline if the job is cancellable. */
   readonly cancelOnTimeout: boolean;
@@ -129,7 +145,7 @@ function watchUntilEnd(session: CimSession, jobId: string, options: JobWaitOptio
       if (read.kind === "failed") return finish(() => reject(withContext(read.error, options.context)));
       if (read.kind === "gone") return finish(() => resolve({ kind: "vanished", jobId }));
       if (read.kind === "lost") {
-        if (clock.now() >= options.deadline) {
+        if (clock.now() >= options.deadline.at) {
           return finish(() => reject(new HostError(read.error, options.context, jobId)));
         }
         if (!lostContact) options.onContactLost?.(read.error);
@@ -142,10 +158,10 @@ function watchUntilEnd(session: CimSession, jobId: string, options: JobWaitOptio
       if (seen !== lastSeen) options.onProgress?.(job);
       lastSeen = seen;
       if (isTerminalJobState(job.jobState)) return finish(() => resolve({ kind: "finished", job }));
-      if (clock.now() >= options.deadline) return finish(() => resolve({ kind: "timedOut", job }));
+      if (clock.now() >= options.deadline.at) return finish(() => resolve({ kind: "timedOut", job }));
     };
     if (signal?.aborted) return reject(signal.reason);
-    const unsubscribe = watcher.subscribe({ jobId, deadline: options.deadline, onRead });
+    const unsubscribe = watcher.subscribe({ jobId, deadline: options.deadline.at, onRead });
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -156,7 +172,7 @@ async function timeOut(
   options: JobWaitOptions,
 ): Promise<JobTimeoutError> {
   const outcome = await terminate(session, job, options);
-  const error = new JobTimeoutError(job.id, options.timeoutSeconds, outcome, options.context, job.jobState);
+  const error = new JobTimeoutError(job.id, options.deadline.bound, outcome, options.context, job.jobState);
   // After a Terminate request, what the host reports now is the truth to record, not the state before it.
   if (outcome.kind === "requested") error.after = await readAfterTerminate(session, job);
   return error;

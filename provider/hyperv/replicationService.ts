@@ -6,8 +6,10 @@ import { collectionRef } from "./collections";
 import { CLASS, JobState, ReturnCode, type ServiceMethod } from "./codes";
 import type { ErrorContext } from "./errors";
 import { HyperVError, HyperVJobError, HyperVReturnCodeError, JobTimeoutError, withContext } from "./errors";
-import type { JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
-import { describeFailure, describeProgress, jobRef, waitForJob } from "./jobs";
+import type { Deadline, JobOutcome, JobSnapshot, PollingOptions } from "./jobs";
+import { describeFailure, describeProgress, jobDeadline, jobRef, waitForJob } from "./jobs";
+import type { ProgressCadence, ProgressLine } from "./progressPacing";
+import { progressPacer } from "./progressPacing";
 import { finishedRecord, operationRecord, timedOutRecord } from "./records";
 import type { ReadRetryOptions } from "./retry";
 import { replicationService } from "./service";
@@ -43,11 +45,19 @@ export interface OperationRecord {
 
 export interface MethodOptions {
   readonly clock: Clock;
+  /** jobTimeoutSeconds: how long to wait for one job. */
   readonly timeoutSeconds: number;
+  /** The whole operation's deadline set outside (the engine's customTimeouts), read when a job starts. */
+  readonly operationDeadline?: () => Deadline | undefined;
   readonly polling: PollingOptions;
   readonly cancelOnTimeout: boolean;
-  /** Called with one line whenever the job's percentage or state changes. */
-  readonly progress: (line: string) => void;
+  /**
+   * Lines for the user. A job's progress comes as `status`, a passing line a door may show in place of the last,
+   * whenever its percentage or state changes (as `progressCadence` paces it); everything else is kept.
+   */
+  readonly progress: ProgressLine;
+  /** How often a job's progress is worth a line; null: at every change (the native plugin's ephemeral lines). */
+  readonly progressCadence?: ProgressCadence | null;
   /** How often to retry 32774 (System is in use), and the first back-off. */
   readonly busyRetries: { readonly attempts: number; readonly initialDelayMs: number };
   /** How to retry the reads around the call (the service lookup) when the transport drops them. */
@@ -205,17 +215,17 @@ export async function seeJobThrough(
   const { clock } = options;
   const jobId = String(job.keys.InstanceID);
   let submittedAt = seen?.submittedAt;
+  const worthALine = progressPacer(clock, options.progressCadence ?? null);
   let outcome: JobOutcome;
   try {
     outcome = await waitForJob(session, job, {
       clock,
-      deadline: startedAt + options.timeoutSeconds * 1000,
-      timeoutSeconds: options.timeoutSeconds,
+      deadline: jobDeadline(startedAt, options.timeoutSeconds, options.operationDeadline?.()),
       polling: options.polling,
       cancelOnTimeout: options.cancelOnTimeout,
       onProgress: (j) => {
         submittedAt ??= j.submittedAt;
-        options.progress(describeProgress(method, j, clock.now() - startedAt));
+        if (worthALine(j)) options.progress(describeProgress(method, j, clock.now() - startedAt), "status");
       },
       onContactLost: (e) =>
         options.progress(`${method} job ${jobId}: ${e.message}; the job goes on, still waiting`),

@@ -7,12 +7,13 @@ import { CLASS } from "./codes";
 import type { ErrorContext } from "./errors";
 import { NotFoundError } from "./errors";
 import type { ReadRetryOptions } from "./retry";
+import type { ProgressLine } from "./progressPacing";
 import { retryRead } from "./retry";
 
 export interface ServiceReadOptions {
   readonly clock: Clock;
   readonly readRetries: ReadRetryOptions;
-  readonly progress: (line: string) => void;
+  readonly progress: ProgressLine;
   readonly signal?: AbortSignal;
 }
 

@@ -60,7 +60,7 @@ export function parseStatistics(statistics: unknown, issues: unknown): HealthRep
  */
 export const STATISTICS_JOB_TIMEOUT_SECONDS = 120;
 
-type StatisticsOptions = Pick<MethodOptions, "clock" | "readRetries" | "progress"> & {
+type StatisticsOptions = Pick<MethodOptions, "clock" | "readRetries" | "progress" | "progressCadence"> & {
   readonly polling?: PollingOptions;
 };
 
@@ -145,7 +145,7 @@ const services = new WeakMap<CimSession, CimRef>();
 async function serviceOf(
   session: CimSession,
   context: ErrorContext,
-  options: Pick<MethodOptions, "clock" | "readRetries" | "progress">,
+  options: Pick<MethodOptions, "clock" | "readRetries" | "progress" | "progressCadence">,
 ): Promise<CimRef> {
   const known = services.get(session);
   if (known !== undefined) return known;

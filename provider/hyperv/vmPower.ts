@@ -110,7 +110,7 @@ export async function requestVmState(
 /** The options with progress lines that name the VM, since a RequestStateChange job's own lines do not. */
 function naming(vm: VmIdentity, requested: VmRequestedState, options: VmPowerOptions): VmPowerOptions {
   const verb = requested === VmRequestedState.Running ? "start" : "power off (hard)";
-  return { ...options, progress: (line) => options.progress(`VM '${vm.name}', ${verb}: ${line}`) };
+  return { ...options, progress: (line, kind) => options.progress(`VM '${vm.name}', ${verb}: ${line}`, kind) };
 }
 
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {

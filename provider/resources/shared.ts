@@ -164,11 +164,42 @@ export interface RecoveryPointOutput {
   readonly consistencyLevel: string;
 }
 
-/** Marks the password secret even when the program passed a plain string, so the engine encrypts it in state. */
-export function secretPassword(connection: pulumi.Input<ConnectionArgs>): pulumi.Output<unknown> {
+/** Every field of {@link ConnectionArgs}, for a connection given as one Output. */
+const CONNECTION_FIELDS = [
+  "transport",
+  "host",
+  "port",
+  "useSsl",
+  "skipCACheck",
+  "skipCNCheck",
+  "skipRevocationCheck",
+  "authentication",
+  "username",
+  "password",
+  "sshKeyFile",
+  "sshHostKeyFingerprint",
+  "simulatorStateFile",
+  "simulatorHost",
+] as const satisfies readonly (keyof ConnectionArgs)[];
+
+/**
+ * Marks the password secret even when the program passed a plain string, so the engine encrypts it in state, and
+ * only the password: the host, user and the rest stay readable in diffs. A connection given field by field keeps its
+ * fields as they are; one given as a single Output is split into its fields, unless the program made it secret as
+ * a whole, which it then stays.
+ */
+export function secretPassword(connection: pulumi.Input<ConnectionArgs>): pulumi.Input<ConnectionArgs> {
+  if (!pulumi.Output.isInstance(connection) && !(connection instanceof Promise)) {
+    const c = connection as ConnectionArgs;
+    return c.password === undefined ? c : { ...c, password: pulumi.secret(c.password) };
+  }
+  const whole = pulumi.output(connection);
+  const fields = CONNECTION_FIELDS.map((key) => [
+    key,
+    key === "password" ? pulumi.secret(whole[key]) : whole[key],
+  ]);
+  // A connection secret as a whole stays so: split, its absent fields would each arrive as a secret null.
   return pulumi
-    .output(connection)
-    .apply((c): unknown =>
-      c.password === undefined ? c : pulumi.output({ ...c, password: pulumi.secret(c.password) }),
-    );
+    .isSecret(whole)
+    .then((secret) => (secret ? whole : Object.fromEntries(fields))) as Promise<ConnectionArgs>;
 }

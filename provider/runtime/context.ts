@@ -6,10 +6,11 @@ import type { CimSession } from "../cim";
 import type { Clock } from "../clock";
 import { systemClock } from "../clock";
 import type { LogLine } from "../failover/request";
-import type { PollingOptions, ReadRetryOptions } from "../hyperv";
-import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, withContext } from "../hyperv";
+import type { Deadline, PollingOptions, ProgressCadence, ReadRetryOptions } from "../hyperv";
+import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, KEPT_LINE_CADENCE, withContext } from "../hyperv";
 import type { ProviderConfig, SessionFactory } from "./connection";
 import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
+import { engineDeadline } from "./engineTimeout";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
 import { SessionCache } from "./sessions";
@@ -17,7 +18,7 @@ import type { ConnectionInputs } from "./types";
 
 export interface RuntimeDeps {
   readonly clock: Clock;
-  /** Where progress lines go; in the plugin, stdout, which Pulumi shows as diagnostics. */
+  /** Where lines for the user go; in the dynamic provider's plugin, stdout, which Pulumi shows as diagnostics. */
   readonly log: LogLine;
   readonly openSession: SessionFactory;
   readonly polling: PollingOptions;
@@ -33,6 +34,13 @@ export interface RuntimeDeps {
   };
   /** How reads dropped by the transport are retried; method calls never are. */
   readonly readRetries: ReadRetryOptions;
+  /** The running operation's deadline from the engine (customTimeouts), when the door was given one. */
+  readonly operationDeadline: () => Deadline | undefined;
+  /**
+   * How often a job's progress is a line. By default paced (hyperv/progress.ts), since the dynamic provider's
+   * lines each stay in the output; null where the door shows them in place (the native plugin's ephemeral log).
+   */
+  readonly progressCadence: ProgressCadence | null;
 }
 
 export const DEFAULT_DEPS: RuntimeDeps = {
@@ -42,6 +50,8 @@ export const DEFAULT_DEPS: RuntimeDeps = {
   polling: DEFAULT_POLLING,
   busyRetries: { attempts: 4, initialDelayMs: 2000, maxDelayMs: 30_000 },
   readRetries: DEFAULT_READ_RETRIES,
+  operationDeadline: engineDeadline,
+  progressCadence: KEPT_LINE_CADENCE,
 };
 
 export interface RuntimeContext {

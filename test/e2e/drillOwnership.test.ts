@@ -83,7 +83,7 @@ describe("a drill has one owner", () => {
     const error = await failure(bench.plugin.create(inputs));
     const job = (await runningJob("TestReplicaCollection"))!;
     expect(error.details).toBe(
-      `Timed out waiting for a Hyper-V job: job ${job.instanceId} did not finish within 1 s [collection 'sql-cluster', method TestReplicaCollection, host cluster.json (simulator)]. The job is still running on the host: watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${job.instanceId}'"), then run again: the provider waits for a running failover job instead of starting another. Raise jobTimeoutSeconds for long failovers`,
+      `Timed out waiting for a Hyper-V job: job ${job.instanceId} did not finish within 1 s (jobTimeoutSeconds) [collection 'sql-cluster', method TestReplicaCollection, host cluster.json (simulator)]. The job is still running on the host: watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob -Filter "InstanceID='${job.instanceId}'"), then run again: the provider waits for a running failover job instead of starting another. Raise jobTimeoutSeconds for long failovers`,
     );
     const testId = error.partial!.id;
     const recorded = {

@@ -281,7 +281,7 @@ describe("a job that never ends", () => {
 
     const [call] = await sim.calls();
     expect(error.message).toBe(
-      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s ${where("InitiateFailover")}. The job is still running on the host: ${watch(call!.jobId!)}. Raise jobTimeoutSeconds for long failovers`,
+      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s (jobTimeoutSeconds) ${where("InitiateFailover")}. The job is still running on the host: ${watch(call!.jobId!)}. Raise jobTimeoutSeconds for long failovers`,
     );
     expect(await methods(sim)).toEqual(["InitiateFailover"]);
     expect(await hostState(sim)).toBe(4);
@@ -300,7 +300,7 @@ describe("a job that never ends", () => {
 
     const [call] = await sim.calls();
     expect(error.message).toBe(
-      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s ${where("InitiateFailover")}. Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up`,
+      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s (jobTimeoutSeconds) ${where("InitiateFailover")}. Termination of the job was requested (RequestStateChange 4); refresh the stack to see where the collection ended up`,
     );
     expect((await sim.calls()).map((c) => [c.method, c.arguments])).toEqual([
       ["InitiateFailover", { Collection: expect.any(Object) }],
@@ -324,7 +324,7 @@ describe("a job that never ends", () => {
 
     const [call] = await sim.calls();
     expect(error.message).toBe(
-      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s ${where("RevertFailover")}. cancelJobOnTimeout is set, but Hyper-V marks this job as not cancellable, so it was left running on the host: ${watch(call!.jobId!)}`,
+      `Timed out waiting for a Hyper-V job: job ${call!.jobId} did not finish within 60 s (jobTimeoutSeconds) ${where("RevertFailover")}. cancelJobOnTimeout is set, but Hyper-V marks this job as not cancellable, so it was left running on the host: ${watch(call!.jobId!)}`,
     );
     expect(await methods(sim)).toEqual(["RevertFailover"]);
     expect(await hostState(sim)).toBe(5);
@@ -488,7 +488,9 @@ describe("the host stops answering", () => {
 
   it("names the method when the collection cannot be read back after its job completed", async () => {
     let injected: Promise<void> | undefined;
+    // Every change is a line without a cadence, so the job's end is seen as it is read.
     const { sim, rt } = await setup({
+      progressCadence: null,
       onLog(line) {
         if (!injected && / 100% completed after /.test(line)) {
           injected = sim.injectFault({ kind: "unreachable", times: "always" });

@@ -13,6 +13,7 @@ import type {
   CimSession,
 } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
+import type { ProgressCadence } from "../../provider/hyperv";
 import { createRuntime } from "../../provider/doors/dynamic";
 import type { BusyReturnCode, SeedCollection } from "../../provider/simulator";
 import { HyperVSimulator } from "../../provider/simulator";
@@ -116,6 +117,8 @@ export interface SetupOptions {
   readonly onLog?: (line: string) => void;
   /** What the host answers a call on a collection that runs a job: 32774 (the default) or 32775. */
   readonly busyReturnCode?: BusyReturnCode;
+  /** How often a job's progress is a line; null: every change, as the native plugin writes them. Default paced. */
+  readonly progressCadence?: ProgressCadence | null;
 }
 
 export async function setup(options: SetupOptions = {}) {
@@ -138,6 +141,7 @@ export async function setup(options: SetupOptions = {}) {
       options.onLog?.(line);
     },
     openSession: async () => new TappedSession(sim.session(), clock, seam, options.tap ?? {}),
+    ...(options.progressCadence !== undefined ? { progressCadence: options.progressCadence } : {}),
   });
   return { clock, sim, rt, lines, seam };
 }

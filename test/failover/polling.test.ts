@@ -1,6 +1,6 @@
 /**
  * Job polling: every 250 ms by default, or fast at first then backing off to a cap, as stack config sets them; a
- * progress line on every change; and a four-hour job waited for on the fake clock with a bounded number of reads.
+ * progress line on every change where lines are shown in place, few where each stays; and a four-hour job waited for on the fake clock with a bounded number of reads.
  */
 import { describe, expect, it } from "vitest";
 import { hostState, inputs, methods, setup, T0 } from "./fixtures";
@@ -43,8 +43,8 @@ describe("job polling", () => {
     });
   });
 
-  it("writes a progress line on every change of percentage or state, and only then", async () => {
-    const { sim, rt, lines } = await setup();
+  it("without a cadence (the native plugin), writes a progress line on every change of percentage or state, and only then", async () => {
+    const { sim, rt, lines } = await setup({ progressCadence: null });
     await sim.setJobDuration("InitiateFailover", 20_000);
     rt.configure((key) => ({ "hyperv-replica:jobPollMaxMs": "1000" })[key]);
 
@@ -64,11 +64,35 @@ describe("job polling", () => {
     );
     expect(progress.at(-1)).toBe("[sql-cluster] InitiateFailover job: 100% completed after 20 s");
   });
+
+  it("by default (lines that stay), writes the first read and one per quarter crossed", async () => {
+    const { sim, rt, lines } = await setup();
+    await sim.setJobDuration("InitiateFailover", 20_000);
+    rt.configure((key) => ({ "hyperv-replica:jobPollMaxMs": "1000" })[key]);
+
+    await rt.create(inputs("failedOver"));
+
+    const progress = lines.filter((l) => l.includes(" job ")).map((l) => l.replace(/job \S+:/, "job:"));
+    expect(progress).toEqual([
+      "[sql-cluster] InitiateFailover job: 0% starting",
+      "[sql-cluster] InitiateFailover job: 25% running",
+      "[sql-cluster] InitiateFailover job: 50% running",
+      "[sql-cluster] InitiateFailover job: 75% running",
+    ]);
+  });
 });
 
 describe("a four-hour failover", () => {
   it("is waited for to the end within a five-hour jobTimeoutSeconds, with reads bounded by a 5 s cap from config", async () => {
-    const { sim, rt, seam, lines } = await setup();
+    const shown: { at: number; percent: number }[] = [];
+    let now = () => 0;
+    const { sim, rt, seam, clock } = await setup({
+      onLog: (line) => {
+        const percent = /% running/.test(line) ? /: (\d+)%/.exec(line) : null;
+        if (percent) shown.push({ at: now(), percent: Number(percent[1]) });
+      },
+    });
+    now = () => clock.now();
     await sim.setJobDuration("InitiateFailover", 4 * HOUR);
     rt.configure((key) => ({ "hyperv-replica:jobPollMaxMs": "5000" })[key]);
 
@@ -91,7 +115,14 @@ describe("a four-hour failover", () => {
     });
     expect(reads.count).toBe(1 + 8 + 2878);
     expect(Math.max(...reads.pauses)).toBe(5000);
-    expect(lines.filter((l) => l.includes("% running"))).toHaveLength(100);
+    // Paced (hyperv/progress.ts): a kept line comes two minutes or more after the last, or in a new quarter.
+    const paced = shown.slice(1).every((line, i) => {
+      const last = shown[i]!;
+      return line.at - last.at >= 120_000 || Math.floor(line.percent / 25) > Math.floor(last.percent / 25);
+    });
+    expect(paced).toBe(true);
+    expect(shown.length).toBeGreaterThan(4);
+    expect(shown.length).toBeLessThanOrEqual((4 * HOUR) / 120_000 + 4);
     expect(await methods(sim)).toEqual(["InitiateFailover"]);
     expect(await hostState(sim)).toBe(5);
   });

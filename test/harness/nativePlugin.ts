@@ -193,10 +193,11 @@ export class NativePlugin {
     };
   }
 
-  async create(urn: string, inputs: Props) {
+  /** `timeout`: the resource's customTimeouts.create in seconds, as the engine sends it (0: none). */
+  async create(urn: string, inputs: Props, timeout = 0) {
     const r = await this.rpc<ProviderPb.CreateResponse>(
       "create",
-      new pb.CreateRequest().setUrn(urn).setProperties(toStruct(inputs)),
+      new pb.CreateRequest().setUrn(urn).setProperties(toStruct(inputs)).setTimeout(timeout),
     );
     return { id: r.getId(), outs: fromStruct(r.getProperties()) };
   }
@@ -209,12 +210,14 @@ export class NativePlugin {
     return { id: r.getId(), props: fromStruct(r.getProperties()), inputs: fromStruct(r.getInputs()) };
   }
 
-  async update(urn: string, id: string, olds: Props, news: Props, ignoreChanges?: string[]) {
+  /** `timeout`: the resource's customTimeouts.update in seconds, as the engine sends it (0: none). */
+  async update(urn: string, id: string, olds: Props, news: Props, ignoreChanges?: string[], timeout = 0) {
     const request = new pb.UpdateRequest()
       .setUrn(urn)
       .setId(id)
       .setOlds(toStruct(olds))
-      .setNews(toStruct(news));
+      .setNews(toStruct(news))
+      .setTimeout(timeout);
     if (ignoreChanges) request.setIgnorechangesList(ignoreChanges);
     const r = await this.rpc<ProviderPb.UpdateResponse>("update", request);
     return fromStruct(r.getProperties());

@@ -204,3 +204,27 @@ describe('ignoreChanges: ["failoverState"] through the native plugin', () => {
     expect(await acting(sim)).toEqual([]);
   });
 });
+
+describe("an import of an id that names no collection", () => {
+  const MISTYPED = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c1x";
+  let sim: HyperVSimulator;
+  let plugin: NativePlugin;
+
+  beforeAll(async () => {
+    sim = await f.simulator("mistyped.json", [{ id: SQL, name: "sql-cluster" }], 300);
+    plugin = await f.pluginFor("mistyped.json");
+  });
+
+  const notFound = (kind: string) =>
+    `Not found: no collection to import: Msvm_VirtualSystemCollection in root\\HyperVCluster\\v2 has no instance with CollectionID '${MISTYPED}' (the host that answered is SystemName 'mistyped.json') [collection '${MISTYPED}', host ${kind}]. Nothing was imported. Check the id (Get-VMGroup | Select-Object Name, Id on a node of the cluster lists them), and that the connection (the hyperv-replica:* stack config, or the provider's) points at the cluster the collection lives on`;
+
+  it.each([
+    ["CollectionFailover", TYPE],
+    ["CollectionTestFailover", TYPE.replace("CollectionFailover", "CollectionTestFailover")],
+  ])("%s: Read says not found, with what was searched, and calls nothing", async (name, type) => {
+    const error = await plugin.read(urnOf(type, `mistyped-${name}`), MISTYPED, {}, {}).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(notFound("mistyped.json (simulator)"));
+    expect(await acting(sim)).toEqual([]);
+  });
+});

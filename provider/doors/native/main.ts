@@ -59,13 +59,15 @@ async function main(args: readonly string[]): Promise<void> {
   const runtime = createRuntime({
     clock: cancellable.clock,
     log: (line, kind) => engineLog.log(currentUrn(), line, kind ?? "info"),
+    // Progress is ephemeral here, each line in place of the last: every change is worth showing.
+    progressCadence: null,
   });
   const version = readVersion();
   const server = new grpc.Server();
   server.addService(
     providerGrpc.ResourceProviderService,
     providerService({
-      provider: createNativeProvider(runtime),
+      provider: createNativeProvider(runtime, cancellable.clock),
       schema: fs.readFileSync(path.join(PACKAGE_ROOT, "schema.json"), "utf8"),
       version,
       cancel: () => cancellable.cancel(),

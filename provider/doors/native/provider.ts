@@ -4,7 +4,10 @@
  * diff. It holds no behaviour of its own: each method finds the registry entry for the token and calls it, the
  * same entry the dynamic provider calls.
  */
+import type { Clock } from "../../clock";
+import { systemClock } from "../../clock";
 import type { CheckFailure } from "../../runtime/rules";
+import { withEngineTimeout } from "../../runtime/engineTimeout";
 import { CONFIG_NAMESPACE, readProviderConfig } from "../../runtime/connection";
 import type { FunctionMethod, Registry, ResourceMethods } from "../../runtime/resourceMethods";
 import type { PropertyDiff } from "./detailedDiff";
@@ -63,7 +66,8 @@ function configReader(config: Props): (key: string) => unknown {
 /** Every key sent, namespaced as the user sets it: `transport` is `hyperv-replica:transport`. */
 const keysOf = (config: Props) => Object.keys(config).map((k) => (k.includes(":") ? k : `${PACKAGE}:${k}`));
 
-export function createNativeProvider(registry: Registry) {
+/** `clock`: the one the runtime waits on, so that the engine's timeout and the runtime's waits share one time. */
+export function createNativeProvider(registry: Registry, clock: Clock = systemClock) {
   const byToken = <T>(entries: Readonly<Record<string, T>>) =>
     new Map(Object.entries(entries).map(([name, entry]) => [tokenOf(name), entry]));
   const resources = byToken(registry.resources);
@@ -117,8 +121,11 @@ export function createNativeProvider(registry: Registry) {
       };
     },
 
-    async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-      const result = await resource(urn).create(inputs);
+    /** `timeout`: the engine's customTimeouts.create in seconds, 0 when none (so for every operation below). */
+    async create(urn: string, inputs: Props, timeout = 0): Promise<{ id: string; outs: Props }> {
+      const result = await withEngineTimeout("create", timeout, clock.now(), () =>
+        resource(urn).create(inputs),
+      );
       return { id: result.id, outs: (result.outs ?? {}) as Props };
     },
 
@@ -139,12 +146,16 @@ export function createNativeProvider(registry: Registry) {
       olds: Props,
       news: Props,
       ignoreChanges: readonly string[] = [],
+      timeout = 0,
     ): Promise<Props> {
-      return ((await resource(urn).update(id, olds, news, { ignoreChanges })).outs ?? {}) as Props;
+      const result = await withEngineTimeout("update", timeout, clock.now(), () =>
+        resource(urn).update(id, olds, news, { ignoreChanges }),
+      );
+      return (result.outs ?? {}) as Props;
     },
 
-    async delete(urn: string, id: string, props: Props): Promise<void> {
-      await resource(urn).delete(id, props);
+    async delete(urn: string, id: string, props: Props, timeout = 0): Promise<void> {
+      await withEngineTimeout("delete", timeout, clock.now(), () => resource(urn).delete(id, props));
     },
 
     async invoke(token: string, args: Props): Promise<Props> {

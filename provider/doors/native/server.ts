@@ -112,7 +112,8 @@ export function providerService(options: ServerOptions): Served {
       return diffResponse(await provider.diff(req.getUrn(), req.getId(), olds, news, old, ignored));
     }),
     create: onResource(async (req) => {
-      const { id, outs } = await provider.create(req.getUrn(), fromStruct(req.getProperties()));
+      const props = fromStruct(req.getProperties());
+      const { id, outs } = await provider.create(req.getUrn(), props, req.getTimeout());
       return new pb.CreateResponse().setId(id).setProperties(toSecretStruct(outs, req.getProperties()));
     }),
     read: onResource(async (req) => {
@@ -130,11 +131,12 @@ export function providerService(options: ServerOptions): Served {
         fromStruct(req.getOlds()),
         fromStruct(req.getNews()),
         req.getIgnorechangesList(),
+        req.getTimeout(),
       );
       return new pb.UpdateResponse().setProperties(toSecretStruct(outs, req.getNews()));
     }),
     delete: onResource(async (req) => {
-      await provider.delete(req.getUrn(), req.getId(), fromStruct(req.getProperties()));
+      await provider.delete(req.getUrn(), req.getId(), fromStruct(req.getProperties()), req.getTimeout());
       return new Empty();
     }),
     invoke: unary(async (req) => {

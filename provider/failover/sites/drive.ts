@@ -134,8 +134,8 @@ class SitesDriver {
     this.losses = new LossNotes(request.name, deps);
   }
 
-  private log(site: string, line: string): void {
-    this.deps.log(`[${this.request.name}] [${site}] ${line}`);
+  private log(site: string, line: string, kind?: "status"): void {
+    this.deps.log(`[${this.request.name}] [${site}] ${line}`, kind);
   }
 
   async run(): Promise<SitesResult> {
@@ -254,7 +254,7 @@ class SitesDriver {
       ...this.deps,
       timeoutSeconds: this.request.timeoutSeconds,
       cancelOnTimeout: false,
-      progress: (line) => this.log(site, line),
+      progress: (line, kind) => this.log(site, line, kind),
     };
   }
 }

@@ -148,7 +148,7 @@ async function startIfFailedOver(
       ...ctx.deps,
       polling: ctx.polling(),
       timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-      log: (line) => ctx.deps.log(`[${collection.name}] ${line}`),
+      log: (line, kind) => ctx.deps.log(`[${collection.name}] ${line}`, kind),
       context: { collection: collection.name, host: session.target },
     });
   } catch (error) {

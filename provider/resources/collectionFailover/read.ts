@@ -37,7 +37,8 @@ export async function readCollection(
     const context = { collection: name, host: session.target };
     const found = await read(() => findCollection(session, { id }, undefined, context));
     if (found === undefined) {
-      await confirmGone(session, id, recorded, context, { read });
+      // `pulumi import` reads with nothing stored: an id that names no collection there is a not-found, not a loss.
+      await confirmGone(session, id, recorded, context, { read, importing: Object.keys(props).length === 0 });
       return {};
     }
     // State 13 is a test failover only with a test collection linked to the replica (failover/testLink.ts).

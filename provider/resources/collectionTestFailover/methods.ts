@@ -51,7 +51,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
       await startMembers(session, test.id, {
         ...reconcileDeps(),
         timeoutSeconds: s.jobTimeoutSeconds,
-        log: (line) => deps.log(`[${test.name}] ${line}`),
+        log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
         context: { collection: test.name, host: session.target },
       });
     } catch (error) {
@@ -125,6 +125,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
               record.testCollectionId,
               await recordedHost(session, props, replica, context),
               context,
+              { importing: Object.keys(props).length === 0 },
             );
             return {};
           }

@@ -30,7 +30,9 @@ export interface GetRecoveryPointsResult {
 /**
  * Lists a collection's recovery points, newest first, to choose a `recoveryPoint` from. It runs in the program's
  * own process (a dynamic-provider package has no plugin to invoke): it reads stack config `hyperv-replica:*` and
- * opens a session itself, through the same runtime the resources use.
+ * opens a session itself, through the same runtime the resources use. So the program's machine needs PowerShell (or
+ * the simulator) and the credentials, at preview too, and `pulumi.runtime.setMocks` cannot intercept it; through the
+ * native plugin, SDKs generated from schema.json call it as an Invoke instead (README, "Choosing the point").
  */
 export async function getRecoveryPoints(args: GetRecoveryPointsArgs): Promise<GetRecoveryPointsResult> {
   // Loaded on first use, so that importing the package does not load PowerShell and the simulator.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs, ConnectionOutput } from "../shared";
+import { secretPassword } from "../shared";
 import { replicatedCollectionProvider } from "./provider";
 
 /** One site of a {@link ReplicatedCollection}: where to reach it and which collection is the pair's there. */
@@ -212,8 +213,14 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
   }
 }
 
-/** Marks each site's password secret, so the engine encrypts it in state. */
-function secretPasswords(sites: ReplicatedCollectionArgs["sites"]): pulumi.Output<unknown> {
+/**
+ * Marks each site's password secret, and only it (shared.ts), so the engine encrypts it in state. A sites map given
+ * as one Output cannot be split by site name before it resolves: it is marked through, and so is secret as a whole.
+ */
+function secretPasswords(sites: ReplicatedCollectionArgs["sites"]): pulumi.Input<unknown> {
+  if (!pulumi.Output.isInstance(sites) && !(sites instanceof Promise)) {
+    return Object.fromEntries(Object.entries(sites).map(([name, site]) => [name, secretSite(site)]));
+  }
   return pulumi.output(sites).apply((all) =>
     Object.fromEntries(
       Object.entries(all).map(([name, site]) => {
@@ -224,3 +231,14 @@ function secretPasswords(sites: ReplicatedCollectionArgs["sites"]): pulumi.Outpu
     ),
   );
 }
+
+/** One site with only its password secret; a site given as one Output is marked through, as a whole. */
+function secretSite(site: pulumi.Input<SiteArgs>): pulumi.Input<unknown> {
+  if (pulumi.Output.isInstance(site) || site instanceof Promise) {
+    return pulumi.output(site).apply((s) => ({ ...s, ...connectionOf(s) }));
+  }
+  return { ...site, ...connectionOf(site) };
+}
+
+const connectionOf = (site: { connection?: pulumi.Input<ConnectionArgs> }) =>
+  site.connection === undefined ? {} : { connection: secretPassword(site.connection) };
