@@ -1,6 +1,6 @@
 /**
  * `npm run plugin:package`: the native plugin's tarball, which `pulumi plugin install resource hyperv-replica
- * <version> --file <tgz>` accepts (see scripts/plugin/bundle.ts for what it holds). The plugin is JavaScript, so one
+ * <version> --file <tgz>` accepts (see scripts/plugin/files.ts for what it holds). The plugin is JavaScript, so one
  * tarball serves every OS and architecture; it needs Node.js 22 or later on PATH. Prints the tarball's path.
  *
  * Usage: tsx scripts/package-plugin.ts [--out <dir>] [--os <os>] [--arch <arch>]
@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { pluginFiles, tarballName } from "./plugin/bundle";
+import { pluginFiles, tarballName } from "./plugin/files";
 import { tarGz } from "./plugin/tar";
 
 const { values } = parseArgs({

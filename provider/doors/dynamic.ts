@@ -10,11 +10,10 @@ import { collectionFailoverMethods } from "../resources/collectionFailover/metho
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
-import { terminateAllPools } from "../powershell";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
-import { watchEngine } from "./lifeline";
+import { terminatePowerShell, watchEngine } from "./lifeline";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
@@ -43,7 +42,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
      * Only the plugin calls it, so this is also where the runtime starts watching for the engine to go away.
      */
     configureFrom(config: { get(key: string): string | undefined }) {
-      watchEngine(terminateAllPools);
+      watchEngine(terminatePowerShell);
       const raw = (config as { rawConfig?: unknown }).rawConfig;
       const keys = typeof raw === "object" && raw !== null ? Object.keys(raw) : undefined;
       ctx.configure((key) => config.get(key), keys);

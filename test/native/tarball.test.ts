@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE, pluginFiles, tarballName } from "../../scripts/plugin/bundle";
+import { BUNDLE, pluginFiles, tarballName } from "../../scripts/plugin/files";
 import { tarGz } from "../../scripts/plugin/tar";
 import { FakeEngine, NativePlugin, urnOf } from "../harness/nativePlugin";
 import { REPO_ROOT } from "../harness/plugin";

@@ -8,9 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { systemClock } from "../../clock";
-import { terminateAllPools } from "../../powershell";
 import { createRuntime } from "../dynamic";
-import { watchEngine } from "../lifeline";
+import { terminatePowerShell, watchEngine } from "../lifeline";
 import { cancellableClock } from "./cancel";
 import { connectEngineLog } from "./engineLog";
 import { createNativeProvider } from "./provider";
@@ -77,7 +76,7 @@ async function main(args: readonly string[]): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
-  watchEngine(terminateAllPools);
+  watchEngine(terminatePowerShell);
 }
 
 if (require.main === module) {
