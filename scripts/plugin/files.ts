@@ -9,7 +9,8 @@
  *   pulumi-resource-hyperv-replica.cmd    the launcher for Windows
  *   package.json, schema.json             the version and the schema the plugin serves
  *   LICENSE, THIRD-PARTY-NOTICES          ours, and those of the bundled packages
- *   dist/plugin.js                        the bundle
+ *   dist/plugin.js                        what the launchers start: the bundle, with Node's compile cache
+ *   dist/bundle.js                        the bundle
  *   dist/powershell/*.ps1, sshAskpass.cjs the bridge's scripts and the ssh askpass helper, where the bundle finds them
  */
 import * as fs from "node:fs";
@@ -18,7 +19,21 @@ import { bundle, notices, ROOT } from "../bundle/esbuild";
 import type { TarFile } from "./tar";
 
 export const PLUGIN_NAME = "pulumi-resource-hyperv-replica";
-export const BUNDLE = "dist/plugin.js";
+/** What the launchers start: it enables Node's compile cache, then runs the bundle. */
+export const ENTRY = "dist/plugin.js";
+export const BUNDLE = "dist/bundle.js";
+
+/**
+ * V8 compiles the 1 MB bundle at every start unless the code it compiled is cached: Node (22.1 and later) keeps it,
+ * checked against the source, in a folder beside the bundle, which the plugin's own install folder holds, so no
+ * other account can write to it. Where it cannot be written, Node starts without it.
+ */
+const ENTRY_SOURCE = `"use strict";
+// Starts the plugin (bundle.js) with Node's compile cache in .compile-cache beside it, so that a start after the
+// first reads the compiled code instead of compiling the bundle again.
+require("node:module").enableCompileCache?.(require("node:path").join(__dirname, ".compile-cache"));
+require("./bundle.js").run();
+`;
 
 /** The name `pulumi plugin install` expects of a tarball: pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz. */
 export const tarballName = (version: string, os: string, arch: string) =>
@@ -35,12 +50,13 @@ export async function pluginFiles(): Promise<TarFile[]> {
   const built = await bundle({ entry: "doors/native/main.ts", external: NEVER_LOADED });
   const pkg = JSON.parse(read("package.json").toString("utf8")) as Record<string, unknown>;
   return [
-    file(PLUGIN_NAME, `#!/bin/sh\nexec node "$(dirname "$0")/${BUNDLE}" "$@"\n`, 0o755),
-    file(`${PLUGIN_NAME}.cmd`, `@echo off\r\nnode "%~dp0${BUNDLE.replaceAll("/", "\\")}" %*\r\n`),
+    file(PLUGIN_NAME, `#!/bin/sh\nexec node "$(dirname "$0")/${ENTRY}" "$@"\n`, 0o755),
+    file(`${PLUGIN_NAME}.cmd`, `@echo off\r\nnode "%~dp0${ENTRY.replaceAll("/", "\\")}" %*\r\n`),
     file("package.json", `${JSON.stringify(pluginPackage(pkg), null, 2)}\n`),
     { path: "schema.json", mode: 0o644, content: read("schema.json") },
     { path: "LICENSE", mode: 0o644, content: read("LICENSE") },
     file("THIRD-PARTY-NOTICES", notices(`The plugin's bundle (${BUNDLE})`, built.packages)),
+    file(ENTRY, ENTRY_SOURCE),
     { path: BUNDLE, mode: 0o644, content: built.code },
     ...powershellAssets(),
   ];

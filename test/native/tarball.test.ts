@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE, pluginFiles, tarballName } from "../../scripts/plugin/files";
+import { BUNDLE, ENTRY, pluginFiles, tarballName } from "../../scripts/plugin/files";
 import { tarGz } from "../../scripts/plugin/tar";
 import { FakeEngine, NativePlugin, urnOf } from "../harness/nativePlugin";
 import { REPO_ROOT } from "../harness/plugin";
@@ -61,6 +61,7 @@ describe("the plugin tarball", () => {
     expect(files.map((f) => f.path).sort()).toEqual(
       [
         "LICENSE",
+        ENTRY,
         BUNDLE,
         "package.json",
         LAUNCHER,
@@ -76,10 +77,10 @@ describe("the plugin tarball", () => {
     const mode = (name: string) => fs.statSync(path.join(unpacked, name)).mode & 0o111;
     expect(mode(LAUNCHER)).toBe(0o111);
     expect(fs.readFileSync(path.join(unpacked, LAUNCHER), "utf8")).toBe(
-      `#!/bin/sh\nexec node "$(dirname "$0")/${BUNDLE}" "$@"\n`,
+      `#!/bin/sh\nexec node "$(dirname "$0")/${ENTRY}" "$@"\n`,
     );
     expect(fs.readFileSync(path.join(unpacked, `${LAUNCHER}.cmd`), "utf8")).toBe(
-      `@echo off\r\nnode "%~dp0${BUNDLE.replaceAll("/", "\\")}" %*\r\n`,
+      `@echo off\r\nnode "%~dp0${ENTRY.replaceAll("/", "\\")}" %*\r\n`,
     );
   });
 
@@ -101,7 +102,7 @@ describe("the plugin tarball", () => {
   });
 
   it.skipIf(process.platform === "win32")(
-    "starts from its launcher as the engine starts it, and answers GetPluginInfo, GetSchema and Check",
+    "starts from its launcher as the engine starts it, answers GetPluginInfo, GetSchema and Check, and keeps its compiled code",
     async () => {
       const engine = await FakeEngine.start();
       const plugin = await NativePlugin.start({
@@ -115,6 +116,8 @@ describe("the plugin tarball", () => {
         const urn = urnOf(tokenOf("CollectionFailover"), "sql");
         const checked = await plugin.check(urn, {}, { collectionName: "sql", failoverState: "sideways" });
         expect(checked.failures.map((f) => f.property)).toEqual(["failoverState"]);
+        const cache = path.join(unpacked, "dist", ".compile-cache");
+        expect(fs.readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
       } finally {
         await plugin.stop();
         await engine.stop();
