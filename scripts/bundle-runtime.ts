@@ -8,8 +8,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundle, ROOT } from "./bundle/esbuild";
 
+/**
+ * The simulator and the PowerShell bridge load from dist/ when a session first needs one: a test or a program that
+ * loads `pulumi-hyperv-replica/simulator`, or a preloaded hook, then shares the runtime's copy.
+ */
+const FROM_DIST = ["simulator", "powershell"];
+
 async function main(): Promise<void> {
-  const built = await bundle({ entry: "doors/dynamic.ts", external: "packages" });
+  const built = await bundle({ entry: "doors/dynamic.ts", external: "packages", fromDist: FROM_DIST });
   fs.writeFileSync(path.join(ROOT, "dist", "runtime.js"), built.code);
 }
 

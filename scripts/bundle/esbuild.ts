@@ -20,6 +20,12 @@ export interface BundleOptions {
   readonly entry: string;
   /** Packages left to `require` at run time: all of them, or the names given (never loaded, or not bundled). */
   readonly external: "packages" | readonly string[];
+  /**
+   * Folders of provider/ that the bundle, written into dist/, loads from tsc's output beside it rather than holding
+   * a copy: each is imported lazily, so it costs nothing until used, and every module of the process that loads it
+   * shares that one copy.
+   */
+  readonly fromDist?: readonly string[];
 }
 
 export interface Bundle {
@@ -43,7 +49,7 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     metafile: true,
     outfile: "bundle.js",
     logLevel: "error",
-    plugins: [distDirname, pulumiTree],
+    plugins: [distDirname, pulumiTree, fromDist(options.fromDist ?? [])],
   });
   const packages = Object.keys(result.metafile.inputs)
     .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
@@ -64,6 +70,25 @@ const distDirname: esbuild.Plugin = {
     });
   },
 };
+
+/** Imports of provider/<folder>/... left to load from dist/<folder>/... at run time. */
+function fromDist(folders: readonly string[]): esbuild.Plugin {
+  return {
+    name: "from-dist",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = path
+          .relative(SOURCE, path.resolve(args.resolveDir, args.path))
+          .split(path.sep)
+          .join("/");
+        if (!folders.includes(target.split("/")[0]!)) return undefined;
+        if (!target.endsWith(".js"))
+          throw new Error(`${args.importer}: import ${args.path} as <path>/index.js`);
+        return { path: `./${target}`, external: true };
+      });
+    },
+  };
+}
 
 /**
  * rpc.ts takes grpc-js, google-protobuf and the generated stubs from @pulumi/pulumi's own dependency tree with a

@@ -1,7 +1,7 @@
 /**
  * What `require("pulumi-hyperv-replica/runtime")` loads inside @pulumi/pulumi's plugin: the bundle `npm run build`
- * writes (dist/runtime.js), which finds the bridge's files beside it; and, in tsc's dist/ as in the bundle, neither
- * the simulator nor the PowerShell bridge until a session needs one, so that Check answers at once. Each case runs
+ * writes (dist/runtime.js), which loads the simulator and the PowerShell bridge from dist/ beside it, and neither
+ * until a session needs one (shown here in tsc's dist/, whose modules can be counted), so that Check answers at once. Each case runs
  * in a fresh node, on the built package (`npm run build` first).
  */
 import { execFileSync } from "node:child_process";
@@ -44,7 +44,7 @@ describe("the dynamic provider's runtime", () => {
   });
 
   it.skipIf(process.platform === "win32")(
-    "finds the bridge script beside the bundle (skipped on Windows: the stand-in PowerShell is a sh script)",
+    "loads the bridge from dist/powershell, beside the bundle (skipped on Windows: the stand-in PowerShell is a sh script)",
     () => {
       const seen = path.join(dir, "bridge-script-seen");
       const pwsh = path.join(dir, "stand-in-pwsh");
