@@ -12,12 +12,11 @@ import { collectionTestFailoverMethods } from "../resources/collectionTestFailov
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
 import { vmGroupMethods } from "../resources/vmGroup/methods";
-import { terminateAllPools } from "../powershell";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
 import { warmOnCheck } from "../runtime/warmOnCheck";
-import { watchEngine } from "./lifeline";
+import { terminatePowerShell, watchEngine } from "./lifeline";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
@@ -48,7 +47,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
      * Only the plugin calls it, so this is also where the runtime starts watching for the engine to go away.
      */
     configureFrom(config: { get(key: string): string | undefined }) {
-      watchEngine(terminateAllPools);
+      watchEngine(terminatePowerShell);
       const raw = (config as { rawConfig?: unknown }).rawConfig;
       const keys = typeof raw === "object" && raw !== null ? Object.keys(raw) : undefined;
       ctx.configure((key) => config.get(key), keys);

@@ -13,6 +13,11 @@ const CLEANUP_MS = 3000;
 
 let watching = false;
 
+/** Ends every PowerShell process this one started; the bridge loads with its first session, so it is loaded here. */
+export async function terminatePowerShell(): Promise<void> {
+  await (await import("../powershell/index.js")).terminateAllPools();
+}
+
 /** Watches the engine, once per process; when it is gone, runs `cleanup` (bounded) and exits. */
 export function watchEngine(cleanup: () => Promise<void>): void {
   if (watching) return;

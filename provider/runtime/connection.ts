@@ -4,8 +4,6 @@
  */
 import * as path from "node:path";
 import type { CimSession } from "../cim";
-import { PowerShellCimSession } from "../powershell";
-import { HyperVSimulator } from "../simulator";
 import type { ConnectionInputs, PublicConnection } from "./types";
 import type { CheckFailure } from "./rules";
 import { closest, show } from "./rules";
@@ -237,13 +235,19 @@ export function publicConnection(input: ConnectionInputs | null | undefined): Pu
 /** Opens a CIM session for a resolved connection. */
 export type SessionFactory = (connection: ConnectionInputs, config: ProviderConfig) => Promise<CimSession>;
 
+/**
+ * The simulator and the PowerShell bridge load with the first session that needs them, not with the runtime: a
+ * plugin answers Check (and a preview that reads nothing) without either, and a stack uses one of the two.
+ */
 export const openSession: SessionFactory = async (connection, config) => {
   if ((connection.transport ?? "local") === "simulator") {
+    const { HyperVSimulator } = await import("../simulator/index.js");
     return new HyperVSimulator({
       stateFile: path.resolve(connection.simulatorStateFile ?? ""),
       hostName: connection.simulatorHost ?? path.basename(connection.simulatorStateFile ?? "simulator"),
     }).session();
   }
+  const { PowerShellCimSession } = await import("../powershell/index.js");
   return new PowerShellCimSession(connection, {
     ...(config.powershell !== undefined ? { executable: config.powershell } : {}),
     ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),

@@ -6,11 +6,11 @@
  * written to stdout: the runtime's lines go to the engine's Log service instead.
  */
 import * as fs from "node:fs";
+import { flushCompileCache } from "node:module";
 import * as path from "node:path";
 import { systemClock } from "../../clock";
-import { terminateAllPools } from "../../powershell";
 import { createRuntime } from "../dynamic";
-import { watchEngine } from "../lifeline";
+import { terminatePowerShell, watchEngine } from "../lifeline";
 import { cancellableClock } from "./cancel";
 import { connectEngineLog } from "./engineLog";
 import { createNativeProvider } from "./provider";
@@ -79,10 +79,14 @@ async function main(args: readonly string[]): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
-  watchEngine(terminateAllPools);
+  watchEngine(terminatePowerShell);
+  // Where the launcher enabled Node's compile cache, the code compiled so far is written now: the engine ends a
+  // plugin with a kill, which leaves no exit for Node to write it at. (Node 22.10 and later.)
+  flushCompileCache?.();
 }
 
-if (require.main === module) {
+/** Starts the plugin with this process's arguments: `node main.js`, or the tarball's launcher through its bundle. */
+export function run(): void {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(
       `pulumi-resource-hyperv-replica: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -90,3 +94,5 @@ if (require.main === module) {
     process.exit(1);
   });
 }
+
+if (require.main === module) run();
