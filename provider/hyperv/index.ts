@@ -16,3 +16,4 @@ export * from "./replicationSettings";
 export * from "./vmPower";
 export * from "./lastJob";
 export * from "./vmShutdown";
+export * from "./vmsTogether";

@@ -28,6 +28,7 @@ import type { OperationRecord } from "./replicationService";
 import { operationRecord } from "./records";
 import type { VmIdentity, VmPowerOptions } from "./vmPower";
 import { requestVmState, vmRef } from "./vmPower";
+import { eachVmTogether } from "./vmsTogether";
 
 export const SHUTDOWN_COMPONENT = "Msvm_ShutdownComponent";
 export const GUEST_WAY = "shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)";
@@ -87,11 +88,9 @@ export class GuestShutdownRefused extends InvalidStateError {
 const hardAdvice = (what: string) =>
   `${what}, or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk`;
 
-/** Reads, for each VM, whether its guest can be asked to shut down. Reads only: nothing is called. */
-export async function stopWays(session: CimSession, vms: readonly VmIdentity[]): Promise<StopWay[]> {
-  const ways: StopWay[] = [];
-  for (const vm of vms) ways.push(await stopWay(session, vm));
-  return ways;
+/** Reads, for each VM at once, whether its guest can be asked to shut down. Reads only: nothing is called. */
+export function stopWays(session: CimSession, vms: readonly VmIdentity[]): Promise<StopWay[]> {
+  return Promise.all(vms.map((vm) => stopWay(session, vm)));
 }
 
 async function stopWay(session: CimSession, vm: VmIdentity): Promise<StopWay> {
@@ -148,32 +147,49 @@ export function describeWay(way: StopWay): string {
 
 /**
  * Turns the VMs off: every guest that can be asked is asked at once, then waited for until the shutdown timeout;
- * the rest, and guests still running at the deadline, are powered off hard if allowed. Without that permission a
- * VM that needs it is refused: before any call when it is known from the reads, else with the VMs already shut
- * down listed on the error.
+ * the rest, and guests still running at the deadline, are powered off hard together if allowed. Without that
+ * permission a VM that needs it is refused: before any call when it is known from the reads, else with the VMs
+ * already shut down listed on the error. `waves` orders them (a program's boot groups, reversed): each wave is off
+ * before the next begins. By default all go together.
  */
 export async function stopVms(
   session: CimSession,
   vms: readonly VmIdentity[],
   options: VmStopOptions,
+  waves: readonly (readonly VmIdentity[])[] = [vms],
 ): Promise<VmStopped[]> {
   try {
     const ways = await stopWays(session, vms);
     const hard = ways.filter((w): w is HardWay => w.way === "hard");
     if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options);
     for (const way of ways) options.progress(describeWay(way));
-    const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
-    const { stopped, stragglers } = await shutDownGuests(session, guests, options);
-    if (stragglers.length > 0 && !options.allowHardPowerOff) throw refuseAfter(stragglers, stopped, options);
-    for (const { vm } of hard) stopped.push(await powerOff(session, vm, options));
-    for (const { vm, why } of stragglers) {
-      options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
-      stopped.push(await powerOff(session, vm, options));
+    const stopped: VmStopped[] = [];
+    for (const wave of waves) {
+      const inWave = ways.filter((w) => wave.includes(w.vm));
+      if (inWave.length > 0) stopped.push(...(await stopWave(session, inWave, options, stopped)));
     }
     return stopped;
   } catch (error) {
     throw withContext(error, options.context);
   }
+}
+
+/** One wave: its guests shut down together, then the VMs that need it powered off together. */
+async function stopWave(
+  session: CimSession,
+  ways: readonly StopWay[],
+  options: VmStopOptions,
+  before: readonly VmStopped[],
+): Promise<VmStopped[]> {
+  const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
+  const { stopped, stragglers } = await shutDownGuests(session, guests, options);
+  if (stragglers.length > 0 && !options.allowHardPowerOff)
+    throw refuseAfter(stragglers, [...before, ...stopped], options);
+  for (const { vm, why } of stragglers)
+    options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
+  const offHard = [...ways.filter((w) => w.way === "hard"), ...stragglers].map(({ vm }) => vm);
+  stopped.push(...(await eachVmTogether(offHard, (vm) => powerOff(session, vm, options), options.context)));
+  return stopped;
 }
 
 async function powerOff(session: CimSession, vm: VmIdentity, options: VmStopOptions): Promise<VmStopped> {
@@ -226,18 +242,21 @@ async function shutDownGuests(
   options: VmStopOptions,
 ): Promise<{ stopped: VmStopped[]; stragglers: Straggler[] }> {
   const { clock } = options;
-  const asked: Asked[] = [];
-  const refused: (Asked & { returnValue: number })[] = [];
-  for (const { vm, component } of guests) {
-    const at = clock.now();
-    const args = { Force: false, Reason: REASON };
-    const { returnValue } = await session.invoke(component, "InitiateShutdown", args, {
-      namespace: HYPERV_VIRTUALIZATION_NAMESPACE,
-      signal: options.signal,
-    });
-    if (STARTED.includes(returnValue)) asked.push({ vm, at });
-    else refused.push({ vm, at, returnValue });
-  }
+  const answers = await eachVmTogether(
+    guests.map(({ vm, component }) => ({ name: vm.name, vm, component })),
+    async ({ vm, component }) => {
+      const at = clock.now();
+      const args = { Force: false, Reason: REASON };
+      const { returnValue } = await session.invoke(component, "InitiateShutdown", args, {
+        namespace: HYPERV_VIRTUALIZATION_NAMESPACE,
+        signal: options.signal,
+      });
+      return { vm, at, returnValue };
+    },
+    options.context,
+  );
+  const asked: Asked[] = answers.filter((a) => STARTED.includes(a.returnValue));
+  const refused = answers.filter((a) => !STARTED.includes(a.returnValue));
   // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
   const stopped = [
     ...(await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 })),

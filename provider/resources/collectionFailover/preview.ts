@@ -3,6 +3,8 @@
  * or operation, so that `pulumi preview` names the calls before anyone approves them.
  */
 import type { Step } from "../../failover/plan";
+import type { BootGroup } from "../../failover/bootOrder";
+import { describeBootOrder } from "../../failover/bootOrder";
 import { planFailover } from "../../failover/plan";
 import type { DesiredState } from "../../failover/states";
 import { observedState } from "../../failover/states";
@@ -18,12 +20,12 @@ interface RecordedVm {
   readonly enabledState?: unknown;
 }
 
-function describeStep(step: Step, from: number, olds: Props): string {
+function describeStep(step: Step, from: number, olds: Props, groups: BootGroup[] | undefined): string {
   const vms = Array.isArray(olds.virtualMachines) ? (olds.virtualMachines as RecordedVm[]) : [];
   const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
   const first =
     step.method === "RevertFailover" && running.length > 0
-      ? `RequestStateChange(3) to turn off ${running.join(", ")}, then `
+      ? `RequestStateChange(3) to turn off ${running.join(", ")}${groups ? " (boot groups in reverse)" : " together"}, then `
       : "";
   // Per-VM practice, inferred for collections: Start-VMFailover resumes a Suspended VM's replication first.
   const why = step.method === "ResumeReplication" ? " (per-VM practice: resume before failing over)" : "";
@@ -45,9 +47,10 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
     return `${name} will wait for the failover job in progress if the host still runs one, then plan again; without one the update is refused, ${recorded}`;
   const plan = planFailover(observation, desired, { recoveryPoint: DEFAULTS.recoveryPoint });
   if (plan.kind !== "call") return undefined;
+  const groups = Array.isArray(news.bootGroups) ? (news.bootGroups as BootGroup[]) : undefined;
   let from = olds.replicationState;
   const steps = plan.steps.map((step) => {
-    const text = describeStep(step, from, olds);
+    const text = describeStep(step, from, olds, groups);
     from = step.expect[0] ?? from;
     return text;
   });
@@ -56,7 +59,7 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
     : "";
   const start =
     desired !== "normal" && (news.startVirtualMachines ?? DEFAULTS.startVirtualMachines) !== false
-      ? ", then RequestStateChange(2) to start the member VMs"
+      ? `, then RequestStateChange(2) to start the member VMs ${groups ? `in boot order: ${describeBootOrder(groups)}` : "together"}`
       : "";
   return `${name} will call ${steps.join(", then ")}${point}${start}, ${recorded}`;
 }
