@@ -81,7 +81,7 @@ export function refuseUnknownBootNames(
   const unknown = unknownBootNames(members, groups, match);
   if (unknown.length === 0) return;
   const listed = unknown.map((u) => `${u.property} '${u.name}'`).join(", ");
-  const names = members.map((m) => `'${m.name}'`).join(", ") || "none";
+  const names = [...new Set(members.map((m) => `'${m.name}'`))].join(", ") || "none";
   throw new InvalidStateError(
     `bootGroups names VMs that are not members of the collection: ${listed}; nothing was called`,
     `Name the member VMs by their names (ElementName; the collection has ${names}), or remove those entries`,

@@ -25,7 +25,7 @@ function describeStep(step: Step, from: number, olds: Props, groups: BootGroup[]
   const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
   const first =
     step.method === "RevertFailover" && running.length > 0
-      ? `RequestStateChange(3) to turn off ${running.join(", ")}${groups ? " (boot groups in reverse)" : " together"}, then `
+      ? `RequestStateChange(3) to turn off ${running.join(", ")}${groups ? " (boot groups in reverse)" : ""}, then `
       : "";
   // Per-VM practice, inferred for collections: Start-VMFailover resumes a Suspended VM's replication first.
   const why = step.method === "ResumeReplication" ? " (per-VM practice: resume before failing over)" : "";
