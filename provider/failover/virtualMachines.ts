@@ -43,13 +43,12 @@ export async function startMembers(
     ...wave,
     vms: wave.vms.filter((m) => m.enabledState !== EnabledState.Running),
   }));
+  const start = async (vm: MemberVm) => {
+    await requestVmState(session, vm, EnabledState.Running, vmOptions(deps));
+    deps.log(`VM '${vm.name}' started`);
+  };
   await inOrder(waves, deps, async (vms) => {
-    await eachVmTogether(
-      vms,
-      (vm) => requestVmState(session, vm, EnabledState.Running, vmOptions(deps)),
-      deps.context,
-    );
-    for (const vm of vms) deps.log(`VM '${vm.name}' started`);
+    await eachVmTogether(vms, start, deps.context);
   });
   // Read again only when something was started: otherwise the first read is still what the host shows.
   const started = waves.some((w) => w.vms.length > 0);

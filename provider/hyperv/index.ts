@@ -15,5 +15,6 @@ export * from "./siteReads";
 export * from "./replicationSettings";
 export * from "./vmPower";
 export * from "./lastJob";
+export * from "./stopWays";
 export * from "./vmShutdown";
 export * from "./vmsTogether";

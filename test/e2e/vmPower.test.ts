@@ -154,6 +154,47 @@ describe("CollectionFailover starts its VMs together", () => {
   });
 });
 
+describe("CollectionFailover's preview", () => {
+  it("names the boot order, and refuses a name the VMs last read do not carry, calling nothing", async () => {
+    const provider = await serializeProvider(collectionFailoverProvider);
+    const news = (failoverState: string, extra: Record<string, unknown> = {}) => ({
+      collectionId: SQL,
+      failoverState,
+      connection,
+      __provider: provider,
+      ...extra,
+    });
+    const { id, outs } = await plugin.create((await plugin.check({}, news("normal"))).inputs);
+    const calls = (await sim.calls()).length;
+    const from = plugin.stdout.length;
+    const bootGroups = [{ virtualMachines: ["sql-db"], delaySeconds: 30 }];
+    await plugin.diff(id, outs, (await plugin.check({}, news("failedOver", { bootGroups }))).inputs);
+    const line =
+      "then RequestStateChange(2) to start the member VMs in boot order: 'sql-db'; after 30 s the VMs in no boot group, if any,";
+    // The plugin's lines reach the test apart from the diff's answer: wait (at most 5 s) for the line.
+    for (
+      let waited = 0;
+      waited < 5000 && !plugin.stdout.slice(from).some((l) => l.includes(line));
+      waited += 10
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(plugin.stdout.slice(from).join("\n")).toContain(line);
+    expect((await sim.calls()).length).toBe(calls);
+
+    // Once the stack has read the VMs (the failover started them), a name none of them carries fails the preview.
+    const failedOver = (await plugin.check({}, news("failedOver", { bootGroups }))).inputs;
+    const { outs: after } = await plugin.update(id, outs, failedOver);
+    const wrong = [{ virtualMachines: ["sql-dbb"] }];
+    const inputs = (await plugin.check({}, news("failedOver", { bootGroups: wrong }))).inputs;
+    const before = (await sim.calls()).length;
+    const error = (await plugin.diff(id, after, inputs).catch((e: unknown) => e)) as PluginError;
+    expect(error.details).toBe(
+      `Invalid state: bootGroups names VMs that are not members of the collection as last read (at ${String(after.healthObservedAt)}: 'app-1', 'app-2', 'app-3', 'sql-db'): bootGroups[0].virtualMachines[0] 'sql-dbb'; nothing was called [collection 'sql-cluster']. Name member VMs by their names (ElementName), or remove those entries; if VMs were added since, preview with --refresh`,
+    );
+    expect((await sim.calls()).length).toBe(before);
+  });
+});
+
 describe("CollectionTestFailover starts the test VMs in boot order", () => {
   it("matches the replica's VM names to the test VMs (' - Test') and starts group after group", async () => {
     const news = {
