@@ -9,9 +9,10 @@
  * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included);
  * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process).
  *
- * Settings: `--runs file:100x10,file:20x20,bridge:20x20` (the default). `file` is the file-backed simulator the
- * plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test stand-in CIM cmdlets) in front
- * of a simulator in this process, and is left out, saying why, where PowerShell 7 is not found.
+ * Settings: `--runs file:100x10,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10` (the default). `file` is the
+ * file-backed simulator the plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test
+ * stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying why, where PowerShell 7 is
+ * not found. `test`, `sites` and `vms` start and stop VMs, each compared with its ideal chain (bench/vmChains.ts).
  *
  * `--ops` lists the host's reads during the failover, per collection, by operation and class.
  *
@@ -28,6 +29,8 @@ import { HyperVSimulator, type SimRead } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
 import { type CimServer, startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
+import type { ChainFigures, ChainSetting } from "./bench/vmChains";
+import { chainLabel, parseChainSetting, printChains, runChain } from "./bench/vmChains";
 
 interface Setting {
   readonly kind: "file" | "bridge";
@@ -62,13 +65,18 @@ interface CpuSplit {
 
 const TARGETS: Record<string, number> = { "file:100x10": 1.1, "file:20x20": 1.05, "bridge:20x20": 1.15 };
 
-function parseSettings(text: string): Setting[] {
+function parseSettings(text: string): (Setting | ChainSetting)[] {
   return text.split(",").map((item) => {
+    const chain = parseChainSetting(item);
+    if (chain) return chain;
     const match = /^(file|bridge):(\d+)x(\d+(?:\.\d+)?)$/.exec(item.trim());
-    if (!match) throw new Error(`--runs: '${item}' is not kind:NxD, for example file:100x10`);
+    if (!match)
+      throw new Error(`--runs: '${item}' is not kind:NxD (file:100x10), test:NxV, sites:N or vms:NxD`);
     return { kind: match[1] as Setting["kind"], collections: Number(match[2]), jobSeconds: Number(match[3]) };
   });
 }
+
+const isChain = (s: Setting | ChainSetting): s is ChainSetting => s.kind !== "file" && s.kind !== "bridge";
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -331,7 +339,7 @@ function print(all: readonly Figures[]): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20" },
+      runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10" },
       "cpu-prof": { type: "string" },
       ops: { type: "boolean", default: false },
       sessions: { type: "string" },
@@ -343,7 +351,13 @@ async function main(): Promise<void> {
     `node ${process.version}; ${process.platform}/${process.arch}; PowerShell: ${pwsh.path ?? "none"}`,
   );
   const all: Figures[] = [];
+  const chains: ChainFigures[] = [];
   for (const setting of settings) {
+    if (isChain(setting)) {
+      console.log(`running ${chainLabel(setting)} ...`);
+      chains.push(await runChain(setting));
+      continue;
+    }
     if (setting.kind === "bridge" && !pwsh.path) {
       console.log(`bridge ${setting.collections} × ${setting.jobSeconds} s left out: ${pwsh.reason}`);
       continue;
@@ -358,7 +372,8 @@ async function main(): Promise<void> {
     );
   }
   console.log("");
-  print(all);
+  if (all.length > 0) print(all);
+  printChains(chains);
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { chooseRecoveryPoint } from "./choosePoint";
 import { refuseUnlessHealthy } from "./health";
 import type { Step } from "./plan";
 import type { ReconcileDeps, ReconcileRequest } from "./request";
+import { refuseUnknownBootNames } from "./bootOrder";
 import { turnOffRunningMembers } from "./virtualMachines";
 import { readMembers } from "../hyperv";
 
@@ -28,13 +29,15 @@ export async function prepareStep(
   const log: ProgressLine = (line, kind) => deps.log(`[${collection.name}] ${line}`, kind);
   const members = await readMembers(session, collection.id, context);
   if (members.length === 0) deps.log(emptyGroupLine(collection, step.method), "warning");
+  // The VMs start after the failover and stop before a revert in this order: a name it gets wrong refuses now.
+  refuseUnknownBootNames(members, request.bootGroups, context);
   if (step.method === "RevertFailover") {
-    await turnOffRunningMembers(session, members, {
-      ...deps,
-      timeoutSeconds: request.timeoutSeconds,
-      log,
-      context,
-    });
+    await turnOffRunningMembers(
+      session,
+      members,
+      { ...deps, timeoutSeconds: request.timeoutSeconds, log, context },
+      request.bootGroups,
+    );
   }
   if (step.method !== "InitiateFailover" && step.method !== "ResumeReplication") return { pass: null };
   // ResumeReplication is the failover's first step: whatever would refuse the failover refuses before it, so a

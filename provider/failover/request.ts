@@ -9,6 +9,7 @@ import type {
   PollingOptions,
   ReadRetryOptions,
 } from "../hyperv";
+import type { BootGroup } from "./bootOrder";
 import type { DesiredState } from "./states";
 
 export interface ReconcileRequest {
@@ -26,6 +27,8 @@ export interface ReconcileRequest {
   readonly acknowledgedLosses?: readonly string[];
   /** A revert whose failed-over VMs each ran at most this many minutes needs no acknowledgement. Default 60. */
   readonly rehearsalMinutes?: number;
+  /** The order VMs start in, and stop in reverse (failover/bootOrder.ts). Default: all together. */
+  readonly bootGroups?: readonly BootGroup[];
 }
 
 /**

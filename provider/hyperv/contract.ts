@@ -7,7 +7,7 @@
 import type { CimNamespace } from "../cim";
 import { HYPERV_CLUSTER_NAMESPACE, HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { CLASS } from "./codes";
-import { SHUTDOWN_COMPONENT } from "./vmShutdown";
+import { SHUTDOWN_COMPONENT } from "./stopWays";
 
 /** A parameter as the provider uses it: passed in, or read out. `type` is the CimType the host must declare. */
 export interface ParameterNeed {

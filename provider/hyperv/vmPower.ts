@@ -1,6 +1,7 @@
 /**
- * Turning a collection's member VMs on and off: Msvm_ComputerSystem.RequestStateChange, one VM at a time, waiting
- * for each job. The one implementation for every resource (the drill's and the two-site resource's).
+ * Turning one member VM on or off: Msvm_ComputerSystem.RequestStateChange, waiting for its job. A collection's VMs
+ * are each asked at once and waited for together (vmsTogether.ts). The one implementation for every resource (the
+ * drill's and the two-site resource's).
  *
  * Documented (ClusHyperV, Msvm_ComputerSystem.RequestStateChange): RequestedState 2 Enabled and 3 Disabled; return
  * values 0, 4096 "Method Parameters Checked - Job Started", 32774 "System is in use" and 32775 "Invalid state for
@@ -110,7 +111,10 @@ export async function requestVmState(
 /** The options with progress lines that name the VM, since a RequestStateChange job's own lines do not. */
 function naming(vm: VmIdentity, requested: VmRequestedState, options: VmPowerOptions): VmPowerOptions {
   const verb = requested === VmRequestedState.Running ? "start" : "power off (hard)";
-  return { ...options, progress: (line, kind) => options.progress(`VM '${vm.name}', ${verb}: ${line}`, kind) };
+  return {
+    ...options,
+    progress: (line, kind) => options.progress(`VM '${vm.name}', ${verb}: ${line}`, kind),
+  };
 }
 
 function advice(vm: VmIdentity, requested: VmRequestedState, returnValue: number): string | undefined {

@@ -20,27 +20,19 @@
  * says how a caller learns it). On a cluster, root\virtualization\v2 is each node's own, so a VM that runs on
  * another node than the one addressed shows no shutdown component there.
  */
-import type { CimInstance, CimRef, CimSession } from "../cim";
+import type { CimSession } from "../cim";
 import { HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
-import { EnabledState, enabledStateName } from "./codes";
+import { EnabledState } from "./codes";
 import { InvalidStateError, withContext } from "./errors";
 import type { OperationRecord } from "./replicationService";
 import { operationRecord } from "./records";
 import type { VmIdentity, VmPowerOptions } from "./vmPower";
+import type { StopWay } from "./stopWays";
+import { describeWay, HARD_WAY, stopWays } from "./stopWays";
 import { requestVmState, vmRef } from "./vmPower";
+import { eachVmTogether } from "./vmsTogether";
 
-export const SHUTDOWN_COMPONENT = "Msvm_ShutdownComponent";
-export const GUEST_WAY = "shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)";
-export const HARD_WAY = "power off (hard, RequestStateChange 3)";
 const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
-/** OperationalStatus values with which the guest service answers (OK, Degraded). */
-const ANSWERING = [2, 3];
-/** The page's words for the OperationalStatus values with which it does not. */
-const SILENT: Readonly<Record<number, string>> = {
-  7: "Non-Recoverable Error: The guest does not support a compatible protocol version",
-  12: "No Contact: The guest service is not installed or has not yet been contacted",
-  13: "Lost Communication: The guest service is no longer responding normally",
-};
 const IN_PROGRESS = 32782;
 const STARTED = [0, 4096, IN_PROGRESS];
 /** Refusals the InitiateShutdown page names, in its words. */
@@ -56,11 +48,6 @@ export interface VmStopOptions extends VmPowerOptions {
   /** Turn a VM off hard when its guest cannot be asked or does not shut down in time. */
   readonly allowHardPowerOff: boolean;
 }
-
-/** How one VM will be turned off, and why a hard power off is needed where it is. */
-export type StopWay =
-  | { readonly vm: VmIdentity; readonly way: "guest"; readonly component: CimRef }
-  | { readonly vm: VmIdentity; readonly way: "hard"; readonly why: string };
 
 type HardWay = Extract<StopWay, { way: "hard" }>;
 
@@ -87,93 +74,51 @@ export class GuestShutdownRefused extends InvalidStateError {
 const hardAdvice = (what: string) =>
   `${what}, or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk`;
 
-/** Reads, for each VM, whether its guest can be asked to shut down. Reads only: nothing is called. */
-export async function stopWays(session: CimSession, vms: readonly VmIdentity[]): Promise<StopWay[]> {
-  const ways: StopWay[] = [];
-  for (const vm of vms) ways.push(await stopWay(session, vm));
-  return ways;
-}
-
-async function stopWay(session: CimSession, vm: VmIdentity): Promise<StopWay> {
-  if (vm.enabledState !== EnabledState.Running) {
-    const state = `${enabledStateName(vm.enabledState)} (${vm.enabledState})`;
-    return { vm, way: "hard", why: `it is ${state}, so its guest is not running to be asked` };
-  }
-  const found = await session.query(
-    SHUTDOWN_COMPONENT,
-    { SystemName: vm.id },
-    { namespace: HYPERV_VIRTUALIZATION_NAMESPACE },
-  );
-  const [component] = found;
-  const where = `${session.target} shows`;
-  if (component === undefined)
-    return {
-      vm,
-      way: "hard",
-      why: `${where} no ${SHUTDOWN_COMPONENT} for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)`,
-    };
-  if (found.length > 1)
-    return {
-      vm,
-      way: "hard",
-      why: `${where} ${found.length} ${SHUTDOWN_COMPONENT} instances for it, not one`,
-    };
-  const status = operationalStatus(component);
-  if (status !== undefined && !ANSWERING.includes(status))
-    return {
-      vm,
-      way: "hard",
-      why: `its ${SHUTDOWN_COMPONENT} has OperationalStatus ${status}${SILENT[status] ? ` (${SILENT[status]})` : ""}, so the guest would not hear the request`,
-    };
-  return { vm, way: "guest", component: componentRef(component) };
-}
-
-function operationalStatus(component: CimInstance): number | undefined {
-  const status = component.properties.OperationalStatus;
-  const first = Array.isArray(status) ? (status as unknown[])[0] : status;
-  return typeof first === "number" ? first : undefined;
-}
-
-const componentRef = (component: CimInstance): CimRef => ({
-  className: SHUTDOWN_COMPONENT,
-  keys: { InstanceID: String(component.properties.InstanceID) },
-});
-
-/** The line a log or preview shows for one VM. */
-export function describeWay(way: StopWay): string {
-  return way.way === "guest"
-    ? `VM '${way.vm.name}': ${GUEST_WAY}`
-    : `VM '${way.vm.name}': ${HARD_WAY}: ${way.why}`;
-}
-
 /**
  * Turns the VMs off: every guest that can be asked is asked at once, then waited for until the shutdown timeout;
- * the rest, and guests still running at the deadline, are powered off hard if allowed. Without that permission a
- * VM that needs it is refused: before any call when it is known from the reads, else with the VMs already shut
- * down listed on the error.
+ * the rest, and guests still running at the deadline, are powered off hard together if allowed. Without that
+ * permission a VM that needs it is refused: before any call when it is known from the reads, else with the VMs
+ * already shut down listed on the error. `waves` orders them (a program's boot groups, reversed): each wave is off
+ * before the next begins. By default all go together.
  */
 export async function stopVms(
   session: CimSession,
   vms: readonly VmIdentity[],
   options: VmStopOptions,
+  waves: readonly (readonly VmIdentity[])[] = [vms],
 ): Promise<VmStopped[]> {
   try {
     const ways = await stopWays(session, vms);
     const hard = ways.filter((w): w is HardWay => w.way === "hard");
     if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options);
     for (const way of ways) options.progress(describeWay(way));
-    const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
-    const { stopped, stragglers } = await shutDownGuests(session, guests, options);
-    if (stragglers.length > 0 && !options.allowHardPowerOff) throw refuseAfter(stragglers, stopped, options);
-    for (const { vm } of hard) stopped.push(await powerOff(session, vm, options));
-    for (const { vm, why } of stragglers) {
-      options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
-      stopped.push(await powerOff(session, vm, options));
+    const stopped: VmStopped[] = [];
+    for (const wave of waves) {
+      const inWave = ways.filter((w) => wave.includes(w.vm));
+      if (inWave.length > 0) stopped.push(...(await stopWave(session, inWave, options, stopped)));
     }
     return stopped;
   } catch (error) {
     throw withContext(error, options.context);
   }
+}
+
+/** One wave: its guests shut down together, then the VMs that need it powered off together. */
+async function stopWave(
+  session: CimSession,
+  ways: readonly StopWay[],
+  options: VmStopOptions,
+  before: readonly VmStopped[],
+): Promise<VmStopped[]> {
+  const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
+  const { stopped, stragglers } = await shutDownGuests(session, guests, options);
+  if (stragglers.length > 0 && !options.allowHardPowerOff)
+    throw refuseAfter(stragglers, [...before, ...stopped], options);
+  for (const { vm, why } of stragglers)
+    options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
+  const offHard = [...ways.filter((w) => w.way === "hard"), ...stragglers].map(({ vm }) => vm);
+  stopped.push(...(await eachVmTogether(offHard, (vm) => powerOff(session, vm, options), options.context)));
+  return stopped;
 }
 
 async function powerOff(session: CimSession, vm: VmIdentity, options: VmStopOptions): Promise<VmStopped> {
@@ -226,18 +171,21 @@ async function shutDownGuests(
   options: VmStopOptions,
 ): Promise<{ stopped: VmStopped[]; stragglers: Straggler[] }> {
   const { clock } = options;
-  const asked: Asked[] = [];
-  const refused: (Asked & { returnValue: number })[] = [];
-  for (const { vm, component } of guests) {
-    const at = clock.now();
-    const args = { Force: false, Reason: REASON };
-    const { returnValue } = await session.invoke(component, "InitiateShutdown", args, {
-      namespace: HYPERV_VIRTUALIZATION_NAMESPACE,
-      signal: options.signal,
-    });
-    if (STARTED.includes(returnValue)) asked.push({ vm, at });
-    else refused.push({ vm, at, returnValue });
-  }
+  const answers = await eachVmTogether(
+    guests.map(({ vm, component }) => ({ name: vm.name, vm, component })),
+    async ({ vm, component }) => {
+      const at = clock.now();
+      const args = { Force: false, Reason: REASON };
+      const { returnValue } = await session.invoke(component, "InitiateShutdown", args, {
+        namespace: HYPERV_VIRTUALIZATION_NAMESPACE,
+        signal: options.signal,
+      });
+      return { vm, at, returnValue };
+    },
+    options.context,
+  );
+  const asked: Asked[] = answers.filter((a) => STARTED.includes(a.returnValue));
+  const refused = answers.filter((a) => !STARTED.includes(a.returnValue));
   // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
   const stopped = [
     ...(await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 })),

@@ -6,6 +6,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Authentication, Transport } from "../runtime/types";
 
+/**
+ * VMs that start together, before the next group starts (docs/boot-groups.md). Groups start in the order listed and
+ * turn off in the reverse order.
+ */
+export interface BootGroupArgs {
+  /** The names (ElementName) of the member VMs that start together; a VM is in one group at most. */
+  virtualMachines: pulumi.Input<string[]>;
+  /** How long to wait, in seconds, once this group's VMs run, before the next group starts. Default 0; at most 3600. */
+  delaySeconds?: pulumi.Input<number>;
+}
+
 /** How the provider reaches the Hyper-V replica cluster. Fields left out come from stack config `hyperv-replica:*`. */
 export interface ConnectionArgs {
   /**

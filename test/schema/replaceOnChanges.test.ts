@@ -149,6 +149,7 @@ const CASES: Readonly<Record<string, Case>> = {
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
       acknowledgeDataLoss: [set({ acknowledgeDataLoss: [`revert-failover:${SQL}:2026-01-01T00:00:00Z`] })],
       rehearsalMinutes: [set({ rehearsalMinutes: 5 })],
+      bootGroups: [set({ bootGroups: [{ virtualMachines: ["sql-a"], delaySeconds: 30 }] })],
       ...jobAndConnection,
     },
   },
@@ -165,6 +166,7 @@ const CASES: Readonly<Record<string, Case>> = {
       requireHealthy: [set({ requireHealthy: true })],
       startVirtualMachines: [set({ startVirtualMachines: true })],
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
+      bootGroups: [set({ bootGroups: [{ virtualMachines: ["sql-a"] }] })],
       ...jobAndConnection,
     },
   },
@@ -202,6 +204,7 @@ const CASES: Readonly<Record<string, Case>> = {
       allowHardPowerOff: [set({ allowHardPowerOff: true })],
       allowDataLoss: [set({ allowDataLoss: true })],
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
+      bootGroups: [set({ bootGroups: [{ virtualMachines: ["app-a"] }] })],
     },
   },
   VmGroup: {

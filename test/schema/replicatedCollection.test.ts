@@ -33,7 +33,11 @@ interface Spec {
 }
 
 const ref = (name: string) => `#/types/hyperv-replica:index:${name}`;
-const SCHEMA_NAME: Record<string, string> = { SiteArgs: "Site", ConnectionArgs: "Connection" };
+const SCHEMA_NAME: Record<string, string> = {
+  SiteArgs: "Site",
+  ConnectionArgs: "Connection",
+  BootGroupArgs: "BootGroup",
+};
 
 /** The schema a TypeScript field type is described by. */
 function expected(type: string): Spec {
@@ -44,7 +48,7 @@ function expected(type: string): Spec {
   };
   if (scalar[type]) return scalar[type];
   const array = /^(\w+)\[\]$/.exec(type)?.[1];
-  if (array) return { type: "array", items: scalar[array] ?? { $ref: ref(array) } };
+  if (array) return { type: "array", items: scalar[array] ?? { $ref: ref(SCHEMA_NAME[array] ?? array) } };
   const record = /^Record<string, (?:pulumi\.Input<)?(\w+)>?>$/.exec(type)?.[1];
   if (record) return { type: "object", additionalProperties: { $ref: ref(SCHEMA_NAME[record] ?? record) } };
   return { $ref: ref(SCHEMA_NAME[type] ?? type) };

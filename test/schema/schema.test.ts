@@ -85,6 +85,7 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   VirtualMachineOutput: typeRef("VirtualMachine"),
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
+  BootGroupArgs: typeRef("BootGroup"),
 };
 
 /** The shared interfaces of provider/resources/shared.ts and the schema object type each one becomes. */
@@ -95,6 +96,7 @@ const SHARED_TYPES = {
   VirtualMachineOutput: "VirtualMachine",
   RecoveryPointUsedOutput: "RecoveryPointUsed",
   RecoveryPointOutput: "RecoveryPoint",
+  BootGroupArgs: "BootGroup",
 } as const;
 type SharedName = keyof typeof SHARED_TYPES;
 /** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
@@ -777,9 +779,12 @@ describe("reading the TypeScript", () => {
       functionResult: fieldNames(facts.functionResult),
       connectionArgs: fieldNames(facts.shared.ConnectionArgs.fields),
       connectionOutput: fieldNames(facts.shared.ConnectionOutput.fields),
+      bootGroup: fieldNames(facts.shared.BootGroupArgs.fields),
     }).toEqual({
+      bootGroup: ["delaySeconds", "virtualMachines"],
       failoverArgs: [
         "acknowledgeDataLoss",
+        "bootGroups",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -792,6 +797,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
       ],
       testArgs: [
+        "bootGroups",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",

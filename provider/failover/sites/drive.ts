@@ -11,6 +11,8 @@ import {
   InvalidStateError,
   recoveryPointRef,
 } from "../../hyperv";
+import type { BootGroup } from "../bootOrder";
+import { refuseUnknownBootNames } from "../bootOrder";
 import { chooseRecoveryPoint } from "../choosePoint";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
@@ -47,6 +49,8 @@ export interface SitesRequest {
   readonly shutdownTimeoutSeconds: number;
   /** Whether StopVMs may power a VM off hard (RequestStateChange 3) when its guest cannot be shut down. */
   readonly allowHardPowerOff: boolean;
+  /** The order StartVMs starts the VMs in, and StopVMs stops them in reverse (failover/bootOrder.ts). */
+  readonly bootGroups?: readonly BootGroup[];
 }
 
 export interface SitesResult {
@@ -144,6 +148,7 @@ class SitesDriver {
       // A call answered 32774 does not use up a round: its patience is bounded by jobTimeoutSeconds instead.
       for (let round = 0; round < MAX_ROUNDS + this.refused.busyCalls; round++) {
         this.reads = await readBoth(this.request);
+        this.refuseUnknownBootNames(this.reads);
         if (await followRunningJobs(this.reads, this.following())) {
           this.refused.clear();
           continue;
@@ -178,6 +183,14 @@ class SitesDriver {
       }
       throw new SitesFailure(error, reads, this.path, steps);
     }
+  }
+
+  /** Boot groups that name a VM neither site has are refused before any call (a site that did not answer aside). */
+  private refuseUnknownBootNames(reads: Record<string, SiteRead>): void {
+    const reachable = Object.values(reads).flatMap((read) => (read.reachable ? [read.reading] : []));
+    const members = reachable.flatMap((reading) => reading.members);
+    if (reachable.length > 0)
+      refuseUnknownBootNames(members, this.request.bootGroups, { collection: this.request.name });
   }
 
   private observe(reads: Record<string, SiteRead>): PairObservation {
@@ -244,6 +257,7 @@ class SitesDriver {
       context: { collection: collection.name, host: session.target },
       options: this.options(site),
       log: (line) => this.log(site, line),
+      clock: this.deps.clock,
       recorded: (action, vm, evidence, call) => this.records.recorded(site, action, vm, evidence, call),
       keep: (action, vm, evidence, record) => this.records.keep(site, action, vm, evidence, record),
     };

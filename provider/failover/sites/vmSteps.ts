@@ -1,16 +1,27 @@
 /**
- * The two-site driver's StartVMs and StopVMs steps. StartVMs starts each VM that is not running (RequestStateChange
- * 2). StopVMs shuts the guests down and powers a VM off hard only as the request allows (hyperv/vmShutdown.ts).
+ * The two-site driver's StartVMs and StopVMs steps. StartVMs starts the VMs that are not running
+ * (RequestStateChange 2) together, or boot group after boot group (failover/bootOrder.ts). StopVMs shuts the guests
+ * down, in the reverse order, and powers a VM off hard only as the request allows (hyperv/vmShutdown.ts).
  */
 import type { CimSession } from "../../cim";
-import type { ErrorContext, MethodOptions, OperationRecord, SiteMember, VmStopped } from "../../hyperv";
+import type {
+  ErrorContext,
+  MethodOptions,
+  OperationRecord,
+  SiteMember,
+  VmIdentity,
+  VmStopped,
+} from "../../hyperv";
 import {
+  eachVmTogether,
   GuestShutdownRefused,
   InvalidStateError,
   requestVmState,
   stopVms,
   VmRequestedState,
 } from "../../hyperv";
+import { bootWaves } from "../bootOrder";
+import { inOrder, stopWaves } from "../virtualMachines";
 import type { SitesRequest, StepRecord } from "./drive";
 import { EVIDENCE, evidenceLabel } from "./evidence";
 import type { SiteRead } from "./observe";
@@ -22,7 +33,11 @@ type Evidence = StepRecord["evidence"];
 export interface PowerStep {
   readonly site: string;
   readonly session: CimSession;
-  readonly request: Pick<SitesRequest, "name" | "shutdownTimeoutSeconds" | "allowHardPowerOff">;
+  readonly request: Pick<
+    SitesRequest,
+    "name" | "shutdownTimeoutSeconds" | "allowHardPowerOff" | "bootGroups"
+  >;
+  readonly clock: MethodOptions["clock"];
   readonly context: ErrorContext;
   readonly options: MethodOptions;
   readonly log: (line: string) => void;
@@ -37,16 +52,29 @@ export interface PowerStep {
   readonly keep: (action: Action, vm: string, evidence: Evidence, record: OperationRecord) => void;
 }
 
+/** Starts the VMs that are not running, together or boot group by boot group; each call is recorded as it ends. */
 export async function startVMs(
   step: PowerStep,
   members: readonly SiteMember[],
   evidence: Evidence,
 ): Promise<void> {
-  for (const vm of members.filter((m) => m.enabledState !== VmRequestedState.Running)) {
-    await step.recorded("StartVMs", vm.name, evidence, () =>
-      requestVmState(step.session, vm, VmRequestedState.Running, { ...step.options, context: step.context }),
-    );
-  }
+  const waves = bootWaves(members, step.request.bootGroups).map((wave) => ({
+    ...wave,
+    vms: wave.vms.filter((m) => m.enabledState !== VmRequestedState.Running),
+  }));
+  await inOrder(waves, step, (vms) => startTogether(step, vms, evidence));
+}
+
+async function startTogether(step: PowerStep, vms: readonly VmIdentity[], evidence: Evidence): Promise<void> {
+  const options = { ...step.options, context: step.context };
+  await eachVmTogether(
+    vms,
+    (vm) =>
+      step.recorded("StartVMs", vm.name, evidence, () =>
+        requestVmState(step.session, vm, VmRequestedState.Running, options),
+      ),
+    step.context,
+  );
 }
 
 /** The other site, when it runs every member VM: the group is up there whatever happens on `site`. */
@@ -80,9 +108,11 @@ export async function stopVMs(
     shutdownTimeoutSeconds: step.request.shutdownTimeoutSeconds,
     allowHardPowerOff: step.request.allowHardPowerOff,
   };
-  const running = members.filter((m) => m.enabledState !== VmRequestedState.Off);
+  const isOn = (m: SiteMember) => m.enabledState !== VmRequestedState.Off;
+  const running = members.filter(isOn);
+  const waves = stopWaves(bootWaves(members, step.request.bootGroups), isOn).map((w) => w.vms);
   try {
-    const stopped = await stopVms(step.session, running, options);
+    const stopped = await stopVms(step.session, running, options, waves);
     for (const { vm, record } of stopped) step.keep("StopVMs", vm.name, evidence, record);
   } catch (error) {
     if (!(error instanceof GuestShutdownRefused)) throw error;
@@ -103,15 +133,10 @@ const named = (stopped: readonly VmStopped[]) => stopped.map(({ vm }) => `'${vm.
 async function restart(step: PowerStep, stopped: readonly VmStopped[]): Promise<string> {
   if (stopped.length === 0) return "no VM had shut down yet";
   const evidence = evidenceLabel(EVIDENCE.restartAfterRefusedStop);
-  for (const { vm } of stopped) {
+  for (const { vm } of stopped)
     step.log(`VM '${vm.name}': starting it again, as the move was refused before it began`);
-    await step.recorded("StartVMs", vm.name, evidence, () =>
-      requestVmState(step.session, { ...vm, enabledState: VmRequestedState.Off }, VmRequestedState.Running, {
-        ...step.options,
-        context: step.context,
-      }),
-    );
-  }
+  const off = stopped.map(({ vm }) => ({ ...vm, enabledState: VmRequestedState.Off }));
+  await inOrder(bootWaves(off, step.request.bootGroups), step, (vms) => startTogether(step, vms, evidence));
   return `${named(stopped)} had shut down and were started again, so the group runs on ${step.site} as before`;
 }
 

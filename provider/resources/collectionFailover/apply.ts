@@ -84,6 +84,7 @@ export async function applyInputs(
           cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
           acknowledgedLosses: inputs.acknowledgeDataLoss ?? [],
           rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULT_REHEARSAL_MINUTES,
+          ...(inputs.bootGroups !== undefined ? { bootGroups: inputs.bootGroups } : {}),
         },
         { ...deps, polling: ctx.polling(), lock: ctx.lock },
       );
@@ -144,13 +145,18 @@ async function startIfFailedOver(
   if (!(inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines)) return undefined;
   if (!mayHaveVmsOff(result, recorded)) return undefined;
   try {
-    return await startMembers(session, collection.id, {
-      ...ctx.deps,
-      polling: ctx.polling(),
-      timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-      log: (line, kind) => ctx.deps.log(`[${collection.name}] ${line}`, kind),
-      context: { collection: collection.name, host: session.target },
-    });
+    return await startMembers(
+      session,
+      collection.id,
+      {
+        ...ctx.deps,
+        polling: ctx.polling(),
+        timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+        log: (line, kind) => ctx.deps.log(`[${collection.name}] ${line}`, kind),
+        context: { collection: collection.name, host: session.target },
+      },
+      { groups: inputs.bootGroups },
+    );
   } catch (error) {
     // The failover stands; the stack records it, and the error says which VM did not start.
     throw new ReconcileFailure(error, collection, result.lastOperation, true);

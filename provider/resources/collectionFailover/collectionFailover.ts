@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectionFailoverProvider } from "./provider";
 import type { DesiredState, ObservedState } from "../../failover/states";
-import type { ConnectionArgs, ConnectionOutput, LastOperationOutput, VirtualMachineOutput } from "../shared";
+import type {
+  BootGroupArgs,
+  ConnectionArgs,
+  ConnectionOutput,
+  LastOperationOutput,
+  VirtualMachineOutput,
+} from "../shared";
 import { secretPassword } from "../shared";
 
 /** The inputs of a {@link CollectionFailover}. */
@@ -24,8 +30,8 @@ export interface CollectionFailoverArgs {
   /** Refuse to fail over while the collection's replication health is Critical, listing the issues. Default false. */
   requireHealthy?: pulumi.Input<boolean>;
   /**
-   * Start the member VMs after failing over (RequestStateChange 2, waiting for each), as Start-VM does after
-   * Start-VMFailover. Default true. Running VMs are turned off before RevertFailover, once the revert is allowed.
+   * Start the member VMs after failing over (RequestStateChange 2, all together unless `bootGroups` orders them),
+   * as Start-VM does after Start-VMFailover. Default true. Running VMs are turned off before RevertFailover, once the revert is allowed.
    */
   startVirtualMachines?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
@@ -46,6 +52,13 @@ export interface CollectionFailoverArgs {
    * VM ran.
    */
   rehearsalMinutes?: pulumi.Input<number>;
+  /**
+   * The order the member VMs start in where one must run before another (a database before its application):
+   * groups started one after the other, each group's VMs together, with an optional delay between groups. VMs in no
+   * group start last; VMs turn off in the reverse order. Without it, all start (and turn off) together. Names that
+   * are not member VMs are refused before any call.
+   */
+  bootGroups?: pulumi.Input<BootGroupArgs[]>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
 }

@@ -10,6 +10,7 @@ import type { DesiredState, ObservedState } from "../../failover/states";
 import { observedState, satisfies } from "../../failover/states";
 import type { Collection } from "../../hyperv";
 import { FAILED_OVER_REPLICATION_TYPE_NAMES, InvalidStateError, REPLICATION_MODE_NAMES } from "../../hyperv";
+import { recordedVmNames, refuseUnknownRecordedVms } from "../../runtime/bootGroups";
 import { resolveConnection } from "../../runtime/connection";
 import type { RuntimeContext } from "../../runtime/context";
 import { describeTarget } from "../../runtime/mergeConnection";
@@ -70,6 +71,13 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       // and refuses, calling nothing, if the name now names another collection.
       const renamed = replaces.length === 0 && nameDiffers(olds, news);
       if (renamed) deps.log(renamedLine(olds, news));
+      if (replaces.length === 0) {
+        const at = {
+          collection: String(olds.collectionName ?? olds.collectionId),
+          observedAt: olds.healthObservedAt,
+        };
+        refuseUnknownRecordedVms(news.bootGroups, recordedVmNames(olds.virtualMachines), at);
+      }
       if (replaces.length === 0 && stateChanges && desired !== UNKNOWN) {
         refuseEarly(
           olds,

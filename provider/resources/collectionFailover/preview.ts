@@ -3,6 +3,8 @@
  * or operation, so that `pulumi preview` names the calls before anyone approves them.
  */
 import type { Step } from "../../failover/plan";
+import type { BootGroup } from "../../failover/bootOrder";
+import { describeBootOrder } from "../../failover/bootOrder";
 import { planFailover } from "../../failover/plan";
 import type { DesiredState } from "../../failover/states";
 import { observedState } from "../../failover/states";
@@ -25,11 +27,11 @@ function describeStep(step: Step, from: number): string {
 }
 
 /** RevertFailover discards what the failed-over VMs wrote, so the running ones are powered off (hard) first. */
-function powerOffFirst(steps: readonly Step[], olds: Props): string {
+function powerOffFirst(steps: readonly Step[], olds: Props, groups: BootGroup[] | undefined): string {
   const vms = Array.isArray(olds.virtualMachines) ? (olds.virtualMachines as RecordedVm[]) : [];
   const running = vms.filter((vm) => vm.enabledState === 2).map((vm) => `'${String(vm.name)}'`);
   if (steps[0]?.method !== "RevertFailover" || running.length === 0) return "";
-  return `power off (hard) ${running.join(", ")} with RequestStateChange(3), then `;
+  return `power off (hard) ${running.join(", ")} with RequestStateChange(3)${groups ? " (boot groups in reverse)" : ""}, then `;
 }
 
 /** The line, or undefined when the recorded state is unknown or nothing would be called. */
@@ -47,6 +49,7 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
     return `${name} will wait for the failover job in progress if the host still runs one, then plan again; without one the update is refused, ${recorded}`;
   const plan = planFailover(observation, desired, { recoveryPoint: DEFAULTS.recoveryPoint });
   if (plan.kind !== "call") return undefined;
+  const groups = Array.isArray(news.bootGroups) ? (news.bootGroups as BootGroup[]) : undefined;
   let from = olds.replicationState;
   const steps = plan.steps.map((step) => {
     const text = describeStep(step, from);
@@ -58,7 +61,7 @@ export function previewLine(olds: Props, news: Props, desired: DesiredState): st
     : "";
   const start =
     desired !== "normal" && (news.startVirtualMachines ?? DEFAULTS.startVirtualMachines) !== false
-      ? ", then start the member VMs with RequestStateChange(2)"
+      ? `, then start the member VMs with RequestStateChange(2) ${groups ? `in boot order: ${describeBootOrder(groups)}` : "together"}`
       : "";
-  return `${name} will ${powerOffFirst(plan.steps, olds)}call ${steps.join(", then ")}${point}${start}, ${recorded}`;
+  return `${name} will ${powerOffFirst(plan.steps, olds, groups)}call ${steps.join(", then ")}${point}${start}, ${recorded}`;
 }

@@ -3,6 +3,7 @@
  * class (collectionFailover.ts) wraps these in Pulumi inputs and outputs; the field docs live there and in
  * schema.json.
  */
+import type { BootGroup } from "../../failover/bootOrder";
 import type { DesiredState, ObservedState } from "../../failover/states";
 import type { OperationRecord } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
@@ -19,6 +20,7 @@ export interface CollectionFailoverInputs {
   cancelJobOnTimeout?: boolean;
   acknowledgeDataLoss?: string[];
   rehearsalMinutes?: number;
+  bootGroups?: BootGroup[];
   connection?: ConnectionInputs;
 }
 

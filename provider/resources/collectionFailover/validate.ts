@@ -16,6 +16,7 @@ import {
   show,
   text,
 } from "../../runtime/rules";
+import { checkBootGroups } from "../../runtime/bootGroups";
 import { acknowledgeDataLossRule, rehearsalMinutesRule } from "../../runtime/dataLossRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { ConnectionInputs } from "../../runtime/types";
@@ -32,6 +33,7 @@ const INPUT_KEYS = [
   "cancelJobOnTimeout",
   "acknowledgeDataLoss",
   "rehearsalMinutes",
+  "bootGroups",
   "connection",
 ] as const;
 
@@ -53,7 +55,8 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
   cancelJobOnTimeout: boolean,
   acknowledgeDataLoss: acknowledgeDataLossRule,
   rehearsalMinutes: rehearsalMinutesRule,
-  // Checked on its own by validateConnection.
+  // Checked on their own, below.
+  bootGroups: () => undefined,
   connection: () => undefined,
 };
 
@@ -82,6 +85,7 @@ export function validateInputs(
   if (!present(news.failoverState)) {
     failures.push({ property: "failoverState", reason: missingState(olds) });
   }
+  failures.push(...checkBootGroups(news.bootGroups));
   failures.push(...checkConnection(news.connection, fromConfig, configFailures));
   return failures;
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectionTestFailoverProvider } from "./provider";
 import type {
+  BootGroupArgs,
   ConnectionArgs,
   ConnectionOutput,
   LastOperationOutput,
@@ -27,7 +28,8 @@ export interface CollectionTestFailoverArgs {
    */
   requireHealthy?: pulumi.Input<boolean>;
   /**
-   * Start the test collection's VMs once it exists (RequestStateChange 2, waiting for each). Default true. Changing
+   * Start the test collection's VMs once it exists (RequestStateChange 2, all together unless `bootGroups` orders
+   * them). Default true. Changing
    * it to true starts the test VMs that are off; changing it to false replaces the resource: a new drill with its VMs
    * left off.
    */
@@ -36,6 +38,13 @@ export interface CollectionTestFailoverArgs {
   jobTimeoutSeconds?: pulumi.Input<number>;
   /** Ask Hyper-V to terminate a cancellable job that is still running at the timeout. Default false. */
   cancelJobOnTimeout?: pulumi.Input<boolean>;
+  /**
+   * The order the test VMs start in where one must run before another (a database before its application):
+   * groups started one after the other, each group's VMs together, with an optional delay between groups. VMs in no
+   * group start last. Without it, all start together. A test VM is named by the replica VM's name (its own carries
+   * ` - Test` after it); names the replica collection does not have are refused before any call.
+   */
+  bootGroups?: pulumi.Input<BootGroupArgs[]>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
 }

@@ -9,6 +9,7 @@ import { finishRecordedJob, takeTestFailoverDown } from "../../failover/drillOwn
 import { confirmGone, notFound, recordedHostOf } from "../../failover/identity";
 import type { TestFailoverUp } from "../../failover/testFailover";
 import { bringTestFailoverUp, TestFailoverFailure } from "../../failover/testFailover";
+import { refuseUnknownBootNames, testCopyName } from "../../failover/bootOrder";
 import { startMembers } from "../../failover/virtualMachines";
 import type { CimSession } from "../../cim";
 import type { Collection, CollectionSelector, ErrorContext } from "../../hyperv";
@@ -17,6 +18,7 @@ import {
   findCollection,
   hostSystemName,
   InvalidStateError,
+  readMembers,
   testFailoverJobs,
 } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
@@ -48,12 +50,18 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     if (test === undefined) return;
     const s = settings(inputs as CollectionTestFailoverInputs);
     try {
-      await startMembers(session, test.id, {
-        ...reconcileDeps(),
-        timeoutSeconds: s.jobTimeoutSeconds,
-        log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
-        context: { collection: test.name, host: session.target },
-      });
+      const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
+      await startMembers(
+        session,
+        test.id,
+        {
+          ...reconcileDeps(),
+          timeoutSeconds: s.jobTimeoutSeconds,
+          log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
+          context: { collection: test.name, host: session.target },
+        },
+        order,
+      );
     } catch (error) {
       const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, seen);
       throw partialFailure(test.id, outs, inputs.__provider, error);
@@ -80,6 +88,9 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         const replica = await findCollection(session, selector);
         if (replica === undefined) throw notFound(session, selector);
         const context = { collection: replica.name, host: session.target };
+        // The test VMs are copies of the replica's: boot groups that name none of them refuse before any call.
+        if (typed.bootGroups !== undefined)
+          refuseUnknownBootNames(await readMembers(session, replica.id, context), typed.bootGroups, context);
         const host = await hostSystemName(session, context);
         let up: TestFailoverUp;
         try {

@@ -6,6 +6,9 @@
  * connection govern the calls still to come (destroy's), and are recorded after a re-read.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { BootGroup } from "../../failover/bootOrder";
+import { describeBootOrder, testCopyName } from "../../failover/bootOrder";
+import { recordedVmNames, refuseUnknownRecordedVms } from "../../runtime/bootGroups";
 import { withoutPassword } from "../../runtime/mergeConnection";
 import type { Props } from "../../runtime/resourceMethods";
 import type { CheckFailure } from "../../runtime/rules";
@@ -17,6 +20,9 @@ import { DEFAULTS } from "./types";
 export function diffTestFailover(olds: Props, news: Props, log: (line: string) => void): dynamic.DiffResult {
   const replaces = replacements(olds, news);
   const name = String(olds.collectionName ?? olds.collectionId);
+  const at = { collection: name, observedAt: olds.observedAt };
+  // The test VMs as last read carry " - Test" after the replica VMs' names the program uses.
+  refuseUnknownRecordedVms(news.bootGroups, recordedVmNames(olds.virtualMachines), at, testCopyName);
   if (replaces.length > 0) {
     log(replaceLine(olds, news, replaces));
     return { changes: true, replaces, deleteBeforeReplace: true };
@@ -28,7 +34,7 @@ export function diffTestFailover(olds: Props, news: Props, log: (line: string) =
   });
   if (todo !== undefined) {
     log(
-      `[${name}] will ${todo}, as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`,
+      `[${name}] will ${todo}${bootOrder(news)}, as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`,
     );
   } else if (settingsChanged) {
     log(
@@ -91,10 +97,18 @@ function replaceLine(olds: Props, news: Props, replaces: readonly string[]): str
       ? "(known after other resources)"
       : `'${String(news.recoveryPoint ?? "latest")}'`;
   const why = replaces.map((r) => `${r} changed`).join(", ");
-  const vms = news.startVirtualMachines === false ? ", leaving its VMs off" : "";
+  const order = bootOrder(news);
+  const vms =
+    news.startVirtualMachines === false ? ", leaving its VMs off" : order && `, starting its VMs${order}`;
   return (
     `[${name}] will call RevertTestReplicaCollection (removing test collection '${String(olds.testCollectionName)}'), ` +
     `then TestReplicaCollection with recoveryPoint ${point}${vms} (${why}), as recorded at ${String(olds.observedAt ?? "the last refresh")}; ` +
     "preview with --refresh to plan from the host now"
   );
+}
+
+/** The boot order the VMs start in, for a preview line; nothing without boot groups (they start together). */
+function bootOrder(news: Props): string {
+  const groups = Array.isArray(news.bootGroups) ? (news.bootGroups as BootGroup[]) : undefined;
+  return groups && groups.length > 0 ? ` in boot order: ${describeBootOrder(groups)}` : "";
 }

@@ -2,6 +2,7 @@
  * Plain shapes of CollectionTestFailover's inputs and outputs, as the provider receives and returns them. The
  * resource class (collectionTestFailover.ts) holds the field docs; schema.json carries the same words.
  */
+import type { BootGroup } from "../../failover/bootOrder";
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
@@ -14,6 +15,7 @@ export interface CollectionTestFailoverInputs {
   startVirtualMachines?: boolean;
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
+  bootGroups?: BootGroup[];
   connection?: ConnectionInputs;
 }
 

@@ -1,4 +1,5 @@
 /** The one validator behind CollectionTestFailover's `check`. It names the property, what was wrong and what to do. */
+import { checkBootGroups } from "../../runtime/bootGroups";
 import { checkConnection } from "../../runtime/connectionRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
@@ -13,6 +14,7 @@ const INPUT_KEYS = [
   "startVirtualMachines",
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
+  "bootGroups",
   "connection",
 ] as const;
 
@@ -27,6 +29,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   startVirtualMachines: boolean,
   jobTimeoutSeconds: integer(1, 7 * 24 * 3600, "it bounds the wait for each Hyper-V job (default 1800)"),
   cancelJobOnTimeout: boolean,
+  // Checked on their own, below.
+  bootGroups: () => undefined,
   connection: () => undefined,
 };
 
@@ -37,6 +41,7 @@ export function validateTestFailoverInputs(
 ): CheckFailure[] {
   const failures = checkObject(news, RULES, [...INPUT_KEYS], "");
   failures.push(...checkSelector(news));
+  failures.push(...checkBootGroups(news.bootGroups));
   failures.push(...checkConnection(news.connection, fromConfig, configFailures));
   return failures;
 }

@@ -8,6 +8,7 @@ import { probeSite } from "../../failover/sites/observe";
 import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
 import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
 import { recordedHostOf } from "../../failover/identity";
+import { recordedVmNames, refuseUnknownRecordedVms } from "../../runtime/bootGroups";
 import type { RuntimeContext } from "../../runtime/context";
 import { withoutPassword } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
@@ -145,6 +146,7 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       const sitesChanged = JSON.stringify(siteInputs(olds)) !== JSON.stringify(siteInputs(news));
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
+      if (replaces.length === 0 && stored.sites) refuseUnknownSiteVms(stored, news);
       if (changes && news.activeSite !== UNKNOWN && stored.sites) {
         if (replaces.length > 0) await previewReplacement(news, preview);
         else await previewPlan(stored, news, preview);
@@ -207,6 +209,7 @@ function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): Sites
     certificateThumbprints: thumbprintsOf(inputs),
     shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
     allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
+    ...(inputs.bootGroups !== undefined ? { bootGroups: inputs.bootGroups } : {}),
   };
 }
 
@@ -272,4 +275,14 @@ function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedColle
     shutdownTimeoutSeconds: stored.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
     allowHardPowerOff: stored.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
   };
+}
+
+/** Refuses, in preview, boot groups naming a VM that neither site's members, as last read, carry. */
+function refuseUnknownSiteVms(stored: ReplicatedCollectionOutputs, news: Props): void {
+  const names = Object.values(stored.sites).flatMap((site) => recordedVmNames(site.members) ?? []);
+  const at = {
+    collection: nameOf(news as unknown as ReplicatedCollectionInputs),
+    observedAt: stored.observedAt,
+  };
+  refuseUnknownRecordedVms(news.bootGroups, names.length > 0 ? [...new Set(names)] : undefined, at);
 }

@@ -4,6 +4,7 @@
  * it has a shutdown component, so a running VM's line says what happens if its guest cannot be shut down.
  */
 import { describeAction } from "../../failover/sites/stepWords";
+import { describeBootOrder } from "../../failover/bootOrder";
 import type { SitesPlan } from "../../failover/sites/types";
 import { enabledStateName, GUEST_WAY, HARD_WAY } from "../../hyperv";
 import { describePlan } from "./outputs";
@@ -27,8 +28,20 @@ export function previewSteps(
   if (plan.kind !== "steps") return describePlan(plan).map((line) => ({ line, details: [] }));
   return plan.steps.map((s) => ({
     line: `${s.site}: ${describeAction(s.action)}`,
-    details: s.action === "StopVMs" ? stopLines(sites[s.site], inputs) : [],
+    details: [
+      ...orderLines(s.action, inputs),
+      ...(s.action === "StopVMs" ? stopLines(sites[s.site], inputs) : []),
+    ],
   }));
+}
+
+/** With boot groups, the order StartVMs starts the VMs in and StopVMs stops them in; nothing without. */
+function orderLines(action: string, inputs: ReplicatedCollectionInputs): string[] {
+  const groups = inputs.bootGroups;
+  if (groups === undefined || groups.length === 0) return [];
+  if (action === "StartVMs") return [`boot order: ${describeBootOrder(groups)}`];
+  if (action === "StopVMs") return [`in the reverse of boot order: ${describeBootOrder(groups)}`];
+  return [];
 }
 
 function stopLines(site: SiteOutput | undefined, inputs: ReplicatedCollectionInputs): string[] {

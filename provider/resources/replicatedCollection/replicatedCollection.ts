@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs, ConnectionOutput } from "../shared";
+import type { BootGroupArgs, ConnectionArgs, ConnectionOutput } from "../shared";
 import { secretPassword } from "../shared";
 import { replicatedCollectionProvider } from "./provider";
 
@@ -151,6 +151,13 @@ export interface ReplicatedCollectionArgs {
    * Power a VM off hard (RequestStateChange 3) when its guest does not shut down within `shutdownTimeoutSeconds` or cannot be asked (no shutdown component, Saved or Paused). Without it such a VM stops the run before anything irreversible. Default false.
    */
   allowHardPowerOff?: pulumi.Input<boolean>;
+  /**
+   * The order the member VMs start in on the site that runs them where one must run before another (a database before its application):
+   * groups started one after the other, each group's VMs together, with an optional delay between groups. VMs in no
+   * group start last; guests shut down in the reverse order. Without it, all start (and turn off) together. Names that
+   * are not member VMs on both sites are refused before any call.
+   */
+  bootGroups?: pulumi.Input<BootGroupArgs[]>;
 }
 
 /**

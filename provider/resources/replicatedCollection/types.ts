@@ -3,6 +3,7 @@
  * class (replicatedCollection.ts) wraps them in Pulumi inputs and outputs; the field docs live there and in
  * schema.json.
  */
+import type { BootGroup } from "../../failover/bootOrder";
 import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { StepRecord } from "../../failover/sites/drive";
 import type { PathName } from "../../failover/sites/types";
@@ -26,6 +27,7 @@ export interface ReplicatedCollectionInputs {
   jobTimeoutSeconds?: number;
   shutdownTimeoutSeconds?: number;
   allowHardPowerOff?: boolean;
+  bootGroups?: BootGroup[];
 }
 
 export interface MemberOutput {

@@ -2,6 +2,7 @@
  * The one validator behind ReplicatedCollection's `check`. It names the property, says what was wrong and what to
  * do; nothing is called on the hosts while any failure remains.
  */
+import { checkBootGroups } from "../../runtime/bootGroups";
 import { checkConnectionFields, checkConnectionRules } from "../../runtime/connectionRules";
 import {
   acknowledgeDataLossRule,
@@ -27,6 +28,7 @@ const INPUT_KEYS = [
   "jobTimeoutSeconds",
   "shutdownTimeoutSeconds",
   "allowHardPowerOff",
+  "bootGroups",
 ] as const;
 /** A guest gets at most a day to shut down: longer is a guest that will not. */
 const MAX_SHUTDOWN_SECONDS = 24 * 3600;
@@ -54,6 +56,8 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
     "it bounds the wait for each guest to shut down before the VMs are moved (default 300)",
   ),
   allowHardPowerOff: boolean,
+  // Checked on its own, below.
+  bootGroups: () => undefined,
 };
 
 const SITE_RULES: Readonly<Record<string, Rule>> = {
@@ -74,6 +78,7 @@ export function validateInputs(
   configFailures: readonly CheckFailure[] = [],
 ): CheckFailure[] {
   const failures = checkObject(news, TOP_RULES, [...INPUT_KEYS], "");
+  failures.push(...checkBootGroups(news.bootGroups));
   const names = checkSites(news.sites, fromConfig, failures);
   if (names && failures.length === 0) failures.push(...checkTwoCollections(news.sites, fromConfig));
   const active = news.activeSite;
