@@ -170,7 +170,7 @@ describe("CollectionFailover's preview", () => {
     const bootGroups = [{ virtualMachines: ["sql-db"], delaySeconds: 30 }];
     await plugin.diff(id, outs, (await plugin.check({}, news("failedOver", { bootGroups }))).inputs);
     const line =
-      "then RequestStateChange(2) to start the member VMs in boot order: 'sql-db'; after 30 s the VMs in no boot group, if any,";
+      "then start the member VMs with RequestStateChange(2) in boot order: 'sql-db'; after 30 s the VMs in no boot group, if any,";
     // The plugin's lines reach the test apart from the diff's answer: wait (at most 5 s) for the line.
     for (
       let waited = 0;

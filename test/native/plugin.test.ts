@@ -191,7 +191,7 @@ describe("a CollectionFailover through every resource RPC", () => {
     // The failover's job, then the VM start's RequestStateChange job: every job's progress is ephemeral.
     expect(
       status.every((l) =>
-        /^\[sql-cluster\] (InitiateFailover|VM 'sql-cluster-vm': RequestStateChange) job \S+: \d+% /.test(
+        /^\[sql-cluster\] (InitiateFailover|VM 'sql-cluster-vm', start: RequestStateChange) job \S+: \d+% /.test(
           l.message,
         ),
       ),
