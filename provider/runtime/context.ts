@@ -12,6 +12,7 @@ import type { ProviderConfig, SessionFactory } from "./connection";
 import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
+import { tapSession } from "./report/callLog";
 import { SessionCache } from "./sessions";
 import type { ConnectionInputs } from "./types";
 
@@ -96,7 +97,8 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
       } catch (error) {
         throw withContext(error, { collection, host: describeTarget(resolved) });
       }
-      return fn(session);
+      // Tapped, so that a run's report can list the exact calls it made (report/callLog.ts).
+      return fn(tapSession(session));
     },
   };
 }

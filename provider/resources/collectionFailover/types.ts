@@ -20,6 +20,7 @@ export interface CollectionFailoverInputs {
   acknowledgeDataLoss?: string[];
   rehearsalMinutes?: number;
   connection?: ConnectionInputs;
+  reportDirectory?: string;
 }
 
 export type LastOperation = OperationRecord;

@@ -18,6 +18,7 @@ import {
 } from "../../runtime/rules";
 import { acknowledgeDataLossRule, rehearsalMinutesRule } from "../../runtime/dataLossRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -33,6 +34,7 @@ const INPUT_KEYS = [
   "acknowledgeDataLoss",
   "rehearsalMinutes",
   "connection",
+  "reportDirectory",
 ] as const;
 
 const TOP_RULES: Readonly<Record<string, Rule>> = {
@@ -55,6 +57,7 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
   rehearsalMinutes: rehearsalMinutesRule,
   // Checked on its own by validateConnection.
   connection: () => undefined,
+  reportDirectory: reportDirectoryRule,
 };
 
 /**

@@ -20,6 +20,9 @@ import {
   testFailoverJobs,
 } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
+import type { ReportRecorder } from "../../runtime/report";
+import { startReport } from "../../runtime/report";
+import { DRILL, finishReport } from "./report";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
@@ -42,23 +45,35 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     seen: DrillSeen,
   ) => drillOutputs(session, inputs, replica, seen, deps.clock.now());
 
-  /** Starts the test VMs; a failure records what the host shows as a partial failure. */
-  async function startTestVms(session: CimSession, inputs: Props, replica: Replica, seen: DrillSeen) {
+  /** Starts the test VMs; a failure records what the host shows, and the report, as a partial failure. */
+  async function startTestVms(
+    session: CimSession,
+    inputs: Props,
+    replica: Replica,
+    seen: DrillSeen,
+    report: ReportRecorder,
+  ) {
     const { test } = seen;
     if (test === undefined) return;
     const s = settings(inputs as CollectionTestFailoverInputs);
     try {
-      await startMembers(session, test.id, {
-        ...reconcileDeps(),
-        timeoutSeconds: s.jobTimeoutSeconds,
-        log: (line) => deps.log(`[${test.name}] ${line}`),
-        context: { collection: test.name, host: session.target },
-      });
+      await report.run(() =>
+        startMembers(session, test.id, {
+          ...reconcileDeps(),
+          timeoutSeconds: s.jobTimeoutSeconds,
+          log: (line) => deps.log(`[${test.name}] ${line}`),
+          context: { collection: test.name, host: session.target },
+        }),
+      );
     } catch (error) {
       const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, seen);
-      throw partialFailure(test.id, outs, inputs.__provider, error);
+      const lastReport = await finishReport(report, session, replica, seen, inputs, null);
+      throw partialFailure(test.id, { ...outs, lastReport }, inputs.__provider, error);
     }
   }
+
+  const reportOf = (name: string, inputs: CollectionTestFailoverInputs) =>
+    startReport(ctx, "CollectionTestFailover", name, inputs.reportDirectory, [inputs.connection]);
 
   return {
     async check(olds, news) {
@@ -81,30 +96,45 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         if (replica === undefined) throw notFound(session, selector);
         const context = { collection: replica.name, host: session.target };
         const host = await hostSystemName(session, context);
+        const report = reportOf(replica.name, typed);
+        await report.readBefore(session, null, { id: replica.id });
         let up: TestFailoverUp;
         try {
-          up = await ctx.lock(lockKey(session, replica.id), () =>
-            bringTestFailoverUp(
-              session,
-              replica,
-              { ...s, timeoutSeconds: s.jobTimeoutSeconds },
-              reconcileDeps(),
+          up = await report.run(() =>
+            ctx.lock(lockKey(session, replica.id), () =>
+              bringTestFailoverUp(
+                session,
+                replica,
+                { ...s, timeoutSeconds: s.jobTimeoutSeconds },
+                reconcileDeps(),
+              ),
             ),
           );
         } catch (error) {
           if (!(error instanceof TestFailoverFailure)) throw error;
-          if (error.testId === undefined) throw error.error;
+          if (error.testId === undefined) {
+            await report.finish({
+              action: DRILL,
+              recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
+            });
+            throw error.error;
+          }
           // The call returned the test collection's id: the stack records it, so the next run can prove it is its own.
-          const seen = { testId: error.testId, test: error.test, lastOperation: error.lastOperation, host };
-          const outs = await outputs(session, typed, replica, {
-            ...seen,
+          const seen = {
+            testId: error.testId,
+            test: error.test,
+            lastOperation: error.lastOperation,
+            host,
             recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
-          });
-          throw partialFailure(error.testId, outs, inputs.__provider, error.error);
+          };
+          const outs = await outputs(session, typed, replica, seen);
+          const lastReport = await finishReport(report, session, replica, seen, typed, null);
+          throw partialFailure(error.testId, { ...outs, lastReport }, inputs.__provider, error.error);
         }
         const seen: DrillSeen = { testId: up.test.id, ...up, host };
-        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen);
-        return { id: up.test.id, outs: await outputs(session, typed, replica, seen) };
+        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen, report);
+        const lastReport = await finishReport(report, session, replica, seen, typed, null);
+        return { id: up.test.id, outs: { ...(await outputs(session, typed, replica, seen)), lastReport } };
       });
     },
 
@@ -170,8 +200,13 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           host,
         };
         const at = replica ?? recordedReplica(stored);
-        if (s.startVirtualMachines) await startTestVms(session, news, at, seen);
-        return { outs: await outputs(session, typed, at, seen) };
+        const report = reportOf(stored.collectionName, typed);
+        if (s.startVirtualMachines) {
+          await report.readBefore(session, null, { id: seen.testId });
+          await startTestVms(session, news, at, seen, report);
+        }
+        const lastReport = await finishReport(report, session, at, seen, typed, stored.lastReport ?? null);
+        return { outs: { ...(await outputs(session, typed, at, seen)), lastReport } };
       });
     },
 

@@ -4,6 +4,7 @@
  */
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
+import type { Report } from "../../runtime/report";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
 
 export interface CollectionTestFailoverInputs {
@@ -15,6 +16,7 @@ export interface CollectionTestFailoverInputs {
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
   connection?: ConnectionInputs;
+  reportDirectory?: string;
 }
 
 export interface CollectionTestFailoverOutputs {
@@ -34,6 +36,8 @@ export interface CollectionTestFailoverOutputs {
   jobTimeoutSeconds: number;
   cancelJobOnTimeout: boolean;
   connection: PublicConnection | null;
+  /** The report of the last run that changed something; null before any. */
+  lastReport?: Report | null;
 }
 
 /** A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults. */

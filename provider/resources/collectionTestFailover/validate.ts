@@ -3,6 +3,7 @@ import { checkConnection } from "../../runtime/connectionRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, checkSelector, GUID, integer, show, text } from "../../runtime/rules";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const INPUT_KEYS = [
@@ -14,6 +15,7 @@ const INPUT_KEYS = [
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
   "connection",
+  "reportDirectory",
 ] as const;
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -28,6 +30,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   jobTimeoutSeconds: integer(1, 7 * 24 * 3600, "it bounds the wait for each Hyper-V job (default 1800)"),
   cancelJobOnTimeout: boolean,
   connection: () => undefined,
+  reportDirectory: reportDirectoryRule,
 };
 
 export function validateTestFailoverInputs(

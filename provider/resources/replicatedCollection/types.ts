@@ -3,6 +3,7 @@
  * class (replicatedCollection.ts) wraps them in Pulumi inputs and outputs; the field docs live there and in
  * schema.json.
  */
+import type { Report } from "../../runtime/report";
 import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { StepRecord } from "../../failover/sites/drive";
 import type { PathName } from "../../failover/sites/types";
@@ -26,6 +27,7 @@ export interface ReplicatedCollectionInputs {
   jobTimeoutSeconds?: number;
   shutdownTimeoutSeconds?: number;
   allowHardPowerOff?: boolean;
+  reportDirectory?: string;
 }
 
 export interface MemberOutput {
@@ -84,6 +86,8 @@ export interface ReplicatedCollectionOutputs {
   /** When both sites were read for these outputs. */
   observedAt: string;
   lastChange: ChangeOutput | null;
+  /** The report of the last run that moved the pair; null before any. */
+  lastReport?: Report | null;
 }
 
 export const DEFAULTS = {

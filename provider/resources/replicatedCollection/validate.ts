@@ -12,6 +12,7 @@ import { describeTarget, mergeConnection } from "../../runtime/mergeConnection";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, GUID, integer, isUnknown, present, show } from "../../runtime/rules";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 import { collectionKey } from "./identity";
 
@@ -27,6 +28,7 @@ const INPUT_KEYS = [
   "jobTimeoutSeconds",
   "shutdownTimeoutSeconds",
   "allowHardPowerOff",
+  "reportDirectory",
 ] as const;
 /** A guest gets at most a day to shut down: longer is a guest that will not. */
 const MAX_SHUTDOWN_SECONDS = 24 * 3600;
@@ -54,6 +56,7 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
     "it bounds the wait for each guest to shut down before the VMs are moved (default 300)",
   ),
   allowHardPowerOff: boolean,
+  reportDirectory: reportDirectoryRule,
 };
 
 const SITE_RULES: Readonly<Record<string, Rule>> = {

@@ -1,0 +1,125 @@
+/**
+ * One report in the making, for one create or update of a resource: the collections read before, the run's calls
+ * kept as it makes them, the collections read after, then the report built, cleared of secrets and written to the
+ * program's folder when it names one. A resource calls it around the work it already does; nothing here decides
+ * anything about the failover.
+ */
+import type { CimSession } from "../../cim";
+import type { Clock } from "../../clock";
+import type { LogLine } from "../../failover/request";
+import type { CollectionSelector, PointUsed } from "../../hyperv";
+import type { CallsMade } from "./callLog";
+import { keepingCalls } from "./callLog";
+import { writeReportFiles } from "./files";
+import { buildReport } from "./model";
+import { redact } from "./redact";
+import { jobTimesOf, snapshotOf } from "./snapshot";
+import type { CollectionSnapshot, Report, ReportPoint, ReportResource } from "./types";
+
+/** Method calls that only read: a run that made no other call changed nothing, and records no report. */
+const READ_METHODS = new Set(["GetReplicationStatistics", "GetErrorEx"]);
+
+export interface ReportOptions {
+  readonly resource: ReportResource;
+  readonly name: string;
+  readonly clock: Clock;
+  readonly log: LogLine;
+  /** The folder to write the files to, when the program names one. */
+  readonly directory: string | undefined;
+  /** Every secret the run's connections hold (passwords): none of them may appear in the report. */
+  readonly secrets: readonly string[];
+}
+
+export interface Finish {
+  readonly action: string;
+  readonly recoveryPoint: PointUsed | ReportPoint | null;
+}
+
+export class ReportRecorder {
+  private readonly before: CollectionSnapshot[] = [];
+  private readonly after: CollectionSnapshot[] = [];
+  private made: CallsMade = { calls: [], sessions: [] };
+  private error: unknown = null;
+
+  constructor(private readonly options: ReportOptions) {}
+
+  async readBefore(session: CimSession, site: string | null, selector: CollectionSelector): Promise<void> {
+    this.before.push(await snapshotOf(session, site, selector, false));
+  }
+
+  /** `recovers`: the collection whose VMs the run brings up; the RTO ends when the last of them runs. */
+  async readAfter(
+    session: CimSession,
+    site: string | null,
+    selector: CollectionSelector,
+    recovers: boolean,
+  ): Promise<void> {
+    this.after.push(await snapshotOf(session, site, selector, recovers));
+  }
+
+  /** Runs the work, keeping its calls; its error is kept for the report and thrown on. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const { made, result } = await keepingCalls(this.options.clock, fn);
+    this.made = {
+      calls: [...this.made.calls, ...made.calls],
+      sessions: [...this.made.sessions, ...made.sessions],
+    };
+    if (result.ok) return result.value;
+    this.error = result.error;
+    throw result.error;
+  }
+
+  /** Whether the run asked the host to change anything. */
+  get acted(): boolean {
+    return this.made.calls.some((call) => !READ_METHODS.has(call.method));
+  }
+
+  /** The report, or null when the run changed nothing (the resource then keeps its last one). */
+  async finish(finish: Finish, error: unknown = this.error): Promise<Report | null> {
+    if (!this.acted) return null;
+    const acting = this.made.calls.map((call, i) => ({ call, session: this.made.sessions[i] }));
+    const kept = acting.filter(({ call }) => !READ_METHODS.has(call.method));
+    const jobs = await jobTimesOf(
+      kept.map((k) => k.call),
+      kept.flatMap((k) => (k.session === undefined ? [] : [k.session])),
+    );
+    const report = buildReport({
+      resource: this.options.resource,
+      name: this.options.name,
+      action: finish.action,
+      calls: kept.map((k) => k.call),
+      jobs,
+      recoveryPoint: pointOf(finish.recoveryPoint),
+      before: this.before,
+      after: this.after,
+      error: error === null ? null : error instanceof Error ? error.message : String(error),
+      finishedAt: this.options.clock.now(),
+    });
+    const clean = redact(report, this.options.secrets);
+    await this.write(clean);
+    return clean;
+  }
+
+  private async write(report: Report): Promise<void> {
+    const { directory, log } = this.options;
+    if (directory === undefined || directory === "") return;
+    try {
+      const [markdown, html] = await writeReportFiles(report, directory);
+      log(`[${report.name}] report written: ${markdown} and ${html}`);
+    } catch (error) {
+      // The run's outcome stands whatever happens to its files; the output still holds the report.
+      const reason = error instanceof Error ? error.message : String(error);
+      log(`[${report.name}] the report could not be written to ${directory}: ${reason}`, "warning");
+    }
+  }
+}
+
+/** PointUsed and ReportPoint have the same fields; only those are kept. */
+function pointOf(point: PointUsed | ReportPoint | null): ReportPoint | null {
+  if (point === null) return null;
+  return {
+    instanceId: point.instanceId,
+    creationTime: point.creationTime,
+    consistencyLevel: point.consistencyLevel,
+  };
+}
