@@ -4,6 +4,7 @@
  * source of truth for schema.json's shared types.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Report } from "../runtime/report";
 import type { Authentication, Transport } from "../runtime/types";
 
 /** How the provider reaches the Hyper-V replica cluster. Fields left out come from stack config `hyperv-replica:*`. */
@@ -165,6 +166,12 @@ export interface RecoveryPointOutput {
 }
 
 /** Marks the password secret even when the program passed a plain string, so the engine encrypts it in state. */
+/**
+ * A run's report, as the `lastReport` output holds it: plain JSON (docs/reports.md describes every field). The
+ * schema gives it as `pulumi.json#/Any`: a step's `call.arguments` are the WMI method's own, of any shape.
+ */
+export type ReportOutput = Report;
+
 export function secretPassword(connection: pulumi.Input<ConnectionArgs>): pulumi.Output<unknown> {
   return pulumi
     .output(connection)

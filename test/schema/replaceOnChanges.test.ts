@@ -94,6 +94,7 @@ const CASES: Readonly<Record<string, Case>> = {
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
       acknowledgeDataLoss: [set({ acknowledgeDataLoss: [`revert-failover:${SQL}:2026-01-01T00:00:00Z`] })],
       rehearsalMinutes: [set({ rehearsalMinutes: 5 })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
       ...jobAndConnection,
     },
   },
@@ -110,6 +111,7 @@ const CASES: Readonly<Record<string, Case>> = {
       requireHealthy: [set({ requireHealthy: true })],
       startVirtualMachines: [set({ startVirtualMachines: true })],
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
       ...jobAndConnection,
     },
   },
@@ -147,6 +149,7 @@ const CASES: Readonly<Record<string, Case>> = {
       allowHardPowerOff: [set({ allowHardPowerOff: true })],
       allowDataLoss: [set({ allowDataLoss: true })],
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
     },
   },
 };

@@ -85,6 +85,8 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   VirtualMachineOutput: typeRef("VirtualMachine"),
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
+  // Any: a report step's call arguments are the WMI method's own, of any shape (provider/resources/shared.ts).
+  ReportOutput: "pulumi.json#/Any",
 };
 
 /** The shared interfaces of provider/resources/shared.ts and the schema object type each one becomes. */
@@ -779,6 +781,7 @@ describe("reading the TypeScript", () => {
         "jobTimeoutSeconds",
         "recoveryPoint",
         "rehearsalMinutes",
+        "reportDirectory",
         "requireHealthy",
         "startVirtualMachines",
       ],
@@ -789,6 +792,7 @@ describe("reading the TypeScript", () => {
         "connection",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "reportDirectory",
         "requireHealthy",
         "startVirtualMachines",
       ],
@@ -800,6 +804,7 @@ describe("reading the TypeScript", () => {
         "hostSystemName",
         "jobTimeoutSeconds",
         "lastOperation",
+        "lastReport",
         "observedAt",
         "recoveryPoint",
         "recoveryPointUsed",

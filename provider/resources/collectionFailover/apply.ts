@@ -96,7 +96,9 @@ export async function applyInputs(
       if (!report.acted) return null;
       await report.readAfter(session, null, collection ? { id: collection.id } : subject, recovers);
       const action = ACTIONS[inputs.failoverState] ?? inputs.failoverState;
-      return report.finish({ action, recoveryPoint: point?.recoveryPoint ?? null }, error);
+      const named = collection?.name;
+      const recoveryPoint = point?.recoveryPoint ?? null;
+      return report.finish({ action, recoveryPoint, ...(named ? { name: named } : {}) }, error);
     };
     try {
       const result = await report.run(() =>

@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectionFailoverProvider } from "./provider";
 import type { DesiredState, ObservedState } from "../../failover/states";
-import type { ConnectionArgs, ConnectionOutput, LastOperationOutput, VirtualMachineOutput } from "../shared";
+import type {
+  ConnectionArgs,
+  ConnectionOutput,
+  LastOperationOutput,
+  ReportOutput,
+  VirtualMachineOutput,
+} from "../shared";
 import { secretPassword } from "../shared";
 
 /** The inputs of a {@link CollectionFailover}. */
@@ -48,6 +54,12 @@ export interface CollectionFailoverArgs {
   rehearsalMinutes?: pulumi.Input<number>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * A folder to write each run's report to, as files a pipeline keeps: a Markdown summary and a self-contained HTML
+   * page with a timeline of the steps. A relative path is taken from the Pulumi project's folder. Without it, the
+   * report is only the `lastReport` output. Changing it alone calls nothing.
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 /**
@@ -121,6 +133,12 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
    * (or the local machine) is used.
    */
   declare public readonly connection: pulumi.Output<ConnectionOutput | null>;
+  /**
+   * The report of the last run that called Hyper-V to change something: every call with its job's times on the
+   * host, the recovery point and its age at the first call (the RPO achieved), the time until the last VM ran (the
+   * RTO achieved), the collections before and after, the outcome, and a one-line `summary`. Null before any such run.
+   */
+  declare public readonly lastReport: pulumi.Output<ReportOutput | null>;
 
   constructor(name: string, args: CollectionFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -148,6 +166,7 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
         observedAt: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,
+        lastReport: undefined,
         ...args,
         connection: args.connection === undefined ? undefined : secretPassword(args.connection),
       },

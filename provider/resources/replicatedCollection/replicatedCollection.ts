@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs, ConnectionOutput } from "../shared";
+import type { ConnectionArgs, ConnectionOutput, ReportOutput } from "../shared";
 import { replicatedCollectionProvider } from "./provider";
 
 /** One site of a {@link ReplicatedCollection}: where to reach it and which collection is the pair's there. */
@@ -150,6 +150,12 @@ export interface ReplicatedCollectionArgs {
    * Power a VM off hard (RequestStateChange 3) when its guest does not shut down within `shutdownTimeoutSeconds` or cannot be asked (no shutdown component, Saved or Paused). Without it such a VM stops the run before anything irreversible. Default false.
    */
   allowHardPowerOff?: pulumi.Input<boolean>;
+  /**
+   * A folder to write each run's report to, as files a pipeline keeps: a Markdown summary and a self-contained HTML
+   * page with a timeline of the steps. A relative path is taken from the Pulumi project's folder. Without it, the
+   * report is only the `lastReport` output. Changing it alone calls nothing.
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 /**
@@ -185,6 +191,12 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
   declare public readonly observedAt: pulumi.Output<string>;
   /** The steps of the last change with their jobs, or null when none has been needed. */
   declare public readonly lastChange: pulumi.Output<ChangeOutput | null>;
+  /**
+   * The report of the last run that called Hyper-V to change something: every call with its job's times on the
+   * host, the recovery point and its age at the first call (the RPO achieved), the time until the last VM ran (the
+   * RTO achieved), the collections before and after, the outcome, and a one-line `summary`. Null before any such run.
+   */
+  declare public readonly lastReport: pulumi.Output<ReportOutput | null>;
 
   constructor(name: string, args: ReplicatedCollectionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -202,6 +214,7 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
         jobTimeoutSeconds: undefined,
         shutdownTimeoutSeconds: undefined,
         allowHardPowerOff: undefined,
+        lastReport: undefined,
         ...args,
         sites: secretPasswords(args.sites),
       },

@@ -156,7 +156,9 @@ function healthLine(snapshots: readonly CollectionSnapshot[]): string {
 
 function summaryOf(report: Omit<Report, "summary">): string {
   const outcome =
-    report.outcome === "succeeded" ? "succeeded" : `FAILED (${report.error ?? "unknown error"})`;
+    report.outcome === "succeeded"
+      ? "succeeded"
+      : `FAILED (${firstSentence(report.error ?? "unknown error")})`;
   const rto =
     report.rtoSeconds === null
       ? `RTO n/a (${report.rtoNote ?? ""})`
@@ -164,4 +166,11 @@ function summaryOf(report: Omit<Report, "summary">): string {
   const rpo = report.rpoSeconds === null ? "RPO n/a" : `RPO ${describeDuration(report.rpoSeconds)}`;
   const steps = `${report.steps.length} step${report.steps.length === 1 ? "" : "s"}`;
   return `${report.resource} '${report.name}': ${report.action} ${outcome} in ${steps}; ${rto}; ${rpo}; before: ${healthLine(report.before)}; after: ${healthLine(report.after)}`;
+}
+
+/** The error's first sentence, at most 160 characters: the summary is one line; the report keeps the whole text. */
+function firstSentence(text: string): string {
+  const end = text.search(/\.\s/);
+  const first = end === -1 ? text : text.slice(0, end);
+  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
 }

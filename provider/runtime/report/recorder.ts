@@ -32,6 +32,8 @@ export interface ReportOptions {
 
 export interface Finish {
   readonly action: string;
+  /** The collection's name once read, when the program named it only by id. */
+  readonly name?: string;
   readonly recoveryPoint: PointUsed | ReportPoint | null;
 }
 
@@ -85,7 +87,7 @@ export class ReportRecorder {
     );
     const report = buildReport({
       resource: this.options.resource,
-      name: this.options.name,
+      name: finish.name ?? this.options.name,
       action: finish.action,
       calls: kept.map((k) => k.call),
       jobs,
