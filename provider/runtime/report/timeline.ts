@@ -67,9 +67,11 @@ export function timelineSvg(report: Report): string {
 
 function axis(start: number, end: number, x: (t: number) => number, height: number): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => start + f * (end - start));
+  // The last label ends at the axis's end, so that it stays inside the picture.
+  const anchor = (i: number) => (i === ticks.length - 1 ? "end" : "middle");
   const lines = ticks.map(
-    (t) =>
-      `<line x1="${x(t)}" y1="${TOP}" x2="${x(t)}" y2="${height - 30}" class="grid"/><text x="${x(t)}" y="${height - 14}" class="tick" text-anchor="middle">+${escapeXml(describeDuration((t - start) / 1000))}</text>`,
+    (t, i) =>
+      `<line x1="${x(t)}" y1="${TOP}" x2="${x(t)}" y2="${height - 30}" class="grid"/><text x="${x(t)}" y="${height - 14}" class="tick" text-anchor="${anchor(i)}">+${escapeXml(describeDuration((t - start) / 1000))}</text>`,
   );
   return [
     `<text x="${AXIS_START}" y="20" class="heading">from the first call, ${escapeXml(new Date(start).toISOString())}</text>`,
