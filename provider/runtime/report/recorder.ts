@@ -71,9 +71,15 @@ export class ReportRecorder {
     throw result.error;
   }
 
-  /** Whether the run asked the host to change anything. */
+  /**
+   * Whether the run changed anything: a call the host accepted (0, or 4096 with a job). A call it refused (32774 in
+   * use, say) changed nothing, so a run that made only such calls records no report, unless it failed: then the
+   * refusal is the evidence.
+   */
   get acted(): boolean {
-    return this.made.calls.some((call) => !READ_METHODS.has(call.method));
+    const acting = this.made.calls.filter((call) => !READ_METHODS.has(call.method));
+    if (this.error !== null) return acting.length > 0;
+    return acting.some((call) => call.returnValue === 0 || call.returnValue === 4096);
   }
 
   /** The report, or null when the run changed nothing (the resource then keeps its last one). */
