@@ -85,7 +85,7 @@ export async function applyInputs(
         : hostSystemName(session, context).catch(() => undefined);
     const report = startReport(ctx, "CollectionFailover", name, inputs.reportDirectory, [inputs.connection]);
     const subject = tracked !== undefined ? { id: tracked.id } : selector;
-    if (tracked === undefined || tracked.stateChange) await report.readBefore(session, null, subject);
+    if (tracked === undefined || tracked.stateChange) report.readBefore(session, null, subject);
     const recovers =
       inputs.failoverState !== "normal" && (inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines);
     const finish = async (

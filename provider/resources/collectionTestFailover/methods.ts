@@ -97,7 +97,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         const context = { collection: replica.name, host: session.target };
         const host = await hostSystemName(session, context);
         const report = reportOf(replica.name, typed);
-        await report.readBefore(session, null, { id: replica.id });
+        report.readBefore(session, null, { id: replica.id });
         let up: TestFailoverUp;
         try {
           up = await report.run(() =>
@@ -202,7 +202,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         const at = replica ?? recordedReplica(stored);
         const report = reportOf(stored.collectionName, typed);
         if (s.startVirtualMachines) {
-          await report.readBefore(session, null, { id: seen.testId });
+          report.readBefore(session, null, { id: seen.testId });
           await startTestVms(session, news, at, seen, report);
         }
         const lastReport = await finishReport(report, session, at, seen, typed, stored.lastReport ?? null);

@@ -20,7 +20,7 @@ export async function reportingMove(
 ): Promise<{ result: SitesResult; lastReport: Report | null }> {
   const open = sites.filter(hasSession);
   if (expectMove)
-    for (const site of open) await report.readBefore(site.session, site.name, { id: site.collectionId });
+    for (const site of open) report.readBefore(site.session, site.name, { id: site.collectionId });
   const finish = async (steps: SitesResult["steps"], error: unknown) => {
     if (!report.acted) return null;
     for (const site of open) {

@@ -5,7 +5,7 @@
  * session, each keep only their own calls. Reads are not kept: the report is about what was asked of the host.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { CimSession } from "../../cim";
+import type { CimInstance, CimSession } from "../../cim";
 import { HYPERV_CLUSTER_NAMESPACE, isCimRef } from "../../cim";
 import type { Clock } from "../../clock";
 import type { RecordedCall } from "./types";
@@ -13,6 +13,38 @@ import type { RecordedCall } from "./types";
 interface CallLog {
   readonly clock: Clock;
   readonly calls: { call: RecordedCall; session: CimSession }[];
+  /** Run once, just before the run's first call that changes something (reads made only when one is made). */
+  beforeFirstChange: (() => Promise<void>) | undefined;
+}
+
+/** Method calls that only read: they change nothing on the host. */
+export const READ_METHODS: ReadonlySet<string> = new Set(["GetReplicationStatistics", "GetErrorEx"]);
+
+/**
+ * The last instance of each job seen through a tapped session (the job watcher reads every job it follows through
+ * it), so that a report has the host's job times without reading them again. Kept per session, bounded.
+ */
+const seenJobs = new WeakMap<CimSession, Map<string, CimInstance>>();
+const SEEN_JOBS_KEPT = 2000;
+
+function noteJobs(session: CimSession, instances: readonly (CimInstance | undefined)[]): void {
+  let jobs = seenJobs.get(session);
+  if (jobs === undefined) seenJobs.set(session, (jobs = new Map()));
+  for (const instance of instances) {
+    if (instance?.className !== "Msvm_ConcreteJob") continue;
+    const id = String(instance.properties.InstanceID ?? "").toLowerCase();
+    jobs.delete(id);
+    jobs.set(id, instance);
+  }
+  for (const oldest of jobs.keys()) {
+    if (jobs.size <= SEEN_JOBS_KEPT) break;
+    jobs.delete(oldest);
+  }
+}
+
+/** The job as last seen through the tapped session, if it was. */
+export function lastSeenJob(session: CimSession, jobId: string): CimInstance | undefined {
+  return seenJobs.get(session)?.get(jobId.toLowerCase());
 }
 
 const current = new AsyncLocalStorage<CallLog>();
@@ -25,13 +57,26 @@ export function tapSession(session: CimSession): CimSession {
     tap = {
       target: session.target,
       query: (...args) => session.query(...args),
-      get: (...args) => session.get(...args),
-      getMany: (...args) => session.getMany(...args),
+      get: async (ref, options) => {
+        const instance = await session.get(ref, options);
+        noteJobs(session, [instance]);
+        return instance;
+      },
+      getMany: async (refs, options) => {
+        const instances = await session.getMany(refs, options);
+        noteJobs(session, instances);
+        return instances;
+      },
       associators: (...args) => session.associators(...args),
       close: () => session.close(),
       invoke: async (target, method, args, options) => {
         const log = current.getStore();
         if (log === undefined) return session.invoke(target, method, args, options);
+        const first = log.beforeFirstChange;
+        if (first !== undefined && !READ_METHODS.has(method)) {
+          log.beforeFirstChange = undefined;
+          await first();
+        }
         const calledAt = log.clock.now();
         const keep = (returnValue: number | null, jobId: string | null, error: string | null) =>
           log.calls.push({
@@ -76,8 +121,9 @@ export interface CallsMade {
 export async function keepingCalls<T>(
   clock: Clock,
   fn: () => Promise<T>,
+  beforeFirstChange?: () => Promise<void>,
 ): Promise<{ made: CallsMade; result: { ok: true; value: T } | { ok: false; error: unknown } }> {
-  const log: CallLog = { clock, calls: [] };
+  const log: CallLog = { clock, calls: [], beforeFirstChange };
   const made = () => ({ calls: log.calls.map((c) => c.call), sessions: log.calls.map((c) => c.session) });
   try {
     const value = await current.run(log, fn);

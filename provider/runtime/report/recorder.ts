@@ -9,15 +9,12 @@ import type { Clock } from "../../clock";
 import type { LogLine } from "../../failover/request";
 import type { CollectionSelector, PointUsed } from "../../hyperv";
 import type { CallsMade } from "./callLog";
-import { keepingCalls } from "./callLog";
+import { keepingCalls, READ_METHODS } from "./callLog";
 import { writeReportFiles } from "./files";
 import { buildReport } from "./model";
 import { redact } from "./redact";
 import { jobTimesOf, snapshotOf } from "./snapshot";
 import type { CollectionSnapshot, Report, ReportPoint, ReportResource } from "./types";
-
-/** Method calls that only read: a run that made no other call changed nothing, and records no report. */
-const READ_METHODS = new Set(["GetReplicationStatistics", "GetErrorEx"]);
 
 export interface ReportOptions {
   readonly resource: ReportResource;
@@ -45,9 +42,17 @@ export class ReportRecorder {
 
   constructor(private readonly options: ReportOptions) {}
 
-  async readBefore(session: CimSession, site: string | null, selector: CollectionSelector): Promise<void> {
-    this.before.push(await snapshotOf(session, site, selector, false));
+  /** What to read, just before the run's first call that changes something: a run that changes nothing reads nothing more. */
+  private readonly toReadBefore: (() => Promise<CollectionSnapshot>)[] = [];
+
+  readBefore(session: CimSession, site: string | null, selector: CollectionSelector): void {
+    this.toReadBefore.push(() => snapshotOf(session, site, selector, false));
   }
+
+  private readonly readAllBefore = async (): Promise<void> => {
+    const reads = this.toReadBefore.splice(0);
+    for (const read of reads) this.before.push(await read());
+  };
 
   /** `recovers`: the collection whose VMs the run brings up; the RTO ends when the last of them runs. */
   async readAfter(
@@ -61,7 +66,7 @@ export class ReportRecorder {
 
   /** Runs the work, keeping its calls; its error is kept for the report and thrown on. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    const { made, result } = await keepingCalls(this.options.clock, fn);
+    const { made, result } = await keepingCalls(this.options.clock, fn, this.readAllBefore);
     this.made = {
       calls: [...this.made.calls, ...made.calls],
       sessions: [...this.made.sessions, ...made.sessions],
@@ -87,7 +92,7 @@ export class ReportRecorder {
     if (!this.acted) return null;
     const acting = this.made.calls.map((call, i) => ({ call, session: this.made.sessions[i] }));
     const kept = acting.filter(({ call }) => !READ_METHODS.has(call.method));
-    const jobs = await jobTimesOf(
+    const jobs = jobTimesOf(
       kept.map((k) => k.call),
       kept.flatMap((k) => (k.session === undefined ? [] : [k.session])),
     );

@@ -6,12 +6,12 @@ import {
   EnabledState,
   findCollection,
   isTerminalJobState,
-  jobRef,
   jobStateName,
   readMembers,
   replicationModeName,
   replicationStateName,
 } from "../../hyperv";
+import { lastSeenJob } from "./callLog";
 import type { CollectionSnapshot, JobTimes, RecordedCall, VmState } from "./types";
 
 const HEALTH_ORDER = ["NotApplicable", "Ok", "Warning", "Critical"];
@@ -64,36 +64,27 @@ function worst(healths: readonly (string | null)[]): string | null {
 }
 
 /**
- * The jobs the calls returned, read back from the host in one request per session: StartTime (else TimeSubmitted)
- * and TimeOfLastStateChange. A job the host already removed, or a read that fails, leaves the agent's times.
+ * The jobs the calls returned, as last seen through the tapped session (the job watcher's own reads): StartTime
+ * (else TimeSubmitted) and TimeOfLastStateChange. Nothing is read again; a job not seen leaves the agent's times.
  */
-export async function jobTimesOf(
+export function jobTimesOf(
   calls: readonly RecordedCall[],
   sessions: readonly CimSession[],
-): Promise<Map<string, JobTimes>> {
+): Map<string, JobTimes> {
   const times = new Map<string, JobTimes>();
-  const bySession = new Map<CimSession, RecordedCall[]>();
   calls.forEach((call, i) => {
     const session = sessions[i];
     if (call.jobId === null || session === undefined) return;
-    bySession.set(session, [...(bySession.get(session) ?? []), call]);
+    const instance = lastSeenJob(session, call.jobId);
+    if (instance === undefined) return;
+    const p = instance.properties;
+    const state = typeof p.JobState === "number" ? p.JobState : 0;
+    times.set(call.jobId, {
+      startedAt: parseCimDateTime(p.StartTime) ?? parseCimDateTime(p.TimeSubmitted) ?? null,
+      finishedAt: isTerminalJobState(state) ? (parseCimDateTime(p.TimeOfLastStateChange) ?? null) : null,
+      jobState: jobStateName(state),
+      errorCode: typeof p.ErrorCode === "number" ? p.ErrorCode : null,
+    });
   });
-  for (const [session, withJobs] of bySession) {
-    for (const namespace of new Set(withJobs.map((c) => c.namespace))) {
-      const ids = withJobs.filter((c) => c.namespace === namespace).map((c) => c.jobId ?? "");
-      const instances = await session.getMany(ids.map(jobRef), { namespace }).catch(() => []);
-      instances.forEach((instance, i) => {
-        if (instance === undefined) return;
-        const p = instance.properties;
-        const state = typeof p.JobState === "number" ? p.JobState : 0;
-        times.set(ids[i] ?? "", {
-          startedAt: parseCimDateTime(p.StartTime) ?? parseCimDateTime(p.TimeSubmitted) ?? null,
-          finishedAt: isTerminalJobState(state) ? (parseCimDateTime(p.TimeOfLastStateChange) ?? null) : null,
-          jobState: jobStateName(state),
-          errorCode: typeof p.ErrorCode === "number" ? p.ErrorCode : null,
-        });
-      });
-    }
-  }
   return times;
 }
