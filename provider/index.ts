@@ -13,6 +13,7 @@ export type {
   LastOperationOutput,
   RecoveryPointOutput,
   RecoveryPointUsedOutput,
+  ReportOutput,
   VirtualMachineOutput,
 } from "./resources/shared";
 export type { DesiredState, ObservedState } from "./failover/states";

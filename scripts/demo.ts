@@ -2,7 +2,8 @@
  * `npm run demo`: a DR drill on the embedded Hyper-V simulator, through the real Pulumi dynamic-provider plugin.
  * It lists the recovery points (getRecoveryPoints), brings a test failover up and prints its outputs, cleans it up,
  * then plays the Pulumi engine's part for a real failover and its revert with the VMs started, showing the preview
- * lines; last, the collection's state before and after and every WMI call the host received.
+ * lines; last, the collection's state before and after and every WMI call the host received. The drill and the
+ * failover each write their report (Markdown and HTML) to .tmp/demo-reports/, and their summary is printed.
  */
 import * as path from "node:path";
 import { createRuntime } from "../provider/doors/dynamic";
@@ -18,6 +19,21 @@ import { makeProjectDir, Plugin, serializeProvider, withoutProvider } from "../t
 const COLLECTION = "sql-cluster";
 /** The simulated replica host: what `hostSystemName` shows, as a real host shows its SystemName. */
 const HOST = "hv-replica01";
+/** Kept after the demo: open the .html pages in a browser. */
+const REPORTS = path.resolve(".tmp", "demo-reports");
+
+/** The outputs without the report, which is printed by itself. */
+const shown = (outs: Record<string, unknown>) => {
+  const { lastReport: _report, ...rest } = withoutProvider(outs);
+  return JSON.stringify(rest, null, 2).replace(/\n/g, "\n  ");
+};
+
+function printReport(outs: Record<string, unknown>): void {
+  const report = outs.lastReport as { summary?: string } | null;
+  if (!report?.summary) return;
+  console.log(`  report (lastReport.summary): ${report.summary}`);
+  console.log(`  report files: ${REPORTS}\n`);
+}
 
 function describeState(
   c: { name: string; replicationState: number; replicationMode: number } | undefined,
@@ -56,6 +72,7 @@ async function main(): Promise<void> {
     const program = (failoverState: string) => ({
       collectionName: COLLECTION,
       failoverState,
+      reportDirectory: REPORTS,
       __provider: provider,
     });
 
@@ -96,10 +113,11 @@ async function main(): Promise<void> {
       console.log(
         `  -> failoverState ${String(outs.failoverState)}; ${String(op.method)} job ${String(op.jobId)} ${String(op.jobState)}\n`,
       );
+      printReport(outs);
     }
 
     console.log(`After: ${describeState(await sim.collection(seeded.id))}`);
-    console.log(`Stack outputs: ${JSON.stringify(withoutProvider(outs), null, 2).replace(/\n/g, "\n  ")}\n`);
+    console.log(`Stack outputs: ${shown(outs)}\n`);
     console.log("WMI calls the host received:");
     for (const call of await sim.calls()) {
       const at = new Date(call.at).toISOString().slice(11, 23);
@@ -137,11 +155,12 @@ async function testFailoverDrill(plugin: Plugin, project: string): Promise<void>
   );
   const { inputs } = await plugin.check(
     {},
-    { collectionName: COLLECTION, recoveryPoint: "latest", __provider: provider },
+    { collectionName: COLLECTION, recoveryPoint: "latest", reportDirectory: REPORTS, __provider: provider },
   );
   const { id, outs } = await plugin.create(inputs);
   console.log(`  -> test collection ${String(outs.testCollectionName)} (${id}) is up; outputs:`);
-  console.log(`  ${JSON.stringify(withoutProvider(outs), null, 2).replace(/\n/g, "\n  ")}\n`);
+  console.log(`  ${shown(outs)}\n`);
+  printReport(outs);
   console.log(`pulumi destroy (drill stack): the test collection is removed`);
   await plugin.delete(id, outs);
   console.log(`  -> RevertTestReplicaCollection done; the replica collection kept replicating throughout\n`);

@@ -30,6 +30,8 @@ const config = new pulumi.Config();
 const recoveryPoint = config.get("recoveryPoint") ?? "latest";
 /** A drill on a replica whose health is Critical proves little: refuse it, listing the issues, unless told not to. */
 const requireHealthy = config.getBoolean("requireHealthy") ?? true;
+/** Each drill's report (Markdown and an HTML timeline), kept by the pipeline as an artifact (docs/reports.md). */
+const reportDirectory = "dr-reports";
 
 const sqlCluster = new hvr.CollectionTestFailover("sql-cluster", {
   collectionName: "sql-cluster",
@@ -38,12 +40,13 @@ const sqlCluster = new hvr.CollectionTestFailover("sql-cluster", {
   startVirtualMachines: true,
   // A guest cluster's test failover job covers every member VM; give it an hour.
   jobTimeoutSeconds: 3600,
+  reportDirectory,
 });
 
 // The application tier's test VMs start after the SQL cluster's, and are removed before them on destroy.
 const appTier = new hvr.CollectionTestFailover(
   "app-tier",
-  { collectionName: "app-tier", recoveryPoint, requireHealthy, startVirtualMachines: true },
+  { collectionName: "app-tier", recoveryPoint, requireHealthy, startVirtualMachines: true, reportDirectory },
   { dependsOn: [sqlCluster] },
 );
 

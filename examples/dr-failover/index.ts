@@ -63,6 +63,8 @@ function overrides(): Partial<Record<CollectionName, hvr.DesiredState>> {
 const failoverState = desiredState("failoverState", config.get("failoverState") ?? "normal");
 const perCollection = overrides();
 const stateOf = (name: CollectionName): hvr.DesiredState => perCollection[name] ?? failoverState;
+/** Each failover's report (Markdown and an HTML timeline), kept by the pipeline as an artifact (docs/reports.md). */
+const reportDirectory = "dr-reports";
 
 const sqlCluster = new hvr.CollectionFailover("sql-cluster", {
   collectionName: "sql-cluster",
@@ -70,6 +72,7 @@ const sqlCluster = new hvr.CollectionFailover("sql-cluster", {
   recoveryPoint: "latest",
   // A guest cluster's failover job waits for every member VM; give it an hour.
   jobTimeoutSeconds: 3600,
+  reportDirectory,
 });
 
 // The application tier follows its database: it is failed over (and reverted) only after the SQL cluster has been,
@@ -80,6 +83,7 @@ const appTier = new hvr.CollectionFailover(
     collectionName: "app-tier",
     failoverState: stateOf("app-tier"),
     jobTimeoutSeconds: 1800,
+    reportDirectory,
   },
   { dependsOn: [sqlCluster] },
 );

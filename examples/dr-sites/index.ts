@@ -43,6 +43,8 @@ const sql = new hvr.ReplicatedCollection("sql-cluster", {
   activeSite,
   acknowledgeDataLoss: config.getObject<string[]>("acknowledgeDataLoss") ?? [],
   commitFailover: config.getBoolean("commitFailover") ?? false,
+  // Each move's report (Markdown and an HTML timeline), kept by the pipeline as an artifact (docs/reports.md).
+  reportDirectory: "dr-reports",
 });
 
 export const runningSite = sql.runningSite;

@@ -4,6 +4,7 @@
  * source of truth for schema.json's shared types.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Report } from "../runtime/report";
 import type { Authentication, Transport } from "../runtime/types";
 
 /**
@@ -174,6 +175,12 @@ export interface RecoveryPointOutput {
   /** `ApplicationConsistent`, `CrashConsistent`, `GroupCrashConsistent` or `Unknown`. */
   readonly consistencyLevel: string;
 }
+
+/**
+ * A run's report, as the `lastReport` output holds it: plain JSON (docs/reports.md describes every field). The
+ * schema gives it as `pulumi.json#/Any`: a step's `call.arguments` are the WMI method's own, of any shape.
+ */
+export type ReportOutput = Report;
 
 /** Every field of {@link ConnectionArgs}, for a connection given as one Output. */
 const CONNECTION_FIELDS = [

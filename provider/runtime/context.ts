@@ -13,6 +13,7 @@ import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from
 import { engineDeadline } from "./engineTimeout";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
+import { tapSession } from "./report/callLog";
 import { SessionCache } from "./sessions";
 import type { ConnectionInputs } from "./types";
 
@@ -108,7 +109,8 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
       } catch (error) {
         throw withContext(error, { collection, host: describeTarget(resolved) });
       }
-      return fn(session);
+      // Tapped, so that a run's report can list the exact calls it made (report/callLog.ts).
+      return fn(tapSession(session));
     },
     warm(connection) {
       void Promise.resolve()

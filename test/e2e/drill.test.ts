@@ -192,6 +192,7 @@ describe("CollectionTestFailover through the plugin", () => {
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection,
+      lastReport: expect.objectContaining({ resource: "CollectionTestFailover", outcome: "succeeded" }),
     });
     expect((await sim.collection(SQL))?.replicationState).toBe(3);
   });

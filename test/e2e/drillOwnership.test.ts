@@ -107,6 +107,12 @@ describe("a drill has one owner", () => {
       jobTimeoutSeconds: 1,
       cancelJobOnTimeout: false,
       connection,
+      lastReport: expect.objectContaining({
+        resource: "CollectionTestFailover",
+        outcome: "failed",
+        error: error.details,
+        rtoSeconds: null,
+      }),
     };
     expect(withoutProvider(error.partial!.properties)).toEqual(recorded);
     const olds = error.partial!.properties;

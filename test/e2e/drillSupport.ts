@@ -115,6 +115,7 @@ export async function drillOutputs(
     jobTimeoutSeconds: 1800,
     cancelJobOnTimeout: false,
     connection,
+    lastReport: expect.objectContaining({ resource: "CollectionTestFailover", action: "test failover" }),
     ...rest,
   };
 }

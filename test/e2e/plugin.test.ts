@@ -145,6 +145,11 @@ describe("pulumi up, refresh and preview through the plugin", () => {
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection,
+      lastReport: expect.objectContaining({
+        action: "return to normal",
+        outcome: "succeeded",
+        rtoSeconds: null,
+      }),
     });
     expect((await sim.collection(SQL))?.replicationState).toBe(3);
     const progress = plugin.stdout.filter((l) =>

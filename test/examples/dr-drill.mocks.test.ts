@@ -28,6 +28,7 @@ describe("examples/dr-drill under setMocks", () => {
         recoveryPoint: "latest",
         requireHealthy: true,
         startVirtualMachines: true,
+        reportDirectory: "dr-reports",
         ...extra,
         __provider: provider,
       },
@@ -68,10 +69,18 @@ describe("examples/dr-drill under setMocks", () => {
         "collectionName",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "reportDirectory",
         "requireHealthy",
         "startVirtualMachines",
       ],
-      ["__provider", "collectionName", "recoveryPoint", "requireHealthy", "startVirtualMachines"],
+      [
+        "__provider",
+        "collectionName",
+        "recoveryPoint",
+        "reportDirectory",
+        "requireHealthy",
+        "startVirtualMachines",
+      ],
     ]);
   });
 });

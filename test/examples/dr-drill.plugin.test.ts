@@ -198,6 +198,7 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
       jobTimeoutSeconds: 3600,
       cancelJobOnTimeout: false,
       connection: null,
+      lastReport: expect.objectContaining({ resource: "CollectionTestFailover", outcome: "succeeded" }),
     });
   });
 

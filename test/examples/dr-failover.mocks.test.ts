@@ -28,6 +28,7 @@ describe("examples/dr-failover under setMocks", () => {
           failoverState: "normal",
           recoveryPoint: "latest",
           jobTimeoutSeconds: 3600,
+          reportDirectory: "dr-reports",
           __provider: provider,
         },
       },
@@ -38,6 +39,7 @@ describe("examples/dr-failover under setMocks", () => {
           collectionName: "app-tier",
           failoverState: "normal",
           jobTimeoutSeconds: 1800,
+          reportDirectory: "dr-reports",
           __provider: provider,
         },
       },
@@ -85,8 +87,15 @@ describe("examples/dr-failover under setMocks", () => {
   it("runs the production stack's program the same way; only the provider reads the connection", async () => {
     const { registered, outputs } = await runProgram(stackConfig("production", DR_FAILOVER), DR_FAILOVER);
     expect(registered.map((r) => Object.keys(r.inputs).sort())).toEqual([
-      ["__provider", "collectionName", "failoverState", "jobTimeoutSeconds", "recoveryPoint"],
-      ["__provider", "collectionName", "failoverState", "jobTimeoutSeconds"],
+      [
+        "__provider",
+        "collectionName",
+        "failoverState",
+        "jobTimeoutSeconds",
+        "recoveryPoint",
+        "reportDirectory",
+      ],
+      ["__provider", "collectionName", "failoverState", "jobTimeoutSeconds", "reportDirectory"],
     ]);
     expect(outputs.replicaCluster).toBe("hv-replica01.contoso.com");
   });

@@ -52,7 +52,7 @@ describe("examples/pipelines/github-actions.yml: the scheduled drill", () => {
       ["up", "rehearsal", "examples/dr-drill"],
       ["destroy", "rehearsal", "examples/dr-drill"],
     ]);
-    expect(steps.at(-1)!.run).toContain("hyperv-replica-sim calls");
+    expect(steps.at(-3)!.run).toContain("hyperv-replica-sim calls");
   });
 
   it("rehearses the real failover and revert of dr-failover on the simulator too", () => {
@@ -263,5 +263,59 @@ describe("examples/pipelines/azure-pipelines-failover.yml: the real failover, ap
     );
     expect(args.length).toBeGreaterThanOrEqual(8);
     for (const a of args) expect(a).not.toMatch(/['\\]/);
+  });
+});
+
+describe("the pipelines keep each run's reports (docs/reports.md)", () => {
+  const linux = loadYaml(path.join(PIPELINES, "github-actions-linux-agent.yml")) as any;
+  /** Every job that runs a Pulumi deployment (up or destroy): GitHub's and Azure's, deployment jobs included. */
+  const githubJobs = [github, githubFailover, linux].flatMap(
+    (p) => Object.entries(p.jobs) as [string, any][],
+  );
+  const azureJobs = [azure, azureFailover]
+    .flatMap((p) => p.stages.flatMap((s: any) => s.jobs))
+    .map((j: any) => [j.job ?? j.deployment, j.steps ?? j.strategy.runOnce.deploy.steps] as [string, Step[]]);
+  const deploys = (steps: Step[]) =>
+    steps.filter((s) => ["up", "destroy"].includes(s.with?.command ?? s.inputs?.command));
+  const dirOf = (steps: Step[]) => {
+    const [first] = deploys(steps);
+    return String(first!.with?.["work-dir"] ?? first!.inputs?.cwd);
+  };
+
+  it("GitHub: after every deployment, even a failed one, prints the Markdown to the job summary and uploads the folder", () => {
+    const jobs = githubJobs.filter(([, job]) => deploys(job.steps).length > 0);
+    expect(jobs.map(([name]) => name).sort()).toEqual(
+      ["drill", "rehearse", "rehearse-failover", "rehearse-sites", "rehearse", "up", "up"].sort(),
+    );
+    for (const [name, job] of jobs) {
+      const steps: Step[] = job.steps;
+      const print = steps.find((s) => s.name === "Print the reports to the job summary")!;
+      const keep = steps.find((s) => s.name === "Keep the reports")!;
+      expect(print.if).toBe("always()");
+      expect(print["working-directory"]).toBe(dirOf(steps));
+      expect(String(print.run)).toMatch(/dr-reports.*\.md.*GITHUB_STEP_SUMMARY/);
+      expect(keep).toMatchObject({
+        if: "always()",
+        uses: "actions/upload-artifact@v4",
+        with: { name: `dr-reports-${name}`, path: `${dirOf(steps)}/dr-reports/` },
+      });
+      expect(steps.indexOf(print)).toBeGreaterThan(steps.indexOf(deploys(steps).at(-1)!));
+    }
+  });
+
+  it("Azure: after every deployment, uploads each Markdown summary (task.uploadsummary) and publishes the folder", () => {
+    const jobs = azureJobs.filter(([, steps]) => deploys(steps).length > 0);
+    expect(jobs.length).toBe(6);
+    for (const [name, steps] of jobs) {
+      const print = steps.find((s) => s.displayName === "Print the reports to the run's summary")!;
+      const keep = steps.find((s) => s.displayName === "Keep the reports")!;
+      expect(print.condition).toBe("always()");
+      expect(String(print.bash ?? print.pwsh)).toContain("##vso[task.uploadsummary]");
+      expect(keep).toMatchObject({
+        condition: "always()",
+        artifact: `dr-reports-${name}`,
+        publish: `$(System.DefaultWorkingDirectory)/${dirOf(steps)}/dr-reports`,
+      });
+    }
   });
 });

@@ -71,6 +71,7 @@ describe("a group with no member VMs", () => {
         jobTimeoutSeconds: 1800,
         cancelJobOnTimeout: false,
         connection: null,
+        lastReport: expect.objectContaining({ action: "failover", outcome: "succeeded", rtoSeconds: null }),
       },
     });
   });

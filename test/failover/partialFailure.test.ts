@@ -65,6 +65,11 @@ describe("normal -> committed where CommitFailover fails", () => {
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection: null,
+      lastReport: expect.objectContaining({
+        resource: "CollectionFailover",
+        outcome: "failed",
+        error: message,
+      }),
       __provider: PROVIDER,
     });
     expect(initiate!.method).toBe("InitiateFailover");

@@ -30,10 +30,11 @@ type Sim = Awaited<ReturnType<typeof setup>>["sim"];
 
 const answered = async (sim: Sim) => (await actingCalls(sim)).map((c) => [c.method, c.returnValue]);
 
-/** The outputs without observedAt, which is each run's own read time. */
+/** The outputs without observedAt, each run's own read time, and lastReport, each run's own record of its calls. */
 function sameOutputs(outs: Record<string, unknown> | undefined) {
-  const { observedAt, ...rest } = outs ?? {};
+  const { observedAt, lastReport, ...rest } = outs ?? {};
   expect(typeof observedAt).toBe("string");
+  expect(lastReport === null || typeof lastReport === "object").toBe(true);
   return rest;
 }
 

@@ -68,6 +68,19 @@ describe("create and update", () => {
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection: null,
+      // The report's one step is the same job, timed by the host as lastOperation is.
+      lastReport: expect.objectContaining({
+        action: "return to normal",
+        outcome: "succeeded",
+        steps: [
+          expect.objectContaining({
+            title: "revert the failover (RevertFailover)",
+            jobId: (updated.outs!.lastOperation as { jobId: string }).jobId,
+            finishedAt: (updated.outs!.lastOperation as { finishedAt: string }).finishedAt,
+            timesFrom: "host job",
+          }),
+        ],
+      }),
     });
     const { finishedAt } = updated.outs!.lastOperation as { finishedAt: string };
     expect(Date.parse(updated.outs!.observedAt)).toBeGreaterThanOrEqual(Date.parse(finishedAt));

@@ -150,6 +150,7 @@ const CASES: Readonly<Record<string, Case>> = {
       acknowledgeDataLoss: [set({ acknowledgeDataLoss: [`revert-failover:${SQL}:2026-01-01T00:00:00Z`] })],
       rehearsalMinutes: [set({ rehearsalMinutes: 5 })],
       bootGroups: [set({ bootGroups: [{ virtualMachines: ["sql-a"], delaySeconds: 30 }] })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
       ...jobAndConnection,
     },
   },
@@ -167,6 +168,7 @@ const CASES: Readonly<Record<string, Case>> = {
       startVirtualMachines: [set({ startVirtualMachines: true })],
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
       bootGroups: [set({ bootGroups: [{ virtualMachines: ["sql-a"] }] })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
       ...jobAndConnection,
     },
   },
@@ -205,6 +207,7 @@ const CASES: Readonly<Record<string, Case>> = {
       allowDataLoss: [set({ allowDataLoss: true })],
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
       bootGroups: [set({ bootGroups: [{ virtualMachines: ["app-a"] }] })],
+      reportDirectory: [set({ reportDirectory: "dr-reports" })],
     },
   },
   VmGroup: {

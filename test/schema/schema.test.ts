@@ -86,6 +86,8 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
   BootGroupArgs: typeRef("BootGroup"),
+  // Any: a report step's call arguments are the WMI method's own, of any shape (provider/resources/shared.ts).
+  ReportOutput: "pulumi.json#/Any",
 };
 
 /** The shared interfaces of provider/resources/shared.ts and the schema object type each one becomes. */
@@ -793,6 +795,7 @@ describe("reading the TypeScript", () => {
         "jobTimeoutSeconds",
         "recoveryPoint",
         "rehearsalMinutes",
+        "reportDirectory",
         "requireHealthy",
         "startVirtualMachines",
       ],
@@ -804,6 +807,7 @@ describe("reading the TypeScript", () => {
         "connection",
         "jobTimeoutSeconds",
         "recoveryPoint",
+        "reportDirectory",
         "requireHealthy",
         "startVirtualMachines",
       ],
@@ -815,6 +819,7 @@ describe("reading the TypeScript", () => {
         "hostSystemName",
         "jobTimeoutSeconds",
         "lastOperation",
+        "lastReport",
         "observedAt",
         "recoveryPoint",
         "recoveryPointUsed",

@@ -91,9 +91,10 @@ function sentBy(): { A: string[]; B: string[] } {
 
 /** The outputs both runs can agree on: everything but the read time and the record of what each run did. */
 function observed(o: Record<string, unknown>) {
-  const { observedAt, lastChange, ...rest } = withoutProvider(o);
+  const { observedAt, lastChange, lastReport, ...rest } = withoutProvider(o);
   expect(typeof observedAt).toBe("string");
   expect(lastChange === null || typeof lastChange === "object").toBe(true);
+  expect(lastReport === null || typeof lastReport === "object").toBe(true);
   return rest;
 }
 
@@ -163,6 +164,8 @@ describe("two processes move one site pair at once", () => {
     });
     // B made no change: it reports none rather than A's.
     expect(withoutProvider(fromB).lastChange).toBeNull();
+    expect(withoutProvider(fromB).lastReport).toBeNull();
+    expect(withoutProvider(fromA).lastReport).toMatchObject({ action: "move to west", outcome: "succeeded" });
     outs = { ...fromA, __provider: provider };
   });
 

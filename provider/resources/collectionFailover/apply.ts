@@ -21,6 +21,8 @@ import {
   revisitOperation,
 } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
+import type { Report } from "../../runtime/report";
+import { startReport } from "../../runtime/report";
 import type { CollectionFailoverInputs } from "./types";
 import { DEFAULTS } from "./types";
 
@@ -35,15 +37,25 @@ export interface Tracked {
   readonly collectionName: string | undefined;
   /** Health and member VMs as last read, kept when this run finds nothing moved (failover/details.ts). */
   readonly details: CollectionDetails;
+  /** Whether the recorded state differs from the desired one: only then is the collection read for the report first. */
+  readonly stateChange: boolean;
 }
 
 export interface Applied extends ReconcileResult {
   readonly host: string | undefined;
   readonly details: CollectionDetails;
+  /** The report of this run, or null when it changed nothing. */
+  readonly report: Report | null;
 }
 
-/** A failed run, with the host and the last operation as the outputs should show them. */
-export type AppliedFailure = ReconcileFailure & { host?: string };
+/** A failed run, with the host, the last operation and the report as the outputs should show them. */
+export type AppliedFailure = ReconcileFailure & { host?: string; report?: Report | null };
+
+const ACTIONS: Readonly<Record<string, string>> = {
+  failedOver: "failover",
+  committed: "commit the failover",
+  normal: "return to normal",
+};
 
 const selectorOf = (inputs: CollectionFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
@@ -71,25 +83,44 @@ export async function applyInputs(
       tracked?.host !== undefined
         ? Promise.resolve(tracked.host)
         : hostSystemName(session, context).catch(() => undefined);
+    const report = startReport(ctx, "CollectionFailover", name, inputs.reportDirectory, [inputs.connection]);
+    const subject = tracked !== undefined ? { id: tracked.id } : selector;
+    if (tracked === undefined || tracked.stateChange) report.readBefore(session, null, subject);
+    const recovers =
+      inputs.failoverState !== "normal" && (inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines);
+    const finish = async (
+      collection: Collection | undefined,
+      point: OperationRecord | null,
+      error: unknown,
+    ) => {
+      if (!report.acted) return null;
+      await report.readAfter(session, null, collection ? { id: collection.id } : subject, recovers);
+      const action = ACTIONS[inputs.failoverState] ?? inputs.failoverState;
+      const named = collection?.name;
+      const recoveryPoint = point?.recoveryPoint ?? null;
+      return report.finish({ action, recoveryPoint, ...(named ? { name: named } : {}) }, error);
+    };
     try {
-      const result = await reconcile(
-        session,
-        {
-          selector,
-          ...(tracked !== undefined ? { trackedId: tracked.id } : {}),
-          desired: inputs.failoverState,
-          recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-          requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
-          timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-          cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
-          acknowledgedLosses: inputs.acknowledgeDataLoss ?? [],
-          rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULT_REHEARSAL_MINUTES,
-          ...(inputs.bootGroups !== undefined ? { bootGroups: inputs.bootGroups } : {}),
-        },
-        { ...deps, polling: ctx.polling(), lock: ctx.lock },
+      const result = await report.run(() =>
+        reconcile(
+          session,
+          {
+            selector,
+            ...(tracked !== undefined ? { trackedId: tracked.id } : {}),
+            desired: inputs.failoverState,
+            recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
+            requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
+            timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
+            cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
+            acknowledgedLosses: inputs.acknowledgeDataLoss ?? [],
+            rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULT_REHEARSAL_MINUTES,
+            ...(inputs.bootGroups !== undefined ? { bootGroups: inputs.bootGroups } : {}),
+          },
+          { ...deps, polling: ctx.polling(), lock: ctx.lock },
+        ),
       );
       const recorded = tracked && { replicationState: tracked.replicationState, details: tracked.details };
-      const members = await startIfFailedOver(ctx, session, inputs, result, recorded);
+      const members = await report.run(() => startIfFailedOver(ctx, session, inputs, result, recorded));
       const lastOperation =
         result.lastOperation ??
         (tracked
@@ -110,6 +141,7 @@ export async function applyInputs(
         methodCalled: result.methodCalled,
         host: known,
         details,
+        report: await finish(result.collection, result.lastOperation, null),
       };
     } catch (error) {
       if (!(error instanceof ReconcileFailure)) throw error;
@@ -120,7 +152,8 @@ export async function applyInputs(
         error.lastOperation ?? previous,
         methodCalled,
       );
-      throw Object.assign(failure, { host: await host() });
+      const failed = await finish(collection, error.lastOperation, error.error);
+      throw Object.assign(failure, { host: await host(), report: failed });
     }
   });
 }

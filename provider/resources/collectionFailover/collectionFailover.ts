@@ -6,6 +6,7 @@ import type {
   ConnectionArgs,
   ConnectionOutput,
   LastOperationOutput,
+  ReportOutput,
   VirtualMachineOutput,
 } from "../shared";
 import { secretPassword } from "../shared";
@@ -61,6 +62,12 @@ export interface CollectionFailoverArgs {
   bootGroups?: pulumi.Input<BootGroupArgs[]>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * A folder to write each run's report to, as files a pipeline keeps: a Markdown summary and a self-contained HTML
+   * page with a timeline of the steps. A relative path is taken from the Pulumi project's folder. Without it, the
+   * report is only the `lastReport` output. Changing it alone calls nothing.
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 /**
@@ -134,6 +141,12 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
    * (or the local machine) is used.
    */
   declare public readonly connection: pulumi.Output<ConnectionOutput | null>;
+  /**
+   * The report of the last run that called Hyper-V to change something: every call with its job's times on the
+   * host, the recovery point and its age at the first call (the RPO achieved), the time until the last VM ran (the
+   * RTO achieved), the collections before and after, the outcome, and a one-line `summary`. Null before any such run.
+   */
+  declare public readonly lastReport: pulumi.Output<ReportOutput | null>;
 
   constructor(name: string, args: CollectionFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -161,6 +174,7 @@ export class CollectionFailover extends pulumi.dynamic.Resource {
         observedAt: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,
+        lastReport: undefined,
         ...args,
         connection: args.connection === undefined ? undefined : secretPassword(args.connection),
       },

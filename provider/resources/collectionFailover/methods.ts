@@ -100,17 +100,15 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
       const typed = inputs as unknown as CollectionFailoverInputs;
       try {
         const result = await applyInputs(ctx, typed);
-        return {
-          id: result.collection.id,
-          outs: outputsFor(
-            typed,
-            result.collection,
-            result.lastOperation,
-            result.host,
-            result.details,
-            deps.clock.now(),
-          ),
-        };
+        const outs = outputsFor(
+          typed,
+          result.collection,
+          result.lastOperation,
+          result.host,
+          result.details,
+          deps.clock.now(),
+        );
+        return { id: result.collection.id, outs: { ...outs, lastReport: result.report } };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (error.methodCalled && error.collection) {
@@ -123,7 +121,8 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
             details,
             deps.clock.now(),
           );
-          throw partialFailure(error.collection.id, outs, inputs.__provider, error.error);
+          const lastReport = reportOf(error) ?? null;
+          throw partialFailure(error.collection.id, { ...outs, lastReport }, inputs.__provider, error.error);
         }
         throw error.error;
       }
@@ -146,11 +145,18 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
           replicationState: typeof olds.replicationState === "number" ? olds.replicationState : undefined,
           collectionName: typeof olds.collectionName === "string" ? olds.collectionName : undefined,
           details: recordedDetails(olds),
+          stateChange: !satisfies(olds.failoverState as ObservedState, typed.failoverState),
         });
         const last = result.lastOperation ?? previous;
-        return {
-          outs: outputsFor(typed, result.collection, last, result.host, result.details, deps.clock.now()),
-        };
+        const outs = outputsFor(
+          typed,
+          result.collection,
+          last,
+          result.host,
+          result.details,
+          deps.clock.now(),
+        );
+        return { outs: { ...outs, lastReport: result.report ?? olds.lastReport ?? null } };
       } catch (error) {
         if (!(error instanceof ReconcileFailure)) throw error;
         if (!error.collection) throw error.error;
@@ -160,7 +166,8 @@ export function collectionFailoverMethods(ctx: RuntimeContext): ResourceMethods 
           : recordedDetails(olds);
         const last = error.lastOperation ?? previous;
         const outs = outputsFor(typed, error.collection, last, hostOf(error), details, deps.clock.now());
-        throw partialFailure(id, outs, news.__provider, error.error);
+        const lastReport = reportOf(error) ?? olds.lastReport ?? null;
+        throw partialFailure(id, { ...outs, lastReport }, news.__provider, error.error);
       }
     },
 
@@ -226,6 +233,7 @@ const recordedHost = (props: Props) =>
   typeof props.hostSystemName === "string" && props.hostSystemName !== "" ? props.hostSystemName : undefined;
 
 const hostOf = (failure: ReconcileFailure) => (failure as AppliedFailure).host;
+const reportOf = (failure: ReconcileFailure) => (failure as AppliedFailure).report;
 
 /** Fails the preview when the last known state already rules the change out, before anything runs. */
 function refuseEarly(olds: Props, desired: DesiredState, connection: ConnectionInputs): void {

@@ -22,6 +22,7 @@ export interface CollectionFailoverInputs {
   rehearsalMinutes?: number;
   bootGroups?: BootGroup[];
   connection?: ConnectionInputs;
+  reportDirectory?: string;
 }
 
 export type LastOperation = OperationRecord;

@@ -19,6 +19,7 @@ import {
 import { checkBootGroups } from "../../runtime/bootGroups";
 import { acknowledgeDataLossRule, rehearsalMinutesRule } from "../../runtime/dataLossRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -35,6 +36,7 @@ const INPUT_KEYS = [
   "rehearsalMinutes",
   "bootGroups",
   "connection",
+  "reportDirectory",
 ] as const;
 
 const TOP_RULES: Readonly<Record<string, Rule>> = {
@@ -58,6 +60,7 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
   // Checked on their own, below.
   bootGroups: () => undefined,
   connection: () => undefined,
+  reportDirectory: reportDirectoryRule,
 };
 
 /**

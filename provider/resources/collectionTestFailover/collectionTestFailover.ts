@@ -7,6 +7,7 @@ import type {
   LastOperationOutput,
   RecoveryPointUsedOutput,
   VirtualMachineOutput,
+  ReportOutput,
 } from "../shared";
 import { secretPassword } from "../shared";
 
@@ -47,6 +48,12 @@ export interface CollectionTestFailoverArgs {
   bootGroups?: pulumi.Input<BootGroupArgs[]>;
   /** How to reach the replica cluster. Without it, stack config `hyperv-replica:*` is used, then `local`. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * A folder to write each run's report to, as files a pipeline keeps: a Markdown summary and a self-contained HTML
+   * page with a timeline of the steps. A relative path is taken from the Pulumi project's folder. Without it, the
+   * report is only the `lastReport` output. Changing it alone calls nothing.
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 /**
@@ -93,6 +100,12 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
   declare public readonly cancelJobOnTimeout: pulumi.Output<boolean>;
   /** The resource's own `connection` input, without its password; null when stack config is used. */
   declare public readonly connection: pulumi.Output<ConnectionOutput | null>;
+  /**
+   * The report of the last run that called Hyper-V to change something: every call with its job's times on the
+   * host, the recovery point and its age at the first call (the RPO achieved), the time until the last VM ran (the
+   * RTO achieved), the collections before and after, the outcome, and a one-line `summary`. Null before any such run.
+   */
+  declare public readonly lastReport: pulumi.Output<ReportOutput | null>;
 
   constructor(name: string, args: CollectionTestFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -114,6 +127,7 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
         startVirtualMachines: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,
+        lastReport: undefined,
         ...args,
         connection: args.connection === undefined ? undefined : secretPassword(args.connection),
       },

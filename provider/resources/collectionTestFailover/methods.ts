@@ -22,6 +22,9 @@ import {
   testFailoverJobs,
 } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
+import type { ReportRecorder } from "../../runtime/report";
+import { startReport } from "../../runtime/report";
+import { DRILL, finishReport } from "./report";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
@@ -44,29 +47,41 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     seen: DrillSeen,
   ) => drillOutputs(session, inputs, replica, seen, deps.clock.now());
 
-  /** Starts the test VMs; a failure records what the host shows as a partial failure. */
-  async function startTestVms(session: CimSession, inputs: Props, replica: Replica, seen: DrillSeen) {
+  /** Starts the test VMs; a failure records what the host shows, and the report, as a partial failure. */
+  async function startTestVms(
+    session: CimSession,
+    inputs: Props,
+    replica: Replica,
+    seen: DrillSeen,
+    report: ReportRecorder,
+  ) {
     const { test } = seen;
     if (test === undefined) return;
     const s = settings(inputs as CollectionTestFailoverInputs);
     try {
       const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
-      await startMembers(
-        session,
-        test.id,
-        {
-          ...reconcileDeps(),
-          timeoutSeconds: s.jobTimeoutSeconds,
-          log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
-          context: { collection: test.name, host: session.target },
-        },
-        order,
+      await report.run(() =>
+        startMembers(
+          session,
+          test.id,
+          {
+            ...reconcileDeps(),
+            timeoutSeconds: s.jobTimeoutSeconds,
+            log: (line, kind) => deps.log(`[${test.name}] ${line}`, kind),
+            context: { collection: test.name, host: session.target },
+          },
+          order,
+        ),
       );
     } catch (error) {
       const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, seen);
-      throw partialFailure(test.id, outs, inputs.__provider, error);
+      const lastReport = await finishReport(report, session, replica, seen, inputs, null);
+      throw partialFailure(test.id, { ...outs, lastReport }, inputs.__provider, error);
     }
   }
+
+  const reportOf = (name: string, inputs: CollectionTestFailoverInputs) =>
+    startReport(ctx, "CollectionTestFailover", name, inputs.reportDirectory, [inputs.connection]);
 
   return {
     async check(olds, news) {
@@ -92,30 +107,45 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         if (typed.bootGroups !== undefined)
           refuseUnknownBootNames(await readMembers(session, replica.id, context), typed.bootGroups, context);
         const host = await hostSystemName(session, context);
+        const report = reportOf(replica.name, typed);
+        report.readBefore(session, null, { id: replica.id });
         let up: TestFailoverUp;
         try {
-          up = await ctx.lock(lockKey(session, replica.id), () =>
-            bringTestFailoverUp(
-              session,
-              replica,
-              { ...s, timeoutSeconds: s.jobTimeoutSeconds },
-              reconcileDeps(),
+          up = await report.run(() =>
+            ctx.lock(lockKey(session, replica.id), () =>
+              bringTestFailoverUp(
+                session,
+                replica,
+                { ...s, timeoutSeconds: s.jobTimeoutSeconds },
+                reconcileDeps(),
+              ),
             ),
           );
         } catch (error) {
           if (!(error instanceof TestFailoverFailure)) throw error;
-          if (error.testId === undefined) throw error.error;
+          if (error.testId === undefined) {
+            await report.finish({
+              action: DRILL,
+              recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
+            });
+            throw error.error;
+          }
           // The call returned the test collection's id: the stack records it, so the next run can prove it is its own.
-          const seen = { testId: error.testId, test: error.test, lastOperation: error.lastOperation, host };
-          const outs = await outputs(session, typed, replica, {
-            ...seen,
+          const seen = {
+            testId: error.testId,
+            test: error.test,
+            lastOperation: error.lastOperation,
+            host,
             recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
-          });
-          throw partialFailure(error.testId, outs, inputs.__provider, error.error);
+          };
+          const outs = await outputs(session, typed, replica, seen);
+          const lastReport = await finishReport(report, session, replica, seen, typed, null);
+          throw partialFailure(error.testId, { ...outs, lastReport }, inputs.__provider, error.error);
         }
         const seen: DrillSeen = { testId: up.test.id, ...up, host };
-        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen);
-        return { id: up.test.id, outs: await outputs(session, typed, replica, seen) };
+        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen, report);
+        const lastReport = await finishReport(report, session, replica, seen, typed, null);
+        return { id: up.test.id, outs: { ...(await outputs(session, typed, replica, seen)), lastReport } };
       });
     },
 
@@ -182,8 +212,13 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           host,
         };
         const at = replica ?? recordedReplica(stored);
-        if (s.startVirtualMachines) await startTestVms(session, news, at, seen);
-        return { outs: await outputs(session, typed, at, seen) };
+        const report = reportOf(stored.collectionName, typed);
+        if (s.startVirtualMachines) {
+          report.readBefore(session, null, { id: seen.testId });
+          await startTestVms(session, news, at, seen, report);
+        }
+        const lastReport = await finishReport(report, session, at, seen, typed, stored.lastReport ?? null);
+        return { outs: { ...(await outputs(session, typed, at, seen)), lastReport } };
       });
     },
 

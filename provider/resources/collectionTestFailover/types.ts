@@ -5,6 +5,7 @@
 import type { BootGroup } from "../../failover/bootOrder";
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
+import type { Report } from "../../runtime/report";
 import type { ConnectionInputs, PublicConnection } from "../../runtime/types";
 
 export interface CollectionTestFailoverInputs {
@@ -17,6 +18,7 @@ export interface CollectionTestFailoverInputs {
   cancelJobOnTimeout?: boolean;
   bootGroups?: BootGroup[];
   connection?: ConnectionInputs;
+  reportDirectory?: string;
 }
 
 export interface CollectionTestFailoverOutputs {
@@ -36,6 +38,8 @@ export interface CollectionTestFailoverOutputs {
   jobTimeoutSeconds: number;
   cancelJobOnTimeout: boolean;
   connection: PublicConnection | null;
+  /** The report of the last run that changed something; null before any. */
+  lastReport?: Report | null;
 }
 
 /** A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults. */

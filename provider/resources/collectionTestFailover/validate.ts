@@ -4,6 +4,7 @@ import { checkConnection } from "../../runtime/connectionRules";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, checkSelector, GUID, integer, show, text } from "../../runtime/rules";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 
 const INPUT_KEYS = [
@@ -16,6 +17,7 @@ const INPUT_KEYS = [
   "cancelJobOnTimeout",
   "bootGroups",
   "connection",
+  "reportDirectory",
 ] as const;
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -32,6 +34,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   // Checked on their own, below.
   bootGroups: () => undefined,
   connection: () => undefined,
+  reportDirectory: reportDirectoryRule,
 };
 
 export function validateTestFailoverInputs(

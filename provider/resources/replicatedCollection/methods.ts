@@ -16,6 +16,10 @@ import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
 import { nameOf, pairOf } from "./identity";
+import type { MoveFailure } from "./report";
+import { reportingMove } from "./report";
+import type { Report } from "../../runtime/report";
+import { startReport } from "../../runtime/report";
 import { outputsFor } from "./outputs";
 import type { PreviewContext } from "./previewPlan";
 import { previewPlan, previewReplacement } from "./previewPlan";
@@ -63,7 +67,15 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
 
   async function apply(
     inputs: ReplicatedCollectionInputs,
-  ): Promise<{ result: SitesResult; change: ChangeOutput }> {
+    expectMove: boolean,
+  ): Promise<{ result: SitesResult; change: ChangeOutput; report: Report | null }> {
+    const report = startReport(
+      ctx,
+      "ReplicatedCollection",
+      nameOf(inputs),
+      inputs.reportDirectory,
+      Object.values(inputs.sites).map((site) => site.connection),
+    );
     const startedAt = new Date(deps.clock.now()).toISOString();
     const change = (
       outcome: ChangeOutput["outcome"],
@@ -77,10 +89,12 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       steps: [...r.steps],
     });
     try {
-      const result = await withSites(inputs, (sites) =>
-        runSites(sitesRequest(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
+      const { result, lastReport } = await withSites(inputs, (sites) =>
+        reportingMove(report, inputs, sites, expectMove, () =>
+          runSites(sitesRequest(inputs, sites), { ...deps, polling: ctx.polling(), lock: ctx.lock }),
+        ),
       );
-      return { result, change: change("completed", result) };
+      return { result, change: change("completed", result), report: lastReport };
     } catch (error) {
       if (error instanceof SitesFailure) throw Object.assign(error, { change: change("failed", error) });
       throw error;
@@ -92,13 +106,16 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     id: string | undefined,
     inputs: Props,
     previous: ChangeOutput | null,
+    expectMove: boolean,
     recorded: Sites = {},
   ) {
     const typed = inputs as unknown as ReplicatedCollectionInputs;
+    const previousReport = (inputs.lastReport ?? null) as Report | null;
     try {
-      const { result, change } = await apply(typed);
+      const { result, change, report } = await apply(typed, expectMove);
       const last = result.steps.length > 0 ? change : previous;
-      return outputsFor(typed, result.reads, last, deps.clock.now(), recorded);
+      const outs = outputsFor(typed, result.reads, last, deps.clock.now(), recorded);
+      return { ...outs, lastReport: report ?? previousReport };
     } catch (error) {
       if (!(error instanceof SitesFailure) || !error.reads) throw error;
       const failed = (error as SitesFailure & { change?: ChangeOutput }).change ?? previous;
@@ -110,7 +127,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
         deps.clock.now(),
         recorded,
       );
-      throw partialFailure(id ?? idOf(typed), outs, inputs.__provider, error.error);
+      const lastReport = (error as MoveFailure).report ?? previousReport;
+      throw partialFailure(id ?? idOf(typed), { ...outs, lastReport }, inputs.__provider, error.error);
     }
   }
 
@@ -155,13 +173,16 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     },
 
     async create(inputs: Props): Promise<dynamic.CreateResult> {
-      const outs = await run(undefined, inputs, null);
+      const outs = await run(undefined, inputs, null, true);
       return { id: idOf(inputs as unknown as ReplicatedCollectionInputs), outs };
     },
 
     async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
       const previous = (olds.lastChange ?? null) as ChangeOutput | null;
-      return { outs: await run(id, news, previous, (olds.sites ?? {}) as Sites) };
+      const pending = Array.isArray(olds.pendingSteps) && olds.pendingSteps.length > 0;
+      const expectMove = pending || olds.activeSite !== news.activeSite;
+      const keep = { ...news, lastReport: olds.lastReport ?? null };
+      return { outs: await run(id, keep, previous, expectMove, (olds.sites ?? {}) as Sites) };
     },
 
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {

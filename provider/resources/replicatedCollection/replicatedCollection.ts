@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { BootGroupArgs, ConnectionArgs, ConnectionOutput } from "../shared";
+import type { BootGroupArgs, ConnectionArgs, ConnectionOutput, ReportOutput } from "../shared";
 import { secretPassword } from "../shared";
 import { replicatedCollectionProvider } from "./provider";
 
@@ -158,6 +158,12 @@ export interface ReplicatedCollectionArgs {
    * are not member VMs on both sites are refused before any call.
    */
   bootGroups?: pulumi.Input<BootGroupArgs[]>;
+  /**
+   * A folder to write each run's report to, as files a pipeline keeps: a Markdown summary and a self-contained HTML
+   * page with a timeline of the steps. A relative path is taken from the Pulumi project's folder. Without it, the
+   * report is only the `lastReport` output. Changing it alone calls nothing.
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 /**
@@ -193,6 +199,12 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
   declare public readonly observedAt: pulumi.Output<string>;
   /** The steps of the last change with their jobs, or null when none has been needed. */
   declare public readonly lastChange: pulumi.Output<ChangeOutput | null>;
+  /**
+   * The report of the last run that called Hyper-V to change something: every call with its job's times on the
+   * host, the recovery point and its age at the first call (the RPO achieved), the time until the last VM ran (the
+   * RTO achieved), the collections before and after, the outcome, and a one-line `summary`. Null before any such run.
+   */
+  declare public readonly lastReport: pulumi.Output<ReportOutput | null>;
 
   constructor(name: string, args: ReplicatedCollectionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -210,6 +222,7 @@ export class ReplicatedCollection extends pulumi.dynamic.Resource {
         jobTimeoutSeconds: undefined,
         shutdownTimeoutSeconds: undefined,
         allowHardPowerOff: undefined,
+        lastReport: undefined,
         ...args,
         sites: secretPasswords(args.sites),
       },

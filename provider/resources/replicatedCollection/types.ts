@@ -4,6 +4,7 @@
  * schema.json.
  */
 import type { BootGroup } from "../../failover/bootOrder";
+import type { Report } from "../../runtime/report";
 import { DEFAULT_REHEARSAL_MINUTES } from "../../failover/dataLoss";
 import type { StepRecord } from "../../failover/sites/drive";
 import type { PathName } from "../../failover/sites/types";
@@ -28,6 +29,7 @@ export interface ReplicatedCollectionInputs {
   shutdownTimeoutSeconds?: number;
   allowHardPowerOff?: boolean;
   bootGroups?: BootGroup[];
+  reportDirectory?: string;
 }
 
 export interface MemberOutput {
@@ -86,6 +88,8 @@ export interface ReplicatedCollectionOutputs {
   /** When both sites were read for these outputs. */
   observedAt: string;
   lastChange: ChangeOutput | null;
+  /** The report of the last run that moved the pair; null before any. */
+  lastReport?: Report | null;
 }
 
 export const DEFAULTS = {

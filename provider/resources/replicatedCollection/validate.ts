@@ -13,6 +13,7 @@ import { describeTarget, mergeConnection } from "../../runtime/mergeConnection";
 import { recoveryPointRule } from "../../runtime/recoveryPointRule";
 import type { CheckFailure, Rule } from "../../runtime/rules";
 import { boolean, checkObject, GUID, integer, isUnknown, present, show } from "../../runtime/rules";
+import { reportDirectoryRule } from "../../runtime/report";
 import type { ConnectionInputs } from "../../runtime/types";
 import { collectionKey } from "./identity";
 
@@ -29,6 +30,7 @@ const INPUT_KEYS = [
   "shutdownTimeoutSeconds",
   "allowHardPowerOff",
   "bootGroups",
+  "reportDirectory",
 ] as const;
 /** A guest gets at most a day to shut down: longer is a guest that will not. */
 const MAX_SHUTDOWN_SECONDS = 24 * 3600;
@@ -58,6 +60,7 @@ const TOP_RULES: Readonly<Record<string, Rule>> = {
   allowHardPowerOff: boolean,
   // Checked on its own, below.
   bootGroups: () => undefined,
+  reportDirectory: reportDirectoryRule,
 };
 
 const SITE_RULES: Readonly<Record<string, Rule>> = {

@@ -1,0 +1,45 @@
+/**
+ * The report of a ReplicatedCollection move: both sites read before (when a move is expected) and after, the
+ * driver's calls kept as it makes them. The site made active is the one whose VMs the RTO waits for.
+ */
+import type { SitesFailure, SitesResult } from "../../failover/sites/drive";
+import type { SiteTarget } from "../../failover/sites/observe";
+import { hasSession } from "../../failover/sites/observe";
+import type { Report, ReportRecorder } from "../../runtime/report";
+import type { ReplicatedCollectionInputs } from "./types";
+
+/** A failed run, with its report. */
+export type MoveFailure = SitesFailure & { report?: Report | null };
+
+export async function reportingMove(
+  report: ReportRecorder,
+  inputs: ReplicatedCollectionInputs,
+  sites: readonly SiteTarget[],
+  expectMove: boolean,
+  move: () => Promise<SitesResult>,
+): Promise<{ result: SitesResult; lastReport: Report | null }> {
+  const open = sites.filter(hasSession);
+  if (expectMove)
+    for (const site of open) report.readBefore(site.session, site.name, { id: site.collectionId });
+  const finish = async (steps: SitesResult["steps"], error: unknown) => {
+    if (!report.acted) return null;
+    for (const site of open) {
+      await report.readAfter(
+        site.session,
+        site.name,
+        { id: site.collectionId },
+        site.name === inputs.activeSite,
+      );
+    }
+    const point = steps.find((step) => step.recoveryPoint !== undefined)?.recoveryPoint ?? null;
+    return report.finish({ action: `move to ${inputs.activeSite}`, recoveryPoint: point }, error);
+  };
+  try {
+    const result = await report.run(move);
+    return { result, lastReport: await finish(result.steps, null) };
+  } catch (error) {
+    const failure = error as MoveFailure;
+    if (Array.isArray(failure.steps)) failure.report = await finish(failure.steps, failure.error);
+    throw error;
+  }
+}
