@@ -28,6 +28,24 @@ export interface ConnectionInputs {
   simulatorHost?: string;
 }
 
+/** Every field of {@link ConnectionInputs}, in the order messages and the schema list them. */
+export const CONNECTION_FIELDS = [
+  "transport",
+  "host",
+  "port",
+  "useSsl",
+  "skipCACheck",
+  "skipCNCheck",
+  "skipRevocationCheck",
+  "authentication",
+  "username",
+  "password",
+  "sshKeyFile",
+  "sshHostKeyFingerprint",
+  "simulatorStateFile",
+  "simulatorHost",
+] as const satisfies readonly (keyof ConnectionInputs)[];
+
 /** A connection as stored in the outputs: everything but the password. */
 export type PublicConnection = Omit<ConnectionInputs, "password">;
 

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Report } from "../runtime/report";
 import type { Authentication, Transport } from "../runtime/types";
+import { CONNECTION_FIELDS } from "../runtime/types";
 
 /**
  * VMs that start together, before the next group starts (docs/boot-groups.md). Groups start in the order listed and
@@ -181,24 +182,6 @@ export interface RecoveryPointOutput {
  * schema gives it as `pulumi.json#/Any`: a step's `call.arguments` are the WMI method's own, of any shape.
  */
 export type ReportOutput = Report;
-
-/** Every field of {@link ConnectionArgs}, for a connection given as one Output. */
-const CONNECTION_FIELDS = [
-  "transport",
-  "host",
-  "port",
-  "useSsl",
-  "skipCACheck",
-  "skipCNCheck",
-  "skipRevocationCheck",
-  "authentication",
-  "username",
-  "password",
-  "sshKeyFile",
-  "sshHostKeyFingerprint",
-  "simulatorStateFile",
-  "simulatorHost",
-] as const satisfies readonly (keyof ConnectionArgs)[];
 
 /**
  * Marks the password secret even when the program passed a plain string, so the engine encrypts it in state, and

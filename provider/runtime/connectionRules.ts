@@ -3,24 +3,7 @@ import { mergeConnection } from "./mergeConnection";
 import type { CheckFailure, Rule } from "./rules";
 import { boolean, checkObject, integer, isUnknown, oneOf, present, text } from "./rules";
 import type { ConnectionInputs } from "./types";
-import { AUTHENTICATIONS, TRANSPORTS } from "./types";
-
-const CONNECTION_KEYS = [
-  "transport",
-  "host",
-  "port",
-  "useSsl",
-  "skipCACheck",
-  "skipCNCheck",
-  "skipRevocationCheck",
-  "authentication",
-  "username",
-  "password",
-  "sshKeyFile",
-  "sshHostKeyFingerprint",
-  "simulatorStateFile",
-  "simulatorHost",
-] as const;
+import { AUTHENTICATIONS, CONNECTION_FIELDS, TRANSPORTS } from "./types";
 
 const TLS_CHECKS = ["skipCACheck", "skipCNCheck", "skipRevocationCheck"] as const;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -57,7 +40,7 @@ export function checkConnectionFields(connection: unknown, prefix = "connection.
       },
     ];
   }
-  return checkObject(connection as Record<string, unknown>, CONNECTION_RULES, CONNECTION_KEYS, prefix);
+  return checkObject(connection as Record<string, unknown>, CONNECTION_RULES, CONNECTION_FIELDS, prefix);
 }
 
 /** Checks how the fields of a complete connection (inputs merged with stack config) fit together. */

@@ -17,27 +17,14 @@ import {
   text,
 } from "../../runtime/rules";
 import type { ConnectionInputs } from "../../runtime/types";
+import { INITIAL_KEYS, SETTING_KEYS } from "./settings";
 
 const PAGE = "Msvm_CollectionReplicationSettingData (ClusHyperV docs)";
 
 const INPUT_KEYS = [
   "collectionId",
-  "recoveryConnectionPoint",
-  "recoveryServerPort",
-  "authentication",
-  "certificateThumbprint",
-  "compressionEnabled",
-  "bypassProxyServer",
-  "replicationIntervalSeconds",
-  "recoveryHistory",
-  "applicationConsistentSnapshotIntervalHours",
-  "autoResynchronize",
-  "autoResynchronizeWindowStart",
-  "autoResynchronizeWindowEnd",
-  "includedDisks",
-  "initialReplication",
-  "initialReplicationStartTime",
-  "initialReplicationExportPath",
+  ...SETTING_KEYS,
+  ...INITIAL_KEYS,
   "paused",
   "resynchronize",
   "recoverySide",
