@@ -14,7 +14,12 @@ interface CallLog {
   readonly clock: Clock;
   readonly calls: { call: RecordedCall; session: CimSession }[];
   /** Run once, just before the run's first call that changes something (reads made only when one is made). */
-  beforeFirstChange: (() => Promise<void>) | undefined;
+  readonly beforeFirstChange: (() => Promise<void>) | undefined;
+  /**
+   * Those reads, once started. Every changing call waits for the same reads, so that none reaches the host before
+   * them, and calls asked together (a collection's VMs) still leave in the order they were asked.
+   */
+  before?: Promise<void>;
 }
 
 /** Method calls that only read: they change nothing on the host. */
@@ -69,13 +74,13 @@ export function tapSession(session: CimSession): CimSession {
       },
       associators: (...args) => session.associators(...args),
       close: () => session.close(),
+      ...(session.warm !== undefined ? { warm: () => session.warm?.() } : {}),
       invoke: async (target, method, args, options) => {
         const log = current.getStore();
         if (log === undefined) return session.invoke(target, method, args, options);
-        const first = log.beforeFirstChange;
-        if (first !== undefined && !READ_METHODS.has(method)) {
-          log.beforeFirstChange = undefined;
-          await first();
+        if (log.beforeFirstChange !== undefined && !READ_METHODS.has(method)) {
+          log.before ??= log.beforeFirstChange();
+          await log.before;
         }
         const calledAt = log.clock.now();
         const keep = (returnValue: number | null, jobId: string | null, error: string | null) =>
