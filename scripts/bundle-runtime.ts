@@ -13,9 +13,16 @@ import { bundle, ROOT } from "./bundle/esbuild";
  * loads `pulumi-hyperv-replica/simulator`, or a preloaded hook, then shares the runtime's copy.
  */
 const FROM_DIST = ["simulator", "powershell"];
+/** What those folders import themselves: loaded from dist/ too, so that the process has one CimError class. */
+const SHARED = ["cim"];
 
 async function main(): Promise<void> {
-  const built = await bundle({ entry: "doors/dynamic.ts", external: "packages", fromDist: FROM_DIST });
+  const built = await bundle({
+    entry: "doors/dynamic.ts",
+    external: "packages",
+    fromDist: FROM_DIST,
+    sharedFromDist: SHARED,
+  });
   fs.writeFileSync(path.join(ROOT, "dist", "runtime.js"), built.code);
 }
 

@@ -26,6 +26,12 @@ export interface BundleOptions {
    * shares that one copy.
    */
   readonly fromDist?: readonly string[];
+  /**
+   * Folders of provider/ that the bundle loads from dist/ at once, because the `fromDist` folders import them too:
+   * one copy in the process, so that a class the code checks with `instanceof` (CimError, which the simulator and
+   * the bridge throw and the runtime classifies) is one class.
+   */
+  readonly sharedFromDist?: readonly string[];
 }
 
 export interface Bundle {
@@ -49,7 +55,7 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     metafile: true,
     outfile: "bundle.js",
     logLevel: "error",
-    plugins: [distDirname, pulumiTree, fromDist(options.fromDist ?? [])],
+    plugins: [distDirname, pulumiTree, fromDist(options.fromDist ?? [], options.sharedFromDist ?? [])],
   });
   const packages = Object.keys(result.metafile.inputs)
     .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
@@ -72,7 +78,7 @@ const distDirname: esbuild.Plugin = {
 };
 
 /** Imports of provider/<folder>/... left to load from dist/<folder>/... at run time. */
-function fromDist(folders: readonly string[]): esbuild.Plugin {
+function fromDist(folders: readonly string[], shared: readonly string[]): esbuild.Plugin {
   return {
     name: "from-dist",
     setup(build) {
@@ -81,6 +87,7 @@ function fromDist(folders: readonly string[]): esbuild.Plugin {
           .relative(SOURCE, path.resolve(args.resolveDir, args.path))
           .split(path.sep)
           .join("/");
+        if (shared.includes(target.split("/")[0]!)) return { path: `./${distFile(target)}`, external: true };
         if (!folders.includes(target.split("/")[0]!)) return undefined;
         if (!target.endsWith(".js"))
           throw new Error(`${args.importer}: import ${args.path} as <path>/index.js`);
@@ -88,6 +95,12 @@ function fromDist(folders: readonly string[]): esbuild.Plugin {
       });
     },
   };
+}
+
+/** The file tsc writes for an import of provider/<target>: <target>.js, or <target>/index.js for a folder. */
+function distFile(target: string): string {
+  if (target.endsWith(".js")) return target;
+  return fs.existsSync(path.join(SOURCE, `${target}.ts`)) ? `${target}.js` : `${target}/index.js`;
 }
 
 /**

@@ -43,6 +43,28 @@ describe("the dynamic provider's runtime", () => {
     expect(folders.filter((f) => f === "simulator" || f === "powershell")).toEqual([]);
   });
 
+  it("holds no CimError of its own: it and the simulator it loads from dist/ throw and check one class", () => {
+    const state = path.join(dir, "outage.json");
+    const outcome = inNode(`
+      const { HyperVSimulator } = require("pulumi-hyperv-replica/simulator");
+      const { runtime } = require("pulumi-hyperv-replica/runtime");
+      const { CimError } = require("./dist/cim/index.js");
+      (async () => {
+        const sim = new HyperVSimulator({ stateFile: ${JSON.stringify(state)} });
+        await sim.init();
+        await sim.injectFault({ kind: "unreachable", times: "always" });
+        const session = await require("./dist/runtime/connection.js").openSession(
+          { transport: "simulator", simulatorStateFile: ${JSON.stringify(state)} }, {});
+        const error = await session.query("Msvm_VirtualSystemCollection").catch((e) => e);
+        console.log(JSON.stringify({ cimError: error instanceof CimError, category: error.category, runtime: typeof runtime }));
+      })();
+    `);
+    expect(JSON.parse(outcome)).toEqual({ cimError: true, category: "unreachable", runtime: "object" });
+    expect(fs.readFileSync(path.join(REPO_ROOT, "dist", "runtime.js"), "utf8")).not.toMatch(
+      /class CimError\b/,
+    );
+  });
+
   it.skipIf(process.platform === "win32")(
     "loads the bridge from dist/powershell, beside the bundle (skipped on Windows: the stand-in PowerShell is a sh script)",
     () => {
