@@ -74,10 +74,10 @@ describe("job polling", () => {
 
     const progress = lines.filter((l) => l.includes(" job ")).map((l) => l.replace(/job \S+:/, "job:"));
     expect(progress).toEqual([
-      "[sql-cluster] InitiateFailover job: 0% starting",
-      "[sql-cluster] InitiateFailover job: 25% running",
-      "[sql-cluster] InitiateFailover job: 50% running",
-      "[sql-cluster] InitiateFailover job: 75% running",
+      "[sql-cluster] InitiateFailover job: 0% starting, 0 s elapsed, time left not known yet",
+      "[sql-cluster] InitiateFailover job: 25% running, 5 s elapsed, about 15 s left",
+      "[sql-cluster] InitiateFailover job: 50% running, 10 s elapsed, about 10 s left",
+      "[sql-cluster] InitiateFailover job: 75% running, 15 s elapsed, about 5 s left",
     ]);
   });
 });

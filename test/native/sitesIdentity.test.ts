@@ -3,6 +3,7 @@
  * under the same activeSite is an update of `sites` (never a replacement), and the engine is sent the planned move.
  */
 import * as path from "node:path";
+import { describeAction } from "../../provider/failover/sites/stepWords";
 import { describe, expect, it } from "vitest";
 import { tokenOf } from "../../provider/doors/native/provider";
 import { HyperVSimulator } from "../../provider/simulator";
@@ -61,13 +62,13 @@ describe("native plugin: ReplicatedCollection's sites are named by their collect
       expect.stringMatching(
         /^\[east\+west\] activeSite east \(the collection recorded as site west\): plan from the state recorded at /,
       ),
-      "  1. west: StopVMs",
+      `  1. west: ${describeAction("StopVMs")}`,
       "       VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: the run stops before anything irreversible (allowHardPowerOff is false)",
-      "  2. west: InitiatePlannedFailover",
-      "  3. east: InitiateFailover",
-      "  4. east: CommitFailover",
-      "  5. east: ReverseReplicationRelationship",
-      "  6. east: StartVMs",
+      `  2. west: ${describeAction("InitiatePlannedFailover")}`,
+      `  3. east: ${describeAction("InitiateFailover")}`,
+      `  4. east: ${describeAction("CommitFailover")}`,
+      `  5. east: ${describeAction("ReverseReplicationRelationship")}`,
+      `  6. east: ${describeAction("StartVMs")}`,
     ]);
     expect(await sim.calls()).toEqual([]);
   });

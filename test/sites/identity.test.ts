@@ -5,6 +5,7 @@
  * replacement, and preview prints what its create would do; check refuses two sites naming one collection.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeAction } from "../../provider/failover/sites/stepWords";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
 import { callLines, EAST, inputs, PLANNED_MOVE, printedSince, rehearsal, siteSummary, WEST } from "./support";
@@ -58,14 +59,14 @@ describe("the sites map names two collections, whatever the program calls them",
     );
     // Under the program's new names: "west" is now the collection on host east, the primary.
     expect(printed.slice(1)).toEqual([
-      "  1. west: StopVMs",
+      `  1. west: ${describeAction("StopVMs")}`,
       `       VM 'sql-a': shut down ${SHUTDOWN}`,
       `       VM 'sql-b': shut down ${SHUTDOWN}`,
-      "  2. west: InitiatePlannedFailover",
-      "  3. east: InitiateFailover",
-      "  4. east: CommitFailover",
-      "  5. east: ReverseReplicationRelationship",
-      "  6. east: StartVMs",
+      `  2. west: ${describeAction("InitiatePlannedFailover")}`,
+      `  3. east: ${describeAction("InitiateFailover")}`,
+      `  4. east: ${describeAction("CommitFailover")}`,
+      `  5. east: ${describeAction("ReverseReplicationRelationship")}`,
+      `  6. east: ${describeAction("StartVMs")}`,
     ]);
     expect(await r.sim.calls()).toEqual([]);
 
