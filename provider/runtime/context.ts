@@ -113,7 +113,8 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
       return fn(tapSession(session));
     },
     warm(connection) {
-      void Promise.resolve()
+      // After the current answer has gone out: a check answers without loading PowerShell's modules.
+      void new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => {
           const resolved = resolveConnection(connection, config);
           const settings = [config.powershell, config.maxSessions];
