@@ -3,36 +3,14 @@
  * provider/resources/collectionReplication/collectionReplication.ts (the whole file is checked against Pulumi's
  * metaschema by schema.test.ts, and replaceOnChanges against Diff by replaceOnChanges.test.ts).
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { DocShape } from "./docs";
-import { readShapes } from "./docs";
+import type { SchemaSpec as Spec } from "./docs";
+import { publishedSchema, readShapes, ref, repoFile } from "./docs";
 
-const repoFile = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 const shapes = readShapes(repoFile("provider/resources/collectionReplication/collectionReplication.ts"));
-const schema = JSON.parse(readFileSync(repoFile("schema.json"), "utf8")) as {
-  types: Record<string, { description?: string; properties: Record<string, Spec>; required?: string[] }>;
-  resources: Record<
-    string,
-    {
-      description: string;
-      properties: Record<string, Spec>;
-      required: string[];
-      inputProperties: Record<string, Spec>;
-      requiredInputs: string[];
-    }
-  >;
-};
-interface Spec {
-  description?: string;
-  type?: string;
-  $ref?: string;
-  items?: Spec;
-  replaceOnChanges?: boolean;
-}
+const schema = publishedSchema();
 
-const ref = (name: string) => `#/types/hyperv-replica:index:${name}`;
 /** The schema type each TypeScript interface is published as. */
 const SCHEMA_NAME: Record<string, string> = {
   ConnectionArgs: "Connection",

@@ -1,6 +1,7 @@
 /** The TSDoc of a resource's file, read with the TypeScript compiler API: interfaces and a class's declared fields. */
 import { readFileSync } from "node:fs";
 import ts from "typescript";
+import { fileURLToPath } from "node:url";
 
 export interface DocField {
   readonly name: string;
@@ -83,3 +84,41 @@ export function readShapes(path: string): Record<string, DocShape> {
   }
   return shapes;
 }
+
+/** A property as schema.json describes it: the fields the per-resource schema tests compare. */
+export interface SchemaSpec {
+  description?: string;
+  type?: string;
+  $ref?: string;
+  items?: SchemaSpec;
+  additionalProperties?: SchemaSpec;
+  replaceOnChanges?: boolean;
+  default?: unknown;
+}
+
+/** The parts of schema.json the per-resource schema tests read. */
+export interface PublishedSchema {
+  types: Record<
+    string,
+    { description?: string; properties: Record<string, SchemaSpec>; required?: string[] }
+  >;
+  resources: Record<
+    string,
+    {
+      description: string;
+      properties: Record<string, SchemaSpec>;
+      required: string[];
+      inputProperties: Record<string, SchemaSpec>;
+      requiredInputs: string[];
+    }
+  >;
+}
+
+/** A file of the repository by its path from the repository's root. */
+export const repoFile = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+
+export const publishedSchema = (): PublishedSchema =>
+  JSON.parse(readFileSync(repoFile("schema.json"), "utf8")) as PublishedSchema;
+
+/** The `$ref` of one of the package's own types. */
+export const ref = (name: string) => `#/types/hyperv-replica:index:${name}`;

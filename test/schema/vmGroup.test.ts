@@ -2,37 +2,15 @@
  * schema.json's VmGroup and its VmGroupMember type, held to the TSDoc, fields and defaults of
  * provider/resources/vmGroup/ (the whole file is checked against Pulumi's metaschema by schema.test.ts).
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../provider/resources/vmGroup/types";
 import type { DocField, DocShape } from "./docs";
-import { readShapes } from "./docs";
+import type { SchemaSpec as Spec } from "./docs";
+import { publishedSchema, readShapes, ref, repoFile } from "./docs";
 
-const repoFile = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 const shapes = readShapes(repoFile("provider/resources/vmGroup/vmGroup.ts"));
-interface Spec {
-  description?: string;
-  type?: string;
-  $ref?: string;
-  items?: Spec;
-  default?: unknown;
-}
-const schema = JSON.parse(readFileSync(repoFile("schema.json"), "utf8")) as {
-  types: Record<string, { description?: string; properties: Record<string, Spec>; required?: string[] }>;
-  resources: Record<
-    string,
-    {
-      description: string;
-      properties: Record<string, Spec>;
-      required: string[];
-      inputProperties: Record<string, Spec>;
-      requiredInputs: string[];
-    }
-  >;
-};
+const schema = publishedSchema();
 
-const ref = (name: string) => `#/types/hyperv-replica:index:${name}`;
 const SCHEMA_NAME: Record<string, string> = {
   ConnectionArgs: "Connection",
   ConnectionOutput: "ConnectionOutput",
