@@ -49,7 +49,7 @@ describe("buildReport", () => {
       { name: "sql-b", startedAt: iso(T + 71 * SECOND), runningAt: iso(T + 80 * SECOND) },
     ]);
     expect(report.summary).toBe(
-      "CollectionFailover 'sql-cluster': failover succeeded in 3 steps; RTO 1 min 19 s; RPO 5 min 1 s; before: sql-cluster FailedOver/Ok; after: sql-cluster FailedOver/Ok",
+      "CollectionFailover 'sql-cluster': failover succeeded in 3 steps; RTO 1 min 19 s; RPO 5 min 1 s; before: sql-cluster Replicating/Ok; after: sql-cluster FailedOver/Ok",
     );
   });
 

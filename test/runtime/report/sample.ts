@@ -32,8 +32,15 @@ const start = (vm: string, at: number) =>
     jobId: `job-start-${vm}`,
   });
 
-/** The collection with sql-a and sql-b, each running since the given time, or off (null). */
-export function snapshot(recovers: boolean, running: Record<string, number | null>): CollectionSnapshot {
+/**
+ * The collection with sql-a and sql-b on the replica site, each running since the given time, or off (null): it
+ * replicates before the failover and is failed over after it.
+ */
+export function snapshot(
+  recovers: boolean,
+  running: Record<string, number | null>,
+  replicationState = "FailedOver",
+): CollectionSnapshot {
   const vm = (id: string, name: string) => ({
     id,
     name,
@@ -46,7 +53,7 @@ export function snapshot(recovers: boolean, running: Record<string, number | nul
     host: "hv-replica01 (wsman)",
     collectionId: "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10",
     collectionName: "sql-cluster",
-    replicationState: "FailedOver",
+    replicationState,
     replicationMode: "Replica",
     health: "Ok",
     recovers,
@@ -83,7 +90,7 @@ export function sampleInput(extra: Partial<ReportInput> = {}): ReportInput {
       creationTime: new Date(T - 300 * SECOND).toISOString(),
       consistencyLevel: "ApplicationConsistent",
     },
-    before: [snapshot(false, { "sql-a": null, "sql-b": null })],
+    before: [snapshot(false, { "sql-a": null, "sql-b": null }, "Replicating")],
     after: [snapshot(true, { "sql-a": T + 70 * SECOND, "sql-b": T + 80 * SECOND })],
     error: null,
     finishedAt: T + 90 * SECOND,
