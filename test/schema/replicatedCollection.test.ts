@@ -23,7 +23,7 @@ function expected(type: string): Spec {
     string: { type: "string" },
     number: { type: "integer" },
     boolean: { type: "boolean" },
-    ReportOutput: { $ref: "pulumi.json#/Any" },
+    ReportOutput: { $ref: ref("Report") },
   };
   if (scalar[type]) return scalar[type];
   const array = /^(\w+)\[\]$/.exec(type)?.[1];

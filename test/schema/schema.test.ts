@@ -86,8 +86,8 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
   BootGroupArgs: typeRef("BootGroup"),
-  // Any: a report step's call arguments are the WMI method's own, of any shape (provider/resources/shared.ts).
-  ReportOutput: "pulumi.json#/Any",
+  // The report's own object types are held to provider/runtime/report/types.ts by report.test.ts.
+  ReportOutput: typeRef("Report"),
 };
 
 /** The shared interfaces of provider/resources/shared.ts and the schema object type each one becomes. */
@@ -105,6 +105,15 @@ type SharedName = keyof typeof SHARED_TYPES;
 const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
 /** CollectionReplication's own types, checked field by field in collectionReplication.test.ts. */
 const COLLECTION_REPLICATION_TYPES = ["RecoverySide", "RecoverySideOutput", "InitialReplicationProgress"];
+/** The report's types, checked field by field in report.test.ts. */
+const REPORT_TYPES = [
+  "ReportStep",
+  "ReportCall",
+  "ReportRecoveryPoint",
+  "ReportVmStart",
+  "ReportCollection",
+  "ReportVm",
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // The TypeScript, read with the compiler API.
@@ -655,6 +664,7 @@ function checksFor(f: Facts): Check[] {
           .map((t) => t.slice("#/types/".length)),
         ...REPLICATED_COLLECTION_TYPES.map(token),
         ...COLLECTION_REPLICATION_TYPES.map(token),
+        ...REPORT_TYPES.map(token),
         token("VmGroupMember"),
       ]),
     },
