@@ -1,9 +1,9 @@
 import type { Clock } from "../clock";
-import type { InvokeContext } from "./invoke";
-import { settle } from "./jobs";
-import { settleGuests } from "./shutdownComponent";
-import type { SimState } from "./state";
-import type { StateStore } from "./store";
+import type { InvokeContext } from "./methods/invoke";
+import { settle } from "./methods/jobs";
+import { settleGuests } from "./methods/shutdownComponent";
+import type { SimState } from "./store/state";
+import type { StateStore } from "./store/store";
 
 /** A store plus what every transaction needs: the time, settled jobs, and the host's fixed settings. */
 export class Cluster {

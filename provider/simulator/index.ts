@@ -6,18 +6,24 @@
  * @packageDocumentation
  */
 export { HyperVSimulator, type CollectionPatch } from "./simulator";
-export type { SeedPair, SeedSite } from "./pairSeed";
-export type { BusyReturnCode } from "./state";
-export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
-export { GUEST_SHUTDOWNS } from "./seeding";
-export type { GuestShutdown } from "./state";
-export type { StatisticsCounter } from "./statistics";
+export type { SeedPair, SeedSite } from "./seed/pairSeed";
+export type { BusyReturnCode } from "./store/state";
+export type { SeedHealth, SeedRecoveryPoint } from "./seed/seeding";
+export { GUEST_SHUTDOWNS } from "./seed/seeding";
+export type { GuestShutdown } from "./store/state";
+export type { StatisticsCounter } from "./methods/statistics";
 export {
   COLLECTION_MANAGEMENT,
   MANAGEMENT_JOB_METHODS,
   type ManagementRow,
-} from "./transitions/collectionManagement";
-export { INHERITED_METHODS, JOB_METHODS, TRANSITIONS, type Evidence, type Transition } from "./transitions";
+} from "./methods/transitions/collectionManagement";
+export {
+  INHERITED_METHODS,
+  JOB_METHODS,
+  TRANSITIONS,
+  type Evidence,
+  type Transition,
+} from "./methods/transitions";
 export type {
   Fault,
   FaultTimes,

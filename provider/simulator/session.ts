@@ -13,12 +13,12 @@ import {
   type CimSession,
   type HostFacts,
 } from "../cim";
-import { classDefinition } from "./classDefinitions";
+import { classDefinition } from "./model/classDefinitions";
 import type { Cluster } from "./cluster";
-import { takeTransportFaults, type TransportFaults } from "./faults";
-import { invokeMethod, logUnreachable, type InvokeContext, type Outcome } from "./invoke";
-import { associatorsOf, getInstance, queryInstances } from "./query";
-import type { SimState } from "./state";
+import { takeTransportFaults, type TransportFaults } from "./methods/faults";
+import { invokeMethod, logUnreachable, type InvokeContext, type Outcome } from "./methods/invoke";
+import { associatorsOf, getInstance, queryInstances } from "./model/query";
+import type { SimState } from "./store/state";
 
 type Operation<T> = (state: SimState, ctx: InvokeContext) => Outcome<T>;
 type UnreachableHook = (state: SimState, ctx: InvokeContext, error: CimError) => void;

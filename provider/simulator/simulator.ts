@@ -1,11 +1,11 @@
 import { systemClock, type Clock } from "../clock";
 import { Cluster } from "./cluster";
 import { DEFAULT_HOST_NAME, DEFAULT_TIME_BEFORE_REMOVAL_MS, NAMESPACE, sameText } from "./constants";
-import { addFault } from "./faults";
-import { FileStore } from "./fileStore";
-import { finishJob, jobAt } from "./jobs";
-import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./records";
-import { VM_METHOD } from "./members";
+import { addFault } from "./methods/faults";
+import { FileStore } from "./store/fileStore";
+import { finishJob, jobAt } from "./methods/jobs";
+import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./seed/records";
+import { VM_METHOD } from "./methods/members";
 import {
   addMembers,
   addRecoveryPoint,
@@ -15,22 +15,22 @@ import {
   type SeedHealth,
   toMillis,
   type SeedRecoveryPoint,
-} from "./seeding";
+} from "./seed/seeding";
 import { SimulatorSession } from "./session";
-import { SHUTDOWN_METHOD } from "./shutdownComponent";
-import { JOB_METHODS } from "./transitions";
-import { MANAGEMENT_JOB_METHODS } from "./transitions/collectionManagement";
-import { addHostVms } from "./hostVms";
-import type { BusyReturnCode } from "./state";
+import { SHUTDOWN_METHOD } from "./methods/shutdownComponent";
+import { JOB_METHODS } from "./methods/transitions";
+import { MANAGEMENT_JOB_METHODS } from "./methods/transitions/collectionManagement";
+import { addHostVms } from "./model/hostVms";
+import type { BusyReturnCode } from "./store/state";
 import {
   collectionById,
   findCollection,
   requireCollection,
   setBusyReturnCode,
   type GuestShutdown,
-} from "./state";
-import { MemoryStore } from "./store";
-import { addPair, type SeedPair } from "./pairSeed";
+} from "./store/state";
+import { MemoryStore } from "./store/store";
+import { addPair, type SeedPair } from "./seed/pairSeed";
 import type {
   Fault,
   MethodCall,

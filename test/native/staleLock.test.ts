@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { processExists, STALE_MS } from "../../provider/simulator/stateLock";
+import { processExists, STALE_MS } from "../../provider/simulator/store/stateLock";
 import type { RpcError } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
 import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../provider/clock";
 import { HyperVSimulator } from "../../provider/simulator";
-import { FileStore } from "../../provider/simulator/fileStore";
+import { FileStore } from "../../provider/simulator/store/fileStore";
 import { collectionRef, PAYROLL_ID, SERVICE, T0 } from "./fixtures";
 
 let folder: string;

@@ -1,6 +1,6 @@
 /**
  * The simulated Msvm_CollectionManagementService, call by call: the return codes and jobs the rows of
- * provider/simulator/transitions/collectionManagement.ts promise (each quoting its ClusHyperV page or saying what is
+ * provider/simulator/methods/transitions/collectionManagement.ts promise (each quoting its ClusHyperV page or saying what is
  * inferred), and what a completed job changes.
  */
 import { beforeEach, describe, expect, it } from "vitest";

@@ -23,7 +23,7 @@ interface Row {
   done: { state?: number; mode?: number; type?: number };
 }
 
-/** Written from the fact sheet (§2, §4) and the ClusHyperV pages, independently of provider/simulator/transitions.ts. */
+/** Written from the fact sheet (§2, §4) and the ClusHyperV pages, independently of provider/simulator/methods/transitions/. */
 const ROWS: Row[] = [
   {
     method: "CreateReplicationRelationship",

@@ -12,7 +12,7 @@ import {
   INITIAL_COPY_BYTES_PER_SECOND,
   INITIAL_COPY_FIXED_MS,
   settingsProblem,
-} from "../../provider/simulator/transitions/replicationSetup";
+} from "../../provider/simulator/methods/transitions/replicationSetup";
 import { collectionRef, PAYROLL_ID, SERVICE } from "./fixtures";
 
 const CLASS = "Msvm_CollectionReplicationSettingData";

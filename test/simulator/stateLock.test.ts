@@ -9,7 +9,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
-import { lockStateFile, processExists } from "../../provider/simulator/stateLock";
+import { lockStateFile, processExists } from "../../provider/simulator/store/stateLock";
 
 let folder: string;
 let stateFile: string;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UNKNOWN_ADVICE } from "../../provider/failover/sites/plan";
 import { EVIDENCE } from "../../provider/failover/sites/evidence";
 import { RETURN_CODE_ADVICE } from "../../provider/hyperv/errors";
-import { transition } from "../../provider/simulator/transitions";
+import { transition } from "../../provider/simulator/methods/transitions";
 import type { PluginError } from "../harness/plugin";
 import { REPO_ROOT, withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";

@@ -1,0 +1,78 @@
+import type { CimInstance } from "../../cim";
+import type { RenderContext } from "./classes";
+import { Assoc, Cls, sameText } from "../constants";
+import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
+import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
+import { collectionById, type SimState } from "../store/state";
+
+/** An association class, followed from either end: given one instance, the instances at the other end. */
+export interface AssociationDef {
+  readonly name: string;
+  related(state: SimState, ctx: RenderContext, source: CimInstance): CimInstance[];
+}
+
+const text = (source: CimInstance, property: string): string => String(source.properties[property]);
+
+/** The collection a job, recovery point or member points at, as an instance list. */
+function collectionList(state: SimState, id: string): CimInstance[] {
+  const collection = collectionById(state, id);
+  return collection ? [collectionInstance(collection)] : [];
+}
+
+export const ASSOCIATIONS: readonly AssociationDef[] = [
+  {
+    name: Assoc.affectedJobElement,
+    related(state, ctx, source) {
+      if (source.className === Cls.job) {
+        const job = state.jobs.find((j) => j.instanceId === text(source, "InstanceID"));
+        return job ? collectionList(state, job.collectionId) : [];
+      }
+      // From a VM: its own jobs (RequestStateChange). Inferred for root\HyperVCluster\v2 from root\virtualization\v2,
+      // where clients such as os-win (jobutils) find a VM's pending jobs over this association.
+      if (source.className === Cls.computerSystem) {
+        const vmId = text(source, "Name");
+        return state.jobs
+          .filter((j) => j.vmId !== undefined && sameText(j.vmId, vmId))
+          .map((j) => jobInstance(j, ctx.now));
+      }
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      return state.jobs.filter((j) => j.collectionId === id).map((j) => jobInstance(j, ctx.now));
+    },
+  },
+  {
+    name: Assoc.collectedVirtualSystems,
+    related(state, ctx, source) {
+      if (source.className === Cls.collection) {
+        const collection = collectionById(state, text(source, "CollectionID"));
+        return collection?.members.map((m) => computerSystemInstance(collection, m, ctx.now)) ?? [];
+      }
+      if (source.className !== Cls.computerSystem) return [];
+      const vmId = text(source, "Name");
+      return state.collections.filter((c) => c.members.some((m) => m.id === vmId)).map(collectionInstance);
+    },
+  },
+  {
+    name: Assoc.recoveryPointOfCollection,
+    // The docs do not say which end is which, so both directions work.
+    related(state, _ctx, source) {
+      if (source.className === Cls.recoveryPoint) return collectionList(state, text(source, "CollectionID"));
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      return state.recoveryPoints.filter((p) => p.collectionId === id).map(recoveryPointInstance);
+    },
+  },
+  {
+    name: Assoc.replicaCollectionDependency,
+    // Documented ends: Antecedent the replica collection, Dependent the test collection TestReplicaCollection made.
+    related(state, _ctx, source) {
+      if (source.className !== Cls.collection) return [];
+      const id = text(source, "CollectionID");
+      const self = collectionById(state, id);
+      const tests = state.collections.filter((c) => c.testOf !== undefined && sameText(c.testOf, id));
+      const replica = self?.testOf === undefined ? [] : collectionList(state, self.testOf);
+      return [...tests.map(collectionInstance), ...replica];
+    },
+  },
+  ELEMENT_SETTING_DATA_DEF,
+];

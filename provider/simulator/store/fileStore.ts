@@ -1,0 +1,243 @@
+import { randomBytes } from "node:crypto";
+import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CimError } from "../../cim";
+import { checkFileWritable, checkFolderWritable, fileError, isNotFound } from "./fileProblems";
+import { lockStateFile } from "./stateLock";
+import { AppendLog } from "./appendLog";
+import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
+import { parseStateFile } from "./stateShape";
+import { Mutex, type StateStore } from "./store";
+
+/** The state as last read or written by this process, with the exact text it came from. */
+interface Loaded {
+  readonly text: string;
+  readonly state: SimState;
+}
+
+type Change = (state: SimState) => unknown;
+type Outcome =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** A transaction waiting for its turn. */
+interface Queued {
+  readonly change: Change;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * State shared by processes through files. The state file holds what the cluster is now (collections, recovery
+ * points, jobs until Hyper-V would remove them, faults), so its size does not grow with history; the call log is
+ * appended to `<file>.calls.jsonl`, one JSON line per call, and is read only when someone asks for it.
+ *
+ * Transactions take the file lock, read the file, change the state, write a temporary file and rename it over the
+ * old one (atomic on one file system) when the state changed, append the calls they made, then unlock. The lock is
+ * therefore held for a time that depends on the cluster's size, never on its history. When the file still holds
+ * the text this process last saw, the parsed state is reused instead of being parsed again.
+ *
+ * One store serves each file per process ({@link FileStore.at}). Its transactions never compete for the file lock
+ * against each other: those that arrive while one commits wait, and then commit together, in order, under one lock.
+ */
+export class FileStore implements StateStore {
+  private static readonly stores = new Map<string, FileStore>();
+
+  /** The one store of this process for `path`. */
+  static at(path: string): FileStore {
+    const absolute = resolve(path);
+    let store = FileStore.stores.get(absolute);
+    if (!store) {
+      store = new FileStore(absolute);
+      FileStore.stores.set(absolute, store);
+    }
+    return store;
+  }
+
+  private readonly mutex = new Mutex();
+  private readonly queue: Queued[] = [];
+  private last: Loaded | undefined;
+  private readonly callLog: AppendLog<StoredCall>;
+  private readonly readLog: AppendLog<StoredRead>;
+
+  private constructor(readonly path: string) {
+    this.callLog = new AppendLog(`${path}.calls.jsonl`, "simulator call log");
+    this.readLog = new AppendLog(`${path}.reads.jsonl`, "simulator read log");
+  }
+
+  async init(): Promise<void> {
+    await checkFolderWritable(this.path);
+    return this.mutex.run(() =>
+      this.locked(async () => {
+        const existing = await this.read();
+        if (existing !== undefined) {
+          parseStateFile(existing, this.path);
+          return;
+        }
+        // A new cluster starts with an empty history, even where an earlier one left its logs behind.
+        await this.callLog.clear();
+        await this.readLog.clear();
+        await this.write(serialize(emptyState()));
+      }),
+    );
+  }
+
+  transact<T>(change: (state: SimState) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      if (this.queue.length === 1) void this.mutex.run(() => this.commitQueued());
+    });
+  }
+
+  /**
+   * Commits every transaction queued so far as one: one lock, one read, one write and one append for the lot, so
+   * that the lock is held for about the same time however many calls are waiting, and throughput grows with them.
+   * Each change still sees the state as the ones queued before it left it, in call order, as if each had its own
+   * turn. The state file is written before any caller hears back.
+   */
+  private async commitQueued(): Promise<void> {
+    const batch = this.queue.splice(0);
+    try {
+      const outcomes = await this.commit(batch.map((t) => t.change));
+      batch.forEach((t, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) t.resolve(outcome.value);
+        else t.reject(outcome?.error);
+      });
+    } catch (error) {
+      for (const t of batch) t.reject(error);
+    }
+  }
+
+  private async commit(changes: readonly Change[]): Promise<Outcome[]> {
+    // Checked before locking because the lock would wait its whole patience on a missing or read-only folder.
+    await access(this.path).catch((error: unknown) => {
+      throw isNotFound(error)
+        ? this.missing()
+        : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
+    });
+    await checkFolderWritable(this.path);
+    return this.locked(async () => {
+      const text = await this.read();
+      if (text === undefined) throw this.missing();
+      const { state, outcomes } = this.apply(text, changes);
+      const calls = state.calls.splice(0);
+      const reads = state.reads.splice(0);
+      const after = serialize(state);
+      if (after !== text) await this.write(after);
+      await this.appendAfterWrite(calls, reads, after !== text);
+      this.last = { text: after, state };
+      return outcomes;
+    });
+  }
+
+  /**
+   * Runs the changes in order on the state in `text`. A change that throws is left out as if it had never run: the
+   * others run again from `text`, so that nothing it did half-way is kept (changes are synchronous and commit
+   * nothing until all have run, so running them again is safe).
+   */
+  private apply(text: string, changes: readonly Change[]): { state: SimState; outcomes: Outcome[] } {
+    const failed = new Map<number, unknown>();
+    for (;;) {
+      const state = this.parse(text);
+      this.last = undefined;
+      const outcomes: Outcome[] = [];
+      let threw = false;
+      for (const [i, change] of changes.entries()) {
+        const error = failed.get(i);
+        if (failed.has(i)) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        try {
+          outcomes.push({ ok: true, value: change(state) });
+        } catch (caught) {
+          failed.set(i, caught);
+          threw = true;
+          break;
+        }
+      }
+      if (!threw) return { state, outcomes };
+    }
+  }
+
+  /**
+   * Appends the history. A file error is an "environment" error, which says the call never reached the host; once
+   * the state is written it did, so a failure here is reported as a failed call instead, naming what was not logged.
+   */
+  private async appendAfterWrite(calls: StoredCall[], reads: StoredRead[], wrote: boolean): Promise<void> {
+    try {
+      await this.callLog.append(calls);
+      await this.readLog.append(reads);
+    } catch (error) {
+      if (!wrote || !(error instanceof CimError)) throw error;
+      throw new CimError(
+        "wbem",
+        `${error.message} (the simulated host made the change; only its log is missing it)`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Every call in the log, oldest first, after those an older state file still holds in its `calls` list. */
+  async calls(): Promise<StoredCall[]> {
+    const text = await this.read();
+    if (text === undefined) throw this.missing();
+    const legacy = parseStateFile(text, this.path).calls;
+    return [...legacy, ...(await this.callLog.read())];
+  }
+
+  async reads(): Promise<StoredRead[]> {
+    return this.readLog.read();
+  }
+
+  /** The state in `text`, reusing the last parse when the file has not changed since. */
+  private parse(text: string): SimState {
+    if (this.last?.text === text) return this.last.state;
+    return parseStateFile(text, this.path);
+  }
+
+  private missing(): CimError {
+    return new CimError(
+      "environment",
+      `simulator state file ${this.path} does not exist; create it first (HyperVSimulator.init or the CLI)`,
+    );
+  }
+
+  /** Runs `task` holding the file lock; the caller holds the mutex. */
+  private async locked<T>(task: () => Promise<T>): Promise<T> {
+    const release = await lockStateFile(this.path);
+    try {
+      return await task();
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private async read(): Promise<string | undefined> {
+    try {
+      return await readFile(this.path, "utf8");
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw fileError(error, `cannot read simulator state file ${this.path}`, this.path);
+    }
+  }
+
+  private async write(text: string): Promise<void> {
+    await checkFileWritable(this.path);
+    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFile(temporary, text, "utf8");
+      await rename(temporary, this.path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw fileError(error, `cannot write simulator state file ${this.path}`, this.path);
+    }
+  }
+}
+
+/** The state file's text: everything but the call log, which lives in its own file. */
+function serialize(state: SimState): string {
+  const { calls: _calls, reads: _reads, ...rest } = state;
+  return JSON.stringify(rest, null, 2);
+}
