@@ -28,6 +28,7 @@ import {
 import { collectionsTable, json, print, table } from "./format";
 import { PAIR_COMMANDS } from "./pairCommands";
 import { SEED_COMMANDS } from "./seedCommands";
+import { SITE_COMMANDS } from "./siteCommands";
 import { VM_COMMANDS } from "./vmCommands";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   init: {
@@ -234,4 +235,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ...SEED_COMMANDS,
   ...PAIR_COMMANDS,
   ...VM_COMMANDS,
+  ...SITE_COMMANDS,
 };

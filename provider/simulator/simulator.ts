@@ -31,6 +31,7 @@ import {
 } from "./store/state";
 import { MemoryStore } from "./store/store";
 import { addPair, type SeedPair } from "./seed/pairSeed";
+import { addSite } from "./methods/recoverySide";
 import type {
   Fault,
   MethodCall,
@@ -133,6 +134,18 @@ export class HyperVSimulator {
    */
   addPair(seed: SeedPair): Promise<{ primary: SimCollection; replica: SimCollection }> {
     return this.cluster.transact((state, { now }) => addPair(state, seed, now));
+  }
+
+  /**
+   * Registers a site (a host of its own cluster) in this state file: a relationship created towards its connection
+   * point (default `<host>-broker`) makes the recovery-side collection there, with the primary's CollectionID
+   * (recoverySide.ts), and collections defined on its host live on it.
+   * @throws TypeError for an empty host, Error when the host is registered already.
+   */
+  addSite(site: { host: string; connectionPoint?: string; certificateThumbprint?: string }): Promise<void> {
+    return this.cluster.transact((state) => {
+      addSite(state, site);
+    });
   }
 
   /**

@@ -144,6 +144,8 @@ export interface MethodCall {
   method: string;
   /** The collection concerned: the `Collection` argument's key, or a job's collection. */
   collectionId?: string;
+  /** In a state file of two sites: the host the call reached (both sides may hold the same CollectionID). */
+  host?: string;
   /** The arguments, as given. */
   arguments: Record<string, unknown>;
   /** The return value, unless the call threw. */

@@ -54,6 +54,7 @@ describe("hyperv-replica-sim", () => {
       "vm-guest",
       "init-pair",
       "add-host-vms",
+      "add-site",
     ]) {
       expect(result.stderr).toContain(`hyperv-replica-sim ${command} <stateFile>`);
     }
@@ -379,6 +380,24 @@ describe("hyperv-replica-sim's refusals of input it would have stored", () => {
         /^hyperv-replica-sim add-host-vms: add-host-vms needs at least one VM name\n/,
       ),
     });
+  });
+
+  it("registers sites, each once, and refuses a name that is no host name", () => {
+    const sites = path.join(dir, "sites.json");
+    expect(cli(["init", sites]).status).toBe(0);
+    expect(cli(["add-site", sites, "east"])).toMatchObject({
+      status: 0,
+      stdout: "Site east added (connection point east-broker)\n",
+    });
+    expect(cli(["add-site", sites, "west", "--connection-point", "hvr-west"])).toMatchObject({
+      status: 0,
+      stdout: "Site west added (connection point hvr-west)\n",
+    });
+    expect(cli(["add-site", sites, "east"])).toMatchObject({
+      status: 1,
+      stderr: "hyperv-replica-sim add-site: the site east exists\n",
+    });
+    expect(cli(["add-site", sites, "1st site"]).status).toBe(2);
   });
 
   it("names a folder given as the state file in people's words", () => {

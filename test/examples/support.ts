@@ -12,6 +12,9 @@ import { REPO_ROOT } from "../harness/plugin";
 export const DR_DRILL = path.join(REPO_ROOT, "examples", "dr-drill");
 export const DR_FAILOVER = path.join(REPO_ROOT, "examples", "dr-failover");
 export const PIPELINES = path.join(REPO_ROOT, "examples", "pipelines");
+export const DR_LIFECYCLE = path.join(REPO_ROOT, "examples", "dr-lifecycle");
+/** The CollectionID the fake engine gives a VmGroup: the group's name and "-collection". */
+export const mockCollectionId = (name: string) => `${name}-collection`;
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 // js-yaml comes with @pulumi/pulumi (it reads Pulumi.yaml with it), so no dependency is added for it.
@@ -72,6 +75,7 @@ export interface ProgramRun {
 
 /** What the fake engine answers for a resource: the inputs, and a host that did as it was asked. */
 function mockOutputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type.endsWith(":VmGroup")) return { ...inputs, collectionId: mockCollectionId(String(inputs.name)) };
   if (type.endsWith(":CollectionTestFailover")) {
     return {
       ...inputs,

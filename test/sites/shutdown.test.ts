@@ -53,6 +53,7 @@ function shutdownCall(vm: string, returnValue: number): MethodCall {
   const vmId = vmIds[vm]!;
   return {
     at: expect.any(Number) as number,
+    host: "east",
     namespace: "root/virtualization/v2",
     className: "Msvm_ShutdownComponent",
     method: "InitiateShutdown",

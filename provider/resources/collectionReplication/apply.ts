@@ -72,7 +72,7 @@ export function refuseUnlessUnreplicated(collection: Collection, host: string): 
   if (collection.replicationState === NOT_REPLICATING) return;
   throw new InvalidStateError(
     `VM group '${collection.name}' (${collection.id}) already replicates: ReplicationState ${collection.replicationState} (${replicationStateName(collection.replicationState)}), ReplicationMode ${collection.replicationMode}, so CreateReplicationRelationship was not called`,
-    "Remove the existing relationship first (RemoveReplicationRelationship of Msvm_CollectionReplicationService), or manage this group's failovers with CollectionFailover or ReplicatedCollection instead",
+    `To manage that relationship, adopt it instead of creating one: with the native plugin, give this resource the option import: "${collection.id}" and the settings the host holds (pulumi import hyperv-replica:index:CollectionReplication <name> ${collection.id} writes them), which calls nothing. Or remove the existing relationship first (RemoveReplicationRelationship of Msvm_CollectionReplicationService)`,
     { collection: collection.name, method: "CreateReplicationRelationship", host },
   );
 }

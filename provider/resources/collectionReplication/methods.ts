@@ -28,7 +28,7 @@ import type { Seen } from "./outputs";
 import { newestPointTime, replicationOutputs } from "./outputs";
 import { diffReplication } from "./preview";
 import { removeReplication } from "./remove";
-import { asInputs, runChoices } from "./settings";
+import { asInputs, importedInputs, runChoices } from "./settings";
 import type {
   CollectionReplicationInputs,
   CollectionReplicationOutputs,
@@ -146,7 +146,12 @@ export function collectionReplicationMethods(ctx: RuntimeContext): ResourceMetho
           progress,
           host: recordedHostOf(stored.hostSystemName),
         });
-        return { id, props: { ...props, ...outs } };
+        const imported = Object.keys(props).length === 0;
+        return {
+          id,
+          props: { ...props, ...outs },
+          ...(imported ? { inputs: importedInputs(outs as unknown as Props) } : {}),
+        };
       });
     },
 

@@ -101,3 +101,14 @@ export function asInputs(props: Record<string, unknown>): CollectionReplicationI
   const entries = Object.entries(props).filter(([, v]) => v !== null && v !== undefined);
   return Object.fromEntries(entries) as unknown as CollectionReplicationInputs;
 }
+
+/**
+ * `pulumi import` (the native plugin) reads with nothing stored: the group's id and the settings as the host holds
+ * them become the resource's inputs, so a program that declares them adopts the relationship with no call.
+ */
+export function importedInputs(outs: Record<string, unknown>): Record<string, unknown> {
+  const held = SETTING_KEYS.map((k) => [k, outs[k]] as const).filter(
+    ([, v]) => v !== null && v !== undefined,
+  );
+  return { collectionId: outs.collectionId, ...Object.fromEntries(held) };
+}

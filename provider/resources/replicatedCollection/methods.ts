@@ -155,7 +155,9 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
 
     async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
       const config = ctx.config().connection;
-      const replaces = pairChanged(olds, news, config) ? ["sites"] : [];
+      // A collectionId that is another resource's output is unknown during preview: it may name another pair.
+      const unknownPair = pairUnknown(news, config);
+      const replaces = unknownPair || pairChanged(olds, news, config) ? ["sites"] : [];
       const stored = olds as unknown as ReplicatedCollectionOutputs;
       const applies = applied(news as unknown as ReplicatedCollectionInputs) as Record<string, unknown>;
       const inputsChanged =
@@ -165,7 +167,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       const pending = Array.isArray(stored.pendingSteps) && stored.pendingSteps.length > 0;
       const changes = replaces.length > 0 || inputsChanged || sitesChanged || pending;
       if (replaces.length === 0 && stored.sites) refuseUnknownSiteVms(stored, news);
-      if (changes && news.activeSite !== UNKNOWN && stored.sites) {
+      if (unknownPair) deps.log(unknownPairLine(news));
+      else if (changes && news.activeSite !== UNKNOWN && stored.sites) {
         if (replaces.length > 0) await previewReplacement(news, preview);
         else await previewPlan(stored, news, preview);
       }
@@ -254,6 +257,17 @@ function idOf(inputs: ReplicatedCollectionInputs): string {
     .sort()
     .map((name) => `${name}:${inputs.sites[name]?.collectionId.toLowerCase() ?? ""}`)
     .join(",");
+}
+
+/** Whether a site's collection is not known yet (preview): its collectionId or connection is another resource's output. */
+function pairUnknown(news: Props, config: ConnectionInputs): boolean {
+  const sites = news.sites;
+  return typeof sites === "object" && sites !== null && pairOf(sites, config) === undefined;
+}
+
+function unknownPairLine(news: Props): string {
+  const sites = Object.keys((news.sites ?? {}) as object).join("+");
+  return `[${sites}] a site's collectionId (or connection) is not known until the resource it comes from is created: if it names another collection, this resource is replaced (the new pair is read and recorded; deleting this one calls nothing), else it is planned from both sites then; nothing is read or called now`;
 }
 
 /** Another collection, or the same CollectionID on another host, is another resource; site names are not. */

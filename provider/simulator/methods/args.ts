@@ -1,6 +1,7 @@
 import { isCimRef, type CimArguments, type CimMethodResult, type CimScalar, type CimValue } from "../../cim";
 import { Cls, sameText } from "../constants";
 import {
+  belongsTo,
   collectionById,
   onHost,
   type SimState,
@@ -36,7 +37,7 @@ export function collectionArgument(
   hostName: string,
 ): StoredCollection | undefined {
   const id = refKey(argument(args, "Collection"), Cls.collection, "CollectionID");
-  const collection = typeof id === "string" ? collectionById(state, id) : undefined;
+  const collection = typeof id === "string" ? collectionById(state, id, hostName) : undefined;
   return collection && onHost(collection, hostName) ? collection : undefined;
 }
 
@@ -47,7 +48,7 @@ export function recoveryPointArgument(
   collection: StoredCollection,
 ): { point?: StoredRecoveryPoint } | "invalid" {
   const value = argument(args, "CollectionRecoveryPoint");
-  const points = state.recoveryPoints.filter((p) => p.collectionId === collection.id);
+  const points = state.recoveryPoints.filter((p) => belongsTo(p, collection));
   if (value === undefined || value === null) {
     return { point: points.reduce<StoredRecoveryPoint | undefined>(newer, undefined) };
   }
@@ -67,11 +68,4 @@ export const newer = (a: StoredRecoveryPoint | undefined, b: StoredRecoveryPoint
 export function textArgument(args: CimArguments, name: string): string | undefined {
   const value = argument(args, name);
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** The newest recovery point of a collection, or `undefined` when it has none. */
-export function latestPoint(state: SimState, collectionId: string): StoredRecoveryPoint | undefined {
-  return state.recoveryPoints
-    .filter((p) => p.collectionId === collectionId)
-    .reduce<StoredRecoveryPoint | undefined>(newer, undefined);
 }

@@ -4,8 +4,16 @@ import type { ClassDef } from "../model/classes";
 import { Cls, FailedOverType, ReplicationMode, ReplicationState, ReturnCode, sameText } from "../constants";
 import { collectionOfVm, hostVms } from "../model/hostVms";
 import { newGuid } from "../ids";
+import { hasSites } from "./recoverySide";
 import { startJob } from "./startJob";
-import { collectionById, type SimState, type StoredCollection, type StoredJob } from "../store/state";
+import {
+  belongsTo,
+  collectionById,
+  collectionOf,
+  type SimState,
+  type StoredCollection,
+  type StoredJob,
+} from "../store/state";
 import { managementRow, type ManagementRow } from "./transitions/collectionManagement";
 
 /**
@@ -120,9 +128,9 @@ function define(state: SimState, ctx: Context, args: CimArguments): CimMethodRes
   if (given !== undefined && given !== null && (typeof given !== "string" || !GUID.test(given)))
     return returnOnly(ReturnCode.invalidParameter);
   const id = typeof given === "string" ? given : newGuid();
-  if (collectionById(state, id) !== undefined) return returnOnly(ReturnCode.failed);
+  if (collectionById(state, id, ctx.hostName) !== undefined) return returnOnly(ReturnCode.failed);
   // In a two-site state file every collection lives on a site: a new one on the host that made it.
-  const sited = state.collections.some((c) => c.site !== undefined);
+  const sited = hasSites(state);
   state.collections.push({
     id,
     name: textArgument(args, "Name") ?? DEFAULT_COLLECTION_NAME,
@@ -168,7 +176,7 @@ export const isManagementJob = (job: StoredJob) => managementRow(job.method) !==
 
 /** A completed job's effect: the member moves, or the name changes. A job that fails changes nothing. */
 export function completeManagementJob(state: SimState, job: StoredJob): void {
-  const collection = collectionById(state, job.collectionId);
+  const collection = collectionOf(state, job);
   if (collection === undefined) return;
   if (job.method === "RenameCollection" && job.settings !== undefined) collection.name = job.settings;
   if (job.vmId === undefined) return;
@@ -196,5 +204,5 @@ function freeVm(state: SimState, collection: StoredCollection, member: StoredCol
 /** Only an empty collection gets here (see refusal). */
 function destroy(state: SimState, collection: StoredCollection): void {
   state.collections = state.collections.filter((c) => c !== collection);
-  state.recoveryPoints = state.recoveryPoints.filter((p) => p.collectionId !== collection.id);
+  state.recoveryPoints = state.recoveryPoints.filter((p) => !belongsTo(p, collection));
 }

@@ -3,15 +3,24 @@ import { EnabledState, FailedOverType, ReplicationMode, ReplicationState } from 
 import { newGuid } from "../ids";
 import { VM_METHOD, vmStateChange } from "./members";
 import { pairEffect } from "./pair";
+import { relationshipCreated } from "./recoverySide";
 import { settingsAfterReverse } from "./reverseSettings";
 import { startJob } from "./startJob";
-import { collectionById, type SimState, type StoredCollection, type StoredJob } from "../store/state";
+import {
+  belongsTo,
+  collectionOf,
+  isTestOf,
+  siteOf,
+  type SimState,
+  type StoredCollection,
+  type StoredJob,
+} from "../store/state";
 import { transition, type Transition } from "./transitions";
 
 /** What a completed job does: the table's `to`, then the row's effect (inferred unless the table says otherwise). */
 export function completeJob(state: SimState, job: StoredJob, at: number): void {
   if (isManagementJob(job)) return completeManagementJob(state, job);
-  const collection = collectionById(state, job.collectionId);
+  const collection = collectionOf(state, job);
   if (!collection) return;
   if (job.vmId !== undefined && job.method === VM_METHOD) {
     const member = collection.members.find((m) => m.id === job.vmId);
@@ -32,7 +41,7 @@ export function completeJob(state: SimState, job: StoredJob, at: number): void {
 
 /** A job that did not complete puts back what it changed when it started. */
 export function undoJob(state: SimState, job: StoredJob): void {
-  const collection = collectionById(state, job.collectionId);
+  const collection = collectionOf(state, job);
   if (!collection) return;
   if (job.vmId !== undefined) {
     const member = collection.members.find((m) => m.id === job.vmId);
@@ -51,6 +60,9 @@ function applyEffect(
   at: number,
 ): void {
   switch (t.effect) {
+    case "createRelationship":
+      if (job.settings !== undefined) relationshipCreated(state, collection, job.settings, at);
+      return;
     case "storeSettings":
       if (job.settings !== undefined) collection.settings = job.settings;
       return;
@@ -65,16 +77,16 @@ function applyEffect(
       return;
     case "commit":
       // Per-VM docs: commit flattens the recovery points (inferred for collections).
-      state.recoveryPoints = state.recoveryPoints.filter((p) => p.collectionId !== collection.id);
+      state.recoveryPoints = state.recoveryPoints.filter((p) => !belongsTo(p, collection));
       return;
     case "removeRelationship":
-      state.recoveryPoints = state.recoveryPoints.filter((p) => p.collectionId !== collection.id);
+      state.recoveryPoints = state.recoveryPoints.filter((p) => !belongsTo(p, collection));
       return;
     case "createTestCollection":
       createTestCollection(state, job, collection, at);
       return;
     case "removeTestCollection":
-      state.collections = state.collections.filter((c) => c.testOf !== collection.id);
+      state.collections = state.collections.filter((c) => !isTestOf(c, collection));
       return;
     case "reverse":
       if (job.settings !== undefined) collection.settings = settingsAfterReverse(collection, job.settings);
@@ -136,7 +148,7 @@ function createTestCollection(state: SimState, job: StoredJob, replica: StoredCo
     lastApplyTime: point?.creationTime ?? null,
     lastApplyConsistencyLevel: point?.consistencyLevel ?? 0,
     testOf: replica.id,
-    ...(replica.site !== undefined ? { site: replica.site } : {}),
+    ...siteOf(replica),
   });
   replica.statistics = { ...replica.statistics, lastTestFailoverTime: at };
 }

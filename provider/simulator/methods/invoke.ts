@@ -9,6 +9,7 @@ import { invokeManagement, isManagementService } from "./collectionManagement";
 import { invokeVm, memberOf } from "./members";
 import { componentOwner, invokeShutdownComponent } from "./shutdownComponent";
 import { serviceInstance } from "../model/render";
+import { hasSites } from "./recoverySide";
 import { invokeService } from "./service";
 import type { SimState, StoredCall } from "../store/state";
 
@@ -44,7 +45,7 @@ export function invokeMethod(
 /** Logs a call that never reached the host because it was unreachable. */
 export function logUnreachable(
   state: SimState,
-  ctx: Pick<InvokeContext, "now" | "namespace">,
+  ctx: Pick<InvokeContext, "now" | "namespace" | "hostName">,
   call: Invocation,
   error: CimError,
 ): void {
@@ -53,11 +54,13 @@ export function logUnreachable(
 
 function logCall(
   state: SimState,
-  { now, namespace }: Pick<InvokeContext, "now" | "namespace">,
+  { now, namespace, hostName }: Pick<InvokeContext, "now" | "namespace" | "hostName">,
   { target, method, args }: Invocation,
 ): StoredCall {
   const entry: StoredCall = {
     at: now,
+    // Both sides of a pair may hold the same CollectionID: in a two-site file the log says which host was called.
+    ...(hasSites(state) ? { host: hostName } : {}),
     ...(namespace !== undefined && namespace !== NAMESPACE ? { namespace } : {}),
     className: target.className,
     method,

@@ -11,7 +11,7 @@
  * | RevertPlannedFailover (primary)       | not Recovered (5) or Committed (6)                    | -                                                |
  * | PrepareForReverseReplication (old primary) | a Replica, Recovered (5) or Committed (6)        | -                                                |
  * | ReverseReplicationRelationship (new primary) | prepared: Replica in 1 (PrepareForReverseReplication), or Primary in 11 or 4 with type 2 (InitiatePlannedFailover) | Replica, waiting for the new primary's first copy (2), with a first recovery point and the same settings |
- * | StartReplication (the new primary's first copy) | (no check)                                          | Replicating (3), when it was waiting for it (2)  |
+ * | StartReplication (the first copy, or the new primary's after a reverse) | (no check)                  | Replicating (3), when it was waiting for it (2) and the primary now replicates; with a first recovery point when it had none |
  * | RemoveReplicationRelationship (either)  | (no check)                                            | keeps its state ("This does not clean up the recovery server collection", documented) but no longer names this collection |
  *
  * InitiatePlannedFailover, PrepareForReverseReplication and ReverseReplicationRelationship talk to the partner, so
@@ -20,7 +20,7 @@
  */
 import { FailedOverType, ReplicationMode, ReturnCode, sameText } from "../constants";
 import { newGuid } from "../ids";
-import { collectionById, type SimState, type StoredCollection } from "../store/state";
+import { belongsTo, siteOf, type SimState, type StoredCollection } from "../store/state";
 import type { Transition } from "./transitions";
 
 const RECOVERED = 5;
@@ -31,7 +31,15 @@ const REPLICATING = 3;
 const PLANNED_PREPARED = [11, 4];
 
 export function partnerOf(state: SimState, collection: StoredCollection): StoredCollection | undefined {
-  return collection.partnerId === undefined ? undefined : collectionById(state, collection.partnerId);
+  const id = collection.partnerId;
+  if (id === undefined) return undefined;
+  // Both sides may hold the same CollectionID (recoverySide.ts): the partner is the one on the other site.
+  return state.collections.find(
+    (c) =>
+      c !== collection &&
+      sameText(c.id, id) &&
+      (c.site === undefined || !sameText(c.site, collection.site ?? "")),
+  );
 }
 
 const isPlannedPrepared = (c: StoredCollection) =>
@@ -114,11 +122,16 @@ export function pairEffect(state: SimState, t: Transition, collection: StoredCol
       addPoint(state, partner, at);
       return;
     case "StartReplication":
+      // An export leaves the primary waiting (2) for the import, and the replica with it (inferred).
       if (
+        collection.replicationState === REPLICATING &&
         partner.replicationMode === ReplicationMode.replica &&
         partner.replicationState === WAITING_FOR_FIRST_COPY
-      )
+      ) {
         partner.replicationState = REPLICATING;
+        // The first copy is the replica's first recovery point (inferred; a reverse adds its own above).
+        if (!state.recoveryPoints.some((p) => belongsTo(p, partner))) addPoint(state, partner, at);
+      }
       return;
     default:
       return;
@@ -130,6 +143,7 @@ function addPoint(state: SimState, collection: StoredCollection, at: number): vo
   state.recoveryPoints.push({
     instanceId: `Microsoft:${newGuid()}`,
     collectionId: collection.id,
+    ...siteOf(collection),
     creationTime: at,
     consistencyLevel: 2,
     virtualMachineIds: collection.members.map((m) => m.id),

@@ -12,10 +12,11 @@ import { newGuid } from "../ids";
 import { finishJob, terminatedEnd } from "./jobs";
 import { enabledStateOf } from "./members";
 import { partnerRefusal } from "./pair";
+import { recoverySideFree } from "./recoverySide";
 import { reversedSettingsFit } from "./reverseSettings";
 import { initialReplicationMs, settingsProblem } from "./transitions/replicationSetup";
 import { startJob } from "./startJob";
-import type { SimState, StoredCollection, StoredJob } from "../store/state";
+import { belongsTo, isTestOf, type SimState, type StoredCollection, type StoredJob } from "../store/state";
 import { getStatistics, resetStatistics } from "./statistics";
 import { INHERITED_METHODS, transition, type Transition } from "./transitions";
 
@@ -61,7 +62,7 @@ export function invokeService(
 }
 
 const runningJobOn = (state: SimState, collection: StoredCollection): StoredJob | undefined =>
-  state.jobs.find((job) => !job.finished && job.collectionId === collection.id);
+  state.jobs.find((job) => !job.finished && belongsTo(job, collection));
 
 /** The parameter checks (32773), made before the state is looked at. */
 function checkArguments(
@@ -112,9 +113,11 @@ function meetsRequirements(
       case "membersOff":
         return collection.members.every((m) => enabledStateOf(collection, m) === EnabledState.disabled);
       case "noTestCollection":
-        return !state.collections.some((c) => c.testOf === collection.id);
+        return !state.collections.some((c) => isTestOf(c, collection));
       case "testCollection":
-        return state.collections.some((c) => c.testOf === collection.id);
+        return state.collections.some((c) => isTestOf(c, collection));
+      case "recoverySideFree":
+        return checked.settings === undefined || recoverySideFree(state, collection, checked.settings);
       default:
         return true;
     }

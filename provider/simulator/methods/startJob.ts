@@ -2,7 +2,7 @@ import type { JobContext } from "./args";
 import { COMPLETED } from "../constants";
 import { takeJobFault } from "./faults";
 import { newGuid } from "../ids";
-import type { SimState, StoredCollection, StoredJob } from "../store/state";
+import { siteOf, type SimState, type StoredCollection, type StoredJob } from "../store/state";
 
 export interface JobStart {
   readonly method: string;
@@ -32,6 +32,7 @@ export function startJob(state: SimState, ctx: JobContext, start: JobStart): Sto
     method,
     jobType: start.jobType,
     collectionId: collection.id,
+    ...siteOf(collection),
     submittedAt: ctx.now,
     durationMs: configured === undefined ? start.defaultDurationMs : configured,
     timeBeforeRemovalMs: ctx.timeBeforeRemovalMs,

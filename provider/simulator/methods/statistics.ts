@@ -4,7 +4,7 @@ import { instanceXml, type XmlProperty } from "../model/cimXml";
 import { Cls, JobState, ReplicationHealth, ReplicationMode, ReturnCode, sameText } from "../constants";
 import { replicationHealthOf } from "./members";
 import { startJob } from "./startJob";
-import type { SimState, StoredCollection } from "../store/state";
+import { belongsTo, type SimState, type StoredCollection } from "../store/state";
 
 /**
  * GetReplicationStatistics and ResetReplicationStatistics. The property names and CIM types are the documented
@@ -94,7 +94,7 @@ function gathered(state: SimState, collection: StoredCollection): boolean {
   return state.jobs.some(
     (job) =>
       sameText(job.method, METHOD) &&
-      job.collectionId === collection.id &&
+      belongsTo(job, collection) &&
       job.finished?.jobState === JobState.completed,
   );
 }

@@ -3,7 +3,7 @@ import type { RenderContext } from "./classes";
 import { Assoc, Cls, sameText } from "../constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
 import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
-import { collectionById, type SimState } from "../store/state";
+import { belongsTo, collectionById, isTestOf, type SimState } from "../store/state";
 
 /** An association class, followed from either end: given one instance, the instances at the other end. */
 export interface AssociationDef {
@@ -13,9 +13,9 @@ export interface AssociationDef {
 
 const text = (source: CimInstance, property: string): string => String(source.properties[property]);
 
-/** The collection a job, recovery point or member points at, as an instance list. */
-function collectionList(state: SimState, id: string): CimInstance[] {
-  const collection = collectionById(state, id);
+/** The collection a job, recovery point or member points at, on the session's host, as an instance list. */
+function collectionList(state: SimState, ctx: RenderContext, id: string): CimInstance[] {
+  const collection = collectionById(state, id, ctx.hostName);
   return collection ? [collectionInstance(collection)] : [];
 }
 
@@ -25,7 +25,7 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
     related(state, ctx, source) {
       if (source.className === Cls.job) {
         const job = state.jobs.find((j) => j.instanceId === text(source, "InstanceID"));
-        return job ? collectionList(state, job.collectionId) : [];
+        return job ? collectionList(state, ctx, job.collectionId) : [];
       }
       // From a VM: its own jobs (RequestStateChange). Inferred for root\HyperVCluster\v2 from root\virtualization\v2,
       // where clients such as os-win (jobutils) find a VM's pending jobs over this association.
@@ -36,15 +36,16 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
           .map((j) => jobInstance(j, ctx.now));
       }
       if (source.className !== Cls.collection) return [];
-      const id = text(source, "CollectionID");
-      return state.jobs.filter((j) => j.collectionId === id).map((j) => jobInstance(j, ctx.now));
+      const self = collectionById(state, text(source, "CollectionID"), ctx.hostName);
+      if (!self) return [];
+      return state.jobs.filter((j) => belongsTo(j, self)).map((j) => jobInstance(j, ctx.now));
     },
   },
   {
     name: Assoc.collectedVirtualSystems,
     related(state, ctx, source) {
       if (source.className === Cls.collection) {
-        const collection = collectionById(state, text(source, "CollectionID"));
+        const collection = collectionById(state, text(source, "CollectionID"), ctx.hostName);
         return collection?.members.map((m) => computerSystemInstance(collection, m, ctx.now)) ?? [];
       }
       if (source.className !== Cls.computerSystem) return [];
@@ -55,22 +56,24 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
   {
     name: Assoc.recoveryPointOfCollection,
     // The docs do not say which end is which, so both directions work.
-    related(state, _ctx, source) {
-      if (source.className === Cls.recoveryPoint) return collectionList(state, text(source, "CollectionID"));
+    related(state, ctx, source) {
+      if (source.className === Cls.recoveryPoint)
+        return collectionList(state, ctx, text(source, "CollectionID"));
       if (source.className !== Cls.collection) return [];
-      const id = text(source, "CollectionID");
-      return state.recoveryPoints.filter((p) => p.collectionId === id).map(recoveryPointInstance);
+      const self = collectionById(state, text(source, "CollectionID"), ctx.hostName);
+      if (!self) return [];
+      return state.recoveryPoints.filter((p) => belongsTo(p, self)).map(recoveryPointInstance);
     },
   },
   {
     name: Assoc.replicaCollectionDependency,
     // Documented ends: Antecedent the replica collection, Dependent the test collection TestReplicaCollection made.
-    related(state, _ctx, source) {
+    related(state, ctx, source) {
       if (source.className !== Cls.collection) return [];
-      const id = text(source, "CollectionID");
-      const self = collectionById(state, id);
-      const tests = state.collections.filter((c) => c.testOf !== undefined && sameText(c.testOf, id));
-      const replica = self?.testOf === undefined ? [] : collectionList(state, self.testOf);
+      const self = collectionById(state, text(source, "CollectionID"), ctx.hostName);
+      if (!self) return [];
+      const tests = state.collections.filter((c) => isTestOf(c, self));
+      const replica = self.testOf === undefined ? [] : collectionList(state, ctx, self.testOf);
       return [...tests.map(collectionInstance), ...replica];
     },
   },

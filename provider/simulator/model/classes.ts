@@ -13,12 +13,14 @@ import { MANAGEMENT_CLASS_DEF } from "../methods/collectionManagement";
 import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "../methods/shutdownComponent";
-import { hostCollections, type SimState } from "../store/state";
+import { belongsTo, hostCollections, type SimState } from "../store/state";
 
-/** The collections the session's host answers for, and their ids, for the points and jobs that belong to them. */
+/** The collections the session's host answers for, and whether a point or job belongs to one of them. */
 function visible(state: SimState, ctx: RenderContext) {
   const collections = hostCollections(state, ctx.hostName);
-  return { collections, ids: new Set(collections.map((c) => c.id)) };
+  const owned = (record: { collectionId: string; site?: string }) =>
+    collections.some((c) => belongsTo(record, c));
+  return { collections, owned };
 }
 
 /** What rendering needs besides the state. */
@@ -62,8 +64,8 @@ export const CLASSES: readonly ClassDef[] = [
     properties: Object.keys(recoveryPointInstance(sample.recoveryPoint).properties),
     ancestors: ["CIM_ManagedElement"],
     instances: (state, ctx) => {
-      const { ids } = visible(state, ctx);
-      return state.recoveryPoints.filter((p) => ids.has(p.collectionId)).map(recoveryPointInstance);
+      const { owned } = visible(state, ctx);
+      return state.recoveryPoints.filter(owned).map(recoveryPointInstance);
     },
   },
   {
@@ -72,14 +74,14 @@ export const CLASSES: readonly ClassDef[] = [
     properties: Object.keys(jobInstance(sample.job, 0).properties),
     ancestors: ["CIM_ConcreteJob", "CIM_Job", ...MANAGED_SYSTEM_ELEMENT],
     instances: (state, ctx) => {
-      const { ids } = visible(state, ctx);
-      return state.jobs.filter((j) => ids.has(j.collectionId)).map((job) => jobInstance(job, ctx.now));
+      const { owned } = visible(state, ctx);
+      return state.jobs.filter(owned).map((job) => jobInstance(job, ctx.now));
     },
     // A watcher's tick asks for each job in flight by InstanceID: render that one job, not every job the host keeps.
     find: (state, ctx, keys) => {
       const id = keys.InstanceID;
       const job = state.jobs.find((j) => typeof id === "string" && sameText(j.instanceId, id));
-      if (job === undefined || !visible(state, ctx).ids.has(job.collectionId)) return undefined;
+      if (job === undefined || !visible(state, ctx).owned(job)) return undefined;
       return jobInstance(job, ctx.now);
     },
   },

@@ -9,7 +9,7 @@ import { formatEmbeddedInstance, parseEmbeddedInstance } from "../../cim";
 import type { AssociationDef } from "./associations";
 import type { ClassDef } from "./classes";
 import { Cls, sameText } from "../constants";
-import { collectionById, type StoredCollection } from "../store/state";
+import { collectionById, hostCollections, type StoredCollection } from "../store/state";
 
 export const SETTINGS_CLASS = "Msvm_CollectionReplicationSettingData";
 export const ELEMENT_SETTING_DATA = "Msvm_ElementSettingData";
@@ -58,14 +58,14 @@ export const SETTINGS_CLASS_DEF: ClassDef = {
   keys: ["InstanceID"],
   properties: ["InstanceID", "ReplicationInterval", "RecoveryConnectionPoint", "PrimaryConnectionPoint"],
   ancestors: ["Msvm_CollectionSettingData", "CIM_SettingData", "CIM_ManagedElement"],
-  instances: (state) => state.collections.flatMap((c) => settingsInstance(c) ?? []),
+  instances: (state, ctx) => hostCollections(state, ctx.hostName).flatMap((c) => settingsInstance(c) ?? []),
 };
 
 export const ELEMENT_SETTING_DATA_DEF: AssociationDef = {
   name: ELEMENT_SETTING_DATA,
-  related(state, _ctx, source) {
+  related(state, ctx, source) {
     if (source.className !== Cls.collection) return [];
-    const collection = collectionById(state, String(source.properties["CollectionID"]));
+    const collection = collectionById(state, String(source.properties["CollectionID"]), ctx.hostName);
     const settings = collection && settingsInstance(collection);
     return settings ? [settings] : [];
   },

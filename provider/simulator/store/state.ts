@@ -1,4 +1,5 @@
 import { sameText } from "../constants";
+import type { StoredSite } from "../methods/recoverySide";
 import type { Fault } from "../types";
 
 /**
@@ -14,6 +15,8 @@ export interface SimState {
   /** The reads (query, get, getMany, associators) the host answered; kept apart from the state like the calls. */
   reads: StoredRead[];
   faults: Fault[];
+  /** The sites of a two-cluster state file registered with addSite (recoverySide.ts); absent in older files. */
+  sites?: StoredSite[];
   /** The host's VMs that belong to no collection (hostVms.ts); absent in older state files. */
   virtualMachines?: StoredHostVm[];
   /** Job durations set with setJobDuration, by method; `null` = never finishes. */
@@ -122,6 +125,8 @@ export interface StoredCollection {
 export interface StoredRecoveryPoint {
   instanceId: string;
   collectionId: string;
+  /** In a two-cluster simulator: the site of the collection it belongs to (both sides share a CollectionID). */
+  site?: string;
   /** Null for a point the host reports without a CreationTime (inferred possible: the property may be NULL). */
   creationTime: number | null;
   consistencyLevel: number;
@@ -143,6 +148,8 @@ export interface StoredJob {
   method: string;
   jobType: number;
   collectionId: string;
+  /** In a two-cluster simulator: the site of the collection it runs on (both sides share a CollectionID). */
+  site?: string;
   submittedAt: number;
   /** `null` = never finishes on its own. */
   durationMs: number | null;
@@ -184,6 +191,8 @@ export interface StoredCall {
   className: string;
   method: string;
   collectionId?: string;
+  /** In a two-cluster simulator: the host (site) the call reached. */
+  host?: string;
   arguments: Record<string, unknown>;
   returnValue?: number;
   jobId?: string;
@@ -238,6 +247,39 @@ export function hostCollections(state: SimState, hostName: string): StoredCollec
   return state.collections.filter((c) => onHost(c, hostName));
 }
 
-export function collectionById(state: SimState, id: string): StoredCollection | undefined {
-  return state.collections.find((c) => sameText(c.id, id));
+/**
+ * The collection with this CollectionID, on `site` when given. Both sides of a replicated pair may hold the same
+ * CollectionID (recoverySide.ts), so a caller that knows the host or the record's site passes it; a collection or
+ * record with no site (a single-cluster simulator) matches any.
+ */
+export function collectionById(state: SimState, id: string, site?: string): StoredCollection | undefined {
+  return state.collections.find((c) => sameText(c.id, id) && sameSite(c.site, site));
 }
+
+/** The collection a job or recovery point belongs to: its CollectionID on its site. */
+export function collectionOf(
+  state: SimState,
+  record: { collectionId: string; site?: string },
+): StoredCollection | undefined {
+  return collectionById(state, record.collectionId, record.site);
+}
+
+/** Whether a job or recovery point belongs to `collection`: the same CollectionID and, in a pair, the same site. */
+export function belongsTo(
+  record: { collectionId: string; site?: string },
+  collection: Pick<StoredCollection, "id" | "site">,
+): boolean {
+  return sameText(record.collectionId, collection.id) && sameSite(record.site, collection.site);
+}
+
+/** Whether a test collection was made from `replica` (on the same site). */
+export function isTestOf(test: StoredCollection, replica: Pick<StoredCollection, "id" | "site">): boolean {
+  return test.testOf !== undefined && sameText(test.testOf, replica.id) && sameSite(test.site, replica.site);
+}
+
+/** The site fields a record of `collection` carries: none in a single-cluster simulator. */
+export const siteOf = (collection: { site?: string }): { site?: string } =>
+  collection.site === undefined ? {} : { site: collection.site };
+
+const sameSite = (a: string | undefined, b: string | undefined) =>
+  a === undefined || b === undefined || sameText(a, b);

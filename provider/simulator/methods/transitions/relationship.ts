@@ -10,13 +10,16 @@ export const RELATIONSHIP: readonly Transition[] = [
     ...{ jobType: 91, jobName: "Create Replication Relationship", defaultDurationMs: 1000 },
     modes: [0, 1],
     from: [0],
-    requires: ["settings"],
+    requires: ["settings", "recoverySideFree"],
     to: { replicationState: 1, replicationMode: 1, failedOverReplicationType: 0 },
-    effect: "storeSettings",
-    precondition: { inferred: "a group that does not replicate yet (Disabled, mode None or Primary)" },
+    effect: "createRelationship",
+    precondition: {
+      inferred:
+        "a group that does not replicate yet (Disabled, mode None or Primary), and, in a two-site file, no collection with its id on the recovery site (recoverySide.ts)",
+    },
     result: {
       inferred:
-        'docs: "Creates new replication relationship for collection of virtual machines."; Ready for replication (1) and Primary are inferred',
+        'docs: "Creates new replication relationship for collection of virtual machines."; Ready for replication (1) and Primary are inferred; in a two-site file the recovery-side collection appears with the same CollectionID (recoverySide.ts, inferred)',
     },
   },
   {

@@ -21,10 +21,12 @@ export type Requirement =
   | "membersOff" // every member VM off (EnabledState 3), else 32775
   | "noTestCollection" // no test collection exists for it, else 32775
   | "testCollection" // a test collection exists for it, else 32775
-  | "partnerAllows"; // the two-cluster check of pair.ts: 32775, or 32777 while the partner's host is down
+  | "partnerAllows" // the two-cluster check of pair.ts: 32775, or 32777 while the partner's host is down
+  | "recoverySideFree"; // no collection with this id on the recovery site the settings name (recoverySide.ts), else 32775
 
 /** What happens when the job completes, besides the state change in `to`. */
 export type Effect =
+  | "createRelationship"
   | "storeSettings"
   | "initialReplication"
   | "failover"
