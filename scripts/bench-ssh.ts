@@ -141,7 +141,7 @@ async function todayChangedKey(s: Setup): Promise<string> {
     });
     return "(connected)";
   } catch (error) {
-    return messageOf(prepared.explain(error));
+    return messageOf(await prepared.explain(error));
   } finally {
     await bridge.dispose();
     await prepared.close();
