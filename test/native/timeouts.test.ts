@@ -2,6 +2,8 @@
  * The engine's customTimeouts, as the native plugin receives them (the `timeout` seconds of CreateRequest and
  * UpdateRequest), alongside jobTimeoutSeconds: the shorter bound ends the wait, the error names it and the job still
  * running on the host, and the partial failure carries the collection as read again, so the stack records the truth.
+ * The same deadline ends a read the host does not answer, and a wait for guests to shut down (with no hard power-off
+ * after it).
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
