@@ -7,6 +7,7 @@
  *   unreachable host, a node without the powershell subsystem (or, for ssh2, without pwsh).
  * ssh2 is loaded from HVR_SSH2 (a folder where `npm install ssh2` ran), as it is not a dependency.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,7 +17,7 @@ import type { ConnectionInputs } from "../provider/cim/connection";
 import { closeAllPools, PowerShellCimSession } from "../provider/powershell";
 import { BridgeProcess } from "../provider/powershell/bridgeProcess";
 import { newProcessKey } from "../provider/powershell/seal";
-import { prepareSsh } from "../provider/powershell/sshConnect";
+import { diagnoseSsh } from "../provider/powershell/sshDiagnose";
 import { HyperVSimulator } from "../provider/simulator";
 import { startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
@@ -110,41 +111,43 @@ async function startUp(s: Setup): Promise<void> {
 /**
  * A host key in known_hosts that is not the host's: today's path reads the user's known_hosts, which a benchmark
  * must not edit, so this one connect is made at the bridge's own level with a known_hosts file of its own, and the
- * failure is explained as the pool explains it.
+ * failure is explained as the pool explains it (sshConnect.ts), with that file.
  */
 async function todayChangedKey(s: Setup): Promise<string> {
   const knownHosts = path.join(s.dir, "changed_known_hosts");
   const other = path.join(s.dir, "other_host_key");
-  const { execFileSync } = await import("node:child_process");
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", other], { stdio: "ignore" });
   const [type, blob] = fs.readFileSync(`${other}.pub`, "utf8").split(" ");
   fs.writeFileSync(knownHosts, `[127.0.0.1]:${s.ssh.port} ${type} ${blob}\n`);
-  const connection = todayConnection(s, { sshHostKeyFingerprint: undefined });
-  const prepared = await prepareSsh(connection);
+  const started = performance.now();
   const bridge = await BridgeProcess.start({
     executable: s.executable,
     key: newProcessKey(),
     startTimeoutMs: 120_000,
     requestTimeoutMs: 120_000,
   });
+  const attempt = {
+    host: "127.0.0.1",
+    port: s.ssh.port,
+    username: "root",
+    sshKeyFile: s.ssh.keyFile,
+    knownHostsFile: knownHosts,
+  };
   try {
     await bridge.request({
       op: "connect",
       transport: "ssh",
-      host: "127.0.0.1",
-      port: s.ssh.port,
-      username: "root",
-      sshKeyFile: s.ssh.keyFile,
-      knownHostsFile: knownHosts,
+      ...attempt,
       askpass: null,
       operationTimeoutSec: 60,
     });
     return "(connected)";
   } catch (error) {
-    return messageOf(await prepared.explain(error));
+    const said = messageOf(error);
+    const diagnosis = await diagnoseSsh({ ...attempt, passwordLogin: false });
+    return `${diagnosis?.message ?? said}  [after ${(performance.now() - started).toFixed(0)} ms; PowerShell said: ${said}]`;
   } finally {
     await bridge.dispose();
-    await prepared.close();
   }
 }
 

@@ -78,14 +78,16 @@ async function explainSshFailure(
     knownHostsFile,
     passwordLogin: channel !== undefined,
   });
-  if (diagnosis)
-    return new CimError(CATEGORY[diagnosis.kind], diagnosis.message, error.code, { cause: error });
+  if (diagnosis) {
+    const options = { cause: error, advised: true };
+    return new CimError(CATEGORY[diagnosis.kind], diagnosis.message, error.code, options);
+  }
   if (channel?.asked() === 1) {
     return new CimError(
       "environment",
-      `the node ${c.host ?? ""} accepted the password for ${c.username ?? "the user"}, but PowerShell remoting did not start there (${error.message.replace(/\.$/, "")}). Check that its sshd_config has \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo\` (the path of its PowerShell 7, in 8.3 form) and that sshd was restarted since`,
+      `the node ${c.host ?? ""} accepted the password for ${c.username ?? "the user"}, but PowerShell remoting did not start there (${error.message.replace(/\.$/, "")}). Check that its sshd_config has \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo -NoProfile\` (the path of its PowerShell 7, in 8.3 form) and that sshd was restarted since`,
       error.code,
-      { cause: error },
+      { cause: error, advised: true },
     );
   }
   // A password asked for twice was refused (passwordFailure), once was taken (above): here it was never asked for.

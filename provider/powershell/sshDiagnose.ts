@@ -90,7 +90,7 @@ export function readSshError(stderr: string, a: SshAttempt): SshDiagnosis | unde
   if (/subsystem request failed/.test(stderr)) {
     return {
       kind: "noSubsystem",
-      message: `the node ${where} accepted the login but has no powershell subsystem. Add \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo\` (the path of its PowerShell 7, in 8.3 form) to its sshd_config and restart sshd`,
+      message: `the node ${where} accepted the login but has no powershell subsystem. Add \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo -NoProfile\` (the path of its PowerShell 7, in 8.3 form) to its sshd_config and restart sshd`,
     };
   }
   const denied = /Permission denied \(([^)]*)\)/.exec(stderr);

@@ -88,6 +88,8 @@ async function withinDeadline<T>(
       throw new ReadDeadlineError(
         "timeout",
         `no answer to a read of ${what} within ${deadline.bound.setting} (${deadline.bound.seconds} s), the whole operation's bound: the read was abandoned, and changed nothing on the host (calls made before it stand; refresh to see them). Raise ${deadline.bound.setting} if the host is slow to answer, or find what holds its WMI up`,
+        undefined,
+        { advised: true },
       );
     },
     // Stopped because the read ended first: this branch never settles, and the race is the read's.

@@ -115,7 +115,7 @@ describe("an Update whose customTimeouts.update (2 s) runs out during a read the
     const { error, ms } = await timedOut(plugin.update(urn, SQL, outs, inputs("failedOver", 1800), [], 2));
     expect(ms).toBeLessThan(10_000);
     expect(error.message).toBe(
-      `The CIM call timed out: no answer to a read of Msvm_VirtualSystemCollection in root/HyperVCluster/v2 within customTimeouts.update (2 s), the whole operation's bound: the read was abandoned, and changed nothing on the host (calls made before it stand; refresh to see them). Raise customTimeouts.update if the host is slow to answer, or find what holds its WMI up [collection '${SQL}', host slow-read.json (simulator)]. Run again; check the host's load if it repeats`,
+      `The CIM call timed out: no answer to a read of Msvm_VirtualSystemCollection in root/HyperVCluster/v2 within customTimeouts.update (2 s), the whole operation's bound: the read was abandoned, and changed nothing on the host (calls made before it stand; refresh to see them). Raise customTimeouts.update if the host is slow to answer, or find what holds its WMI up [collection '${SQL}', host slow-read.json (simulator)]`,
     );
     expect((await sim.calls()).slice(before)).toEqual([]);
   });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnectionInputs } from "../../provider/cim/connection";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { diagnoseSsh } from "../../provider/powershell/sshDiagnose";
 import { HyperVSimulator } from "../../provider/simulator";
 import { cimContract } from "../cim/contract";
 import { COLLECTIONS, useBridgeFixture } from "./fixture";
@@ -52,6 +53,23 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     expect(ssh.connections()).toBe(before);
   });
 
+  it("tells a changed host key from an unknown one, with the key the node shows now", async () => {
+    // The agent's own known_hosts is not the test's to edit: the diagnosis reads ssh with a file holding another key.
+    const other = path.join(f.dir, "other_host_key");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", other], { stdio: "ignore" });
+    const [type, blob] = fs.readFileSync(`${other}.pub`, "utf8").split(" ");
+    const knownHosts = path.join(f.dir, "changed_known_hosts");
+    fs.writeFileSync(knownHosts, `[127.0.0.1]:${ssh.port} ${type} ${blob}\n`);
+    const attempt = { host: "127.0.0.1", port: ssh.port, username: "root", sshKeyFile: ssh.keyFile };
+    expect(await diagnoseSsh({ ...attempt, knownHostsFile: knownHosts, passwordLogin: false })).toEqual({
+      kind: "changedHostKey",
+      message: `the SSH host key of 127.0.0.1 port ${ssh.port} is not the one the agent's known_hosts holds for it (the node now shows ${ssh.fingerprint}): either the node was reinstalled or re-keyed, or something stands between the agent and the node. Ask the node's administrator for its key's fingerprint (ssh-keygen -l -E sha256 -f on its host key); if it matches, replace the old entry (ssh-keygen -R) or pin it with sshHostKeyFingerprint`,
+    });
+    expect(
+      await diagnoseSsh({ ...attempt, knownHostsFile: ssh.knownHosts, passwordLogin: true }),
+    ).toBeUndefined();
+  });
+
   it("names a refused key, the user and what the node offers", async () => {
     const other = path.join(f.dir, "other_key");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", other], { stdio: "ignore" });
@@ -79,7 +97,7 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
       const session = over({ port: bare.port, sshHostKeyFingerprint: bare.fingerprint });
       await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
         category: "environment",
-        message: `the node 127.0.0.1 port ${bare.port} accepted the login but has no powershell subsystem. Add \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo\` (the path of its PowerShell 7, in 8.3 form) to its sshd_config and restart sshd`,
+        message: `the node 127.0.0.1 port ${bare.port} accepted the login but has no powershell subsystem. Add \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo -NoProfile\` (the path of its PowerShell 7, in 8.3 form) to its sshd_config and restart sshd`,
       });
     } finally {
       await bare.stop();
