@@ -208,7 +208,8 @@ async function shutDownGuests(
       : `${bound.setting} (${bound.seconds} s), the whole operation's bound, before ${SHUTDOWN_SETTING} (${options.shutdownTimeoutSeconds}) ran out`;
   for (const { vm } of asked.filter((a) => !stopped.some((s) => s.vm === a.vm))) {
     const state = states.get(vm);
-    const read = state === undefined ? "" : `, and read again then it was ${enabledStateName(state)} (${state})`;
+    const read =
+      state === undefined ? "" : `, and read again then it was ${enabledStateName(state)} (${state})`;
     stragglers.push({ vm, why: `its guest did not shut down within ${within}${read}` });
   }
   return { stopped, stragglers, bound };
