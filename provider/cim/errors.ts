@@ -17,13 +17,17 @@ export type CimErrorCategory =
 export class CimError extends Error {
   override readonly name = "CimError";
 
+  /** The message already ends with what to do, so the category's general advice is not added to it. */
+  readonly advised: boolean;
+
   constructor(
     readonly category: CimErrorCategory,
     message: string,
     readonly code?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; advised?: boolean },
   ) {
     super(message, options);
+    this.advised = options?.advised ?? false;
   }
 
   /** Whether retrying the same call later could succeed. */

@@ -280,7 +280,11 @@ export class HostError extends HyperVError {
         HOST_ERROR_PREFIX[cimError.category],
         cimError.message,
         context,
-        jobId === undefined ? HOST_ERROR_ADVICE[cimError.category] : lostJobAdvice(jobId),
+        jobId !== undefined
+          ? lostJobAdvice(jobId)
+          : cimError.advised
+            ? undefined
+            : HOST_ERROR_ADVICE[cimError.category],
       ),
       context,
       { cause: cimError },

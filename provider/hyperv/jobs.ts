@@ -43,11 +43,13 @@ export interface Deadline {
  * outside (the engine's customTimeouts) when that comes first.
  */
 export function jobDeadline(startedAt: number, timeoutSeconds: number, outer?: Deadline): Deadline {
-  const own = {
-    at: startedAt + timeoutSeconds * 1000,
-    bound: { setting: "jobTimeoutSeconds", seconds: timeoutSeconds },
-  };
-  return outer !== undefined && outer.at < own.at ? outer : own;
+  return firstDeadline(startedAt, { setting: "jobTimeoutSeconds", seconds: timeoutSeconds }, outer);
+}
+
+/** A wait's own bound (`own.seconds` after `startedAt`), or the whole operation's deadline when that comes first. */
+export function firstDeadline(startedAt: number, own: TimeoutBound, outer?: Deadline): Deadline {
+  const mine = { at: startedAt + own.seconds * 1000, bound: own };
+  return outer !== undefined && outer.at < mine.at ? outer : mine;
 }
 
 export interface JobWaitOptions {

@@ -22,8 +22,10 @@
  */
 import type { CimSession } from "../cim";
 import { HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
-import { EnabledState } from "./codes";
+import { EnabledState, enabledStateName } from "./codes";
+import type { TimeoutBound } from "./errors";
 import { InvalidStateError, withContext } from "./errors";
+import { firstDeadline } from "./jobs";
 import type { OperationRecord } from "./replicationService";
 import { operationRecord } from "./records";
 import type { VmIdentity, VmPowerOptions } from "./vmPower";
@@ -35,6 +37,7 @@ import { eachVmTogether } from "./vmsTogether";
 const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
 const IN_PROGRESS = 32782;
 const STARTED = [0, 4096, IN_PROGRESS];
+const SHUTDOWN_SETTING = "shutdownTimeoutSeconds";
 /** Refusals the InitiateShutdown page names, in its words. */
 const REFUSALS: Readonly<Record<number, string>> = {
   32775: "Invalid state for this operation",
@@ -111,9 +114,11 @@ async function stopWave(
   before: readonly VmStopped[],
 ): Promise<VmStopped[]> {
   const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
-  const { stopped, stragglers } = await shutDownGuests(session, guests, options);
-  if (stragglers.length > 0 && !options.allowHardPowerOff)
-    throw refuseAfter(stragglers, [...before, ...stopped], options);
+  const { stopped, stragglers, bound } = await shutDownGuests(session, guests, options);
+  // The whole operation's bound ran out: powering off hard now would lose data after the time the user allowed.
+  const outOfTime = bound.setting !== SHUTDOWN_SETTING && stragglers.length > 0;
+  if (outOfTime || (stragglers.length > 0 && !options.allowHardPowerOff))
+    throw refuseAfter(stragglers, [...before, ...stopped], options, bound);
   for (const { vm, why } of stragglers)
     options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
   const offHard = [...ways.filter((w) => w.way === "hard"), ...stragglers].map(({ vm }) => vm);
@@ -152,16 +157,16 @@ function refuseAfter(
   stragglers: readonly Straggler[],
   stopped: readonly VmStopped[],
   options: VmStopOptions,
+  bound: TimeoutBound,
 ): GuestShutdownRefused {
   const list = stragglers.map((s) => `VM '${s.vm.name}': ${s.why}`).join("; ");
-  return new GuestShutdownRefused(
-    list,
-    hardAdvice(
-      `Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now ${options.shutdownTimeoutSeconds})`,
-    ),
-    options.context,
-    stopped,
-  );
+  const advice =
+    bound.setting === SHUTDOWN_SETTING
+      ? hardAdvice(
+          `Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now ${options.shutdownTimeoutSeconds})`,
+        )
+      : `Nothing was powered off hard: ${bound.setting} had run out. Raise ${bound.setting} (now ${bound.seconds} s) above shutdownTimeoutSeconds (${options.shutdownTimeoutSeconds}) so that the guests have their time, or shut them down from inside, then run again`;
+  return new GuestShutdownRefused(list, advice, options.context, stopped);
 }
 
 /** Asks each guest to shut down, then waits for all of them together until the deadline. */
@@ -169,7 +174,7 @@ async function shutDownGuests(
   session: CimSession,
   guests: readonly Extract<StopWay, { way: "guest" }>[],
   options: VmStopOptions,
-): Promise<{ stopped: VmStopped[]; stragglers: Straggler[] }> {
+): Promise<{ stopped: VmStopped[]; stragglers: Straggler[]; bound: TimeoutBound }> {
   const { clock } = options;
   const answers = await eachVmTogether(
     guests.map(({ vm, component }) => ({ name: vm.name, vm, component })),
@@ -187,35 +192,45 @@ async function shutDownGuests(
   const asked: Asked[] = answers.filter((a) => STARTED.includes(a.returnValue));
   const refused = answers.filter((a) => !STARTED.includes(a.returnValue));
   // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
-  const stopped = [
-    ...(await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 })),
-    ...(await waitUntilOff(session, asked, options)),
-  ];
+  const once = await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 });
+  const waited = await waitUntilOff(session, asked, options);
+  const stopped = [...once.stopped, ...waited.stopped];
   const stragglers: Straggler[] = refused
     .filter((r) => !stopped.some((s) => s.vm === r.vm))
     .map(({ vm, returnValue }) => ({
       vm,
       why: `InitiateShutdown returned ${returnValue}${REFUSALS[returnValue] ? ` (${REFUSALS[returnValue]})` : ""}`,
     }));
+  const { bound, states } = waited;
+  const within =
+    bound.setting === SHUTDOWN_SETTING
+      ? `${SHUTDOWN_SETTING} (${bound.seconds})`
+      : `${bound.setting} (${bound.seconds} s), the whole operation's bound, before ${SHUTDOWN_SETTING} (${options.shutdownTimeoutSeconds}) ran out`;
   for (const { vm } of asked.filter((a) => !stopped.some((s) => s.vm === a.vm))) {
-    stragglers.push({
-      vm,
-      why: `its guest did not shut down within shutdownTimeoutSeconds (${options.shutdownTimeoutSeconds})`,
-    });
+    const state = states.get(vm);
+    const read =
+      state === undefined ? "" : `, and read again then it was ${enabledStateName(state)} (${state})`;
+    stragglers.push({ vm, why: `its guest did not shut down within ${within}${read}` });
   }
-  return { stopped, stragglers };
+  return { stopped, stragglers, bound };
 }
 
-/** Reads the VMs (one request per tick) until each is Off (3) or the deadline, counted from the first call, passes. */
+/**
+ * Reads the VMs (one request per tick) until each is Off (3) or the deadline, counted from the first call, passes:
+ * shutdownTimeoutSeconds, or the whole operation's deadline (customTimeouts) when that comes first. The last read is
+ * at the deadline; `states` keeps what it showed for the VMs still on.
+ */
 async function waitUntilOff(
   session: CimSession,
   asked: readonly Asked[],
   options: VmStopOptions,
-): Promise<VmStopped[]> {
+): Promise<{ stopped: VmStopped[]; bound: TimeoutBound; states: Map<VmIdentity, number> }> {
   const { clock } = options;
   const stopped: VmStopped[] = [];
+  const states = new Map<VmIdentity, number>();
   const first = asked[0]?.at ?? clock.now();
-  const deadline = first + options.shutdownTimeoutSeconds * 1000;
+  const own = { setting: SHUTDOWN_SETTING, seconds: options.shutdownTimeoutSeconds };
+  const { at: deadline, bound } = firstDeadline(first, own, options.operationDeadline?.());
   let pending = [...asked];
   while (pending.length > 0) {
     const read = await session.getMany(
@@ -223,7 +238,9 @@ async function waitUntilOff(
       { signal: options.signal },
     );
     const now = clock.now();
-    const off = pending.filter((_, i) => read[i]?.properties.EnabledState === EnabledState.Off);
+    const stateOf = (i: number) => read[i]?.properties.EnabledState;
+    const off = pending.filter((_, i) => stateOf(i) === EnabledState.Off);
+    pending.forEach((p, i) => typeof stateOf(i) === "number" && states.set(p.vm, stateOf(i) as number));
     for (const { vm, at } of off) {
       stopped.push({
         vm,
@@ -236,5 +253,5 @@ async function waitUntilOff(
     if (pending.length === 0 || now >= deadline) break;
     await clock.sleep(Math.min(options.polling.initialMs * 4, deadline - now), options.signal);
   }
-  return stopped;
+  return { stopped, bound, states };
 }

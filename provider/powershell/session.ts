@@ -152,7 +152,7 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings) {
           return bridge;
         } catch (error) {
           await bridge.dispose();
-          throw explainConnectFailure(ssh ? ssh.explain(error) : error, connection);
+          throw explainConnectFailure(ssh ? await ssh.explain(error) : error, connection);
         } finally {
           await ssh?.close();
         }

@@ -1,19 +1,22 @@
 /** What the ssh transport prepares on the agent before the bridge connects, and how it explains a failed connect. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CimErrorCategory } from "../cim";
 import { CimError } from "../cim";
 import type { ConnectionInputs } from "../cim/connection";
 import type { AskpassRequest, PasswordChannel } from "./sshPassword";
 import { openPasswordChannel, passwordFailure } from "./sshPassword";
 import { pinHostKey } from "./sshHostKey";
+import type { SshDiagnosis } from "./sshDiagnose";
+import { diagnoseSsh } from "./sshDiagnose";
 
 export interface SshPreparation {
   /** The known_hosts file holding only the pinned key, when a fingerprint is pinned. */
   readonly knownHostsFile: string | undefined;
   /** The askpass program and its paths, for password login. */
   readonly askpass: AskpassRequest | undefined;
-  /** Turns a failed connect into the error to report. */
-  explain(error: unknown): unknown;
+  /** Turns a failed connect into the error to report; call before close(), which removes the pinned key. */
+  explain(error: unknown): Promise<unknown>;
   /** Removes what was prepared: ssh reads the pinned key and the password while it connects, not afterwards. */
   close(): Promise<void>;
 }
@@ -37,29 +40,61 @@ export async function prepareSsh(connection: ConnectionInputs): Promise<SshPrepa
     await close();
     throw error;
   }
+  const knownHostsFile = pinned && path.join(pinned, "known_hosts");
   return {
-    knownHostsFile: pinned && path.join(pinned, "known_hosts"),
+    knownHostsFile,
     askpass: channel?.askpass,
-    explain: (error) =>
+    explain: async (error) =>
       (channel && passwordFailure(channel, connection.host ?? "", connection.username, error)) ??
-      explainSshFailure(error, connection, channel),
+      (await explainSshFailure(error, connection, channel, knownHostsFile)),
     close,
   };
 }
 
-// PowerShell keeps ssh's own reason (an unknown host key, a refused key) to itself: the advice covers each.
-function explainSshFailure(
+const CATEGORY: Readonly<Record<SshDiagnosis["kind"], CimErrorCategory>> = {
+  unreachable: "unreachable",
+  unknownHostKey: "accessDenied",
+  changedHostKey: "accessDenied",
+  loginRefused: "accessDenied",
+  noSubsystem: "environment",
+};
+
+/**
+ * PowerShell keeps ssh's own reason (an unknown host key, a refused key, a missing subsystem) to itself: ssh is run
+ * once more to learn it (sshDiagnose.ts). What that cannot tell keeps the advice that covers each.
+ */
+async function explainSshFailure(
   error: unknown,
   c: ConnectionInputs,
   channel: PasswordChannel | undefined,
-): unknown {
+  knownHostsFile: string | undefined,
+): Promise<unknown> {
   if (c.transport !== "ssh" || !(error instanceof CimError) || error.category !== "unreachable") return error;
+  const diagnosis = await diagnoseSsh({
+    host: c.host ?? "",
+    port: c.port,
+    username: c.username,
+    sshKeyFile: c.sshKeyFile,
+    knownHostsFile,
+    passwordLogin: channel !== undefined,
+  });
+  if (diagnosis) {
+    const options = { cause: error, advised: true };
+    return new CimError(CATEGORY[diagnosis.kind], diagnosis.message, error.code, options);
+  }
+  if (channel?.asked() === 1) {
+    return new CimError(
+      "environment",
+      `the node ${c.host ?? ""} accepted the password for ${c.username ?? "the user"}, but PowerShell remoting did not start there (${error.message.replace(/\.$/, "")}). Check that its sshd_config has \`Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo -NoProfile\` (the path of its PowerShell 7, in 8.3 form) and that sshd was restarted since`,
+      error.code,
+      { cause: error, advised: true },
+    );
+  }
+  // A password asked for twice was refused (passwordFailure), once was taken (above): here it was never asked for.
   const login =
     channel === undefined
       ? "that the node accepts sshKeyFile for the user"
-      : channel.asked() === 0
-        ? "that the node takes a password from the user (PasswordAuthentication yes in its sshd_config; ssh was never asked for one)"
-        : "that the account may open the powershell subsystem";
+      : "that the node takes a password from the user (PasswordAuthentication yes in its sshd_config; ssh was never asked for one)";
   return new CimError(
     error.category,
     `${error.message.replace(/\.?$/, ".")} Check that the node's host key is in the agent's known_hosts (host keys ` +

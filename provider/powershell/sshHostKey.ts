@@ -36,6 +36,8 @@ export async function pinHostKey(host: string, port: number | undefined, expecte
       keys.length === 0 ? "unreachable" : "accessDenied",
       `the SSH host key of ${host} is not the pinned one: expected ${expected}, the host showed ${seen}. ` +
         "Check sshHostKeyFingerprint against `ssh-keygen -l -E sha256 -f` of the node's host key",
+      undefined,
+      { advised: true },
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-ssh-"));

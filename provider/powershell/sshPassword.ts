@@ -86,6 +86,6 @@ export function passwordFailure(
       "`pulumi config set --secret hyperv-replica:password`, and check that the account may log in over SSH " +
       "(not locked, not denied by AllowUsers, AllowGroups or DenyUsers in the node's sshd_config)",
     undefined,
-    { cause },
+    { cause, advised: true },
   );
 }

@@ -10,6 +10,7 @@ import type { Deadline, PollingOptions, ProgressCadence, ReadRetryOptions } from
 import { DEFAULT_POLLING, DEFAULT_READ_RETRIES, KEPT_LINE_CADENCE, withContext } from "../hyperv";
 import type { ProviderConfig, SessionFactory } from "./connection";
 import { EMPTY_CONFIG, openSession, readProviderConfig, resolveConnection } from "./connection";
+import { boundReads } from "./boundedReads";
 import { engineDeadline } from "./engineTimeout";
 import { KeyedLock } from "./keyedLock";
 import { describeTarget } from "./mergeConnection";
@@ -109,8 +110,9 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
       } catch (error) {
         throw withContext(error, { collection, host: describeTarget(resolved) });
       }
-      // Tapped, so that a run's report can list the exact calls it made (report/callLog.ts).
-      return fn(tapSession(session));
+      // Tapped, so that a run's report can list the exact calls it made (report/callLog.ts); reads end at the
+      // engine's deadline (boundedReads.ts).
+      return fn(boundReads(tapSession(session), deps.clock, deps.operationDeadline));
     },
     warm(connection) {
       // After the current answer has gone out: a check answers without loading PowerShell's modules.

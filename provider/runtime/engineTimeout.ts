@@ -1,9 +1,10 @@
 /**
  * The engine's bound on one operation: the resource option `customTimeouts`, which the engine sends to a native
  * plugin as the `timeout` seconds of CreateRequest, UpdateRequest and DeleteRequest. The door runs the operation
- * inside {@link withEngineTimeout}; every job wait and 32774 patience of that operation then ends at whichever comes
- * first, this deadline or its own jobTimeoutSeconds, and the error names the one that ran out. The deadline follows
- * the operation's async calls, so operations on other resources in the same process keep their own.
+ * inside {@link withEngineTimeout}; every job wait, 32774 patience and wait for guests to shut down of that operation
+ * then ends at whichever comes first, this deadline or its own jobTimeoutSeconds (shutdownTimeoutSeconds), and the
+ * error names the one that ran out; each single CIM read it starts ends at the deadline too (boundedReads.ts). The
+ * deadline follows the operation's async calls, so operations on other resources in the same process keep their own.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Deadline } from "../hyperv";

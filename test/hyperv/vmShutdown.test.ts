@@ -97,7 +97,7 @@ describe("stopVms", () => {
     expect(error).toBeInstanceOf(GuestShutdownRefused);
     const refused = error as GuestShutdownRefused;
     expect(refused.detail).toBe(
-      "VM 'pay-web': its guest did not shut down within shutdownTimeoutSeconds (30)",
+      "VM 'pay-web': its guest did not shut down within shutdownTimeoutSeconds (30), and read again then it was Running (2)",
     );
     expect(refused.stopped.map((s) => [s.vm.name, s.way])).toEqual([["pay-db", "guest"]]);
     expect(await calls()).toEqual([
@@ -126,7 +126,7 @@ describe("stopVms", () => {
       ["pay-web", "hard", "RequestStateChange"],
     ]);
     expect(lines).toContain(
-      "VM 'pay-web': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (30); allowHardPowerOff is true",
+      "VM 'pay-web': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (30), and read again then it was Running (2); allowHardPowerOff is true",
     );
     expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 3]);
   });

@@ -227,4 +227,22 @@ describe("an import of an id that names no collection", () => {
     expect((error as Error).message).toBe(notFound("mistyped.json (simulator)"));
     expect(await acting(sim)).toEqual([]);
   });
+
+  it("ReplicatedCollection: Read says not found for the site whose CollectionID names none, and calls nothing", async () => {
+    const urn = urnOf(TYPE.replace("CollectionFailover", "ReplicatedCollection"), "mistyped-pair");
+    const error = await plugin.read(urn, `east:${SQL},west:${MISTYPED}`, {}, {}).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(notFound("mistyped.json (simulator)"));
+    expect(await acting(sim)).toEqual([]);
+  });
+
+  it("ReplicatedCollection: Read refuses an id that does not name two sites, and calls nothing", async () => {
+    const urn = urnOf(TYPE.replace("CollectionFailover", "ReplicatedCollection"), "one-site");
+    const before = (await sim.calls()).length;
+    const error = await plugin.read(urn, SQL, {}, {}).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      `Invalid import id: '${SQL}' does not name two sites. Nothing was imported. Import a ReplicatedCollection by <site>:<CollectionID>,<site>:<CollectionID> (for example east:6b0c1f4e-...,west:0d9e8f7a-...), the two site names of the program's sites map`,
+    );
+    expect((await sim.calls()).length).toBe(before);
+  });
 });

@@ -2,12 +2,16 @@
  * The engine's customTimeouts, as the native plugin receives them (the `timeout` seconds of CreateRequest and
  * UpdateRequest), alongside jobTimeoutSeconds: the shorter bound ends the wait, the error names it and the job still
  * running on the host, and the partial failure carries the collection as read again, so the stack records the truth.
+ * The same deadline ends a read the host does not answer, and a wait for guests to shut down (with no hard power-off
+ * after it).
  */
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { HyperVSimulator } from "../../provider/simulator";
+import { tokenOf } from "../../provider/doors/native/provider";
+import { HyperVSimulator } from "../../provider/simulator";
 import type { NativePlugin, RpcError } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
-import { SQL, TYPE, useNativePlugins } from "./fixtures";
+import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";
 
 const f = useNativePlugins();
 
@@ -96,5 +100,79 @@ describe("a Create with customTimeouts.create (60 s) and jobs that end well with
     const plugin = await f.pluginFor("quick.json");
     const created = await plugin.create(urnOf(TYPE, "quick"), inputs("failedOver", 1800), 60);
     expect(created.outs).toMatchObject({ failoverState: "failedOver", replicationState: 5 });
+  });
+});
+
+describe("an Update whose customTimeouts.update (2 s) runs out during a read the host does not answer", () => {
+  it("stops the read at the bound, names it and the class read, and calls nothing", async () => {
+    const sim = await f.simulator("slow-read.json", [{ id: SQL, name: "sql-cluster" }], 200);
+    const plugin = await f.pluginFor("slow-read.json");
+    const urn = urnOf(TYPE, "slow-read");
+    const { outs } = await plugin.create(urn, inputs("normal", 1800));
+    const before = (await sim.calls()).length;
+    // The next seam call waits 60 s before the host answers it.
+    await sim.injectFault({ kind: "slow", delayMs: 60_000 });
+    const { error, ms } = await timedOut(plugin.update(urn, SQL, outs, inputs("failedOver", 1800), [], 2));
+    expect(ms).toBeLessThan(10_000);
+    expect(error.message).toBe(
+      `The CIM call timed out: no answer to a read of Msvm_VirtualSystemCollection in root/HyperVCluster/v2 within customTimeouts.update (2 s), the whole operation's bound: the read was abandoned, and changed nothing on the host (calls made before it stand; refresh to see them). Raise customTimeouts.update if the host is slow to answer, or find what holds its WMI up [collection '${SQL}', host slow-read.json (simulator)]`,
+    );
+    expect((await sim.calls()).slice(before)).toEqual([]);
+  });
+});
+
+describe("a ReplicatedCollection move whose customTimeouts.update (2 s) ends before shutdownTimeoutSeconds (300)", () => {
+  const EAST = SQL;
+  const WEST = WEB;
+  const urn = urnOf(tokenOf("ReplicatedCollection"), "pair-bound");
+
+  it("stops waiting for the guest at the engine's bound, powers nothing off hard, and says where the VMs are", async () => {
+    const stateFile = path.join(f.dir, "pair-bound.json");
+    const sim = new HyperVSimulator({ stateFile, hostName: "east" });
+    await sim.init();
+    await sim.addPair({
+      name: "sql-cluster",
+      members: ["sql-a", "sql-b"],
+      primary: { host: "east", id: EAST },
+      replica: { host: "west", id: WEST },
+    });
+    // sql-a's guest shuts down in 100 ms; sql-b's never does.
+    await sim.setJobDuration("InitiateShutdown", 100);
+    await sim.setGuestShutdown(EAST, "sql-b", "neverShutsDown");
+    const site = (host: string, collectionId: string) => ({
+      collectionId,
+      connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
+    });
+    const program = (activeSite: string) => ({
+      sites: { east: site("east", EAST), west: site("west", WEST) },
+      activeSite,
+      shutdownTimeoutSeconds: 300,
+      allowHardPowerOff: true,
+    });
+    const plugin = await f.start();
+    await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
+    const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
+    const news = (await plugin.check(urn, {}, program("west"))).inputs;
+    const { error, ms } = await timedOut(plugin.update(urn, created.id, created.outs, news, [], 2));
+    expect(ms).toBeGreaterThanOrEqual(1900);
+    expect(ms).toBeLessThan(10_000);
+    const late = `VM 'sql-b': its guest did not shut down within customTimeouts.update (2 s), the whole operation's bound, before shutdownTimeoutSeconds (300) ran out, and read again then it was Running (2)`;
+    const restart = (await sim.jobs()).find((j) => j.method === "RequestStateChange");
+    expect(error.message).toBe(
+      `Invalid state: StopVMs on east was refused, and nothing after it was called: ${late}; 'sql-a' had shut down; starting them again was asked but not seen through (job ${restart?.instanceId} did not finish within 2 s (customTimeouts.update) and goes on on the host): check that they run on east (Get-VM) and start any that is Off [collection 'sql-cluster', host east (simulator)]. ` +
+        "Nothing was powered off hard: customTimeouts.update had run out. Raise customTimeouts.update (now 2 s) above shutdownTimeoutSeconds (300) so that the guests have their time, or shut them down from inside, then run again",
+    );
+    // Both guests asked, sql-a started again (2); nothing powered off hard (3), although allowHardPowerOff is true.
+    expect((await sim.calls()).map((c) => [c.method, c.arguments.RequestedState])).toEqual([
+      ["InitiateShutdown", undefined],
+      ["InitiateShutdown", undefined],
+      ["RequestStateChange", 2],
+    ]);
+    // The partial failure records both sites as read again: the group has not moved, sql-b still runs on east.
+    const east = (error.partial?.properties.sites as Record<string, { members: unknown[] }>).east;
+    expect(error.partial?.properties).toMatchObject({ activeSite: "west", pendingSteps: expect.any(Array) });
+    expect(east?.members).toContainEqual(
+      expect.objectContaining({ name: "sql-b", enabledStateName: "Running" }),
+    );
   });
 });

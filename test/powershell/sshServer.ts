@@ -61,11 +61,15 @@ async function listening(port: number, child: ChildProcess, log: () => string): 
   throw new Error(`sshd did not listen on ${port}: ${log()}`);
 }
 
-/** Starts sshd in `dir` (removed by the caller). `env` reaches the PowerShell subsystem through SetEnv. */
+/**
+ * Starts sshd in `dir` (removed by the caller). `env` reaches the PowerShell subsystem through SetEnv. `subsystem:
+ * false` leaves the `Subsystem powershell` line out, as on a node where PowerShell remoting over SSH was never set up.
+ */
 export async function startSshServer(
   dir: string,
   pwsh: string,
   env: Record<string, string>,
+  { subsystem = true }: { subsystem?: boolean } = {},
 ): Promise<SshServer> {
   const keygen = (file: string) =>
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", file], { stdio: "ignore" });
@@ -100,7 +104,7 @@ export async function startSshServer(
     "KbdInteractiveAuthentication no",
     "PermitRootLogin prohibit-password",
     `SetEnv ${setEnv}`,
-    `Subsystem powershell ${pwsh} -sshs -NoLogo -NoProfile`,
+    ...(subsystem ? [`Subsystem powershell ${pwsh} -sshs -NoLogo -NoProfile`] : []),
   ];
   // A user the server takes no password from, as a node with PasswordAuthentication no treats everyone. A Match
   // block goes last: every line after it belongs to it.

@@ -101,7 +101,7 @@ describe("a guest that never shuts down", () => {
   it("without allowHardPowerOff: the move is refused naming the VM, and the VM that shut down is started again", async () => {
     const error = await refusedUp("west", { shutdownTimeoutSeconds: 1 });
     expect(error.details).toBe(
-      "Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds (1); 'sql-a' had shut down and were started again, so the group runs on east as before [collection 'sql-cluster', host east (simulator)]. " +
+      "Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); 'sql-a' had shut down and were started again, so the group runs on east as before [collection 'sql-cluster', host east (simulator)]. " +
         "Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now 1), or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk",
     );
     const calls = await r.sim.calls();
@@ -144,7 +144,7 @@ describe("a guest that never shuts down", () => {
     ]);
     expect(calls[2]).toMatchObject({ vmId: vmIds["sql-b"], arguments: { RequestedState: 3 } });
     expect(logged(from, "east")).toContain(
-      "[east+west] [east] VM 'sql-b': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (1); allowHardPowerOff is true",
+      "[east+west] [east] VM 'sql-b': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); allowHardPowerOff is true",
     );
     expect(stepLines(outs).slice(0, 3)).toEqual([
       "east: StopVMs sql-a InitiateShutdown null",
@@ -205,7 +205,7 @@ describe("after a disaster, the returning site's old copies", () => {
       shutdownTimeoutSeconds: 1,
     });
     expect(error.details).toMatch(
-      /^Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds \(1\); 'sql-a' had shut down and stay off, as west runs the group /,
+      /^Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds \(1\), and read again then it was Running \(2\); 'sql-a' had shut down and stay off, as west runs the group /,
     );
     expect(callLines(await r.sim.calls(), from)).toEqual([
       "east: InitiateShutdown -> 0",

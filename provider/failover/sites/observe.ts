@@ -112,14 +112,19 @@ export type SiteProbe =
 /**
  * Reads a site for refresh, which alone decides what a collection missing from one site means. A missing collection
  * is checked against the host recorded for the site (`recorded`), by the rule every resource keeps (confirmGone).
+ * `importing` (nothing recorded yet): a missing collection is an id that names none, and throws the not-found error.
  */
-export async function probeSite(target: SiteTarget, recorded: string | undefined): Promise<SiteProbe> {
+export async function probeSite(
+  target: SiteTarget,
+  recorded: string | undefined,
+  importing = false,
+): Promise<SiteProbe> {
   try {
     return await readSite(target);
   } catch (error) {
     if (!(error instanceof NotFoundError) || !hasSession(target)) throw error;
     try {
-      await confirmGone(target.session, target.collectionId, recorded, error.context);
+      await confirmGone(target.session, target.collectionId, recorded, error.context, { importing });
       return { reachable: true, missing: error };
     } catch (mismatch) {
       if (mismatch instanceof HostMismatchError)

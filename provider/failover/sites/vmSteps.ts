@@ -16,6 +16,7 @@ import {
   eachVmTogether,
   GuestShutdownRefused,
   InvalidStateError,
+  JobTimeoutError,
   requestVmState,
   stopVms,
   VmRequestedState,
@@ -136,8 +137,20 @@ async function restart(step: PowerStep, stopped: readonly VmStopped[]): Promise<
   for (const { vm } of stopped)
     step.log(`VM '${vm.name}': starting it again, as the move was refused before it began`);
   const off = stopped.map(({ vm }) => ({ ...vm, enabledState: VmRequestedState.Off }));
-  await inOrder(bootWaves(off, step.request.bootGroups), step, (vms) => startTogether(step, vms, evidence));
+  try {
+    await inOrder(bootWaves(off, step.request.bootGroups), step, (vms) => startTogether(step, vms, evidence));
+  } catch (error) {
+    // The refusal stays the error: a restart that cannot be seen through (the operation's customTimeouts ran out
+    // with the refusal) is said beside it, for the user to check.
+    return `${named(stopped)} had shut down; starting them again was asked but not seen through (${restartFailure(error)}): check that they run on ${step.site} (Get-VM) and start any that is Off`;
+  }
   return `${named(stopped)} had shut down and were started again, so the group runs on ${step.site} as before`;
+}
+
+function restartFailure(error: unknown): string {
+  if (error instanceof JobTimeoutError)
+    return `job ${error.jobId} did not finish within ${error.bound.seconds} s (${error.bound.setting}) and goes on on the host`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function stayOff(stopped: readonly VmStopped[], runningSite: string): string {

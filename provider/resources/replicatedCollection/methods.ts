@@ -20,6 +20,7 @@ import type { MoveFailure } from "./report";
 import { reportingMove } from "./report";
 import type { Report } from "../../runtime/report";
 import { startReport } from "../../runtime/report";
+import { importedInputs, readImported } from "./importPair";
 import { outputsFor } from "./outputs";
 import type { PreviewContext } from "./previewPlan";
 import { previewPlan, previewReplacement } from "./previewPlan";
@@ -189,6 +190,11 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
     },
 
     async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+      if (Object.keys(props).length === 0) {
+        const inputs = importedInputs(id);
+        const outs = await withSites(inputs, (sites) => readImported(inputs, sites, deps.clock.now()));
+        return { id, props: { ...outs } };
+      }
       const stored = props as unknown as ReplicatedCollectionOutputs;
       const inputs = inputsFromOutputs(stored);
       const recordedHost = (name: string) => recordedHostOf(stored.sites[name]?.hostSystemName);
