@@ -3,6 +3,7 @@ import type { RenderContext } from "./classes";
 import { Assoc, Cls, sameText } from "./constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
 import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
+import { FAILOVER_OF_PORT_DEF } from "./networks/classes";
 import { collectionById, type SimState } from "./state";
 
 /** An association class, followed from either end: given one instance, the instances at the other end. */
@@ -75,4 +76,5 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
     },
   },
   ELEMENT_SETTING_DATA_DEF,
+  FAILOVER_OF_PORT_DEF,
 ];

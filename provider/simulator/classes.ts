@@ -13,6 +13,7 @@ import { MANAGEMENT_CLASS_DEF } from "./collectionManagement";
 import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "./shutdownComponent";
+import { NETWORK_CLASS_DEFS } from "./networks/classes";
 import { hostCollections, type SimState } from "./state";
 
 /** The collections the session's host answers for, and their ids, for the points and jobs that belong to them. */
@@ -105,6 +106,7 @@ export const CLASSES: readonly ClassDef[] = [
   SETTINGS_CLASS_DEF,
   SHUTDOWN_CLASS_DEF,
   MANAGEMENT_CLASS_DEF,
+  ...NETWORK_CLASS_DEFS,
 ];
 
 /** Whether a class is served in the namespace a call named: each class in one namespace only. */

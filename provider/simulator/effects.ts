@@ -6,6 +6,7 @@ import { pairEffect } from "./pair";
 import { settingsAfterReverse } from "./reverseSettings";
 import { startJob } from "./startJob";
 import { collectionById, type SimState, type StoredCollection, type StoredJob } from "./state";
+import { testCopyAdapters } from "./networks/model";
 import { transition, type Transition } from "./transitions";
 
 /** What a completed job does: the table's `to`, then the row's effect (inferred unless the table says otherwise). */
@@ -132,6 +133,7 @@ function createTestCollection(state: SimState, job: StoredJob, replica: StoredCo
       id: newGuid(),
       name: `${m.name} - Test`,
       enabledState: EnabledState.disabled,
+      adapters: testCopyAdapters(state, m),
     })),
     lastApplyTime: point?.creationTime ?? null,
     lastApplyConsistencyLevel: point?.consistencyLevel ?? 0,

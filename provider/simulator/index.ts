@@ -12,6 +12,7 @@ export type { SeedHealth, SeedRecoveryPoint } from "./seeding";
 export { GUEST_SHUTDOWNS } from "./seeding";
 export type { GuestShutdown } from "./state";
 export type { StatisticsCounter } from "./statistics";
+export type { StoredAdapter as SimAdapter, StoredFailoverIp as SimFailoverIp } from "./networks/model";
 export {
   COLLECTION_MANAGEMENT,
   MANAGEMENT_JOB_METHODS,

@@ -8,6 +8,7 @@ import { invokeJob, jobOf } from "./jobMethods";
 import { invokeManagement, isManagementService } from "./collectionManagement";
 import { invokeVm, memberOf } from "./members";
 import { componentOwner, invokeShutdownComponent } from "./shutdownComponent";
+import { invokeNetwork } from "./networks/methods";
 import { serviceInstance } from "./render";
 import { invokeService } from "./service";
 import type { SimState, StoredCall } from "./state";
@@ -110,6 +111,8 @@ function answer(
   }
   if (sameText(target.className, Cls.job))
     return { ok: true, value: invokeJob(state, ctx.now, target, method, args) };
+  const network = invokeNetwork(state, ctx, target, method, args);
+  if (network) return { ok: true, value: network };
   if (isManagementService(target, ctx.hostName)) {
     return { ok: true, value: invokeManagement(state, ctx, method, args) };
   }
