@@ -3,6 +3,7 @@
  * resource class (collectionTestFailover.ts) holds the field docs; schema.json carries the same words.
  */
 import type { BootGroup } from "../../failover/bootOrder";
+import type { TestNetwork } from "../../failover/testNetworks";
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
 import type { Report } from "../../runtime/report";
@@ -14,6 +15,7 @@ export interface CollectionTestFailoverInputs {
   recoveryPoint?: string;
   requireHealthy?: boolean;
   startVirtualMachines?: boolean;
+  allowProductionNetwork?: boolean;
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
   bootGroups?: BootGroup[];
@@ -35,6 +37,9 @@ export interface CollectionTestFailoverOutputs {
   recoveryPoint: string;
   requireHealthy: boolean;
   startVirtualMachines: boolean;
+  allowProductionNetwork: boolean;
+  /** For each test VM, its adapters and the switch each is connected to (null: not connected). */
+  testNetworks: TestNetwork[];
   jobTimeoutSeconds: number;
   cancelJobOnTimeout: boolean;
   connection: PublicConnection | null;
