@@ -45,5 +45,6 @@ export type {
   ReplicaNetworkDefaultsArgs,
   ReplicaNetworkVmArgs,
   ReplicaVmNetworksOutput,
+  TestNetworkAdapterOutput,
   TestNetworkOutput,
 } from "./resources/networkTypes";

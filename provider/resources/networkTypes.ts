@@ -93,6 +93,14 @@ export interface TestNetworkOutput {
   readonly vmId: string;
   /** The test VM's name. */
   readonly name: string;
-  /** Its adapters and the switch each is connected to (null: not connected). */
-  readonly adapters: { readonly name: string; readonly switchName: string | null }[];
+  /** Its adapters and the switch each is connected to. */
+  readonly adapters: TestNetworkAdapterOutput[];
+}
+
+/** A test VM's adapter and the switch it is connected to. */
+export interface TestNetworkAdapterOutput {
+  /** The adapter's name. */
+  readonly name: string;
+  /** The switch the adapter is connected to; null when not connected. */
+  readonly switchName: string | null;
 }

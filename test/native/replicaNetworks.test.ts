@@ -42,7 +42,9 @@ describe("ReplicaNetworks", () => {
       members: ["sql-db", "sql-web"],
     });
     await sim.addCollection({ id: PRIMARY, name: "sql-primary", replicationMode: 1, members: ["p-db"] });
-    [db, web] = (await sim.collection(REPLICA))!.members as [typeof db, typeof web];
+    const members = (await sim.collection(REPLICA))!.members;
+    db = members[0]!;
+    web = members[1]!;
     plugin = await f.pluginFor("networks.json");
   });
 

@@ -86,6 +86,7 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
   BootGroupArgs: typeRef("BootGroup"),
+  TestNetworkOutput: typeRef("TestNetwork"),
   // Any: a report step's call arguments are the WMI method's own, of any shape (provider/resources/shared.ts).
   ReportOutput: "pulumi.json#/Any",
 };
@@ -103,6 +104,17 @@ const SHARED_TYPES = {
 type SharedName = keyof typeof SHARED_TYPES;
 /** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
 const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
+/** ReplicaNetworks' types (TestNetwork's adapters too), checked field by field in replicaNetworks.test.ts. */
+const REPLICA_NETWORKS_TYPES = [
+  "FailoverIp",
+  "FailoverIpOutput",
+  "ManagedSetting",
+  "ReplicaAdapter",
+  "ReplicaNetworkDefaults",
+  "ReplicaNetworkVm",
+  "ReplicaVmNetworks",
+  "TestNetworkAdapter",
+];
 /** CollectionReplication's own types, checked field by field in collectionReplication.test.ts. */
 const COLLECTION_REPLICATION_TYPES = ["RecoverySide", "RecoverySideOutput", "InitialReplicationProgress"];
 
@@ -635,12 +647,13 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      // ReplicatedCollection's, CollectionReplication's and VmGroup's entries are checked field by field in their own files.
+      // ReplicatedCollection's, CollectionReplication's, VmGroup's and ReplicaNetworks' entries are checked field by field in their own files.
       expected: [
         ...f.resources.map((r) => token(r.dynamicType)),
         token("ReplicatedCollection"),
         token("CollectionReplication"),
         token("VmGroup"),
+        token("ReplicaNetworks"),
       ],
     },
     ...f.resources.flatMap(resourceChecks),
@@ -656,6 +669,7 @@ function checksFor(f: Facts): Check[] {
         ...REPLICATED_COLLECTION_TYPES.map(token),
         ...COLLECTION_REPLICATION_TYPES.map(token),
         token("VmGroupMember"),
+        ...REPLICA_NETWORKS_TYPES.map(token),
       ]),
     },
     {
@@ -800,6 +814,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
       ],
       testArgs: [
+        "allowProductionNetwork",
         "bootGroups",
         "cancelJobOnTimeout",
         "collectionId",
@@ -812,6 +827,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
       ],
       testOutputs: [
+        "allowProductionNetwork",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -827,6 +843,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
         "testCollectionId",
         "testCollectionName",
+        "testNetworks",
         "virtualMachines",
       ],
       lastOperation: [

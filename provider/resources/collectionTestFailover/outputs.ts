@@ -25,7 +25,7 @@ export function settings(inputs: CollectionTestFailoverInputs) {
     requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
     startVirtualMachines: inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines,
     // A drill stays off the production network unless the program says otherwise (failover/testNetworks.ts).
-    allowProductionNetwork: inputs.allowProductionNetwork ?? false,
+    allowProductionNetwork: inputs.allowProductionNetwork ?? DEFAULTS.allowProductionNetwork,
     jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
     cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
   };

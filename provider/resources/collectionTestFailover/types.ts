@@ -3,6 +3,7 @@
  * resource class (collectionTestFailover.ts) holds the field docs; schema.json carries the same words.
  */
 import type { BootGroup } from "../../failover/bootOrder";
+import { DEFAULTS as FAILOVER_DEFAULTS } from "../collectionFailover/types";
 import type { TestNetwork } from "../../failover/testNetworks";
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
@@ -47,5 +48,8 @@ export interface CollectionTestFailoverOutputs {
   lastReport?: Report | null;
 }
 
-/** A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults. */
-export { DEFAULTS } from "../collectionFailover/types";
+/**
+ * A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults,
+ * and stays off the production network unless allowed.
+ */
+export const DEFAULTS = { ...FAILOVER_DEFAULTS, allowProductionNetwork: false } as const;
