@@ -131,3 +131,14 @@ export async function refuseStartOnProduction(
       context,
     );
 }
+
+/** The test VMs' networks as recorded, for preview: what each adapter is on, or that it is not connected. */
+export function describeTestNetworks(networks: readonly TestNetwork[]): string | undefined {
+  const parts = networks.flatMap((vm) =>
+    vm.adapters.map(
+      (a) =>
+        `'${vm.name}' adapter '${a.name}' ${a.switchName === null ? "not connected" : `on switch '${a.switchName}'`}`,
+    ),
+  );
+  return parts.length === 0 ? undefined : parts.join(", ");
+}

@@ -3,7 +3,7 @@
  * copies would connect to the replica's production switch is refused before TestReplicaCollection (nothing is
  * called), test VMs that are on a production switch are not started, and allowProductionNetwork lets either through.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import type { DrillBench } from "./drillSupport";
 import { callsSince, connection, drillBench, SQL } from "./drillSupport";
@@ -94,6 +94,16 @@ describe("CollectionTestFailover and the replica's networks", () => {
     const { inputs: news } = await bench.plugin.check(
       recorded.inputs,
       program({ startVirtualMachines: true, allowProductionNetwork: true }),
+    );
+    const lines = bench.plugin.stdout.length;
+    await bench.plugin.diff(recorded.id, recorded.props, news);
+    // Preview shows what the stack recorded of the test VMs' networks, the production switch among them.
+    await vi.waitFor(() =>
+      expect(bench.plugin.stdout.slice(lines)).toContainEqual(
+        expect.stringMatching(
+          /the test VMs' networks as recorded: .* adapter 'Network Adapter' on switch 'Production'/,
+        ),
+      ),
     );
     const before = (await bench.sim.calls()).length;
     const { outs } = await bench.plugin.update(recorded.id, recorded.props, news);
