@@ -57,15 +57,19 @@ function vmOf(entry: VmNetworkInputs, members: readonly MemberVm[]): MemberVm[] 
   return members.filter((m) => lower(m.id) === lower(entry.vm) || m.name === entry.vm);
 }
 
-export function planNetworks(
-  inputs: ReplicaNetworksInputs,
+interface Chosen {
+  readonly entry: VmNetworkInputs;
+  readonly i: number;
+  readonly vm: MemberVm | undefined;
+}
+
+/** Each entry with the member VM it names; entries that name none, or several, are refused. */
+function resolveEntries(
+  entries: readonly VmNetworkInputs[],
   members: readonly MemberVm[],
-  adapters: ReadonlyMap<string, readonly VmAdapter[]>,
-  hostSwitches: readonly string[],
-): NetworkPlan {
-  const refusals: string[] = [];
-  const entries = inputs.virtualMachines ?? [];
-  const chosen = entries.map((entry, i) => {
+  refusals: string[],
+) {
+  return entries.map((entry, i): Chosen => {
     const found = vmOf(entry, members);
     if (found.length === 0)
       refusals.push(
@@ -75,51 +79,84 @@ export function planNetworks(
       refusals.push(`virtualMachines[${i}].vm '${entry.vm}' names ${found.length} member VMs; name it by id`);
     return { entry, i, vm: found.length === 1 ? found[0] : undefined };
   });
+}
+
+/** Entries naming an adapter the VM lacks, or giving addresses without saying which of several adapters. */
+function refuseAdapterEntries(
+  vm: MemberVm,
+  own: readonly VmAdapter[],
+  mine: readonly Chosen[],
+  refusals: string[],
+) {
+  for (const { entry, i } of mine) {
+    if (entry.adapter !== undefined && !own.some((a) => a.name === entry.adapter))
+      refusals.push(
+        `virtualMachines[${i}].adapter '${entry.adapter}' is not an adapter of VM '${vm.name}' (it has ${own.map((a) => `'${a.name}'`).join(", ") || "none"})`,
+      );
+    if (entry.failoverIp !== undefined && entry.adapter === undefined && own.length !== 1)
+      refusals.push(
+        `virtualMachines[${i}].failoverIp: VM '${vm.name}' has ${own.length} network adapters; set adapter to the one the addresses are for`,
+      );
+  }
+}
+
+interface Host {
+  readonly switches: readonly string[];
+  /** The switches the replica VMs use in production, lower case. */
+  readonly production: ReadonlySet<string>;
+}
+
+/** The host's own spelling of a test-failover switch, or a refusal when it has none or it is a production switch. */
+function testSwitchOn(host: Host, name: string, where: string, refusals: string[]): string | undefined {
+  const found = host.switches.find((s) => lower(s) === lower(name));
+  if (found === undefined)
+    refusals.push(
+      `${where} is not a switch of the replica host (it has ${host.switches.map((s) => `'${s}'`).join(", ")}); create it (New-VMSwitch) or name one of those`,
+    );
+  else if (host.production.has(lower(found)))
+    refusals.push(
+      `${where} is a switch the replica VMs use in production, so a drill would clash with them; name an isolated switch`,
+    );
+  else return found;
+  return undefined;
+}
+
+export function planNetworks(
+  inputs: ReplicaNetworksInputs,
+  members: readonly MemberVm[],
+  adapters: ReadonlyMap<string, readonly VmAdapter[]>,
+  hostSwitches: readonly string[],
+): NetworkPlan {
+  const refusals: string[] = [];
+  const chosen = resolveEntries(inputs.virtualMachines ?? [], members, refusals);
   const production = new Set(
     [...adapters.values()].flat().flatMap((a) => (a.switchName ? [lower(a.switchName)] : [])),
   );
+  const host = { switches: hostSwitches, production };
   const changes: NetworkChange[] = [];
   const managed: ManagedSetting[] = [];
   for (const vm of members) {
-    const own = (adapters.get(lower(vm.id)) ?? []).slice();
+    const own = adapters.get(lower(vm.id)) ?? [];
     const mine = chosen.filter((c) => c.vm?.id === vm.id);
-    for (const c of mine)
-      if (c.entry.adapter !== undefined && !own.some((a) => a.name === c.entry.adapter))
-        refusals.push(
-          `virtualMachines[${c.i}].adapter '${c.entry.adapter}' is not an adapter of VM '${vm.name}' (it has ${own.map((a) => `'${a.name}'`).join(", ") || "none"})`,
-        );
-    for (const c of mine)
-      if (c.entry.failoverIp !== undefined && c.entry.adapter === undefined && own.length !== 1)
-        refusals.push(
-          `virtualMachines[${c.i}].failoverIp: VM '${vm.name}' has ${own.length} network adapters; set adapter to the one the addresses are for`,
-        );
+    refuseAdapterEntries(vm, own, mine, refusals);
+    const general = mine.find((c) => c.entry.adapter === undefined)?.entry;
     for (const adapter of own) {
       const specific = mine.find((c) => c.entry.adapter === adapter.name)?.entry;
-      const general = mine.find((c) => c.entry.adapter === undefined)?.entry;
-      const testSwitch =
+      const wanted =
         specific?.testFailoverSwitch ?? general?.testFailoverSwitch ?? inputs.defaults?.testFailoverSwitch;
+      const where = `testFailoverSwitch '${String(wanted)}' for VM '${vm.name}' adapter '${adapter.name}'`;
+      const testSwitch = wanted === undefined ? undefined : testSwitchOn(host, wanted, where, refusals);
+      if (testSwitch !== undefined && adapter.testSwitchName !== testSwitch)
+        changes.push({ kind: "testSwitch", vm, adapter, to: testSwitch });
       const ipInput = specific?.failoverIp ?? (own.length === 1 ? general?.failoverIp : undefined);
-      if (testSwitch !== undefined) {
-        const where = `testFailoverSwitch '${testSwitch}' for VM '${vm.name}' adapter '${adapter.name}'`;
-        if (!hostSwitches.some((s) => lower(s) === lower(testSwitch)))
-          refusals.push(
-            `${where} is not a switch of the replica host (it has ${hostSwitches.map((s) => `'${s}'`).join(", ")}); create it (New-VMSwitch) or name one of those`,
-          );
-        else if (production.has(lower(testSwitch)))
-          refusals.push(
-            `${where} is a switch the replica VMs use in production, so a drill would clash with them; name an isolated switch`,
-          );
-        else if (adapter.testSwitchName !== testSwitch)
-          changes.push({ kind: "testSwitch", vm, adapter, to: testSwitch });
-      }
       const ip = ipInput === undefined ? undefined : failoverIpOf(ipInput, inputs.defaults?.failoverIp);
       if (ip !== undefined && !sameIp(adapter.failoverIp, ip))
         changes.push({ kind: "failoverIp", vm, adapter, ip });
-      if (testSwitch !== undefined || ip !== undefined)
+      if (wanted !== undefined || ip !== undefined)
         managed.push({
           vmId: vm.id,
           adapter: adapter.name,
-          testFailoverSwitch: testSwitch !== undefined,
+          testFailoverSwitch: wanted !== undefined,
           failoverIp: ip !== undefined,
         });
     }
