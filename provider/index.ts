@@ -36,3 +36,15 @@ export type {
 } from "./resources/collectionReplication/collectionReplication";
 export { VmGroup } from "./resources/vmGroup/vmGroup";
 export type { VmGroupArgs, VmGroupMemberOutput } from "./resources/vmGroup/vmGroup";
+export { ReplicaNetworks } from "./resources/replicaNetworks/replicaNetworks";
+export type { ManagedSettingOutput, ReplicaNetworksArgs } from "./resources/replicaNetworks/replicaNetworks";
+export type {
+  FailoverIpArgs,
+  FailoverIpOutput,
+  ReplicaAdapterOutput,
+  ReplicaNetworkDefaultsArgs,
+  ReplicaNetworkVmArgs,
+  ReplicaVmNetworksOutput,
+  TestNetworkAdapterOutput,
+  TestNetworkOutput,
+} from "./resources/networkTypes";

@@ -17,6 +17,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   ReplicatedCollection: "A collection replicated between two sites, running on one",
   CollectionReplication: "Replicate a VM group to the DR site's Replica Broker",
   VmGroup: "A guest cluster's VMs as one group, replicated as one unit",
+  ReplicaNetworks: "Drills on an isolated switch, and each VM's address after a failover",
   getRecoveryPoints: "List the recovery points and pick one",
 };
 

@@ -11,6 +11,7 @@ import { collectionReplicationMethods } from "../resources/collectionReplication
 import { collectionTestFailoverMethods } from "../resources/collectionTestFailover/methods";
 import { getRecoveryPointsFunction } from "../resources/getRecoveryPoints/invoke";
 import { replicatedCollectionMethods } from "../resources/replicatedCollection/methods";
+import { replicaNetworksMethods } from "../resources/replicaNetworks/methods";
 import { vmGroupMethods } from "../resources/vmGroup/methods";
 import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
@@ -26,6 +27,7 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
     CollectionReplication: collectionReplicationMethods(ctx),
     ReplicatedCollection: replicatedCollectionMethods(ctx),
     VmGroup: vmGroupMethods(ctx),
+    ReplicaNetworks: replicaNetworksMethods(ctx),
   } satisfies Record<string, ResourceMethods>);
   /** Functions (Pulumi invokes) by name: the program-side SDK calls them in-process, a native plugin via Invoke. */
   const functions: Record<string, FunctionMethod> = {

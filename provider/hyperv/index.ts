@@ -23,3 +23,4 @@ export * from "./vmLookup";
 export * from "./progress";
 export * from "./progressPacing";
 export * from "./vmsTogether";
+export * from "./networks";

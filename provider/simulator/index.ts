@@ -12,6 +12,7 @@ export type { SeedHealth, SeedRecoveryPoint } from "./seed/seeding";
 export { GUEST_SHUTDOWNS } from "./seed/seeding";
 export type { GuestShutdown } from "./store/state";
 export type { StatisticsCounter } from "./methods/statistics";
+export type { StoredAdapter as SimAdapter, StoredFailoverIp as SimFailoverIp } from "./networks/model";
 export {
   COLLECTION_MANAGEMENT,
   MANAGEMENT_JOB_METHODS,

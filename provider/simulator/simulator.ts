@@ -32,6 +32,7 @@ import {
 import { MemoryStore } from "./store/store";
 import { addPair, type SeedPair } from "./seed/pairSeed";
 import { addSite } from "./methods/recoverySide";
+import { adaptersOf, setAdapters, vmById, type StoredAdapter } from "./networks/model";
 import type {
   Fault,
   MethodCall,
@@ -263,6 +264,24 @@ export class HyperVSimulator {
     }
     return this.cluster.transact((state) => {
       state.jobDurations[known] = ms;
+    });
+  }
+
+  /**
+   * Gives a VM its network adapters (networks/model.ts), replacing what it had: the switch each is connected to, its
+   * test-failover switch and its failover TCP/IP settings.
+   * @throws Error when no VM has the id, TypeError when an adapter is malformed.
+   */
+  setNetworkAdapters(vmId: string, adapters: readonly StoredAdapter[]): Promise<void> {
+    return this.cluster.transact((state) => setAdapters(state, vmId, adapters));
+  }
+
+  /** A VM's network adapters as the host keeps them; the default one for a VM given none. */
+  networkAdapters(vmId: string): Promise<StoredAdapter[]> {
+    return this.cluster.transact((state) => {
+      const vm = vmById(state, vmId);
+      if (vm === undefined) throw new Error(`no simulated VM has the id ${vmId}`);
+      return structuredClone([...adaptersOf(vm)]);
     });
   }
 

@@ -166,6 +166,12 @@ describe("CollectionTestFailover through the plugin", () => {
         replicationState: 0,
         replicationHealth: "Ok",
       })),
+      // No test-failover switch is set on the replica VMs: their test copies are not connected (Hyper-V's default).
+      testNetworks: test.members.map((vm) => ({
+        vmId: vm.id,
+        name: vm.name,
+        adapters: [{ name: "Network Adapter", switchName: null }],
+      })),
       recoveryPointUsed: {
         instanceId: appPoint!.instanceId,
         creationTime: "2026-11-27T09:00:00.000Z",
@@ -189,6 +195,7 @@ describe("CollectionTestFailover through the plugin", () => {
       recoveryPoint: "latest-application-consistent",
       requireHealthy: false,
       startVirtualMachines: true,
+      allowProductionNetwork: false,
       jobTimeoutSeconds: 1800,
       cancelJobOnTimeout: false,
       connection,

@@ -70,6 +70,7 @@ describe("CollectionTestFailover input changes", () => {
     await vi.waitFor(() =>
       expect(bench.plugin.stdout.slice(lines)).toEqual([
         `[sql-cluster] will start the test VMs 'sql-a - Test', 'sql-b - Test', as recorded at ${String(outs.observedAt)}; preview with --refresh to plan from the host now`,
+        "[sql-cluster] the test VMs' networks as recorded: 'sql-a - Test' adapter 'Network Adapter' not connected, 'sql-b - Test' adapter 'Network Adapter' not connected",
       ]),
     );
     expect(await nativeDiff(news)).toEqual({

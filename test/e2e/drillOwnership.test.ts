@@ -92,6 +92,7 @@ describe("a drill has one owner", () => {
       testCollectionId: testId,
       testCollectionName: null,
       virtualMachines: [],
+      testNetworks: [],
       recoveryPointUsed: (await completedTest(bench.sim, job.instanceId)).recoveryPoint,
       lastOperation: {
         ...(await completedTest(bench.sim, job.instanceId)),
@@ -104,6 +105,7 @@ describe("a drill has one owner", () => {
       recoveryPoint: "latest",
       requireHealthy: false,
       startVirtualMachines: true,
+      allowProductionNetwork: false,
       jobTimeoutSeconds: 1,
       cancelJobOnTimeout: false,
       connection,

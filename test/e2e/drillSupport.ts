@@ -102,6 +102,12 @@ export async function drillOutputs(
       replicationState: 0,
       replicationHealth: "Ok",
     })),
+    // Hyper-V's default: with no test-failover switch set, a test copy's adapter is not connected.
+    testNetworks: test.members.map((vm) => ({
+      vmId: vm.id,
+      name: vm.name,
+      adapters: [{ name: "Network Adapter", switchName: null }],
+    })),
     recoveryPointUsed: {
       instanceId: point.instanceId,
       creationTime: POINT_TIME,
@@ -112,6 +118,7 @@ export async function drillOutputs(
     recoveryPoint: "latest",
     requireHealthy: false,
     startVirtualMachines: true,
+    allowProductionNetwork: false,
     jobTimeoutSeconds: 1800,
     cancelJobOnTimeout: false,
     connection,

@@ -180,6 +180,11 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
         replicationState: 0,
         replicationHealth: "Ok",
       })),
+      testNetworks: test.members.map((vm) => ({
+        vmId: vm.id,
+        name: vm.name,
+        adapters: [{ name: "Network Adapter", switchName: null }],
+      })),
       recoveryPointUsed: point,
       lastOperation: {
         method: "TestReplicaCollection",
@@ -195,6 +200,7 @@ describe("examples/dr-drill rehearsed through the plugin on a state file seeded 
       recoveryPoint: "latest",
       requireHealthy: true,
       startVirtualMachines: true,
+      allowProductionNetwork: false,
       jobTimeoutSeconds: 3600,
       cancelJobOnTimeout: false,
       connection: null,

@@ -166,6 +166,7 @@ const CASES: Readonly<Record<string, Case>> = {
       recoveryPoint: [set({ recoveryPoint: "before:2026-01-01T00:00:00Z" })],
       requireHealthy: [set({ requireHealthy: true })],
       startVirtualMachines: [set({ startVirtualMachines: true })],
+      allowProductionNetwork: [set({ allowProductionNetwork: true })],
       cancelJobOnTimeout: [set({ cancelJobOnTimeout: true })],
       bootGroups: [set({ bootGroups: [{ virtualMachines: ["sql-a"] }] })],
       reportDirectory: [set({ reportDirectory: "dr-reports" })],
@@ -208,6 +209,20 @@ const CASES: Readonly<Record<string, Case>> = {
       jobTimeoutSeconds: [set({ jobTimeoutSeconds: 99 })],
       bootGroups: [set({ bootGroups: [{ virtualMachines: ["app-a"] }] })],
       reportDirectory: [set({ reportDirectory: "dr-reports" })],
+    },
+  },
+  ReplicaNetworks: {
+    base: {
+      collectionId: SQL,
+      defaults: { testFailoverSwitch: "Isolated" },
+      connection: sim("cluster.json"),
+    },
+    changes: {
+      // Another collection's VMs: the new one gets the settings, then the old one's are cleared.
+      collectionId: [set({ collectionId: WEB })],
+      defaults: [set({ defaults: {} })],
+      virtualMachines: [set({ virtualMachines: [{ vm: "sql-a", testFailoverSwitch: "Isolated" }] })],
+      ...jobAndConnection,
     },
   },
   VmGroup: {

@@ -86,6 +86,7 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   RecoveryPointUsedOutput: typeRef("RecoveryPointUsed"),
   RecoveryPointOutput: typeRef("RecoveryPoint"),
   BootGroupArgs: typeRef("BootGroup"),
+  TestNetworkOutput: typeRef("TestNetwork"),
   // The report's own object types are held to provider/runtime/report/types.ts by report.test.ts.
   ReportOutput: typeRef("Report"),
 };
@@ -103,6 +104,17 @@ const SHARED_TYPES = {
 type SharedName = keyof typeof SHARED_TYPES;
 /** The object types of ReplicatedCollection (replicatedCollection.test.ts checks them). */
 const REPLICATED_COLLECTION_TYPES = ["Site", "SiteOutput", "MemberOutput", "StepOutput", "ChangeOutput"];
+/** ReplicaNetworks' types (TestNetwork's adapters too), checked field by field in replicaNetworks.test.ts. */
+const REPLICA_NETWORKS_TYPES = [
+  "FailoverIp",
+  "FailoverIpOutput",
+  "ManagedSetting",
+  "ReplicaAdapter",
+  "ReplicaNetworkDefaults",
+  "ReplicaNetworkVm",
+  "ReplicaVmNetworks",
+  "TestNetworkAdapter",
+];
 /** CollectionReplication's own types, checked field by field in collectionReplication.test.ts. */
 const COLLECTION_REPLICATION_TYPES = ["RecoverySide", "RecoverySideOutput", "InitialReplicationProgress"];
 /** The report's types, checked field by field in report.test.ts. */
@@ -644,12 +656,13 @@ function checksFor(f: Facts): Check[] {
     {
       name: "the resources are the dynamic resources' types, in the index module",
       actual: (s) => Object.keys(s.resources ?? {}),
-      // ReplicatedCollection's, CollectionReplication's and VmGroup's entries are checked field by field in their own files.
+      // ReplicatedCollection's, CollectionReplication's, VmGroup's and ReplicaNetworks' entries are checked field by field in their own files.
       expected: [
         ...f.resources.map((r) => token(r.dynamicType)),
         token("ReplicatedCollection"),
         token("CollectionReplication"),
         token("VmGroup"),
+        token("ReplicaNetworks"),
       ],
     },
     ...f.resources.flatMap(resourceChecks),
@@ -666,6 +679,7 @@ function checksFor(f: Facts): Check[] {
         ...COLLECTION_REPLICATION_TYPES.map(token),
         ...REPORT_TYPES.map(token),
         token("VmGroupMember"),
+        ...REPLICA_NETWORKS_TYPES.map(token),
       ]),
     },
     {
@@ -810,6 +824,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
       ],
       testArgs: [
+        "allowProductionNetwork",
         "bootGroups",
         "cancelJobOnTimeout",
         "collectionId",
@@ -822,6 +837,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
       ],
       testOutputs: [
+        "allowProductionNetwork",
         "cancelJobOnTimeout",
         "collectionId",
         "collectionName",
@@ -837,6 +853,7 @@ describe("reading the TypeScript", () => {
         "startVirtualMachines",
         "testCollectionId",
         "testCollectionName",
+        "testNetworks",
         "virtualMachines",
       ],
       lastOperation: [

@@ -10,6 +10,7 @@ import type {
   ReportOutput,
 } from "../shared";
 import { secretPassword } from "../shared";
+import type { TestNetworkOutput } from "../networkTypes";
 
 /** The inputs of a {@link CollectionTestFailover}. */
 export interface CollectionTestFailoverArgs {
@@ -35,6 +36,12 @@ export interface CollectionTestFailoverArgs {
    * left off.
    */
   startVirtualMachines?: pulumi.Input<boolean>;
+  /**
+   * Let test VMs run on a switch the replica VMs use in production. Default false: the drill is refused before
+   * TestReplicaCollection when a replica adapter's test-failover switch is a production switch, and test VMs
+   * connected to one are not started.
+   */
+  allowProductionNetwork?: pulumi.Input<boolean>;
   /** How long to wait for each Hyper-V job, in seconds, measured from the method call. Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
   /** Ask Hyper-V to terminate a cancellable job that is still running at the timeout. Default false. */
@@ -76,6 +83,8 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
   declare public readonly testCollectionName: pulumi.Output<string | null>;
   /** The test collection's VMs, with their EnabledState. */
   declare public readonly virtualMachines: pulumi.Output<VirtualMachineOutput[]>;
+  /** For each test VM, its adapters and the switch each is connected to (null: not connected). */
+  declare public readonly testNetworks: pulumi.Output<TestNetworkOutput[]>;
   /** The recovery point the test collection was made from, and its time; null when an adopted run did not say. */
   declare public readonly recoveryPointUsed: pulumi.Output<RecoveryPointUsedOutput | null>;
   /** The last method called: TestReplicaCollection, with its job. */
@@ -94,6 +103,8 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
   declare public readonly requireHealthy: pulumi.Output<boolean>;
   /** Whether the test collection's VMs are started. */
   declare public readonly startVirtualMachines: pulumi.Output<boolean>;
+  /** Whether test VMs may run on a production switch. */
+  declare public readonly allowProductionNetwork: pulumi.Output<boolean>;
   /** The job timeout in seconds. */
   declare public readonly jobTimeoutSeconds: pulumi.Output<number>;
   /** Whether a job still running at the timeout is terminated. */
@@ -118,6 +129,7 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
         testCollectionId: undefined,
         testCollectionName: undefined,
         virtualMachines: undefined,
+        testNetworks: undefined,
         recoveryPointUsed: undefined,
         lastOperation: undefined,
         observedAt: undefined,
@@ -125,6 +137,7 @@ export class CollectionTestFailover extends pulumi.dynamic.Resource {
         recoveryPoint: undefined,
         requireHealthy: undefined,
         startVirtualMachines: undefined,
+        allowProductionNetwork: undefined,
         jobTimeoutSeconds: undefined,
         cancelJobOnTimeout: undefined,
         lastReport: undefined,

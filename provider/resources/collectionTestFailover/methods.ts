@@ -11,6 +11,11 @@ import type { TestFailoverUp } from "../../failover/testFailover";
 import { bringTestFailoverUp, TestFailoverFailure } from "../../failover/testFailover";
 import { refuseUnknownBootNames, testCopyName } from "../../failover/bootOrder";
 import { startMembers } from "../../failover/virtualMachines";
+import {
+  readTestNetworks,
+  refuseDrillOnProduction,
+  refuseStartOnProduction,
+} from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
 import type { Collection, CollectionSelector, ErrorContext } from "../../hyperv";
 import {
@@ -59,6 +64,9 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     if (test === undefined) return;
     const s = settings(inputs as CollectionTestFailoverInputs);
     try {
+      const context = { collection: test.name, host: session.target };
+      const networks = await readTestNetworks(session, test.id, context);
+      await refuseStartOnProduction(session, replica.id, networks, s.allowProductionNetwork, context);
       const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
       await report.run(() =>
         startMembers(
@@ -106,6 +114,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         // The test VMs are copies of the replica's: boot groups that name none of them refuse before any call.
         if (typed.bootGroups !== undefined)
           refuseUnknownBootNames(await readMembers(session, replica.id, context), typed.bootGroups, context);
+        await refuseDrillOnProduction(session, replica.id, s.allowProductionNetwork, context);
         const host = await hostSystemName(session, context);
         const report = reportOf(replica.name, typed);
         report.readBefore(session, null, { id: replica.id });

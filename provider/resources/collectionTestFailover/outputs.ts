@@ -1,5 +1,6 @@
 /** CollectionTestFailover's outputs, from what the host showed, and the record of the drill read back from them. */
 import type { DrillRecord } from "../../failover/drillOwner";
+import { readTestNetworks } from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
 import type { Collection, OperationRecord, PointUsed } from "../../hyperv";
 import { EnabledState, readMembers } from "../../hyperv";
@@ -13,6 +14,7 @@ export const SETTING_KEYS = [
   "recoveryPoint",
   "requireHealthy",
   "startVirtualMachines",
+  "allowProductionNetwork",
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
 ] as const;
@@ -22,6 +24,8 @@ export function settings(inputs: CollectionTestFailoverInputs) {
     recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
     requireHealthy: inputs.requireHealthy ?? DEFAULTS.requireHealthy,
     startVirtualMachines: inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines,
+    // A drill stays off the production network unless the program says otherwise (failover/testNetworks.ts).
+    allowProductionNetwork: inputs.allowProductionNetwork ?? DEFAULTS.allowProductionNetwork,
     jobTimeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
     cancelJobOnTimeout: inputs.cancelJobOnTimeout ?? DEFAULTS.cancelJobOnTimeout,
   };
@@ -44,15 +48,16 @@ export async function drillOutputs(
   now: number,
 ): Promise<CollectionTestFailoverOutputs> {
   const { test } = seen;
-  const members = test
-    ? await readMembers(session, test.id, { collection: test.name, host: session.target })
-    : [];
+  const context = { collection: test?.name ?? seen.testId, host: session.target };
+  const members = test ? await readMembers(session, test.id, context) : [];
+  const testNetworks = test ? await readTestNetworks(session, test.id, context) : [];
   return {
     collectionId: replica.id,
     collectionName: replica.name,
     testCollectionId: seen.testId,
     testCollectionName: test?.name ?? null,
     virtualMachines: virtualMachines(members),
+    testNetworks,
     recoveryPointUsed: seen.recoveryPoint,
     lastOperation: seen.lastOperation,
     observedAt: new Date(now).toISOString(),

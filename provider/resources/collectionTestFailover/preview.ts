@@ -8,6 +8,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { BootGroup } from "../../failover/bootOrder";
 import { describeBootOrder, testCopyName } from "../../failover/bootOrder";
+import type { TestNetwork } from "../../failover/testNetworks";
+import { describeTestNetworks } from "../../failover/testNetworks";
 import { recordedVmNames, refuseUnknownRecordedVms } from "../../runtime/bootGroups";
 import { withoutPassword } from "../../runtime/mergeConnection";
 import type { Props } from "../../runtime/resourceMethods";
@@ -36,6 +38,9 @@ export function diffTestFailover(olds: Props, news: Props, log: (line: string) =
     log(
       `[${name}] will ${todo}${bootOrder(news)}, as recorded at ${String(olds.observedAt ?? "the last refresh")}; preview with --refresh to plan from the host now`,
     );
+    const networks = describeTestNetworks((olds.testNetworks ?? []) as TestNetwork[]);
+    // A test VM on a production switch is refused at start unless allowProductionNetwork (failover/testNetworks.ts).
+    if (networks !== undefined) log(`[${name}] the test VMs' networks as recorded: ${networks}`);
   } else if (settingsChanged) {
     log(
       `[${name}] will re-read test collection '${String(olds.testCollectionName)}' and record the new settings; nothing is called`,

@@ -3,6 +3,8 @@
  * resource class (collectionTestFailover.ts) holds the field docs; schema.json carries the same words.
  */
 import type { BootGroup } from "../../failover/bootOrder";
+import { DEFAULTS as FAILOVER_DEFAULTS } from "../collectionFailover/types";
+import type { TestNetwork } from "../../failover/testNetworks";
 import type { OperationRecord, PointUsed } from "../../hyperv/replicationService";
 import type { VirtualMachine } from "../../runtime/outputs";
 import type { Report } from "../../runtime/report";
@@ -14,6 +16,7 @@ export interface CollectionTestFailoverInputs {
   recoveryPoint?: string;
   requireHealthy?: boolean;
   startVirtualMachines?: boolean;
+  allowProductionNetwork?: boolean;
   jobTimeoutSeconds?: number;
   cancelJobOnTimeout?: boolean;
   bootGroups?: BootGroup[];
@@ -35,6 +38,9 @@ export interface CollectionTestFailoverOutputs {
   recoveryPoint: string;
   requireHealthy: boolean;
   startVirtualMachines: boolean;
+  allowProductionNetwork: boolean;
+  /** For each test VM, its adapters and the switch each is connected to (null: not connected). */
+  testNetworks: TestNetwork[];
   jobTimeoutSeconds: number;
   cancelJobOnTimeout: boolean;
   connection: PublicConnection | null;
@@ -42,5 +48,8 @@ export interface CollectionTestFailoverOutputs {
   lastReport?: Report | null;
 }
 
-/** A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults. */
-export { DEFAULTS } from "../collectionFailover/types";
+/**
+ * A test failover takes the same recovery point, health, VM and job settings as a failover, with the same defaults,
+ * and stays off the production network unless allowed.
+ */
+export const DEFAULTS = { ...FAILOVER_DEFAULTS, allowProductionNetwork: false } as const;

@@ -13,6 +13,7 @@ const INPUT_KEYS = [
   "recoveryPoint",
   "requireHealthy",
   "startVirtualMachines",
+  "allowProductionNetwork",
   "jobTimeoutSeconds",
   "cancelJobOnTimeout",
   "bootGroups",
@@ -29,6 +30,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   recoveryPoint: recoveryPointRule,
   requireHealthy: boolean,
   startVirtualMachines: boolean,
+  allowProductionNetwork: boolean,
   jobTimeoutSeconds: integer(1, 7 * 24 * 3600, "it bounds the wait for each Hyper-V job (default 1800)"),
   cancelJobOnTimeout: boolean,
   // Checked on their own, below.

@@ -15,6 +15,7 @@ import {
   type StoredCollection,
   type StoredJob,
 } from "../store/state";
+import { testCopyAdapters } from "../networks/model";
 import { transition, type Transition } from "./transitions";
 
 /** What a completed job does: the table's `to`, then the row's effect (inferred unless the table says otherwise). */
@@ -144,6 +145,7 @@ function createTestCollection(state: SimState, job: StoredJob, replica: StoredCo
       id: newGuid(),
       name: `${m.name} - Test`,
       enabledState: EnabledState.disabled,
+      adapters: testCopyAdapters(state, m),
     })),
     lastApplyTime: point?.creationTime ?? null,
     lastApplyConsistencyLevel: point?.consistencyLevel ?? 0,

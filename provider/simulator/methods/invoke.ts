@@ -10,6 +10,7 @@ import { invokeVm, memberOf } from "./members";
 import { componentOwner, invokeShutdownComponent } from "./shutdownComponent";
 import { serviceInstance } from "../model/render";
 import { hasSites } from "./recoverySide";
+import { invokeNetwork } from "../networks/methods";
 import { invokeService } from "./service";
 import type { SimState, StoredCall } from "../store/state";
 
@@ -113,6 +114,8 @@ function answer(
   }
   if (sameText(target.className, Cls.job))
     return { ok: true, value: invokeJob(state, ctx.now, target, method, args) };
+  const network = invokeNetwork(state, ctx, target, method, args);
+  if (network) return { ok: true, value: network };
   if (isManagementService(target, ctx.hostName)) {
     return { ok: true, value: invokeManagement(state, ctx, method, args) };
   }

@@ -4,6 +4,7 @@ import { Assoc, Cls, sameText } from "../constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
 import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
 import { belongsTo, collectionById, isTestOf, type SimState } from "../store/state";
+import { FAILOVER_OF_PORT_DEF } from "../networks/classes";
 
 /** An association class, followed from either end: given one instance, the instances at the other end. */
 export interface AssociationDef {
@@ -78,4 +79,5 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
     },
   },
   ELEMENT_SETTING_DATA_DEF,
+  FAILOVER_OF_PORT_DEF,
 ];

@@ -14,6 +14,7 @@ import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "../methods/shutdownComponent";
 import { belongsTo, hostCollections, type SimState } from "../store/state";
+import { NETWORK_CLASS_DEFS } from "../networks/classes";
 
 /** The collections the session's host answers for, and whether a point or job belongs to one of them. */
 function visible(state: SimState, ctx: RenderContext) {
@@ -107,6 +108,7 @@ export const CLASSES: readonly ClassDef[] = [
   SETTINGS_CLASS_DEF,
   SHUTDOWN_CLASS_DEF,
   MANAGEMENT_CLASS_DEF,
+  ...NETWORK_CLASS_DEFS,
 ];
 
 /** Whether a class is served in the namespace a call named: each class in one namespace only. */

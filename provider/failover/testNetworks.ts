@@ -1,0 +1,144 @@
+/**
+ * The drill's network guard: a test copy must not come up on the switch the replica VMs use in production, where it
+ * would take the same addresses and names as the VMs it copies. Reads the adapters (hyperv/networks) and refuses
+ * before the call that would put a test VM there: before TestReplicaCollection when the replica's settings already
+ * say so, and before starting test VMs when they are connected there.
+ *
+ * Documented (MicrosoftDocs/Virtualization-Documentation team-blog/2012/20120528-inject-ip-address-into-the-vm-during-
+ * failover.md): "By default, the network settings under Test Failover is not-connected to any switch. Once the above
+ * step is performed, when a test failover is invoked, the newly created VM will be connected to "Private Test
+ * Network" switch"; it recommends that a test failover "is run in an isolated network". HyperV_v2
+ * msvm-ethernetportallocationsettingdata.md: TestReplicaSwitchName "Specifies the display name of the virtual network
+ * switch to which a connection will be allocated for the test replica system when it is created".
+ *
+ * Inferred: switch names compare without regard to case; "production" is any switch a replica VM's adapter is
+ * connected to, so a test copy on the switch of another member VM is refused too.
+ */
+import type { CimSession } from "../cim";
+import type { ErrorContext, VmAdapter } from "../hyperv";
+import { InvalidStateError, readMembers, readVmAdapters } from "../hyperv";
+
+/** One test VM's adapter that is, or would be, on a production switch. */
+export interface NetworkClash {
+  readonly vm: string;
+  readonly adapter: string;
+  readonly switchName: string;
+}
+
+/** For each test VM, its adapters and the switch each is connected to ("not connected" as null). */
+export interface TestNetwork {
+  readonly vmId: string;
+  readonly name: string;
+  readonly adapters: { readonly name: string; readonly switchName: string | null }[];
+}
+
+const ALLOW = "allowProductionNetwork";
+
+/** The switches the replica VMs use in production, lower case. */
+async function productionSwitches(session: CimSession, replicaId: string, context: ErrorContext) {
+  const members = await readMembers(session, replicaId, context);
+  const adapters = await readVmAdapters(
+    session,
+    members.map((m) => m.id),
+    context,
+  );
+  const switches = new Set(
+    [...adapters.values()].flat().flatMap((a) => (a.switchName === null ? [] : [a.switchName.toLowerCase()])),
+  );
+  return { members, adapters, switches };
+}
+
+function refusal(clashes: readonly NetworkClash[], detail: string, safeState: string, context: ErrorContext) {
+  const list = clashes
+    .map((c) => `VM '${c.vm}' adapter '${c.adapter}' on switch '${c.switchName}'`)
+    .join("; ");
+  return new InvalidStateError(
+    `${detail}: ${list}, the switch the replica VMs use in production, so the test VMs would clash with them (same addresses, same names). ${safeState}`,
+    `Give each adapter an isolated test-failover switch (ReplicaNetworks' testFailoverSwitch, or Set-VMNetworkAdapter -TestReplicaSwitchName on the replica host), or set ${ALLOW}: true to run the drill on the production network on purpose`,
+    context,
+  );
+}
+
+/** Refuses before TestReplicaCollection when a replica adapter's test-failover switch is a production switch. */
+export async function refuseDrillOnProduction(
+  session: CimSession,
+  replicaId: string,
+  allow: boolean,
+  context: ErrorContext,
+): Promise<void> {
+  if (allow) return;
+  const { members, adapters, switches } = await productionSwitches(session, replicaId, context);
+  const clashes = members.flatMap((m) =>
+    (adapters.get(m.id.toLowerCase()) ?? []).flatMap((a: VmAdapter) =>
+      a.testSwitchName !== null && switches.has(a.testSwitchName.toLowerCase())
+        ? [{ vm: m.name, adapter: a.name, switchName: a.testSwitchName }]
+        : [],
+    ),
+  );
+  if (clashes.length > 0)
+    throw refusal(
+      clashes,
+      "Refused before TestReplicaCollection: the test copies would connect to a production switch",
+      "Nothing was called: no test collection was made",
+      context,
+    );
+}
+
+/** What the test VMs are connected to, read after they exist. */
+export async function readTestNetworks(
+  session: CimSession,
+  testId: string,
+  context: ErrorContext,
+): Promise<TestNetwork[]> {
+  const members = await readMembers(session, testId, context);
+  const adapters = await readVmAdapters(
+    session,
+    members.map((m) => m.id),
+    context,
+  );
+  return members.map((m) => ({
+    vmId: m.id,
+    name: m.name,
+    adapters: (adapters.get(m.id.toLowerCase()) ?? []).map((a) => ({
+      name: a.name,
+      switchName: a.switchName,
+    })),
+  }));
+}
+
+/** Refuses to start test VMs of which an adapter is connected to a production switch; none is started. */
+export async function refuseStartOnProduction(
+  session: CimSession,
+  replicaId: string,
+  networks: readonly TestNetwork[],
+  allow: boolean,
+  context: ErrorContext,
+): Promise<void> {
+  if (allow) return;
+  const { switches } = await productionSwitches(session, replicaId, context);
+  const clashes = networks.flatMap((vm) =>
+    vm.adapters.flatMap((a) =>
+      a.switchName !== null && switches.has(a.switchName.toLowerCase())
+        ? [{ vm: vm.name, adapter: a.name, switchName: a.switchName }]
+        : [],
+    ),
+  );
+  if (clashes.length > 0)
+    throw refusal(
+      clashes,
+      "Refused before starting the test VMs: they are connected to a production switch",
+      "No test VM was started: the test collection stays, its VMs off; pulumi destroy (or RevertTestReplicaCollection) removes it",
+      context,
+    );
+}
+
+/** The test VMs' networks as recorded, for preview: what each adapter is on, or that it is not connected. */
+export function describeTestNetworks(networks: readonly TestNetwork[]): string | undefined {
+  const parts = networks.flatMap((vm) =>
+    vm.adapters.map(
+      (a) =>
+        `'${vm.name}' adapter '${a.name}' ${a.switchName === null ? "not connected" : `on switch '${a.switchName}'`}`,
+    ),
+  );
+  return parts.length === 0 ? undefined : parts.join(", ");
+}

@@ -1,0 +1,3 @@
+export * from "./classes";
+export * from "./read";
+export * from "./write";
