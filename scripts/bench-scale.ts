@@ -9,6 +9,10 @@
  * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included);
  * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process).
  *
+ * Users start cold: through the bridge, the plugin that created the collections is stopped before the failover, and a
+ * new one (configured, no PowerShell started) answers its checks and updates, as a new `pulumi up` would; timing
+ * starts at the first check. `--warm` keeps the creating plugin and its warm processes instead.
+ *
  * Settings: `--runs file:100x10,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10` (the default). `file` is the
  * file-backed simulator the plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test
  * stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying why, where PowerShell 7 is
@@ -191,10 +195,25 @@ interface RunOptions {
   readonly profileDir?: string;
   readonly showOps: boolean;
   readonly sessions?: string;
+  /** Through the bridge, fail over from the plugin that created the collections, its PowerShell already started. */
+  readonly warm: boolean;
+}
+
+/** A new plugin, configured, in place of one whose PowerShell processes have started. */
+async function coldPlugin(
+  old: Plugin,
+  project: string,
+  config: Record<string, string>,
+  profileDir?: string,
+): Promise<Plugin> {
+  await old.stop();
+  const plugin = await Plugin.start({ cwd: project, nodeArgs: profileArgs(profileDir) });
+  await plugin.configure(config);
+  return plugin;
 }
 
 async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
-  const { profileDir, showOps, sessions } = options;
+  const { profileDir, showOps, sessions, warm } = options;
   const project = makeProjectDir("hvr-bench-");
   const w = await world(setting, project, pwshPath, sessions);
   const { sim } = w;
@@ -204,7 +223,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
   );
   for (const name of names) await sim.addCollection({ name, members: [`${name}-a`] });
   await sim.setJobDuration("InitiateFailover", setting.jobSeconds * 1000);
-  const plugin = await Plugin.start({ cwd: project, nodeArgs: profileArgs(profileDir) });
+  let plugin = await Plugin.start({ cwd: project, nodeArgs: profileArgs(profileDir) });
   try {
     await plugin.configure(w.config);
     const provider = await serializeProvider(collectionFailoverProvider);
@@ -222,6 +241,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const created = await Promise.all(
       names.map(async (name) => plugin.create(await check({}, name, "normal"))),
     );
+    if (setting.kind === "bridge" && !warm) plugin = await coldPlugin(plugin, project, w.config, profileDir);
     const beforeFailover = await hostOps(sim);
     const readsBefore = (await sim.reads()).length;
     const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
@@ -267,7 +287,8 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       peakRssMb: peakRssMb(pluginPid),
       pwshCpuPerCollection: childCpuSeconds(pluginPid) / setting.collections,
       failoverCpu: {
-        pwsh: cpuAfter.pwsh - cpuBefore.pwsh,
+        // A cold plugin has no PowerShell before the failover: none spent yet.
+        pwsh: cpuAfter.pwsh - (Number.isNaN(cpuBefore.pwsh) ? 0 : cpuBefore.pwsh),
         plugin: cpuAfter.plugin - cpuBefore.plugin,
         host: cpuAfter.host - cpuBefore.host,
       },
@@ -334,6 +355,9 @@ function print(all: readonly Figures[]): void {
     "Failover CPU is the CPU seconds spent during the failover by the bridge's PowerShell processes, the plugin, and",
   );
   console.log("this process, which is the host: the simulator and, for the bridge, its loopback CIM server.");
+  console.log(
+    "Bridge runs fail over from a cold plugin, no PowerShell started before its first check (--warm: the creating one).",
+  );
 }
 
 async function main(): Promise<void> {
@@ -343,6 +367,7 @@ async function main(): Promise<void> {
       "cpu-prof": { type: "string" },
       ops: { type: "boolean", default: false },
       sessions: { type: "string" },
+      warm: { type: "boolean", default: false },
     },
   });
   const settings = parseSettings(values.runs ?? "");
@@ -366,6 +391,7 @@ async function main(): Promise<void> {
     all.push(
       await run(setting, pwsh.path, {
         showOps: values.ops ?? false,
+        warm: values.warm ?? false,
         ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
         ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
       }),

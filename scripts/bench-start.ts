@@ -2,9 +2,11 @@
  * `npm run bench:start`: how soon each door answers its first Check, from a cold process.
  *
  * Native plugin: the engine spawns it, reads its port from the first line of stdout, then sends Check. Printed: the
- * medians of spawn -> port line and spawn -> first Check answered, for dist/doors/native/main.js (as `node` runs
- * it from the npm package) and for the tarball's bundle started from its launcher, as `pulumi plugin install` lays
- * it out: with Node's compile cache, as every start after the first finds it, and without, as the first.
+ * medians of spawn -> port line and spawn -> first Check answered, and the plugin's CPU time until then, for the npm
+ * package's bin (dist/plugin.js, a bundle with Node's compile cache), for tsc's files it was built from
+ * (dist/doors/native/main.js), and for the tarball's bundle started from its launcher, as `pulumi plugin install`
+ * lays it out: with Node's compile cache, as every start after the first finds it, and without, as the first. Last,
+ * the floor: grpc-js and Pulumi's stubs alone, bundled and started the same way, echoing Check (bench/grpcFloor.ts).
  *
  * Dynamic provider: @pulumi/pulumi's own plugin loads the SDK (about 0.8 s, upstream) before our code runs; our
  * share is loading `pulumi-hyperv-replica/runtime` and answering the first Configure and Check. Each run is a fresh
@@ -24,6 +26,7 @@ import { parseArgs } from "node:util";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import { fromStruct, grpc, pb, providerGrpc, toStruct } from "../provider/doors/native/rpc";
 import { tokenOf } from "../provider/doors/native/provider";
+import { bundle, launcherSource } from "./bundle/esbuild";
 import { PLUGIN_NAME, pluginFiles } from "./plugin/files";
 import { FakeEngine, urnOf } from "../test/harness/nativePlugin";
 
@@ -161,6 +164,15 @@ async function installBundle(): Promise<string> {
   return dir;
 }
 
+/** bench/grpcFloor.ts, bundled as the tarball's plugin is and started from the same launcher, in `dir`/floor. */
+async function installFloor(dir: string): Promise<string> {
+  const built = await bundle({ entry: "../scripts/bench/grpcFloor.ts", external: ["@grpc/proto-loader"] });
+  fs.mkdirSync(path.join(dir, "floor"));
+  fs.writeFileSync(path.join(dir, "floor", "bundle.js"), built.code);
+  fs.writeFileSync(path.join(dir, "floor", "plugin.js"), launcherSource("bundle.js"));
+  return path.join(dir, "floor", "plugin.js");
+}
+
 async function main(): Promise<void> {
   const before = values.before === undefined ? undefined : path.resolve(values.before);
   const installed = await installBundle();
@@ -174,11 +186,13 @@ async function main(): Promise<void> {
     const launcher = path.join(installed, PLUGIN_NAME);
     const natives = [
       ...(before
-        ? [native("before: node dist/doors/native/main.js", process.execPath, [mainOf(before)])]
+        ? [native(`before: node ${binOf(before).file}`, process.execPath, [binOf(before).path])]
         : []),
-      native("node dist/doors/native/main.js", process.execPath, [mainOf(ROOT)]),
+      native(`npm bin: node ${binOf(ROOT).file}`, process.execPath, [binOf(ROOT).path]),
+      native("tsc's files: node dist/doors/native/main.js", process.execPath, [mainOf(ROOT)]),
       native("bundle, no compile cache (a first start)", launcher, [], { NODE_DISABLE_COMPILE_CACHE: "1" }),
       native(`bundle: ${PLUGIN_NAME} (launcher)`, launcher),
+      native("floor: grpc-js and the stubs alone", process.execPath, [await installFloor(installed)]),
     ];
     const dynamic = (label: string, file: string): Variant<DynamicTimes> => ({
       label,
@@ -205,6 +219,15 @@ function runtimeOf(dir: string): string {
     exports: Record<string, { default: string }>;
   };
   return path.join(dir, pkg.exports["./runtime"]!.default);
+}
+
+/** The package's bin pulumi-resource-hyperv-replica, by the package.json in `dir`. */
+function binOf(dir: string): { file: string; path: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+  };
+  const file = pkg.bin[PLUGIN_NAME]!;
+  return { file, path: path.join(dir, file) };
 }
 
 const mainOf = (dir: string) => path.join(dir, "dist", "doors", "native", "main.js");

@@ -1,8 +1,8 @@
 /**
- * One esbuild bundle of an entry point of provider/, for the two doors that start cold in a process of their own: the
- * native plugin (scripts/plugin/files.ts) and the dynamic provider's runtime (scripts/bundle-runtime.ts). A process
- * then reads and compiles one file instead of a hundred. Identifiers are kept, so that a stack trace still names
- * our functions.
+ * One esbuild bundle of an entry point of provider/, for the doors that start cold in a process of their own: the
+ * native plugin (the tarball's, scripts/plugin/files.ts, and the npm package's bin) and the dynamic provider's runtime
+ * (both in dist/: scripts/bundle-dist.ts). A process then reads and compiles one file instead of a hundred.
+ * Identifiers are kept, so that a stack trace still names our functions.
  *
  * Each module of a bundle keeps the `__dirname` it has in dist/ (dist/powershell for the bridge's modules), so a
  * bundle written to <dir>/plugin.js finds the files that ship beside the modules in <dir>/powershell, as in dist/.
@@ -18,7 +18,11 @@ const SOURCE = path.join(ROOT, "provider");
 export interface BundleOptions {
   /** An entry point, relative to provider/. */
   readonly entry: string;
-  /** Packages left to `require` at run time: all of them, or the names given (never loaded, or not bundled). */
+  /**
+   * Packages left to `require` at run time: all of them, or the names given (never loaded, or not bundled). With all
+   * of them, the native plugin's rpc.ts keeps taking grpc-js, google-protobuf and the stubs from @pulumi/pulumi's
+   * own tree at run time, as in dist/; otherwise they are bundled from that tree.
+   */
   readonly external: "packages" | readonly string[];
   /**
    * Folders of provider/ that the bundle, written into dist/, loads from tsc's output beside it rather than holding
@@ -55,7 +59,11 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     metafile: true,
     outfile: "bundle.js",
     logLevel: "error",
-    plugins: [distDirname, pulumiTree, fromDist(options.fromDist ?? [], options.sharedFromDist ?? [])],
+    plugins: [
+      distDirname,
+      ...(options.external === "packages" ? [] : [pulumiTree]),
+      fromDist(options.fromDist ?? [], options.sharedFromDist ?? []),
+    ],
   });
   const packages = Object.keys(result.metafile.inputs)
     .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
@@ -121,6 +129,23 @@ const pulumiTree: esbuild.Plugin = {
     });
   },
 };
+
+/**
+ * The file a native plugin's bundle is started from: it enables Node's compile cache (Node 22.1 and later) in
+ * `.compile-cache` beside it, then runs the bundle. V8 would otherwise compile the bundle at every start; with the
+ * cache, a start after the first reads the code it compiled, checked against the source. The folder is inside the
+ * plugin's own install folder, so only whoever can write the bundle can write the cache (a shared folder such as the
+ * temp directory would let another account plant compiled code). Where it cannot be written, Node starts without it.
+ */
+export function launcherSource(bundleFile: string): string {
+  return `#!/usr/bin/env node
+"use strict";
+// Starts the plugin (${bundleFile}) with Node's compile cache in .compile-cache beside it, so that a start after the
+// first reads the compiled code instead of compiling the bundle again.
+require("node:module").enableCompileCache?.(require("node:path").join(__dirname, ".compile-cache"));
+require("./${bundleFile}").run();
+`;
+}
 
 /** The name, version and licence text of each package a bundle holds code of, as their licences ask. */
 export function notices(bundleName: string, packageDirs: readonly string[]): string {

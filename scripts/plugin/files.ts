@@ -15,25 +15,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundle, notices, ROOT } from "../bundle/esbuild";
+import { bundle, launcherSource, notices, ROOT } from "../bundle/esbuild";
 import type { TarFile } from "./tar";
 
 export const PLUGIN_NAME = "pulumi-resource-hyperv-replica";
-/** What the launchers start: it enables Node's compile cache, then runs the bundle. */
+/** What the launchers start: it enables Node's compile cache, then runs the bundle (see launcherSource). */
 export const ENTRY = "dist/plugin.js";
 export const BUNDLE = "dist/bundle.js";
-
-/**
- * V8 compiles the 1 MB bundle at every start unless the code it compiled is cached: Node (22.1 and later) keeps it,
- * checked against the source, in a folder beside the bundle, which the plugin's own install folder holds, so no
- * other account can write to it. Where it cannot be written, Node starts without it.
- */
-const ENTRY_SOURCE = `"use strict";
-// Starts the plugin (bundle.js) with Node's compile cache in .compile-cache beside it, so that a start after the
-// first reads the compiled code instead of compiling the bundle again.
-require("node:module").enableCompileCache?.(require("node:path").join(__dirname, ".compile-cache"));
-require("./bundle.js").run();
-`;
 
 /** The name `pulumi plugin install` expects of a tarball: pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz. */
 export const tarballName = (version: string, os: string, arch: string) =>
@@ -56,7 +44,7 @@ export async function pluginFiles(): Promise<TarFile[]> {
     { path: "schema.json", mode: 0o644, content: read("schema.json") },
     { path: "LICENSE", mode: 0o644, content: read("LICENSE") },
     file("THIRD-PARTY-NOTICES", notices(`The plugin's bundle (${BUNDLE})`, built.packages)),
-    file(ENTRY, ENTRY_SOURCE),
+    file(ENTRY, launcherSource(path.basename(BUNDLE))),
     { path: BUNDLE, mode: 0o644, content: built.code },
     ...powershellAssets(),
   ];

@@ -25,6 +25,8 @@ import { killEngine, launch } from "./orphan";
 import { REPO_ROOT } from "./plugin";
 
 export const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "doors", "native", "main.js");
+/** The npm package's bin: the same plugin, bundled, started with Node's compile cache (scripts/bundle-dist.ts). */
+export const PLUGIN_BIN = path.join(REPO_ROOT, "dist", "plugin.js");
 
 export interface LoggedLine {
   readonly urn: string;

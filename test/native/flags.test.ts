@@ -1,12 +1,12 @@
-/** The plugin's launcher answers --help and --version and exits, instead of starting a server and waiting. */
+/** The plugin's bin answers --help and --version and exits, instead of starting a server and waiting. */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PLUGIN_MAIN } from "../harness/nativePlugin";
+import { PLUGIN_BIN } from "../harness/nativePlugin";
 
 const run = (flag: string) =>
-  spawnSync(process.execPath, [PLUGIN_MAIN, flag], { encoding: "utf8", timeout: 30_000 });
+  spawnSync(process.execPath, [PLUGIN_BIN, flag], { encoding: "utf8", timeout: 30_000 });
 
 describe("pulumi-resource-hyperv-replica run by hand", () => {
   it("prints its version for --version and exits 0", () => {
@@ -23,6 +23,6 @@ describe("pulumi-resource-hyperv-replica run by hand", () => {
   });
 
   it("is built with its run bit", () => {
-    expect(fs.statSync(PLUGIN_MAIN).mode & 0o111).toBe(0o111);
+    expect(fs.statSync(PLUGIN_BIN).mode & 0o111).toBe(0o111);
   });
 });

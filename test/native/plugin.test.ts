@@ -5,13 +5,13 @@
  * that the schema the plugin serves is schema.json, a valid package schema, with a token for everything it serves.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRuntime } from "../../provider/doors/dynamic";
 import { tokenOf } from "../../provider/doors/native/provider";
 import type { HyperVSimulator } from "../../provider/simulator";
-import type { NativePlugin } from "../harness/nativePlugin";
-import { urnOf } from "../harness/nativePlugin";
+import { FakeEngine, NativePlugin, urnOf } from "../harness/nativePlugin";
 import { REPO_ROOT } from "../harness/plugin";
 import { metaschemaErrors } from "../schema/metaschema";
 import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";
@@ -24,16 +24,41 @@ const SCHEMA_TEXT = fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")
 const f = useNativePlugins();
 
 describe("the plugin executable", () => {
-  it("is the package's bin pulumi-resource-hyperv-replica, a script for node", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-      bin: Record<string, string>;
-    };
-    expect(pkg.bin["pulumi-resource-hyperv-replica"]).toBe("dist/doors/native/main.js");
-    expect(
-      fs
-        .readFileSync(path.join(REPO_ROOT, pkg.bin["pulumi-resource-hyperv-replica"]!), "utf8")
-        .split("\n")[0],
-    ).toBe("#!/usr/bin/env node");
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+    files: string[];
+    version: string;
+  };
+  const bin = pkg.bin["pulumi-resource-hyperv-replica"]!;
+
+  it("is the package's bin pulumi-resource-hyperv-replica, a script for node in dist/", () => {
+    expect(bin).toBe("dist/plugin.js");
+    expect(pkg.files).toContain("dist");
+    expect(fs.readFileSync(path.join(REPO_ROOT, bin), "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+  });
+
+  it("starts the plugin's bundle as the engine starts it, with Node's compile cache in its own folder", async () => {
+    const cache = path.join(REPO_ROOT, "dist", ".compile-cache");
+    fs.rmSync(cache, { recursive: true, force: true });
+    const engine = await FakeEngine.start();
+    const plugin = await NativePlugin.start({
+      engine,
+      cwd: os.tmpdir(),
+      executable: path.join(REPO_ROOT, bin),
+    });
+    try {
+      expect(await plugin.getPluginVersion()).toBe(pkg.version);
+      const checked = await plugin.check(
+        urnOf(TYPE, "sql"),
+        {},
+        { collectionName: "sql", failoverState: "sideways" },
+      );
+      expect(checked.failures.map((failure) => failure.property)).toEqual(["failoverState"]);
+      expect(fs.readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+    } finally {
+      await plugin.stop();
+      await engine.stop();
+    }
   });
 });
 

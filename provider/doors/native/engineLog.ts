@@ -21,10 +21,10 @@ export function connectEngineLog(address: string | undefined): EngineLog {
       close: () => undefined,
     };
   }
-  const client: EngineGrpc.EngineClient = new engineGrpc.EngineClient(
-    address,
-    grpc.credentials.createInsecure(),
-  );
+  // The channel is made with the first line, not at start: a plugin answers its first Check sooner without it.
+  let client: EngineGrpc.EngineClient | undefined;
+  const connected = () =>
+    (client ??= new engineGrpc.EngineClient(address, grpc.credentials.createInsecure()));
   return {
     log(urn, line, kind) {
       const request = new enginePb.LogRequest();
@@ -33,10 +33,10 @@ export function connectEngineLog(address: string | undefined): EngineLog {
       request.setUrn(urn ?? "");
       request.setEphemeral(kind === "status");
       // A line the engine cannot take is not worth failing an operation for; stderr keeps it.
-      client.log(request, (error) => {
+      connected().log(request, (error) => {
         if (error) process.stderr.write(`${line}\n`);
       });
     },
-    close: () => client.close(),
+    close: () => client?.close(),
   };
 }
