@@ -3,7 +3,7 @@ import type { ConnectionInputs } from "../../provider/cim/connection";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
 import { cimContract } from "../cim/contract";
-import { COLLECTIONS, useBridgeFixture } from "./fixture";
+import { COLLECTIONS, sharePools, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
 import type { SshServer } from "./sshServer";
 import { sshUnavailable, startSshServer } from "./sshServer";
@@ -94,9 +94,14 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     });
   });
 
-  cimContract("the bridge in a remote session over SSH", async (sim) => {
-    // The endpoint behind the remote CimCmdlets serves this test's simulator.
-    f.sim = sim;
-    return over();
+  // One ssh connection and one remote PowerShell for the whole contract, as the local contract shares its process:
+  // each test still has its own simulator. Connecting, reconnecting and refusing are the tests above.
+  describe("one remote session for the whole contract", () => {
+    sharePools();
+    cimContract("the bridge in a remote session over SSH", async (sim) => {
+      // The endpoint behind the remote CimCmdlets serves this test's simulator.
+      f.sim = sim;
+      return over();
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { ConnectionInputs } from "../../provider/cim/connection";
 import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
 import { cimContract } from "../cim/contract";
-import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
+import { COLLECTIONS, everyProcess, sharePools, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
 import type { SshServer } from "./sshServer";
 import { NO_PASSWORD_USER, sshUnavailable, startSshServer } from "./sshServer";
@@ -135,8 +135,13 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     expect(ssh.connections()).toBe(connections);
   });
 
-  cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
-    f.sim = sim;
-    return over(user.password);
+  // One ssh connection and one remote PowerShell for the whole contract, as the local contract shares its process:
+  // each test still has its own simulator. Connecting, reconnecting and refusing are the tests above.
+  describe("one remote session for the whole contract", () => {
+    sharePools();
+    cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
+      f.sim = sim;
+      return over(user.password);
+    });
   });
 });
