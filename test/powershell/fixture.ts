@@ -32,9 +32,9 @@ export interface BridgeFixture {
 let sharing = 0;
 
 /**
- * Call inside a describe within the fixture's: its tests share the PowerShell processes (and, over ssh, the remote
- * session) instead of each starting its own, which costs seconds of CPU per test. They are closed after its last test.
- * Only for tests that do not count processes or connections, and that give each test its own simulator.
+ * Call inside the fixture's describe, or one within it: its tests share the PowerShell processes (and, over ssh, the
+ * remote session) instead of each starting its own, which costs seconds of CPU per test. They are closed after its
+ * last test. Only for tests that do not count processes or connections, and that give each test its own simulator.
  */
 export function sharePools(): void {
   beforeAll(() => {
