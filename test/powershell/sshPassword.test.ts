@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HyperVSimulator } from "../../provider/simulator";
-import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
+import { cimContract } from "../cim/contract";
+import { COLLECTIONS, everyProcess, sharePools, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
 import { sshPasswordUnavailable, useSshPasswordServer } from "./sshFixture";
 import { NO_PASSWORD_USER } from "./sshServer";
@@ -37,7 +38,6 @@ function filesContaining(dir: string, text: string): string[] {
 
 const askpassFolders = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("hvr-askpass-"));
 
-// The CIM contract over a password login is in sshPasswordContract.test.ts, so that it runs beside these tests.
 describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, () => {
   const f = useBridgeFixture(pwsh);
   const s = useSshPasswordServer(f);
@@ -99,5 +99,17 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     });
     expect(s.ssh.failedPasswords(NO_PASSWORD_USER)).toBe(0);
     expect(s.ssh.connections()).toBe(connections);
+  });
+
+  // One login and one remote PowerShell for the whole contract, as the local contract shares its process: each test
+  // still has its own simulator. Logging in and its failures are the tests above. The contract stays in this file:
+  // the tests above compare the askpass folders in the temporary folder before and after, which another file logging
+  // in with a password at the same time would change.
+  describe("one remote session for the whole contract", () => {
+    sharePools();
+    cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
+      f.sim = sim;
+      return over(s.user.password);
+    });
   });
 });
