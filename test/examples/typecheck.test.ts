@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { REPO_ROOT } from "../harness/plugin";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
@@ -37,6 +37,10 @@ function typecheck(example: string): string[] {
     }),
   );
 }
+
+// A whole TypeScript program per example takes tens of seconds of CPU, the first one most: with other test files
+// running beside it on a loaded machine, more than the default minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe("the TypeScript examples", () => {
   it("include dr-drill", () => {

@@ -28,7 +28,28 @@ export interface BridgeFixture {
   script(name: string, body: string): string;
 }
 
-/** Call inside a describe: sets up before the tests, closes every process after each, and removes every file. */
+/** How many describes keep their PowerShell processes from one test to the next ({@link sharePools}). */
+let sharing = 0;
+
+/**
+ * Call inside the fixture's describe, or one within it: its tests share the PowerShell processes (and, over ssh, the
+ * remote session) instead of each starting its own, which costs seconds of CPU per test. They are closed after its
+ * last test. Only for tests that do not count processes or connections, and that give each test its own simulator.
+ */
+export function sharePools(): void {
+  beforeAll(() => {
+    sharing++;
+  });
+  afterAll(async () => {
+    sharing--;
+    await closeAllPools();
+  });
+}
+
+/**
+ * Call inside a describe: sets up before the tests, closes every process after each (except within
+ * {@link sharePools}), and removes every file.
+ */
 export function useBridgeFixture(pwsh: Pwsh, options: CimServerOptions = {}): BridgeFixture {
   // Real pwsh processes start in seconds, but on a loaded machine several starting at once take far longer.
   vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -55,7 +76,7 @@ export function useBridgeFixture(pwsh: Pwsh, options: CimServerOptions = {}): Br
     useFakeCimCmdlets(fixture.server.url);
   });
   afterEach(async () => {
-    await closeAllPools();
+    if (sharing === 0) await closeAllPools();
   });
   afterAll(async () => {
     await fixture.server?.close();

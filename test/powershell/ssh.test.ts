@@ -1,56 +1,35 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConnectionInputs } from "../../provider/cim/connection";
-import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { describe, expect, it } from "vitest";
+import { PowerShellCimSession } from "../../provider/powershell";
 import { diagnoseSsh } from "../../provider/powershell/sshDiagnose";
+import { startSshServer } from "./sshServer";
 import { HyperVSimulator } from "../../provider/simulator";
-import { cimContract } from "../cim/contract";
 import { COLLECTIONS, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
-import type { SshServer } from "./sshServer";
-import { sshUnavailable, startSshServer } from "./sshServer";
+import { sshKeyUnavailable, useSshKeyServer } from "./sshFixture";
 
 const pwsh = findPwsh();
-const why = pwsh.reason ?? sshUnavailable();
+const why = sshKeyUnavailable(pwsh);
 const title = "the ssh transport: real pwsh on both ends of Debian's OpenSSH server";
 
+// The CIM contract over this transport is in sshContract.test.ts, so that it runs beside these tests.
 describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, () => {
   const f = useBridgeFixture(pwsh);
-  let ssh: SshServer;
-
-  beforeAll(async () => {
-    ssh = await startSshServer(f.dir, f.executable, { HVR_FAKE_CIM_URL: f.server.url });
-  });
-
-  afterAll(async () => {
-    await closeAllPools();
-    await ssh?.stop();
-  });
-
-  const connection = (extra: Partial<ConnectionInputs> = {}): ConnectionInputs => ({
-    transport: "ssh",
-    host: "127.0.0.1",
-    port: ssh.port,
-    username: "root",
-    sshKeyFile: ssh.keyFile,
-    sshHostKeyFingerprint: ssh.fingerprint,
-    ...extra,
-  });
-  const over = (extra: Partial<ConnectionInputs> = {}, maxSessions = 1) =>
-    new PowerShellCimSession(connection(extra), { executable: f.executable, maxSessions });
+  const s = useSshKeyServer(f);
+  const { connection, over } = s;
 
   it("refuses a host whose key is not known, by default, and says so in ssh's words", async () => {
     const { sshHostKeyFingerprint: _pin, ...unpinned } = connection();
     const session = new PowerShellCimSession(unpinned, { executable: f.executable });
-    const before = ssh.connections();
+    const before = s.ssh.connections();
     await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
       category: "accessDenied",
-      message: `the SSH host key of 127.0.0.1 port ${ssh.port} is not in the agent's known_hosts, and host keys are checked strictly. Ask the node's administrator for its key's fingerprint (ssh-keygen -l -E sha256 -f on its host key) and pin it with sshHostKeyFingerprint, or add the checked key to known_hosts (ssh-keyscan, then compare ssh-keygen -l)`,
+      message: `the SSH host key of 127.0.0.1 port ${s.ssh.port} is not in the agent's known_hosts, and host keys are checked strictly. Ask the node's administrator for its key's fingerprint (ssh-keygen -l -E sha256 -f on its host key) and pin it with sshHostKeyFingerprint, or add the checked key to known_hosts (ssh-keyscan, then compare ssh-keygen -l)`,
     });
-    // ssh hung up before authenticating, the second time too: no session was accepted.
-    expect(ssh.connections()).toBe(before);
+    // ssh hung up before authenticating: no session was accepted.
+    expect(s.ssh.connections()).toBe(before);
   });
 
   it("tells a changed host key from an unknown one, with the key the node shows now", async () => {
@@ -59,14 +38,14 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", other], { stdio: "ignore" });
     const [type, blob] = fs.readFileSync(`${other}.pub`, "utf8").split(" ");
     const knownHosts = path.join(f.dir, "changed_known_hosts");
-    fs.writeFileSync(knownHosts, `[127.0.0.1]:${ssh.port} ${type} ${blob}\n`);
-    const attempt = { host: "127.0.0.1", port: ssh.port, username: "root", sshKeyFile: ssh.keyFile };
+    fs.writeFileSync(knownHosts, `[127.0.0.1]:${s.ssh.port} ${type} ${blob}\n`);
+    const attempt = { host: "127.0.0.1", port: s.ssh.port, username: "root", sshKeyFile: s.ssh.keyFile };
     expect(await diagnoseSsh({ ...attempt, knownHostsFile: knownHosts, passwordLogin: false })).toEqual({
       kind: "changedHostKey",
-      message: `the SSH host key of 127.0.0.1 port ${ssh.port} is not the one the agent's known_hosts holds for it (the node now shows ${ssh.fingerprint}): either the node was reinstalled or re-keyed, or something stands between the agent and the node. Ask the node's administrator for its key's fingerprint (ssh-keygen -l -E sha256 -f on its host key); if it matches, replace the old entry (ssh-keygen -R) or pin it with sshHostKeyFingerprint`,
+      message: `the SSH host key of 127.0.0.1 port ${s.ssh.port} is not the one the agent's known_hosts holds for it (the node now shows ${s.ssh.fingerprint}): either the node was reinstalled or re-keyed, or something stands between the agent and the node. Ask the node's administrator for its key's fingerprint (ssh-keygen -l -E sha256 -f on its host key); if it matches, replace the old entry (ssh-keygen -R) or pin it with sshHostKeyFingerprint`,
     });
     expect(
-      await diagnoseSsh({ ...attempt, knownHostsFile: ssh.knownHosts, passwordLogin: true }),
+      await diagnoseSsh({ ...attempt, knownHostsFile: s.ssh.knownHosts, passwordLogin: true }),
     ).toBeUndefined();
   });
 
@@ -75,7 +54,7 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", other], { stdio: "ignore" });
     await expect(over({ sshKeyFile: other }).query(COLLECTIONS)).rejects.toMatchObject({
       category: "accessDenied",
-      message: `the node 127.0.0.1 port ${ssh.port} refused the login of root with the key ${other} (it offers: publickey,password). Add the key's .pub to that account's authorized_keys (administrators_authorized_keys for an administrator on Windows), or set sshKeyFile to a key it holds`,
+      message: `the node 127.0.0.1 port ${s.ssh.port} refused the login of root with the key ${other} (it offers: publickey,password). Add the key's .pub to that account's authorized_keys (administrators_authorized_keys for an administrator on Windows), or set sshKeyFile to a key it holds`,
     });
   });
 
@@ -93,7 +72,7 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     const dir = fs.mkdtempSync(path.join(f.dir, "bare-"));
     const bare = await startSshServer(dir, f.executable, {}, { subsystem: false });
     try {
-      fs.copyFileSync(`${ssh.keyFile}.pub`, path.join(dir, "authorized_keys"));
+      fs.copyFileSync(`${s.ssh.keyFile}.pub`, path.join(dir, "authorized_keys"));
       const session = over({ port: bare.port, sshHostKeyFingerprint: bare.fingerprint });
       await expect(session.query(COLLECTIONS)).rejects.toMatchObject({
         category: "environment",
@@ -106,12 +85,12 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
 
   it("refuses a host whose key is not the pinned one, before connecting", async () => {
     const wrong = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
-    const before = ssh.connections();
+    const before = s.ssh.connections();
     await expect(over({ sshHostKeyFingerprint: wrong }).query(COLLECTIONS)).rejects.toMatchObject({
       category: "accessDenied",
-      message: `the SSH host key of 127.0.0.1 is not the pinned one: expected ${wrong}, the host showed ssh-ed25519 ${ssh.fingerprint}. Check sshHostKeyFingerprint against \`ssh-keygen -l -E sha256 -f\` of the node's host key`,
+      message: `the SSH host key of 127.0.0.1 is not the pinned one: expected ${wrong}, the host showed ssh-ed25519 ${s.ssh.fingerprint}. Check sshHostKeyFingerprint against \`ssh-keygen -l -E sha256 -f\` of the node's host key`,
     });
-    expect(ssh.connections()).toBe(before);
+    expect(s.ssh.connections()).toBe(before);
   });
 
   it("runs the CIM calls in the remote session and reuses it; a dropped connection is unreachable, then reconnects", async () => {
@@ -119,19 +98,19 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
     await f.sim.addCollection({ name: "sql-cluster" });
     const session = over();
     expect(session.target).toBe("127.0.0.1 (ssh)");
-    const before = ssh.connections();
+    const before = s.ssh.connections();
     for (let i = 0; i < 3; i++) {
       expect((await session.query(COLLECTIONS)).map((c) => c.properties.ElementName)).toEqual([
         "sql-cluster",
       ]);
     }
-    expect(ssh.connections()).toBe(before + 1);
+    expect(s.ssh.connections()).toBe(before + 1);
 
-    await ssh.stop();
+    await s.ssh.stop();
     await expect(session.query(COLLECTIONS)).rejects.toMatchObject({ category: "unreachable" });
-    await ssh.restart();
+    await s.ssh.restart();
     expect((await session.query(COLLECTIONS)).map((c) => c.properties.ElementName)).toEqual(["sql-cluster"]);
-    expect(ssh.connections()).toBe(before + 2);
+    expect(s.ssh.connections()).toBe(before + 2);
   });
 
   it("answers doctor's reads in the remote session: the classes, and the remote PowerShell's own facts", async () => {
@@ -146,11 +125,5 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
       psEdition: "Core",
       cimCmdlets: expect.stringMatching(/^HvrFakeCimCmdlets /),
     });
-  });
-
-  cimContract("the bridge in a remote session over SSH", async (sim) => {
-    // The endpoint behind the remote CimCmdlets serves this test's simulator.
-    f.sim = sim;
-    return over();
   });
 });

@@ -1,20 +1,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConnectionInputs } from "../../provider/cim/connection";
-import { closeAllPools, PowerShellCimSession } from "../../provider/powershell";
+import { describe, expect, it } from "vitest";
 import { HyperVSimulator } from "../../provider/simulator";
 import { cimContract } from "../cim/contract";
-import { COLLECTIONS, everyProcess, useBridgeFixture } from "./fixture";
+import { COLLECTIONS, everyProcess, sharePools, useBridgeFixture } from "./fixture";
 import { findPwsh } from "./pwsh";
-import type { SshServer } from "./sshServer";
-import { NO_PASSWORD_USER, sshUnavailable, startSshServer } from "./sshServer";
-import type { Reachable, SshUser } from "./sshUser";
-import { createSshUser, reachableByOthers, sshUserUnavailable } from "./sshUser";
+import { sshPasswordUnavailable, useSshPasswordServer } from "./sshFixture";
+import { NO_PASSWORD_USER } from "./sshServer";
 
 const pwsh = findPwsh();
-const why = pwsh.reason ?? sshUnavailable() ?? sshUserUnavailable();
+const why = sshPasswordUnavailable(pwsh);
 const title =
   "the ssh transport's password login: real pwsh on both ends, a test account with a random password";
 
@@ -44,38 +40,8 @@ const askpassFolders = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsW
 
 describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, () => {
   const f = useBridgeFixture(pwsh);
-  let ssh: SshServer;
-  let user: SshUser;
-  let reachable: Reachable;
-
-  beforeAll(async () => {
-    user = createSshUser();
-    reachable = reachableByOthers(f.executable);
-    ssh = await startSshServer(f.dir, reachable.pwsh, {
-      PSModulePath: reachable.modules,
-      HVR_FAKE_CIM_URL: f.server.url,
-    });
-  });
-
-  afterAll(async () => {
-    await closeAllPools();
-    await ssh?.stop();
-    await user?.remove();
-    reachable?.remove();
-  });
-
-  const over = (password: string, username = user.name) =>
-    new PowerShellCimSession(
-      {
-        transport: "ssh",
-        host: "127.0.0.1",
-        port: ssh.port,
-        username,
-        password,
-        sshHostKeyFingerprint: ssh.fingerprint,
-      } satisfies ConnectionInputs,
-      { executable: f.executable, maxSessions: 1 },
-    );
+  const s = useSshPasswordServer(f);
+  const { over } = s;
 
   it("logs in with the password, which is in no process's arguments or environment and in no file left behind", async () => {
     f.sim = new HyperVSimulator();
@@ -91,52 +57,59 @@ describe.skipIf(why !== undefined)(why ? `${title} (skipped: ${why})` : title, (
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    const session = over(user.password);
+    const session = over(s.user.password);
     const names = (await session.query(COLLECTIONS)).map((c) => c.properties.ElementName);
     watching = false;
     await watch;
     seen.push(everyProcess());
 
     expect(names).toEqual(["sql-cluster"]);
-    expect(ssh.connections()).toBe(1);
+    expect(s.ssh.connections()).toBe(1);
     // ssh was among them, started with the askpass program in its environment: paths, and no password.
     expect(seen.some((text) => text.includes("SSH_ASKPASS_REQUIRE=force"))).toBe(true);
-    expect(seen.filter((text) => text.includes(user.password))).toEqual([]);
+    expect(seen.filter((text) => text.includes(s.user.password))).toEqual([]);
     // The one-shot channel's folder is gone once connected, and no file anywhere temporary holds the password.
     expect(askpassFolders()).toEqual(before);
     expect([
-      ...filesContaining(os.tmpdir(), user.password),
-      ...filesContaining(f.dir, user.password),
+      ...filesContaining(os.tmpdir(), s.user.password),
+      ...filesContaining(f.dir, s.user.password),
     ]).toEqual([]);
   });
 
   it("reports a wrong password as access denied, naming the fix, after one refused attempt", async () => {
-    const failedBefore = ssh.failedPasswords(user.name);
-    const connections = ssh.connections();
+    const failedBefore = s.ssh.failedPasswords(s.user.name);
+    const connections = s.ssh.connections();
     const folders = askpassFolders();
-    await expect(over(`${user.password}-wrong`).query(COLLECTIONS)).rejects.toMatchObject({
+    await expect(over(`${s.user.password}-wrong`).query(COLLECTIONS)).rejects.toMatchObject({
       category: "accessDenied",
-      message: `the SSH server on 127.0.0.1 refused the password for ${user.name}: set the right one with \`pulumi config set --secret hyperv-replica:password\`, and check that the account may log in over SSH (not locked, not denied by AllowUsers, AllowGroups or DenyUsers in the node's sshd_config)`,
+      message: `the SSH server on 127.0.0.1 refused the password for ${s.user.name}: set the right one with \`pulumi config set --secret hyperv-replica:password\`, and check that the account may log in over SSH (not locked, not denied by AllowUsers, AllowGroups or DenyUsers in the node's sshd_config)`,
     });
     // The askpass program ended ssh at the second prompt: no empty password followed the wrong one.
-    expect(ssh.failedPasswords(user.name)).toBe(failedBefore + 1);
-    expect(ssh.connections()).toBe(connections);
+    expect(s.ssh.failedPasswords(s.user.name)).toBe(failedBefore + 1);
+    expect(s.ssh.connections()).toBe(connections);
     expect(askpassFolders()).toEqual(folders);
   });
 
   it("reports a node that takes no password with the advice to allow it, sending it nothing", async () => {
-    const connections = ssh.connections();
-    await expect(over(user.password, NO_PASSWORD_USER).query(COLLECTIONS)).rejects.toMatchObject({
+    const connections = s.ssh.connections();
+    await expect(over(s.user.password, NO_PASSWORD_USER).query(COLLECTIONS)).rejects.toMatchObject({
       category: "unreachable",
       message:
         "The SSH client session has ended with error message: The SSH transport process has abruptly terminated causing this remote session to break. Check that the node's host key is in the agent's known_hosts (host keys are checked strictly) or pinned with sshHostKeyFingerprint, that the node takes a password from the user (PasswordAuthentication yes in its sshd_config; ssh was never asked for one), and that its sshd_config has the powershell subsystem",
     });
-    expect(ssh.failedPasswords(NO_PASSWORD_USER)).toBe(0);
-    expect(ssh.connections()).toBe(connections);
+    expect(s.ssh.failedPasswords(NO_PASSWORD_USER)).toBe(0);
+    expect(s.ssh.connections()).toBe(connections);
   });
 
-  cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
-    f.sim = sim;
-    return over(user.password);
+  // One login and one remote PowerShell for the whole contract, as the local contract shares its process: each test
+  // still has its own simulator. Logging in and its failures are the tests above. The contract stays in this file:
+  // the tests above compare the askpass folders in the temporary folder before and after, which another file logging
+  // in with a password at the same time would change.
+  describe("one remote session for the whole contract", () => {
+    sharePools();
+    cimContract("the bridge in a remote session over SSH, logged in with a password", async (sim) => {
+      f.sim = sim;
+      return over(s.user.password);
+    });
   });
 });

@@ -3,7 +3,7 @@
  * hosts show, a job left running is waited for rather than started again, a move stopped midway is cancelled by
  * setting activeSite back, and refusals call nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CimRef } from "../../provider/cim";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
@@ -97,14 +97,23 @@ describe("a planned move stopped at each step resumes there, repeating no call w
     // The interrupted run: VMs off, InitiatePlannedFailover called, then the process died while its job ran.
     const east = new HyperVSimulator({ stateFile: path.join(r.project, "pair.json"), hostName: "east" });
     const session = east.session();
+    const powerOffs: CimRef[] = [];
     for (const vm of (await east.collection(EAST))!.members) {
-      await session.invoke(
+      const { returnValue, outParameters } = await session.invoke(
         { className: "Msvm_ComputerSystem", keys: { CreationClassName: "Msvm_ComputerSystem", Name: vm.id } },
         "RequestStateChange",
         { RequestedState: 3 },
       );
+      expect(returnValue).toBe(4096);
+      powerOffs.push(outParameters.Job as CimRef);
     }
-    await new Promise((done) => setTimeout(done, 400)); // the power-off jobs take 100 ms
+    // The power-off jobs take 100 ms: the interrupted run had waited for them to complete (JobState 7).
+    await vi.waitFor(
+      async () => {
+        for (const job of powerOffs) expect((await session.get(job))?.properties.JobState).toBe(7);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     await r.sim.setJobDuration("InitiatePlannedFailover", 1500);
     const service: CimRef = (await session.query("Msvm_CollectionReplicationService")).map((s) => ({
       className: s.className,
