@@ -1,4 +1,4 @@
-import type { CimInstance, CimNamespace, CimValue } from "../../cim";
+import type { CimInstance, CimNamespace } from "../../cim";
 import { HYPERV_CLUSTER_NAMESPACE } from "../../cim";
 import { Cls, sameText } from "../constants";
 import {
@@ -13,13 +13,27 @@ import { MANAGEMENT_CLASS_DEF } from "../methods/collectionManagement";
 import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "../methods/shutdownComponent";
-import { hostCollections, type SimState } from "../store/state";
+import { collectionById, hostCollections, onHost, type SimState } from "../store/state";
+import type { StoredCollection, StoredJob, StoredMember, StoredRecoveryPoint } from "../store/state";
+import { prefilter, type Conditions, type Picks } from "./filter";
 
-/** The collections the session's host answers for, and their ids, for the points and jobs that belong to them. */
-function visible(state: SimState, ctx: RenderContext) {
-  const collections = hostCollections(state, ctx.hostName);
-  return { collections, ids: new Set(collections.map((c) => c.id)) };
+/** Whether the session's host answers for the collection a point or job belongs to. */
+function visibleId(state: SimState, ctx: RenderContext, collectionId: string): boolean {
+  const collection = collectionById(state, collectionId);
+  return collection !== undefined && onHost(collection, ctx.hostName);
 }
+
+export const COLLECTION_PICKS: Picks<StoredCollection> = {
+  CollectionID: (c) => c.id,
+  ElementName: (c) => c.name,
+  InstanceID: (c) => `Microsoft:${c.id}`,
+};
+export const POINT_PICKS: Picks<StoredRecoveryPoint> = {
+  InstanceID: (p) => p.instanceId,
+  CollectionID: (p) => p.collectionId,
+};
+export const JOB_PICKS: Picks<StoredJob> = { InstanceID: (j) => j.instanceId };
+export const MEMBER_PICKS: Picks<StoredMember> = { Name: (m) => m.id, ElementName: (m) => m.name };
 
 /** What rendering needs besides the state. */
 export interface RenderContext {
@@ -37,13 +51,11 @@ export interface ClassDef {
   readonly keys: readonly string[];
   readonly properties: readonly string[];
   readonly ancestors: readonly string[];
-  instances(state: SimState, ctx: RenderContext): CimInstance[];
-  /** The instance with these key values, when the class can find it without rendering every instance. */
-  find?(
-    state: SimState,
-    ctx: RenderContext,
-    keys: Readonly<Record<string, CimValue>>,
-  ): CimInstance | undefined;
+  /**
+   * The instances a query or REF may be asking for: every one without `filter`; with it, at least those that match
+   * it (a class may leave out what it knows cannot match before rendering it; the caller checks the rest).
+   */
+  instances(state: SimState, ctx: RenderContext, filter?: Conditions): CimInstance[];
 }
 
 const MANAGED_SYSTEM_ELEMENT = ["CIM_LogicalElement", "CIM_ManagedSystemElement", "CIM_ManagedElement"];
@@ -54,34 +66,29 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["CollectionID"],
     properties: Object.keys(collectionInstance(sample.collection).properties),
     ancestors: ["CIM_CollectionOfMSEs", "CIM_Collection", "CIM_ManagedElement"],
-    instances: (state, ctx) => visible(state, ctx).collections.map(collectionInstance),
+    instances: (state, ctx, filter) =>
+      prefilter(hostCollections(state, ctx.hostName), filter, COLLECTION_PICKS).map(collectionInstance),
   },
   {
     name: Cls.recoveryPoint,
     keys: ["InstanceID", "CollectionID"],
     properties: Object.keys(recoveryPointInstance(sample.recoveryPoint).properties),
     ancestors: ["CIM_ManagedElement"],
-    instances: (state, ctx) => {
-      const { ids } = visible(state, ctx);
-      return state.recoveryPoints.filter((p) => ids.has(p.collectionId)).map(recoveryPointInstance);
-    },
+    instances: (state, ctx, filter) =>
+      prefilter(state.recoveryPoints, filter, POINT_PICKS)
+        .filter((p) => visibleId(state, ctx, p.collectionId))
+        .map(recoveryPointInstance),
   },
   {
     name: Cls.job,
     keys: ["InstanceID"],
     properties: Object.keys(jobInstance(sample.job, 0).properties),
     ancestors: ["CIM_ConcreteJob", "CIM_Job", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) => {
-      const { ids } = visible(state, ctx);
-      return state.jobs.filter((j) => ids.has(j.collectionId)).map((job) => jobInstance(job, ctx.now));
-    },
     // A watcher's tick asks for each job in flight by InstanceID: render that one job, not every job the host keeps.
-    find: (state, ctx, keys) => {
-      const id = keys.InstanceID;
-      const job = state.jobs.find((j) => typeof id === "string" && sameText(j.instanceId, id));
-      if (job === undefined || !visible(state, ctx).ids.has(job.collectionId)) return undefined;
-      return jobInstance(job, ctx.now);
-    },
+    instances: (state, ctx, filter) =>
+      prefilter(state.jobs, filter, JOB_PICKS)
+        .filter((j) => visibleId(state, ctx, j.collectionId))
+        .map((job) => jobInstance(job, ctx.now)),
   },
   {
     name: Cls.service,
@@ -95,11 +102,13 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["Name"],
     properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) => [
-      ...visible(state, ctx).collections.flatMap((c) =>
-        c.members.map((m) => computerSystemInstance(c, m, ctx.now)),
+    instances: (state, ctx, filter) => [
+      ...hostCollections(state, ctx.hostName).flatMap((c) =>
+        prefilter(c.members, filter, MEMBER_PICKS).map((m) => computerSystemInstance(c, m, ctx.now)),
       ),
-      ...hostVms(state, ctx.hostName).map((vm) => hostVmInstance(vm, ctx.now)),
+      ...prefilter(hostVms(state, ctx.hostName), filter, MEMBER_PICKS).map((vm) =>
+        hostVmInstance(vm, ctx.now),
+      ),
     ],
   },
   SETTINGS_CLASS_DEF,

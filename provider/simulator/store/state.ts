@@ -238,6 +238,24 @@ export function hostCollections(state: SimState, hostName: string): StoredCollec
   return state.collections.filter((c) => onHost(c, hostName));
 }
 
+/** Where each collection sat in its list when last looked up, by lower-case CollectionID. */
+const positions = new WeakMap<readonly StoredCollection[], Map<string, number>>();
+
+/**
+ * Finds a collection by CollectionID (any case). A method or a read names one collection among a thousand, so the
+ * position it was last seen at is tried first, and the index is made again only when that no longer holds it.
+ */
 export function collectionById(state: SimState, id: string): StoredCollection | undefined {
-  return state.collections.find((c) => sameText(c.id, id));
+  const list = state.collections;
+  const key = id.toLowerCase();
+  const at = positions.get(list)?.get(key);
+  const seen = at === undefined ? undefined : list[at];
+  if (seen !== undefined && sameText(seen.id, id)) return seen;
+  const index = new Map<string, number>();
+  list.forEach((c, i) => {
+    if (!index.has(c.id.toLowerCase())) index.set(c.id.toLowerCase(), i);
+  });
+  positions.set(list, index);
+  const found = index.get(key);
+  return found === undefined ? undefined : list[found];
 }
