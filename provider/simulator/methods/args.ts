@@ -1,5 +1,6 @@
 import { isCimRef, type CimArguments, type CimMethodResult, type CimScalar, type CimValue } from "../../cim";
 import { Cls, sameText } from "../constants";
+import { pick } from "../store/tracking";
 import {
   collectionById,
   onHost,
@@ -47,7 +48,7 @@ export function recoveryPointArgument(
   collection: StoredCollection,
 ): { point?: StoredRecoveryPoint } | "invalid" {
   const value = argument(args, "CollectionRecoveryPoint");
-  const points = state.recoveryPoints.filter((p) => p.collectionId === collection.id);
+  const points = pick(state.recoveryPoints, (p) => p.collectionId === collection.id);
   if (value === undefined || value === null) {
     return { point: points.reduce<StoredRecoveryPoint | undefined>(newer, undefined) };
   }
