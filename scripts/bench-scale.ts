@@ -7,16 +7,19 @@
  * - CIM operations the host answered per collection, for the failover and for a no-op update;
  * - the plugin process's peak RSS;
  * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included);
- * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process).
+ * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process);
+ * - from the first InitiateFailover the host received to the last, how long the state file's lock was held, and how
+ *   long `hyperv-replica-sim show` took when run meanwhile (file settings), with the load average.
+ *
+ * Settings: `--runs file:100x10,file:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10`
+ * (the default). `+busy` keeps one core spinning in a child process throughout, for a moderately busy machine. `file` is the
+ * file-backed simulator the plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test
+ * stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying why, where PowerShell 7 is
+ * not found. `test`, `sites` and `vms` start and stop VMs, each compared with its ideal chain (bench/vmChains.ts).
  *
  * Users start cold: through the bridge, the plugin that created the collections is stopped before the failover, and a
  * new one (configured, no PowerShell started) answers its checks and updates, as a new `pulumi up` would; timing
  * starts at the first check. `--warm` keeps the creating plugin and its warm processes instead.
- *
- * Settings: `--runs file:100x10,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10` (the default). `file` is the
- * file-backed simulator the plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test
- * stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying why, where PowerShell 7 is
- * not found. `test`, `sites` and `vms` start and stop VMs, each compared with its ideal chain (bench/vmChains.ts).
  *
  * `--ops` lists the host's reads during the failover, per collection, by operation and class.
  *
@@ -33,50 +36,27 @@ import { HyperVSimulator, type SimRead } from "../provider/simulator";
 import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
 import { type CimServer, startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
+import { sampleLock, showAfter, startCpuBurner } from "./bench/contention";
+import { cpuNow, childCpuSeconds, loadAverage, peakRssMb } from "./bench/procStats";
+import { print, type Figures, type Setting } from "./bench/scaleTable";
 import type { ChainFigures, ChainSetting } from "./bench/vmChains";
 import { chainLabel, parseChainSetting, printChains, runChain } from "./bench/vmChains";
 
-interface Setting {
-  readonly kind: "file" | "bridge";
-  readonly collections: number;
-  readonly jobSeconds: number;
-}
-
-interface Figures {
-  readonly setting: Setting;
-  readonly ratio: number;
-  readonly medianSeenMs: number;
-  readonly p95SeenMs: number;
-  /** Median time from a job's end to the watcher's first read after it: the cadence's share of the delay. */
-  readonly medianTickMs: number;
-  /** From the first Update sent to the last InitiateFailover the host received: the start's share of the wall time. */
-  readonly lastCallMs: number;
-  readonly opsPerCollection: number;
-  readonly noOpOpsPerCollection: number;
-  readonly peakRssMb: number;
-  /** CPU seconds of the plugin's PowerShell processes (the bridge), per collection; NaN where none ran. */
-  readonly pwshCpuPerCollection: number;
-  /** CPU seconds spent from the first Update sent to the last one returned, by process. */
-  readonly failoverCpu: CpuSplit;
-}
-
-/** CPU seconds by process: the bridge's PowerShell, the plugin, and this process (the host: simulator and server). */
-interface CpuSplit {
-  readonly pwsh: number;
-  readonly plugin: number;
-  readonly host: number;
-}
-
-const TARGETS: Record<string, number> = { "file:100x10": 1.1, "file:20x20": 1.05, "bridge:20x20": 1.15 };
+const SHOW_DELAYS_MS = [1000, 5000, 9000];
 
 function parseSettings(text: string): (Setting | ChainSetting)[] {
   return text.split(",").map((item) => {
     const chain = parseChainSetting(item);
     if (chain) return chain;
-    const match = /^(file|bridge):(\d+)x(\d+(?:\.\d+)?)$/.exec(item.trim());
+    const match = /^(file|bridge):(\d+)x(\d+(?:\.\d+)?)(\+busy)?$/.exec(item.trim());
     if (!match)
-      throw new Error(`--runs: '${item}' is not kind:NxD (file:100x10), test:NxV, sites:N or vms:NxD`);
-    return { kind: match[1] as Setting["kind"], collections: Number(match[2]), jobSeconds: Number(match[3]) };
+      throw new Error(`--runs: '${item}' is not kind:NxD[+busy] (file:100x10), test:NxV, sites:N or vms:NxD`);
+    return {
+      kind: match[1] as Setting["kind"],
+      collections: Number(match[2]),
+      jobSeconds: Number(match[3]),
+      busy: match[4] !== undefined,
+    };
   });
 }
 
@@ -86,52 +66,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
-
-/** The plugin's peak resident set (VmHWM), from /proc; NaN where there is no /proc. */
-function peakRssMb(pid: number | undefined): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The processes below `pid`, from /proc (the .NET tool's pwsh runs the engine as a child of its own). */
-function descendants(pid: number): number[] {
-  const children = fs
-    .readdirSync(`/proc/${pid}/task`)
-    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" "))
-    .filter((c) => c.trim() !== "")
-    .map(Number);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/** User and system CPU seconds of one process (utime + stime, in clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** User and system CPU seconds of the plugin's child processes, alive now. */
-function childCpuSeconds(pid: number | undefined): number {
-  try {
-    const seconds = descendants(pid ?? NaN).map(cpuSeconds);
-    return seconds.length === 0 ? NaN : seconds.reduce((a, b) => a + b, 0);
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU seconds so far, by process; a PowerShell process that ended in between is not counted. */
-function cpuNow(pluginPid: number | undefined): CpuSplit {
-  const own = process.cpuUsage();
-  return {
-    pwsh: childCpuSeconds(pluginPid),
-    plugin: pluginPid === undefined ? NaN : cpuSeconds(pluginPid),
-    host: (own.user + own.system) / 1e6,
-  };
-}
 
 /** Where the plugin's calls go, and how to read back what the host answered. */
 interface World {
@@ -215,6 +149,7 @@ async function coldPlugin(
 async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
   const { profileDir, showOps, sessions, warm } = options;
   const project = makeProjectDir("hvr-bench-");
+  const stopBurner = setting.busy ? startCpuBurner() : () => undefined;
   const w = await world(setting, project, pwshPath, sessions);
   const { sim } = w;
   const names = Array.from(
@@ -246,6 +181,9 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const readsBefore = (await sim.reads()).length;
     const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
     const cpuBefore = cpuNow(pluginPid);
+    const stateFile = path.join(project, "cluster.json");
+    const stopSampling = setting.kind === "file" ? sampleLock(stateFile) : undefined;
+    const shows = setting.kind === "file" ? SHOW_DELAYS_MS.map((ms) => showAfter(stateFile, ms)) : [];
     const started = Date.now();
     const returned = await Promise.all(
       created.map(async ({ id, outs }, i) => {
@@ -255,6 +193,8 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
     const cpuAfter = cpuNow(pluginPid);
+    const lock = stopSampling?.();
+    const load = loadAverage();
     const afterFailover = await hostOps(sim);
     if (showOps) printOps((await sim.reads()).slice(readsBefore), setting.collections);
     // Each job ends D s after its InitiateFailover (the other calls, such as GetReplicationStatistics, end at once).
@@ -268,6 +208,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const firstTick = (end: number) => (ticks.find((t) => t >= end) ?? NaN) - end;
     const tickDelays = [...jobEnds.values()].map(firstTick);
     const lastCall = Math.max(...jobEnds.values()) - setting.jobSeconds * 1000;
+    const firstCall = Math.min(...jobEnds.values()) - setting.jobSeconds * 1000;
 
     await Promise.all(
       returned.map(async ({ id, outs }, i) =>
@@ -282,6 +223,10 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       p95SeenMs: percentile(seen, 95),
       medianTickMs: percentile(tickDelays, 50),
       lastCallMs: lastCall - started,
+      spreadMs: lastCall - firstCall,
+      ...(lock !== undefined ? { lock } : {}),
+      shows: await Promise.all(shows),
+      load,
       opsPerCollection: (afterFailover - beforeFailover) / setting.collections,
       noOpOpsPerCollection: (afterNoOp - afterFailover) / setting.collections,
       peakRssMb: peakRssMb(pluginPid),
@@ -294,76 +239,21 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       },
     };
   } finally {
+    stopBurner();
     await plugin.stop();
     await w.close();
     fs.rmSync(project, { recursive: true, force: true });
   }
 }
 
-function print(all: readonly Figures[]): void {
-  const header = [
-    "setting",
-    "wall/longest",
-    "target",
-    "last call",
-    "end→Update median",
-    "p95",
-    "of which end→tick",
-    "ops/collection",
-    "no-op ops",
-    "peak RSS",
-    "pwsh CPU/collection",
-    "failover CPU: pwsh, plugin, host",
-  ];
-  const rows = all.map((f) => {
-    const key = `${f.setting.kind}:${f.setting.collections}x${f.setting.jobSeconds}`;
-    return [
-      `${f.setting.kind} ${f.setting.collections} × ${f.setting.jobSeconds} s`,
-      f.ratio.toFixed(3),
-      TARGETS[key] === undefined ? "" : `≤ ${TARGETS[key]}`,
-      `${(f.lastCallMs / 1000).toFixed(2)} s`,
-      `${(f.medianSeenMs / 1000).toFixed(2)} s`,
-      `${(f.p95SeenMs / 1000).toFixed(2)} s`,
-      `${(f.medianTickMs / 1000).toFixed(2)} s`,
-      f.opsPerCollection.toFixed(1),
-      f.noOpOpsPerCollection.toFixed(2),
-      `${f.peakRssMb.toFixed(0)} MB`,
-      Number.isNaN(f.pwshCpuPerCollection) ? "" : `${(f.pwshCpuPerCollection * 1000).toFixed(0)} ms`,
-      [f.failoverCpu.pwsh, f.failoverCpu.plugin, f.failoverCpu.host]
-        .map((s) => (Number.isNaN(s) ? "-" : `${s.toFixed(1)} s`))
-        .join(", "),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join("  "));
-  console.log(
-    "\nTargets: job end→Update median ≤ 0.5 s, p95 ≤ 1 s; a no-op update is 1 op per collection. End→tick is the",
-  );
-  console.log(
-    "median from a job's end to the watcher's next read of the jobs; the rest is the Update's work after it. Last call is",
-  );
-  console.log(
-    "when the host received the last InitiateFailover, from the first Update sent. Ops are the host's",
-  );
-  console.log(
-    "reads (query, get, getMany, associators) plus method calls, as the host counted them: through the",
-  );
-  console.log(
-    "bridge that is what the stand-in CIM cmdlets asked for (a get or a method's REF is a query; a tick is one).",
-  );
-  console.log(
-    "Failover CPU is the CPU seconds spent during the failover by the bridge's PowerShell processes, the plugin, and",
-  );
-  console.log("this process, which is the host: the simulator and, for the bridge, its loopback CIM server.");
-  console.log(
-    "Bridge runs fail over from a cold plugin, no PowerShell started before its first check (--warm: the creating one).",
-  );
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      runs: { type: "string", default: "file:100x10,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10" },
+      runs: {
+        type: "string",
+        default:
+          "file:100x10,file:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10",
+      },
       "cpu-prof": { type: "string" },
       ops: { type: "boolean", default: false },
       sessions: { type: "string" },

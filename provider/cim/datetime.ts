@@ -8,6 +8,16 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 /** Formats a time as a UTC CIM timestamp, for example `20261123211300.000000+000`. */
 export function toCimDateTime(time: number | Date): string {
   const d = new Date(time);
+  // An invalid time has no ISO form; it is formatted as before, field by field.
+  if (Number.isNaN(d.getTime())) return fieldByField(d);
+  const iso = d.toISOString();
+  // yyyy-mm-ddTHH:MM:SS.mmmZ, read by position: a simulated host formats thousands of these per second. Years
+  // outside 0000-9999 have a sign and more digits, and are padded field by field.
+  if (iso.length !== 24) return fieldByField(d);
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}.${iso.slice(20, 23)}000+000`;
+}
+
+function fieldByField(d: Date): string {
   return (
     pad(d.getUTCFullYear(), 4) +
     pad(d.getUTCMonth() + 1, 2) +

@@ -19,6 +19,7 @@ import { takeTransportFaults, type TransportFaults } from "./methods/faults";
 import { invokeMethod, logUnreachable, type InvokeContext, type Outcome } from "./methods/invoke";
 import { associatorsOf, getInstance, queryInstances } from "./model/query";
 import type { SimState } from "./store/state";
+import { untracked } from "./store/tracking";
 
 type Operation<T> = (state: SimState, ctx: InvokeContext) => Outcome<T>;
 type UnreachableHook = (state: SimState, ctx: InvokeContext, error: CimError) => void;
@@ -33,7 +34,10 @@ function attempt<T>(answer: () => T): Outcome<T> {
   }
 }
 
-/** The CimSession seam over the simulated cluster. Each call is one transaction on the shared state. */
+/**
+ * The CimSession seam over the simulated cluster. Each call is one transaction on the shared state. Reads render
+ * from the plain state (tracking.ts): rendering changes nothing, so the store has nothing to learn from it.
+ */
 export class SimulatorSession implements CimSession, CimIntrospection {
   readonly target: string;
   private closed = false;
@@ -45,14 +49,14 @@ export class SimulatorSession implements CimSession, CimIntrospection {
   query(className: string, filter?: CimFilter, options?: CimCallOptions): Promise<CimInstance[]> {
     return this.call(options, (state, ctx) => {
       state.reads.push({ at: ctx.now, op: "query", className });
-      return attempt(() => queryInstances(state, ctx, className, filter));
+      return attempt(() => queryInstances(untracked(state), ctx, className, filter));
     });
   }
 
   get(ref: CimRef, options?: CimCallOptions): Promise<CimInstance | undefined> {
     return this.call(options, (state, ctx) => {
       state.reads.push({ at: ctx.now, op: "get", className: ref.className });
-      return attempt(() => getInstance(state, ctx, ref));
+      return attempt(() => getInstance(untracked(state), ctx, ref));
     });
   }
 
@@ -64,7 +68,7 @@ export class SimulatorSession implements CimSession, CimIntrospection {
         className: refs[0]?.className ?? "",
         refs: refs.length,
       });
-      return attempt(() => refs.map((ref) => getInstance(state, ctx, ref)));
+      return attempt(() => refs.map((ref) => getInstance(untracked(state), ctx, ref)));
     });
   }
 
@@ -85,7 +89,7 @@ export class SimulatorSession implements CimSession, CimIntrospection {
   associators(ref: CimRef, associators: AssociatorOptions, options?: CimCallOptions): Promise<CimInstance[]> {
     return this.call(options, (state, ctx) => {
       state.reads.push({ at: ctx.now, op: "associators", className: ref.className });
-      return attempt(() => associatorsOf(state, ctx, ref, associators));
+      return attempt(() => associatorsOf(untracked(state), ctx, ref, associators));
     });
   }
 

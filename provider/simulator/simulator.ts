@@ -1,11 +1,12 @@
-import { systemClock, type Clock } from "../clock";
+import type { Clock } from "../clock";
 import { Cluster } from "./cluster";
-import { DEFAULT_HOST_NAME, DEFAULT_TIME_BEFORE_REMOVAL_MS, NAMESPACE, sameText } from "./constants";
+import { NAMESPACE, sameText } from "./constants";
+import { resolveOptions } from "./options";
 import { addFault } from "./methods/faults";
 import { FileStore } from "./store/fileStore";
 import { finishJob, jobAt } from "./methods/jobs";
-import { checkUint16, collectionView, recoveryPointView, seedRecords } from "./seed/records";
-import { VM_METHOD } from "./methods/members";
+import { collectionView, recoveryPointsOf, seedRecords } from "./seed/records";
+import { checkPatch, jobDurationMethod, patchCollection, type CollectionPatch } from "./seed/patch";
 import {
   addMembers,
   addRecoveryPoint,
@@ -17,9 +18,6 @@ import {
   type SeedRecoveryPoint,
 } from "./seed/seeding";
 import { SimulatorSession } from "./session";
-import { SHUTDOWN_METHOD } from "./methods/shutdownComponent";
-import { JOB_METHODS } from "./methods/transitions";
-import { MANAGEMENT_JOB_METHODS } from "./methods/transitions/collectionManagement";
 import { addHostVms } from "./model/hostVms";
 import type { BusyReturnCode } from "./store/state";
 import {
@@ -33,6 +31,8 @@ import { MemoryStore } from "./store/store";
 import { addPair, type SeedPair } from "./seed/pairSeed";
 import { addSite } from "./methods/recoverySide";
 import { adaptersOf, setAdapters, vmById, type StoredAdapter } from "./networks/model";
+
+export type { CollectionPatch };
 import type {
   Fault,
   MethodCall,
@@ -44,40 +44,6 @@ import type {
   SimRecoveryPoint,
   SimulatorOptions,
 } from "./types";
-
-/**
- * The fields {@link HyperVSimulator.setCollection} may change. `testOf` stages the replica collection a test
- * collection depends on (Msvm_ReplicaCollectionDependency), as a host might show after a replica was re-created:
- * whether a host ever re-links a test collection is not documented, so a test sets it to cover that case.
- */
-export type CollectionPatch = Partial<
-  Pick<
-    SimCollection,
-    "name" | "replicationState" | "replicationMode" | "failedOverReplicationType" | "testOf"
-  >
->;
-
-type ResolvedOptions = Required<Omit<SimulatorOptions, "stateFile">> & Pick<SimulatorOptions, "stateFile">;
-
-const DEFAULT_OPTIONS: ResolvedOptions = {
-  clock: systemClock,
-  hostName: DEFAULT_HOST_NAME,
-  timeBeforeRemovalMs: DEFAULT_TIME_BEFORE_REMOVAL_MS,
-};
-
-function resolveOptions(options: SimulatorOptions): ResolvedOptions {
-  const resolved = { ...DEFAULT_OPTIONS, ...options };
-  if (typeof resolved.hostName !== "string" || resolved.hostName === "") {
-    throw new TypeError("hostName must be a non-empty string");
-  }
-  if (!(resolved.timeBeforeRemovalMs >= 0)) {
-    throw new RangeError(`timeBeforeRemovalMs must be 0 or more, got ${resolved.timeBeforeRemovalMs}`);
-  }
-  if (resolved.stateFile !== undefined && resolved.stateFile === "") {
-    throw new TypeError("stateFile must be a path");
-  }
-  return resolved;
-}
 
 /**
  * An in-memory (or file-backed) Hyper-V cluster that serves the `root/HyperVCluster/v2` classes the provider uses:
@@ -157,22 +123,8 @@ export class HyperVSimulator {
    * @throws Error when no collection (or more than one by name) matches; RangeError for a value outside uint16.
    */
   async setCollection(idOrName: string, patch: CollectionPatch): Promise<SimCollection> {
-    const { name, testOf, ...numbers } = patch;
-    if (name !== undefined && (typeof name !== "string" || name === "")) {
-      throw new TypeError("a collection's name must be a non-empty string");
-    }
-    for (const [field, value] of Object.entries(numbers)) if (value !== undefined) checkUint16(field, value);
-    return this.cluster.transact((state) => {
-      const collection = requireCollection(state, idOrName);
-      if (name !== undefined) collection.name = name;
-      if (testOf !== undefined) collection.testOf = testOf;
-      if (patch.replicationState !== undefined) collection.replicationState = patch.replicationState;
-      if (patch.replicationMode !== undefined) collection.replicationMode = patch.replicationMode;
-      if (patch.failedOverReplicationType !== undefined) {
-        collection.failedOverReplicationType = patch.failedOverReplicationType;
-      }
-      return collectionView(collection);
-    });
+    checkPatch(patch);
+    return this.cluster.transact((state) => collectionView(patchCollection(state, idOrName, patch)));
   }
 
   /**
@@ -205,12 +157,7 @@ export class HyperVSimulator {
 
   /** The recovery points of a collection, oldest first; empty when it has none or does not exist. */
   recoveryPoints(collectionId: string): Promise<SimRecoveryPoint[]> {
-    return this.cluster.transact((state) =>
-      state.recoveryPoints
-        .filter((p) => sameText(p.collectionId, collectionId))
-        .sort((a, b) => (a.creationTime ?? -Infinity) - (b.creationTime ?? -Infinity))
-        .map(recoveryPointView),
-    );
+    return this.cluster.transact((state) => recoveryPointsOf(state, collectionId));
   }
 
   /** The jobs that still exist, as they read now, in the order they were started. */
@@ -255,13 +202,7 @@ export class HyperVSimulator {
    * @throws RangeError when `method` starts no job or `ms` is negative.
    */
   async setJobDuration(method: string, ms: number | null): Promise<void> {
-    const known = [...JOB_METHODS, ...MANAGEMENT_JOB_METHODS, VM_METHOD, SHUTDOWN_METHOD].find((m) =>
-      sameText(m, method),
-    );
-    if (!known) throw new RangeError(`${method} does not start a job in the simulator`);
-    if (ms !== null && !(ms >= 0 && Number.isFinite(ms))) {
-      throw new RangeError(`a job duration must be 0 or more milliseconds, or null, got ${ms}`);
-    }
+    const known = jobDurationMethod(method, ms);
     return this.cluster.transact((state) => {
       state.jobDurations[known] = ms;
     });

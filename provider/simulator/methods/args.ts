@@ -1,5 +1,6 @@
 import { isCimRef, type CimArguments, type CimMethodResult, type CimScalar, type CimValue } from "../../cim";
 import { Cls, sameText } from "../constants";
+import { pick } from "../store/tracking";
 import {
   belongsTo,
   collectionById,
@@ -48,7 +49,7 @@ export function recoveryPointArgument(
   collection: StoredCollection,
 ): { point?: StoredRecoveryPoint } | "invalid" {
   const value = argument(args, "CollectionRecoveryPoint");
-  const points = state.recoveryPoints.filter((p) => belongsTo(p, collection));
+  const points = pick(state.recoveryPoints, (p) => belongsTo(p, collection));
   if (value === undefined || value === null) {
     return { point: points.reduce<StoredRecoveryPoint | undefined>(newer, undefined) };
   }

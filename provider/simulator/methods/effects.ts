@@ -1,5 +1,6 @@
 import { completeManagementJob, isManagementJob } from "./collectionManagement";
 import { EnabledState, FailedOverType, ReplicationMode, ReplicationState } from "../constants";
+import { pick } from "../store/tracking";
 import { newGuid } from "../ids";
 import { VM_METHOD, vmStateChange } from "./members";
 import { pairEffect } from "./pair";
@@ -123,7 +124,7 @@ function startFirstCopy(state: SimState, reverse: StoredJob, collection: StoredC
 
 /** LastApplyTime and LastApplyConsistencyLevel follow the point failed over to (inferred). */
 function applyPoint(state: SimState, job: StoredJob, collection: StoredCollection): void {
-  const point = state.recoveryPoints.find((p) => p.instanceId === job.recoveryPointId);
+  const [point] = pick(state.recoveryPoints, (p) => p.instanceId === job.recoveryPointId);
   if (!point) return;
   collection.lastApplyTime = point.creationTime;
   collection.lastApplyConsistencyLevel = point.consistencyLevel;
@@ -134,7 +135,7 @@ function applyPoint(state: SimState, job: StoredJob, collection: StoredCollectio
  * "<name> - Test" with test VMs "<vm> - Test", off, as Start-VMFailover -AsTest names and leaves its test VM.
  */
 function createTestCollection(state: SimState, job: StoredJob, replica: StoredCollection, at: number): void {
-  const point = state.recoveryPoints.find((p) => p.instanceId === job.recoveryPointId);
+  const [point] = pick(state.recoveryPoints, (p) => p.instanceId === job.recoveryPointId);
   state.collections.push({
     id: job.resultId ?? newGuid(),
     name: `${replica.name} - Test`,

@@ -15,7 +15,18 @@ export function settle(state: SimState, now: number): void {
   for (let due = dueJobs(state, now); due.length > 0; due = dueJobs(state, now)) {
     for (const { job, at } of due) finishJob(state, job, job.plannedEnd, at);
   }
-  state.jobs = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
+  const kept = state.jobs.filter((job) => !job.finished || job.finished.at + job.timeBeforeRemovalMs > now);
+  // Only when one went: the store keeps what a transaction changed, and an unchanged list is no change.
+  if (kept.length !== state.jobs.length) state.jobs = kept;
+}
+
+/** Whether {@link settle} has anything to do at `now`: a job whose time is up, or one past TimeBeforeRemoval. */
+export function settleDue(state: SimState, now: number): boolean {
+  return state.jobs.some((job) => {
+    if (job.finished) return job.finished.at + job.timeBeforeRemovalMs <= now;
+    const at = finishTime(job);
+    return at !== undefined && at <= now;
+  });
 }
 
 function dueJobs(state: SimState, now: number): { job: StoredJob; at: number }[] {

@@ -112,6 +112,13 @@ export function invokeShutdownComponent(
 }
 
 /** Guests whose shutdown has had its time are Off now. */
+/** Whether {@link settleGuests} has anything to do at `now`. */
+export function guestsDue(state: SimState, now: number): boolean {
+  return state.collections.some((c) =>
+    c.members.some((m) => m.guestOffAt !== undefined && m.guestOffAt <= now),
+  );
+}
+
 export function settleGuests(state: SimState, now: number): void {
   for (const member of state.collections.flatMap((c) => c.members)) {
     if (member.guestOffAt !== undefined && member.guestOffAt <= now) {

@@ -1,4 +1,4 @@
-import type { CimInstance, CimNamespace, CimValue } from "../../cim";
+import type { CimInstance, CimNamespace } from "../../cim";
 import { HYPERV_CLUSTER_NAMESPACE } from "../../cim";
 import { Cls, sameText } from "../constants";
 import {
@@ -13,16 +13,35 @@ import { MANAGEMENT_CLASS_DEF } from "../methods/collectionManagement";
 import { hostVmInstance, hostVms } from "./hostVms";
 import { SETTINGS_CLASS_DEF } from "./settingData";
 import { SHUTDOWN_CLASS_DEF } from "../methods/shutdownComponent";
-import { belongsTo, hostCollections, type SimState } from "../store/state";
+import { collectionById, hostCollections, onHost, type SimState } from "../store/state";
+import type { StoredCollection, StoredJob, StoredMember, StoredRecoveryPoint } from "../store/state";
 import { NETWORK_CLASS_DEFS } from "../networks/classes";
+import { prefilter, type Conditions, type Picks } from "./filter";
 
-/** The collections the session's host answers for, and whether a point or job belongs to one of them. */
-function visible(state: SimState, ctx: RenderContext) {
-  const collections = hostCollections(state, ctx.hostName);
-  const owned = (record: { collectionId: string; site?: string }) =>
-    collections.some((c) => belongsTo(record, c));
-  return { collections, owned };
+/**
+ * Whether the session's host answers for the collection a point or job belongs to: its CollectionID on its site, or
+ * on the host's own site for a record that names none.
+ */
+function visibleRecord(
+  state: SimState,
+  ctx: RenderContext,
+  record: { collectionId: string; site?: string },
+): boolean {
+  const collection = collectionById(state, record.collectionId, record.site ?? ctx.hostName);
+  return collection !== undefined && onHost(collection, ctx.hostName);
 }
+
+export const COLLECTION_PICKS: Picks<StoredCollection> = {
+  CollectionID: (c) => c.id,
+  ElementName: (c) => c.name,
+  InstanceID: (c) => `Microsoft:${c.id}`,
+};
+export const POINT_PICKS: Picks<StoredRecoveryPoint> = {
+  InstanceID: (p) => p.instanceId,
+  CollectionID: (p) => p.collectionId,
+};
+export const JOB_PICKS: Picks<StoredJob> = { InstanceID: (j) => j.instanceId };
+export const MEMBER_PICKS: Picks<StoredMember> = { Name: (m) => m.id, ElementName: (m) => m.name };
 
 /** What rendering needs besides the state. */
 export interface RenderContext {
@@ -40,13 +59,11 @@ export interface ClassDef {
   readonly keys: readonly string[];
   readonly properties: readonly string[];
   readonly ancestors: readonly string[];
-  instances(state: SimState, ctx: RenderContext): CimInstance[];
-  /** The instance with these key values, when the class can find it without rendering every instance. */
-  find?(
-    state: SimState,
-    ctx: RenderContext,
-    keys: Readonly<Record<string, CimValue>>,
-  ): CimInstance | undefined;
+  /**
+   * The instances a query or REF may be asking for: every one without `filter`; with it, at least those that match
+   * it (a class may leave out what it knows cannot match before rendering it; the caller checks the rest).
+   */
+  instances(state: SimState, ctx: RenderContext, filter?: Conditions): CimInstance[];
 }
 
 const MANAGED_SYSTEM_ELEMENT = ["CIM_LogicalElement", "CIM_ManagedSystemElement", "CIM_ManagedElement"];
@@ -57,34 +74,29 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["CollectionID"],
     properties: Object.keys(collectionInstance(sample.collection).properties),
     ancestors: ["CIM_CollectionOfMSEs", "CIM_Collection", "CIM_ManagedElement"],
-    instances: (state, ctx) => visible(state, ctx).collections.map(collectionInstance),
+    instances: (state, ctx, filter) =>
+      prefilter(hostCollections(state, ctx.hostName), filter, COLLECTION_PICKS).map(collectionInstance),
   },
   {
     name: Cls.recoveryPoint,
     keys: ["InstanceID", "CollectionID"],
     properties: Object.keys(recoveryPointInstance(sample.recoveryPoint).properties),
     ancestors: ["CIM_ManagedElement"],
-    instances: (state, ctx) => {
-      const { owned } = visible(state, ctx);
-      return state.recoveryPoints.filter(owned).map(recoveryPointInstance);
-    },
+    instances: (state, ctx, filter) =>
+      prefilter(state.recoveryPoints, filter, POINT_PICKS)
+        .filter((p) => visibleRecord(state, ctx, p))
+        .map(recoveryPointInstance),
   },
   {
     name: Cls.job,
     keys: ["InstanceID"],
     properties: Object.keys(jobInstance(sample.job, 0).properties),
     ancestors: ["CIM_ConcreteJob", "CIM_Job", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) => {
-      const { owned } = visible(state, ctx);
-      return state.jobs.filter(owned).map((job) => jobInstance(job, ctx.now));
-    },
     // A watcher's tick asks for each job in flight by InstanceID: render that one job, not every job the host keeps.
-    find: (state, ctx, keys) => {
-      const id = keys.InstanceID;
-      const job = state.jobs.find((j) => typeof id === "string" && sameText(j.instanceId, id));
-      if (job === undefined || !visible(state, ctx).owned(job)) return undefined;
-      return jobInstance(job, ctx.now);
-    },
+    instances: (state, ctx, filter) =>
+      prefilter(state.jobs, filter, JOB_PICKS)
+        .filter((j) => visibleRecord(state, ctx, j))
+        .map((job) => jobInstance(job, ctx.now)),
   },
   {
     name: Cls.service,
@@ -98,11 +110,13 @@ export const CLASSES: readonly ClassDef[] = [
     keys: ["Name"],
     properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
     ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx) => [
-      ...visible(state, ctx).collections.flatMap((c) =>
-        c.members.map((m) => computerSystemInstance(c, m, ctx.now)),
+    instances: (state, ctx, filter) => [
+      ...hostCollections(state, ctx.hostName).flatMap((c) =>
+        prefilter(c.members, filter, MEMBER_PICKS).map((m) => computerSystemInstance(c, m, ctx.now)),
       ),
-      ...hostVms(state, ctx.hostName).map((vm) => hostVmInstance(vm, ctx.now)),
+      ...prefilter(hostVms(state, ctx.hostName), filter, MEMBER_PICKS).map((vm) =>
+        hostVmInstance(vm, ctx.now),
+      ),
     ],
   },
   SETTINGS_CLASS_DEF,

@@ -9,22 +9,8 @@ import {
 import { ASSOCIATIONS } from "./associations";
 import { classesUnder, classNamed, type RenderContext } from "./classes";
 import { sameText } from "../constants";
+import { matchesAll } from "./filter";
 import type { SimState } from "../store/state";
-
-/** WQL compares property names and string values without regard to case. */
-function valueMatches(actual: CimValue | undefined, wanted: CimValue): boolean {
-  if (typeof actual === "string" && typeof wanted === "string") return sameText(actual, wanted);
-  return actual === wanted;
-}
-
-function property(instance: CimInstance, name: string): CimValue | undefined {
-  const key = Object.keys(instance.properties).find((k) => sameText(k, name));
-  return key === undefined ? undefined : instance.properties[key];
-}
-
-function matchesAll(instance: CimInstance, conditions: Readonly<Record<string, CimValue>>): boolean {
-  return Object.entries(conditions).every(([name, wanted]) => valueMatches(property(instance, name), wanted));
-}
 
 /**
  * `SELECT * FROM className WHERE a = x AND ...`. An unknown class gives no rows; an unknown property in the filter is
@@ -42,7 +28,7 @@ export function queryInstances(
       throw new CimError("wbem", `Invalid query: ${className} has no property ${name}`);
     }
   }
-  return defs.flatMap((def) => def.instances(state, ctx)).filter((i) => matchesAll(i, filter));
+  return defs.flatMap((def) => def.instances(state, ctx, filter)).filter((i) => matchesAll(i, filter));
 }
 
 /** The instance a REF names. Every key property of the class must be given. */
@@ -56,8 +42,7 @@ export function getInstance(state: SimState, ctx: RenderContext, ref: CimRef): C
     if (value === undefined) return undefined;
     keys[key] = value;
   }
-  if (def.find) return def.find(state, ctx, keys);
-  return def.instances(state, ctx).find((i) => matchesAll(i, keys));
+  return def.instances(state, ctx, keys).find((i) => matchesAll(i, keys));
 }
 
 /** Instances linked to `ref` through the association(s), optionally only those of `resultClass` (or a subclass). */

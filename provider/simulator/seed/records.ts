@@ -1,8 +1,8 @@
 import { toCimDateTime } from "../../cim";
-import { CRASH_CONSISTENT, ReplicationMode, ReplicationState } from "../constants";
+import { CRASH_CONSISTENT, ReplicationMode, ReplicationState, sameText } from "../constants";
 import { newGuid } from "../ids";
 import { enabledStateOf, replicationHealthOf } from "../methods/members";
-import type { StoredCollection, StoredRecoveryPoint } from "../store/state";
+import type { SimState, StoredCollection, StoredRecoveryPoint } from "../store/state";
 import type { SeedCollection, SimCollection, SimRecoveryPoint } from "../types";
 
 const HOUR_MS = 3_600_000;
@@ -95,4 +95,12 @@ export function recoveryPointView(p: StoredRecoveryPoint): SimRecoveryPoint {
     virtualMachineIds: [...p.virtualMachineIds],
     recoveryPointIds: [...(p.recoveryPointIds ?? [])],
   };
+}
+
+/** The recovery points of a collection, oldest first (an undated one before all). */
+export function recoveryPointsOf(state: SimState, collectionId: string): SimRecoveryPoint[] {
+  return state.recoveryPoints
+    .filter((p) => sameText(p.collectionId, collectionId))
+    .sort((a, b) => (a.creationTime ?? -Infinity) - (b.creationTime ?? -Infinity))
+    .map(recoveryPointView);
 }

@@ -7,11 +7,13 @@ import { lockStateFile } from "./stateLock";
 import { AppendLog } from "./appendLog";
 import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
 import { parseStateFile } from "./stateShape";
+import { StateText } from "./stateText";
 import { Mutex, type StateStore } from "./store";
+import { Changes, track } from "./tracking";
 
-/** The state as last read or written by this process, with the exact text it came from. */
+/** The state as last read or written by this process, with the exact bytes it came from. */
 interface Loaded {
-  readonly text: string;
+  readonly bytes: Buffer;
   readonly state: SimState;
 }
 
@@ -32,9 +34,14 @@ interface Queued {
  * appended to `<file>.calls.jsonl`, one JSON line per call, and is read only when someone asks for it.
  *
  * Transactions take the file lock, read the file, change the state, write a temporary file and rename it over the
- * old one (atomic on one file system) when the state changed, append the calls they made, then unlock. The lock is
- * therefore held for a time that depends on the cluster's size, never on its history. When the file still holds
- * the text this process last saw, the parsed state is reused instead of being parsed again.
+ * old one (atomic on one file system) when the state changed, append the calls they made, then unlock. When the
+ * file still holds the bytes this process last saw, the parsed state is reused instead of being parsed again; the
+ * changes are tracked (tracking.ts), so a transaction that changed nothing writes nothing, and one that did formats
+ * only the records it changed (stateText.ts). What stays proportional to the cluster's size is reading the file and,
+ * after a change, writing it: copies of its bytes, with no JSON work.
+ *
+ * After each commit the store leaves the lock free for as long as it held it before taking it again, so that another
+ * process (the CLI, a second program) gets its turn while a thousand calls keep this one busy.
  *
  * One store serves each file per process ({@link FileStore.at}). Its transactions never compete for the file lock
  * against each other: those that arrive while one commits wait, and then commit together, in order, under one lock.
@@ -56,6 +63,9 @@ export class FileStore implements StateStore {
   private readonly mutex = new Mutex();
   private readonly queue: Queued[] = [];
   private last: Loaded | undefined;
+  private readonly text = new StateText();
+  /** When this store last released the lock, how long it had held it, and whether for more than one call. */
+  private lastHold = { releasedAt: 0, heldMs: 0, batched: false };
   private readonly callLog: AppendLog<StoredCall>;
   private readonly readLog: AppendLog<StoredRead>;
 
@@ -67,16 +77,16 @@ export class FileStore implements StateStore {
   async init(): Promise<void> {
     await checkFolderWritable(this.path);
     return this.mutex.run(() =>
-      this.locked(async () => {
+      this.locked(false, async () => {
         const existing = await this.read();
         if (existing !== undefined) {
-          parseStateFile(existing, this.path);
+          parseStateFile(existing.toString("utf8"), this.path);
           return;
         }
         // A new cluster starts with an empty history, even where an earlier one left its logs behind.
         await this.callLog.clear();
         await this.readLog.clear();
-        await this.write(serialize(emptyState()));
+        await this.write(Buffer.from(this.text.format(emptyState())));
       }),
     );
   }
@@ -116,18 +126,31 @@ export class FileStore implements StateStore {
         : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
     });
     await checkFolderWritable(this.path);
-    return this.locked(async () => {
-      const text = await this.read();
-      if (text === undefined) throw this.missing();
-      const { state, outcomes } = this.apply(text, changes);
+    await this.yieldLock();
+    const batched = changes.length > 1;
+    return this.locked(batched, async () => {
+      const bytes = await this.read();
+      if (bytes === undefined) throw this.missing();
+      const { state, changed, outcomes } = this.apply(bytes, changes);
       const calls = state.calls.splice(0);
       const reads = state.reads.splice(0);
-      const after = serialize(state);
-      if (after !== text) await this.write(after);
-      await this.appendAfterWrite(calls, reads, after !== text);
-      this.last = { text: after, state };
+      this.text.forget(changed);
+      const after = changed.any ? Buffer.from(this.text.format(state)) : bytes;
+      if (changed.any) await this.write(after);
+      await this.appendAfterWrite(calls, reads, changed.any);
+      this.last = { bytes: after, state };
       return outcomes;
     });
+  }
+
+  /**
+   * After a commit of several calls, waits until the lock has been free as long as it was held (the class comment
+   * says why), 100 ms at most. A program making one call at a time never waits: it leaves gaps of its own.
+   */
+  private async yieldLock(): Promise<void> {
+    if (!this.lastHold.batched) return;
+    const wait = this.lastHold.releasedAt + Math.min(this.lastHold.heldMs, 100) - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   /**
@@ -135,11 +158,16 @@ export class FileStore implements StateStore {
    * others run again from `text`, so that nothing it did half-way is kept (changes are synchronous and commit
    * nothing until all have run, so running them again is safe).
    */
-  private apply(text: string, changes: readonly Change[]): { state: SimState; outcomes: Outcome[] } {
+  private apply(
+    bytes: Buffer,
+    changes: readonly Change[],
+  ): { state: SimState; changed: Changes; outcomes: Outcome[] } {
     const failed = new Map<number, unknown>();
     for (;;) {
-      const state = this.parse(text);
+      const state = this.parse(bytes);
       this.last = undefined;
+      const changed = new Changes();
+      const tracked = track(state, changed);
       const outcomes: Outcome[] = [];
       let threw = false;
       for (const [i, change] of changes.entries()) {
@@ -149,14 +177,14 @@ export class FileStore implements StateStore {
           continue;
         }
         try {
-          outcomes.push({ ok: true, value: change(state) });
+          outcomes.push({ ok: true, value: change(tracked) });
         } catch (caught) {
           failed.set(i, caught);
           threw = true;
           break;
         }
       }
-      if (!threw) return { state, outcomes };
+      if (!threw) return { state, changed, outcomes };
     }
   }
 
@@ -181,9 +209,9 @@ export class FileStore implements StateStore {
 
   /** Every call in the log, oldest first, after those an older state file still holds in its `calls` list. */
   async calls(): Promise<StoredCall[]> {
-    const text = await this.read();
-    if (text === undefined) throw this.missing();
-    const legacy = parseStateFile(text, this.path).calls;
+    const bytes = await this.read();
+    if (bytes === undefined) throw this.missing();
+    const legacy = parseStateFile(bytes.toString("utf8"), this.path).calls;
     return [...legacy, ...(await this.callLog.read())];
   }
 
@@ -191,10 +219,10 @@ export class FileStore implements StateStore {
     return this.readLog.read();
   }
 
-  /** The state in `text`, reusing the last parse when the file has not changed since. */
-  private parse(text: string): SimState {
-    if (this.last?.text === text) return this.last.state;
-    return parseStateFile(text, this.path);
+  /** The state in `bytes`, reusing the last parse when the file has not changed since. */
+  private parse(bytes: Buffer): SimState {
+    if (this.last?.bytes.equals(bytes)) return this.last.state;
+    return parseStateFile(bytes.toString("utf8"), this.path);
   }
 
   private missing(): CimError {
@@ -205,39 +233,35 @@ export class FileStore implements StateStore {
   }
 
   /** Runs `task` holding the file lock; the caller holds the mutex. */
-  private async locked<T>(task: () => Promise<T>): Promise<T> {
+  private async locked<T>(batched: boolean, task: () => Promise<T>): Promise<T> {
     const release = await lockStateFile(this.path);
+    const taken = Date.now();
     try {
       return await task();
     } finally {
       await release().catch(() => undefined);
+      this.lastHold = { releasedAt: Date.now(), heldMs: Date.now() - taken, batched };
     }
   }
 
-  private async read(): Promise<string | undefined> {
+  private async read(): Promise<Buffer | undefined> {
     try {
-      return await readFile(this.path, "utf8");
+      return await readFile(this.path);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw fileError(error, `cannot read simulator state file ${this.path}`, this.path);
     }
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(text: Buffer): Promise<void> {
     await checkFileWritable(this.path);
     const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      await writeFile(temporary, text, "utf8");
+      await writeFile(temporary, text);
       await rename(temporary, this.path);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       throw fileError(error, `cannot write simulator state file ${this.path}`, this.path);
     }
   }
-}
-
-/** The state file's text: everything but the call log, which lives in its own file. */
-function serialize(state: SimState): string {
-  const { calls: _calls, reads: _reads, ...rest } = state;
-  return JSON.stringify(rest, null, 2);
 }

@@ -247,13 +247,34 @@ export function hostCollections(state: SimState, hostName: string): StoredCollec
   return state.collections.filter((c) => onHost(c, hostName));
 }
 
+/** Where the collections with each CollectionID sat in their list when last looked up, by lower-case CollectionID. */
+const positions = new WeakMap<readonly StoredCollection[], Map<string, number[]>>();
+
 /**
- * The collection with this CollectionID, on `site` when given. Both sides of a replicated pair may hold the same
- * CollectionID (recoverySide.ts), so a caller that knows the host or the record's site passes it; a collection or
- * record with no site (a single-cluster simulator) matches any.
+ * The collection with this CollectionID (any case), on `site` when given. Both sides of a replicated pair may hold
+ * the same CollectionID (recoverySide.ts), so a caller that knows the host or the record's site passes it; a
+ * collection or record with no site (a single-cluster simulator) matches any. A method or a read names one
+ * collection among a thousand, so the positions they were last seen at are tried first, and the index is made again
+ * when those no longer hold them or hold none on that site.
  */
 export function collectionById(state: SimState, id: string, site?: string): StoredCollection | undefined {
-  return state.collections.find((c) => sameText(c.id, id) && sameSite(c.site, site));
+  const list = state.collections;
+  const onSite = (at: readonly number[]) =>
+    at.map((i) => list[i]).find((c) => c !== undefined && sameText(c.id, id) && sameSite(c.site, site));
+  const seen = positions.get(list)?.get(id.toLowerCase());
+  const stale = seen === undefined || seen.some((i) => list[i] === undefined || !sameText(list[i]!.id, id));
+  const found = stale ? undefined : onSite(seen);
+  return found ?? onSite(indexOf(list).get(id.toLowerCase()) ?? []);
+}
+
+function indexOf(list: readonly StoredCollection[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  list.forEach((c, i) => {
+    const key = c.id.toLowerCase();
+    index.set(key, [...(index.get(key) ?? []), i]);
+  });
+  positions.set(list, index);
+  return index;
 }
 
 /** The collection a job or recovery point belongs to: its CollectionID on its site. */
