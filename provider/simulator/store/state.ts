@@ -262,7 +262,7 @@ export function collectionById(state: SimState, id: string, site?: string): Stor
   const onSite = (at: readonly number[]) =>
     at.map((i) => list[i]).find((c) => c !== undefined && sameText(c.id, id) && sameSite(c.site, site));
   const seen = positions.get(list)?.get(id.toLowerCase());
-  const stale = seen === undefined || seen.some((i) => list[i] === undefined || !sameText(list[i]!.id, id));
+  const stale = seen === undefined || seen.some((i) => !sameText(list[i]?.id ?? "", id));
   const found = stale ? undefined : onSite(seen);
   return found ?? onSite(indexOf(list).get(id.toLowerCase()) ?? []);
 }
