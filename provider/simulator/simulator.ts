@@ -28,6 +28,7 @@ import {
   type GuestShutdown,
 } from "./store/state";
 import { MemoryStore } from "./store/store";
+import { untracked } from "./store/tracking";
 import { addPair, type SeedPair } from "./seed/pairSeed";
 import { addSite } from "./methods/recoverySide";
 import { adaptersOf, setAdapters, vmById, type StoredAdapter } from "./networks/model";
@@ -220,7 +221,7 @@ export class HyperVSimulator {
   /** A VM's network adapters as the host keeps them; the default one for a VM given none. */
   networkAdapters(vmId: string): Promise<StoredAdapter[]> {
     return this.cluster.transact((state) => {
-      const vm = vmById(state, vmId);
+      const vm = vmById(untracked(state), vmId);
       if (vm === undefined) throw new Error(`no simulated VM has the id ${vmId}`);
       return structuredClone([...adaptersOf(vm)]);
     });

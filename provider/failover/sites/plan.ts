@@ -156,6 +156,11 @@ function toReplica(
   if (a.replicationState === S.Committed) {
     if (isPlannedPrepared(b)) return steps("plannedMove", finish);
     if (isPreparedForReverse(b)) return steps("reprotect", finish);
+    // Each site is read on its own, so a read can straddle A's ReverseReplicationRelationship: A still committed,
+    // B already the replica waiting for A's first copy. Read again, never act on the torn picture (inferred: the two
+    // sides change in one job). A pair that stays so is left alone once the rounds run out.
+    if (isReplica(b) && b.replicationState === S.WaitingToCompleteInitialReplication)
+      return { kind: "wait", reason: `${B} shows ${A}'s reverse under way; reading both sites again` };
     if (isPrimary(b)) {
       const start = allRunning(a) ? [] : [step(A, "StartVMs", E.startAfterReverse)];
       return guarded("reprotect", [...reprotect(A, B, b), ...start], [splitBrainOn(B, b, a, now)], want);

@@ -15,6 +15,7 @@
  */
 import { sameText } from "../constants";
 import type { SimState, StoredMember } from "../store/state";
+import { untracked } from "../store/tracking";
 
 export interface StoredFailoverIp {
   protocol: number;
@@ -93,7 +94,8 @@ export function testCopyAdapters(state: SimState, replica: StoredMember): Stored
     name: a.name,
     switchName: switchNamed(state, a.testSwitchName)?.name ?? null,
     testSwitchName: null,
-    ...(a.failover !== undefined ? { failover: structuredClone(a.failover) } : {}),
+    // The copy is made from the plain record: a transaction's state is seen through proxies, which cannot be cloned.
+    ...(a.failover !== undefined ? { failover: structuredClone(untracked(a.failover)) } : {}),
   }));
 }
 

@@ -175,6 +175,12 @@ describe("planSites: which steps, in which order", () => {
     ["a replica failover is under way", pair(primary(11, "off"), replica(4)), want("B"), "wait"],
     ["both are replicas", pair(replica(3), replica(3)), want("B"), "refuse"],
     [
+      "B committed read before its reverse, A read after it (a replica waiting for the first copy): wait",
+      pair(replica(2), replica(6, "off")),
+      want("B"),
+      "wait",
+    ],
+    [
       "A's VMs are off while A is wanted: start them",
       pair(primary(3, "off"), replica(3)),
       want("A"),
