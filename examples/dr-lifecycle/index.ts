@@ -76,13 +76,40 @@ const sites = replication
     )
   : undefined;
 
-// NETWORK STEP: the drill's isolated test network (the DR network resources) is declared here, before the drill.
+/**
+ * The replica VMs' networks on west: a drill's test copies come up on the isolated switch, never on production, and
+ * after a failover each VM takes its address in west's subnet. Cleared when replication is removed.
+ */
+const networks = replication
+  ? new hvr.ReplicaNetworks(
+      "sql-cluster-networks",
+      {
+        collectionId: group.collectionId,
+        connection: connection("west"),
+        defaults: {
+          testFailoverSwitch: config.get("testSwitch") ?? "Isolated",
+          failoverIp: {
+            ipv4SubnetMask: "255.255.255.0",
+            ipv4DefaultGateway: "10.2.0.1",
+            dnsServers: ["10.2.0.53"],
+          },
+        },
+        virtualMachines: [
+          { vm: "sql-a", failoverIp: { ipv4Address: "10.2.0.11" } },
+          { vm: "sql-b", failoverIp: { ipv4Address: "10.2.0.12" } },
+        ],
+      },
+      { dependsOn: [replication] },
+    )
+  : undefined;
+
+/** The drill: refused if a test copy would join the production switch (allowProductionNetwork stays false). */
 const test =
-  replication && drill
+  replication && networks && drill
     ? new hvr.CollectionTestFailover(
         "sql-cluster-drill",
         { collectionId: group.collectionId, connection: connection("west"), reportDirectory: "dr-reports" },
-        { dependsOn: [replication] },
+        { dependsOn: [networks] },
       )
     : undefined;
 
@@ -91,3 +118,5 @@ export const replicationState = replication?.replicationStateName;
 export const initialCopy = replication?.initialReplicationProgress;
 export const runningSite = sites?.runningSite;
 export const drillCollection = test?.testCollectionName;
+export const drillNetworks = test?.testNetworks;
+export const replicaNetworks = networks?.networks;

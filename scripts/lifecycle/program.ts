@@ -4,6 +4,7 @@
  */
 import { collectionReplicationProvider } from "../../provider/resources/collectionReplication/provider";
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
+import { replicaNetworksProvider } from "../../provider/resources/replicaNetworks/provider";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { vmGroupProvider } from "../../provider/resources/vmGroup/provider";
 import { serializeProvider, UNKNOWN } from "../../test/harness/plugin";
@@ -12,6 +13,7 @@ import type { Life } from "./run";
 export interface Providers {
   readonly vmGroup: string;
   readonly replication: string;
+  readonly networks: string;
   readonly drill: string;
   readonly sites: string;
 }
@@ -20,6 +22,7 @@ export async function providers(): Promise<Providers> {
   return {
     vmGroup: await serializeProvider(vmGroupProvider),
     replication: await serializeProvider(collectionReplicationProvider),
+    networks: await serializeProvider(replicaNetworksProvider),
     drill: await serializeProvider(collectionTestFailoverProvider),
     sites: await serializeProvider(replicatedCollectionProvider),
   };
@@ -50,6 +53,24 @@ function declared(p: Providers, collectionId: string) {
       connection: on("east"),
       __provider: p.replication,
     },
+    // The replica VMs' networks on west: drills on the isolated switch, and the addresses each VM takes after a failover.
+    networks: {
+      collectionId,
+      connection: on("west"),
+      defaults: {
+        testFailoverSwitch: "Isolated",
+        failoverIp: {
+          ipv4SubnetMask: "255.255.255.0",
+          ipv4DefaultGateway: "10.2.0.1",
+          dnsServers: ["10.2.0.53"],
+        },
+      },
+      virtualMachines: [
+        { vm: "sql-a", failoverIp: { ipv4Address: "10.2.0.11" } },
+        { vm: "sql-b", failoverIp: { ipv4Address: "10.2.0.12" } },
+      ],
+      __provider: p.networks,
+    },
     drill: { collectionId, connection: on("west"), __provider: p.drill },
     sites: (activeSite: string) => ({
       sites: {
@@ -63,6 +84,33 @@ function declared(p: Providers, collectionId: string) {
 }
 
 type Step = readonly [title: string, run: () => Promise<string[]>];
+
+interface VmNetworks {
+  readonly name: string;
+  readonly adapters: readonly {
+    readonly testFailoverSwitch?: string | null;
+    readonly failoverIp?: { readonly dhcpEnabled: boolean; readonly ipAddresses: readonly string[] } | null;
+  }[];
+}
+
+/** Each replica VM's test switch and failover address, as ReplicaNetworks read them back. */
+const describeNetworks = (value: unknown) =>
+  (value as readonly VmNetworks[])
+    .map((vm) =>
+      vm.adapters
+        .map(
+          (a) =>
+            `${vm.name} drills on ${a.testFailoverSwitch ?? "no switch"}, fails over as ${a.failoverIp && !a.failoverIp.dhcpEnabled ? a.failoverIp.ipAddresses.join(", ") : "DHCP"}`,
+        )
+        .join("; "),
+    )
+    .join("; ");
+
+/** The switch each test VM came up on. */
+const describeTestNetworks = (value: unknown) =>
+  (value as readonly { name: string; adapters: readonly { switchName: string | null }[] }[])
+    .map((vm) => `${vm.name} on ${vm.adapters.map((a) => a.switchName ?? "no switch").join(", ")}`)
+    .join(", ");
 
 const site = (outs: Record<string, unknown>, name: string) => {
   const s = (outs.sites as Record<string, { role: string; replicationStateName: string | null }>)[name];
@@ -112,9 +160,12 @@ export function lifecyclePrograms(life: Life): Step[] {
     [
       "pulumi up #2: a drill on west (a test failover)",
       async () => {
-        // NETWORK STEP: the drill's isolated test network (the DR network resources) is declared here.
+        const networks = await life.up("sql-cluster-networks", program().networks);
         const drill = await life.up("sql-cluster-drill", program().drill);
-        return [`CollectionTestFailover: test collection ${String(drill.testCollectionName)} is up`];
+        return [
+          `ReplicaNetworks: ${describeNetworks(networks.networks)}`,
+          `CollectionTestFailover: test collection ${String(drill.testCollectionName)} is up; ${describeTestNetworks(drill.testNetworks)}`,
+        ];
       },
     ],
     [
@@ -129,9 +180,11 @@ export function lifecyclePrograms(life: Life): Step[] {
     [
       "pulumi up #6: replication removed on both sides",
       async () => {
+        await life.remove("sql-cluster-networks");
         await life.remove("sql-cluster-sites");
         await life.remove("sql-cluster-replication");
         return [
+          "the replica VMs' networks cleared (no test switch, DHCP after a failover)",
           "the VM group stays on east, and its replica VMs on west (RemoveReplicationRelationship leaves them)",
         ];
       },

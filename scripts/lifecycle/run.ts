@@ -9,7 +9,7 @@
  *   up #6  replication removed on both sides
  *
  * The recovery side is made by the simulator when the relationship is created, with the primary's CollectionID
- * (provider/simulator/recoverySide.ts, inferred), so every resource takes the VmGroup's collectionId output.
+ * (provider/simulator/methods/recoverySide.ts, inferred), so every resource takes the VmGroup's collectionId output.
  */
 import * as path from "node:path";
 import type { MethodCall } from "../../provider/simulator";

@@ -24,14 +24,15 @@ beforeAll(() => {
 });
 
 describe("examples/dr-lifecycle under setMocks", () => {
-  it("at first: the group on east, its replication to west, and the pair of sites, all by the group's CollectionID", async () => {
+  it("at first: the group on east, its replication to west, the pair of sites and west's replica networks, all by the group's CollectionID", async () => {
     const { registered, outputs } = await run();
     expect(names(registered)).toEqual([
       "VmGroup sql-cluster",
       "CollectionReplication sql-cluster-replication",
       "ReplicatedCollection sql-cluster-sites",
+      "ReplicaNetworks sql-cluster-networks",
     ]);
-    const [group, replication, sites] = registered;
+    const [group, replication, sites, networks] = registered;
     expect(group?.inputs).toMatchObject({
       name: "sql-cluster",
       members: ["sql-a", "sql-b"],
@@ -52,6 +53,15 @@ describe("examples/dr-lifecycle under setMocks", () => {
       activeSite: "east",
     });
     expect(sites?.dependencies).toContainEqual(expect.stringMatching(/::sql-cluster-replication$/));
+    expect(networks?.inputs).toMatchObject({
+      collectionId: ID,
+      connection: on("west"),
+      defaults: { testFailoverSwitch: "Isolated" },
+      virtualMachines: [
+        { vm: "sql-a", failoverIp: { ipv4Address: "10.2.0.11" } },
+        { vm: "sql-b", failoverIp: { ipv4Address: "10.2.0.12" } },
+      ],
+    });
     expect(outputs.collectionId).toBe(ID);
   });
 
@@ -59,11 +69,15 @@ describe("examples/dr-lifecycle under setMocks", () => {
     const drilled = await run({ "dr-lifecycle:drill": "true" });
     expect(names(drilled.registered).at(-1)).toBe("CollectionTestFailover sql-cluster-drill");
     expect(drilled.registered.at(-1)?.inputs).toMatchObject({ collectionId: ID, connection: on("west") });
+    // The drill waits for the isolated switch to be set: its test copies never come up on production.
+    expect(drilled.registered.at(-1)?.dependencies).toContainEqual(
+      expect.stringMatching(/::sql-cluster-networks$/),
+    );
     const moved = await run({ "dr-lifecycle:activeSite": "west" });
     expect(moved.registered.find((r) => r.name === "sql-cluster-sites")?.inputs.activeSite).toBe("west");
   });
 
-  it("replicate false leaves only the group: the replication, the pair and any drill are removed", async () => {
+  it("replicate false leaves only the group: the replication, the pair, the networks and any drill are removed", async () => {
     const { registered } = await run({ "dr-lifecycle:replicate": "false", "dr-lifecycle:drill": "true" });
     expect(names(registered)).toEqual(["VmGroup sql-cluster"]);
   });

@@ -21,6 +21,14 @@ const MOVE = (from: string, to: string) => [
   `[${to}] Msvm_ComputerSystem.RequestStateChange(RequestedState 2) -> 4096 (job)`,
 ];
 
+/** The replica VMs' networks set (or cleared) on west: each adapter's test switch, then each VM's failover TCP/IP. */
+const NETWORKS = [
+  "[west] Msvm_VirtualSystemManagementService.ModifyResourceSettings -> 0",
+  "[west] Msvm_VirtualSystemManagementService.ModifyResourceSettings -> 0",
+  "[west] Msvm_ReplicationService.SetFailoverNetworkAdapterSettings -> 0",
+  "[west] Msvm_ReplicationService.SetFailoverNetworkAdapterSettings -> 0",
+];
+
 let run: LifecycleRun;
 const printed: string[] = [];
 
@@ -53,6 +61,7 @@ describe("the lifecycle demo", () => {
       [
         "pulumi up #2",
         [
+          ...NETWORKS,
           "[west] Msvm_CollectionReplicationService.TestReplicaCollection -> 4096 (job)",
           "[west] Msvm_ComputerSystem.RequestStateChange(RequestedState 2) -> 4096 (job)",
           "[west] Msvm_ComputerSystem.RequestStateChange(RequestedState 2) -> 4096 (job)",
@@ -67,6 +76,7 @@ describe("the lifecycle demo", () => {
       [
         "pulumi up #6",
         [
+          ...NETWORKS,
           "[east] Msvm_CollectionReplicationService.RemoveReplicationRelationship -> 4096 (job)",
           "[west] Msvm_CollectionReplicationService.RemoveReplicationRelationship -> 4096 (job)",
         ],
@@ -88,6 +98,14 @@ describe("the lifecycle demo", () => {
 
   it("prints what each run left, and the initial copy replicating before the drill", () => {
     expect(printed).toContain("  CollectionReplication: Replicating; initial copy Completed, 100%");
+    expect(printed).toContain(
+      "  ReplicaNetworks: sql-a drills on Isolated, fails over as 10.2.0.11; sql-b drills on Isolated, fails over as 10.2.0.12",
+    );
+    expect(printed).toContainEqual(
+      expect.stringMatching(
+        /^ {2}CollectionTestFailover: test collection .+ is up; sql-a.* on Isolated, sql-b.* on Isolated$/,
+      ),
+    );
     expect(printed).toContain(
       "  ReplicatedCollection: east primary (Replicating), west replica (Replicating)",
     );

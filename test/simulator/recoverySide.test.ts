@@ -1,6 +1,6 @@
 /**
  * Two sites in one state file, and a group made on east (DefineCollection, AddMember) that east then replicates to
- * west: what appears on west when the relationship is created (provider/simulator/recoverySide.ts), what the
+ * west: what appears on west when the relationship is created (provider/simulator/methods/recoverySide.ts), what the
  * initial copy does to both sides, and what RemoveReplicationRelationship leaves there.
  */
 import * as fs from "node:fs";
