@@ -9,9 +9,10 @@ import { configDefaults, defineConfig } from "vitest/config";
 const WORKERS = 2 * availableParallelism();
 
 /**
- * Files that run alone, after all the others. The race between two plugin processes (test/sites/race.test.ts)
- * depends on their timing: with other files competing for the CPUs, its free-running moves left both sites a replica
- * (a finding to look into, not to hide: it runs as it always did, one file at a time).
+ * Files that run alone, after all the others. The race between two plugin processes (test/sites/race.test.ts) asserts
+ * which process's call the host accepted, within a per-test bound, so it wants the CPUs to itself. Starved of them it
+ * once found a real gap, since closed: a read straddling the other process's reverse (provider/failover/sites/plan.ts
+ * now reads again).
  */
 const ALONE = ["test/sites/race.test.ts"];
 
