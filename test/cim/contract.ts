@@ -7,6 +7,7 @@ import type { CimRef, CimSession } from "../../provider/cim";
 import { CimError } from "../../provider/cim";
 import { FakeClock } from "../../provider/clock";
 import { HyperVSimulator } from "../../provider/simulator";
+import { networksContract } from "./networksContract";
 import { settingsContract } from "./settingsContract";
 import { statisticsJobContract } from "./statisticsContract";
 import { vmGroupContract } from "./vmGroupContract";
@@ -310,6 +311,7 @@ export function cimContract(title: string, makeSession: WorldFactory): void {
     statisticsJobContract(world);
     settingsContract(world);
     vmGroupContract(world);
+    networksContract(world);
 
     it("turns an unreachable host into an unreachable CimError, then works again", async () => {
       const { sim, session } = await world();

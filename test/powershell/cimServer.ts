@@ -24,6 +24,13 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   Msvm_CollectionReplicationService: ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"],
   Msvm_ComputerSystem: ["CreationClassName", "Name"],
   Msvm_ShutdownComponent: ["InstanceID"],
+  // root/virtualization/v2's network classes, as their HyperV_v2 pages key them.
+  Msvm_VirtualSystemManagementService: ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"],
+  Msvm_ReplicationService: ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"],
+  Msvm_VirtualEthernetSwitch: ["CreationClassName", "Name"],
+  Msvm_SyntheticEthernetPortSettingData: ["InstanceID"],
+  Msvm_EthernetPortAllocationSettingData: ["InstanceID"],
+  Msvm_FailoverNetworkAdapterSettingData: ["InstanceID"],
   Hvr_TypeProbe: ["Id"],
 };
 

@@ -1,5 +1,5 @@
 import type { CimInstance, CimNamespace } from "../../cim";
-import { HYPERV_CLUSTER_NAMESPACE } from "../../cim";
+import { HYPERV_CLUSTER_NAMESPACE, HYPERV_VIRTUALIZATION_NAMESPACE } from "../../cim";
 import { Cls, sameText } from "../constants";
 import {
   collectionInstance,
@@ -68,6 +68,20 @@ export interface ClassDef {
 
 const MANAGED_SYSTEM_ELEMENT = ["CIM_LogicalElement", "CIM_ManagedSystemElement", "CIM_ManagedElement"];
 
+/** The member VMs and the host's VMs outside any collection, as the cluster namespace serves them. */
+const COMPUTER_SYSTEM: ClassDef = {
+  name: Cls.computerSystem,
+  keys: ["Name"],
+  properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
+  ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
+  instances: (state, ctx, filter) => [
+    ...hostCollections(state, ctx.hostName).flatMap((c) =>
+      prefilter(c.members, filter, MEMBER_PICKS).map((m) => computerSystemInstance(c, m, ctx.now)),
+    ),
+    ...prefilter(hostVms(state, ctx.hostName), filter, MEMBER_PICKS).map((vm) => hostVmInstance(vm, ctx.now)),
+  ],
+};
+
 export const CLASSES: readonly ClassDef[] = [
   {
     name: Cls.collection,
@@ -105,20 +119,10 @@ export const CLASSES: readonly ClassDef[] = [
     ancestors: ["CIM_Service", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
     instances: (_state, ctx) => [serviceInstance(ctx.hostName)],
   },
-  {
-    name: Cls.computerSystem,
-    keys: ["Name"],
-    properties: Object.keys(computerSystemInstance(sample.collection, sample.member, 0).properties),
-    ancestors: ["CIM_ComputerSystem", "CIM_System", "CIM_EnabledLogicalElement", ...MANAGED_SYSTEM_ELEMENT],
-    instances: (state, ctx, filter) => [
-      ...hostCollections(state, ctx.hostName).flatMap((c) =>
-        prefilter(c.members, filter, MEMBER_PICKS).map((m) => computerSystemInstance(c, m, ctx.now)),
-      ),
-      ...prefilter(hostVms(state, ctx.hostName), filter, MEMBER_PICKS).map((vm) =>
-        hostVmInstance(vm, ctx.now),
-      ),
-    ],
-  },
+  COMPUTER_SYSTEM,
+  // The same VMs in each host's own namespace: the HyperV_v2 Msvm_ComputerSystem page gives "Namespace
+  // Root\\Virtualization\\V2", where SetFailoverNetworkAdapterSettings names its VM (a REF a bridge resolves there).
+  { ...COMPUTER_SYSTEM, namespace: HYPERV_VIRTUALIZATION_NAMESPACE },
   SETTINGS_CLASS_DEF,
   SHUTDOWN_CLASS_DEF,
   MANAGEMENT_CLASS_DEF,
