@@ -78,12 +78,17 @@ export const RETURN_CODE_ADVICE: Readonly<Record<number, string>> = {
 
 /**
  * Advice where the method decides what a code means: ReverseReplicationRelationship's one parameter besides the
- * collection is its settings, and it comes after CommitFailover, so only the reverse remains to be run again.
+ * collection is its settings, and it comes after CommitFailover, so only the reverse remains to be run again;
+ * SetFailoverNetworkAdapterSettings' parameters are a VM and its adapters' settings, not a recovery point.
  */
 const METHOD_ADVICE: Readonly<Record<string, Readonly<Record<number, string>>>> = {
   ReverseReplicationRelationship: {
     32773:
       "Hyper-V rejected the reversed replication settings: check that the RecoveryConnectionPoint sent (the run's log shows it) is the other site's Replica Broker and, under certificate authentication, that certificateThumbprint is the reversing site's own certificate; correct it and run again, the reverse is what remains",
+  },
+  SetFailoverNetworkAdapterSettings: {
+    32773:
+      "Hyper-V rejected the failover TCP/IP settings: check that the VM is a member of the replica collection on this host and that each adapter's settings name one of its network adapters, then run again",
   },
 };
 

@@ -92,7 +92,7 @@ describe("a replica VM's network adapters", () => {
     expect(again[0]!.failoverIp).toEqual(ip);
   });
 
-  it("says which VM and adapters a refused SetFailoverNetworkAdapterSettings (32773) was about, and what to check", async () => {
+  it("says what a refused SetFailoverNetworkAdapterSettings (32773) means for a VM and its adapters, and what to check", async () => {
     const { sim, session, vm, context, options } = await replica();
     const [adapter] = (await readVmAdapters(session, [vm.id], context)).get(vm.id.toLowerCase())!;
     // Without the adapter's own failover instance the setting names no adapter, which the host refuses.
@@ -105,7 +105,7 @@ describe("a replica VM's network adapters", () => {
     await expect(
       setFailoverIp(session, vm.id, [{ adapter: { ...adapter!, failover: undefined }, ip }], options),
     ).rejects.toThrow(
-      `Hyper-V refused the call: SetFailoverNetworkAdapterSettings returned 32773 (Invalid parameter) for VM ${vm.id} [host ${context.host}]. Check that the VM is a member of the replica collection on this host and that each adapter's settings name one of its network adapters, then run again`,
+      `Hyper-V refused the call: SetFailoverNetworkAdapterSettings returned 32773 (Invalid parameter) [collection 'payroll', method SetFailoverNetworkAdapterSettings, host ${context.host}]. Hyper-V rejected the failover TCP/IP settings: check that the VM is a member of the replica collection on this host and that each adapter's settings name one of its network adapters, then run again`,
     );
     expect((await sim.calls()).map((c) => [c.method, c.returnValue])).toEqual([
       ["SetFailoverNetworkAdapterSettings", 32773],

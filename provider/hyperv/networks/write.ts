@@ -154,14 +154,8 @@ export async function setFailoverIp(
     };
     const args = { ComputerSystem, NetworkSettings };
     const result = await session.invoke(service, "SetFailoverNetworkAdapterSettings", args, IN_HOST);
-    if (result.returnValue !== 0 && result.returnValue !== 4096) {
-      // The shared 32773 advice speaks of recovery points; this method's parameters are the VM and its adapters.
-      if (result.returnValue !== 32773) throw new HyperVReturnCodeError(result.returnValue, context);
-      throw new HyperVError(
-        `Hyper-V refused the call: SetFailoverNetworkAdapterSettings returned 32773 (Invalid parameter) for VM ${vmId} [host ${context.host ?? "unknown"}]. Check that the VM is a member of the replica collection on this host and that each adapter's settings name one of its network adapters, then run again`,
-        context,
-      );
-    }
+    if (result.returnValue !== 0 && result.returnValue !== 4096)
+      throw new HyperVReturnCodeError(result.returnValue, context);
     await finished(session, result, options, context);
   } catch (error) {
     throw withContext(error, context);
