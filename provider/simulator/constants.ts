@@ -97,5 +97,5 @@ export const Assoc = {
 
 /** Case-insensitive equality, as WQL compares names and strings. */
 export function sameText(a: string, b: string): boolean {
-  return a === b || a.toLowerCase() === b.toLowerCase();
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }

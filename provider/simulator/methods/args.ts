@@ -1,10 +1,9 @@
 import { isCimRef, type CimArguments, type CimMethodResult, type CimScalar, type CimValue } from "../../cim";
 import { Cls, sameText } from "../constants";
-import { pick } from "../store/tracking";
 import {
-  belongsTo,
   collectionById,
   onHost,
+  recordsOf,
   type SimState,
   type StoredCollection,
   type StoredRecoveryPoint,
@@ -49,7 +48,7 @@ export function recoveryPointArgument(
   collection: StoredCollection,
 ): { point?: StoredRecoveryPoint } | "invalid" {
   const value = argument(args, "CollectionRecoveryPoint");
-  const points = pick(state.recoveryPoints, (p) => belongsTo(p, collection));
+  const points = recordsOf(state.recoveryPoints, collection);
   if (value === undefined || value === null) {
     return { point: points.reduce<StoredRecoveryPoint | undefined>(newer, undefined) };
   }

@@ -10,6 +10,7 @@ import {
   belongsTo,
   collectionById,
   collectionOf,
+  recordsOf,
   type SimState,
   type StoredCollection,
   type StoredJob,
@@ -104,7 +105,7 @@ function refusal(
   }
   if (row.method === "RenameCollection" && textArgument(args, "NewName") === undefined)
     return ReturnCode.invalidParameter;
-  if (state.jobs.some((job) => !job.finished && job.collectionId === collection.id))
+  if (recordsOf(state.jobs, collection).some((job) => !job.finished))
     return state.busyReturnCode ?? ReturnCode.systemInUse;
   const membership = row.method !== "RenameCollection";
   if (membership && collection.replicationState !== ReplicationState.disabled) return ReturnCode.invalidState;

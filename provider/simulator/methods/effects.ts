@@ -1,6 +1,6 @@
 import { completeManagementJob, isManagementJob } from "./collectionManagement";
 import { EnabledState, FailedOverType, ReplicationMode, ReplicationState } from "../constants";
-import { pick } from "../store/tracking";
+import { withKey } from "../store/keyIndex";
 import { newGuid } from "../ids";
 import { VM_METHOD, vmStateChange } from "./members";
 import { pairEffect } from "./pair";
@@ -11,10 +11,12 @@ import {
   belongsTo,
   collectionOf,
   isTestOf,
+  POINT_ID,
   siteOf,
   type SimState,
   type StoredCollection,
   type StoredJob,
+  type StoredRecoveryPoint,
 } from "../store/state";
 import { testCopyAdapters } from "../networks/model";
 import { transition, type Transition } from "./transitions";
@@ -122,9 +124,15 @@ function startFirstCopy(state: SimState, reverse: StoredJob, collection: StoredC
   collection.replicationState = copy.whileRunning ?? ReplicationState.waitingForInitialReplication;
 }
 
+/** The recovery point a job names, by its exact InstanceID. */
+const pointOf = (state: SimState, job: StoredJob): StoredRecoveryPoint | undefined =>
+  withKey(state.recoveryPoints, POINT_ID, job.recoveryPointId).find(
+    (p) => p.instanceId === job.recoveryPointId,
+  );
+
 /** LastApplyTime and LastApplyConsistencyLevel follow the point failed over to (inferred). */
 function applyPoint(state: SimState, job: StoredJob, collection: StoredCollection): void {
-  const [point] = pick(state.recoveryPoints, (p) => p.instanceId === job.recoveryPointId);
+  const point = pointOf(state, job);
   if (!point) return;
   collection.lastApplyTime = point.creationTime;
   collection.lastApplyConsistencyLevel = point.consistencyLevel;
@@ -135,7 +143,7 @@ function applyPoint(state: SimState, job: StoredJob, collection: StoredCollectio
  * "<name> - Test" with test VMs "<vm> - Test", off, as Start-VMFailover -AsTest names and leaves its test VM.
  */
 function createTestCollection(state: SimState, job: StoredJob, replica: StoredCollection, at: number): void {
-  const [point] = pick(state.recoveryPoints, (p) => p.instanceId === job.recoveryPointId);
+  const point = pointOf(state, job);
   state.collections.push({
     id: job.resultId ?? newGuid(),
     name: `${replica.name} - Test`,

@@ -3,13 +3,14 @@ import { JobState, RequestedJobState, ReturnCode, sameText } from "../constants"
 import { argument, returnOnly } from "./args";
 import { instanceXml } from "../model/cimXml";
 import { finishJob, isRunning, terminatedEnd } from "./jobs";
-import type { JobEnd, SimState, StoredJob } from "../store/state";
+import { withKey } from "../store/keyIndex";
+import { JOB_ID, type JobEnd, type SimState, type StoredJob } from "../store/state";
 
 /** The job a Msvm_ConcreteJob REF names, by InstanceID. */
 export function jobOf(state: SimState, ref: CimRef): StoredJob | undefined {
   const key = Object.keys(ref.keys).find((k) => sameText(k, "InstanceID"));
   const id = key === undefined ? undefined : ref.keys[key];
-  return typeof id === "string" ? state.jobs.find((job) => sameText(job.instanceId, id)) : undefined;
+  return typeof id === "string" ? withKey(state.jobs, JOB_ID, id)[0] : undefined;
 }
 
 /** GetErrorEx, GetError and RequestStateChange on a job; other job methods are 32770. */

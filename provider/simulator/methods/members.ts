@@ -2,7 +2,14 @@ import type { CimArguments, CimMethodResult, CimRef } from "../../cim";
 import { argument, returnOnly, type JobContext } from "./args";
 import { Cls, EnabledState, ReplicationHealth, ReplicationMode, ReturnCode, sameText } from "../constants";
 import { startJob } from "./startJob";
-import { hostCollections, type SimState, type StoredCollection, type StoredMember } from "../store/state";
+import { withKey } from "../store/keyIndex";
+import {
+  hostCollections,
+  JOB_VM,
+  type SimState,
+  type StoredCollection,
+  type StoredMember,
+} from "../store/state";
 
 /**
  * Member VMs (Msvm_ComputerSystem in root\HyperVCluster\v2) and their RequestStateChange. The ClusHyperV page
@@ -133,7 +140,7 @@ export function invokeVm(
   const change = VM_STATE_CHANGES.find((c) => c.requested === requested);
   const { collection, member } = found;
   const current = enabledStateOf(collection, member);
-  const busy = state.jobs.some((job) => !job.finished && job.vmId === member.id);
+  const busy = withKey(state.jobs, JOB_VM, member.id).some((job) => !job.finished && job.vmId === member.id);
   if (busy || !change || !change.from.includes(current) || (change.starts && !mayRun(collection))) {
     return returnOnly(ReturnCode.invalidState);
   }

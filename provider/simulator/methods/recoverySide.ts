@@ -27,6 +27,7 @@ import { formatEmbeddedInstance, parseEmbeddedInstance, withPropertyValues } fro
 import { EnabledState, FailedOverType, ReplicationMode, ReplicationState, sameText } from "../constants";
 import { newGuid } from "../ids";
 import { parseSettings } from "../model/settingData";
+import { type KeyOf, keyCount } from "../store/keyIndex";
 import { collectionById, type SimState, type StoredCollection } from "../store/state";
 
 /** A site of a two-cluster state file: the host a session is opened for, and its Replica Broker's name. */
@@ -143,11 +144,13 @@ export function addSite(
   return stored;
 }
 
+const SITE: KeyOf<{ site?: string }> = (record) => record.site;
+
 /** Whether the state file holds sites: then a new collection lives on the host that made it. */
 export function hasSites(state: SimState): boolean {
   return (
     (state.sites ?? []).length > 0 ||
-    state.collections.some((c) => c.site !== undefined) ||
-    (state.virtualMachines ?? []).some((vm) => vm.site !== undefined)
+    keyCount(state.collections, SITE) > 0 ||
+    keyCount(state.virtualMachines ?? [], SITE) > 0
   );
 }

@@ -16,7 +16,7 @@ import { recoverySideFree } from "./recoverySide";
 import { reversedSettingsFit } from "./reverseSettings";
 import { initialReplicationMs, settingsProblem } from "./transitions/replicationSetup";
 import { startJob } from "./startJob";
-import { belongsTo, isTestOf, type SimState, type StoredCollection, type StoredJob } from "../store/state";
+import { isTestOf, recordsOf, type SimState, type StoredCollection, type StoredJob } from "../store/state";
 import { getStatistics, resetStatistics } from "./statistics";
 import { INHERITED_METHODS, transition, type Transition } from "./transitions";
 
@@ -62,7 +62,7 @@ export function invokeService(
 }
 
 const runningJobOn = (state: SimState, collection: StoredCollection): StoredJob | undefined =>
-  state.jobs.find((job) => !job.finished && belongsTo(job, collection));
+  recordsOf(state.jobs, collection).find((job) => !job.finished);
 
 /** The parameter checks (32773), made before the state is looked at. */
 function checkArguments(

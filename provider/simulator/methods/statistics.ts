@@ -4,7 +4,7 @@ import { instanceXml, type XmlProperty } from "../model/cimXml";
 import { Cls, JobState, ReplicationHealth, ReplicationMode, ReturnCode, sameText } from "../constants";
 import { replicationHealthOf } from "./members";
 import { startJob } from "./startJob";
-import { belongsTo, type SimState, type StoredCollection } from "../store/state";
+import { recordsOf, type SimState, type StoredCollection } from "../store/state";
 
 /**
  * GetReplicationStatistics and ResetReplicationStatistics. The property names and CIM types are the documented
@@ -91,11 +91,8 @@ export function getStatistics(
 
 /** Whether a statistics job of the collection has completed and is still kept: a call now gets what it gathered. */
 function gathered(state: SimState, collection: StoredCollection): boolean {
-  return state.jobs.some(
-    (job) =>
-      sameText(job.method, METHOD) &&
-      belongsTo(job, collection) &&
-      job.finished?.jobState === JobState.completed,
+  return recordsOf(state.jobs, collection).some(
+    (job) => sameText(job.method, METHOD) && job.finished?.jobState === JobState.completed,
   );
 }
 

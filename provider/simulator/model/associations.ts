@@ -1,9 +1,10 @@
 import type { CimInstance } from "../../cim";
 import type { RenderContext } from "./classes";
-import { Assoc, Cls, sameText } from "../constants";
+import { Assoc, Cls } from "../constants";
 import { collectionInstance, computerSystemInstance, jobInstance, recoveryPointInstance } from "./render";
 import { ELEMENT_SETTING_DATA_DEF } from "./settingData";
-import { belongsTo, collectionById, isTestOf, type SimState } from "../store/state";
+import { withKey } from "../store/keyIndex";
+import { collectionById, isTestOf, JOB_ID, JOB_VM, recordsOf, type SimState } from "../store/state";
 import { FAILOVER_OF_PORT_DEF } from "../networks/classes";
 
 /** An association class, followed from either end: given one instance, the instances at the other end. */
@@ -25,21 +26,19 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
     name: Assoc.affectedJobElement,
     related(state, ctx, source) {
       if (source.className === Cls.job) {
-        const job = state.jobs.find((j) => j.instanceId === text(source, "InstanceID"));
+        const [job] = withKey(state.jobs, JOB_ID, text(source, "InstanceID"));
         return job ? collectionList(state, ctx, job.collectionId) : [];
       }
       // From a VM: its own jobs (RequestStateChange). Inferred for root\HyperVCluster\v2 from root\virtualization\v2,
       // where clients such as os-win (jobutils) find a VM's pending jobs over this association.
       if (source.className === Cls.computerSystem) {
         const vmId = text(source, "Name");
-        return state.jobs
-          .filter((j) => j.vmId !== undefined && sameText(j.vmId, vmId))
-          .map((j) => jobInstance(j, ctx.now));
+        return withKey(state.jobs, JOB_VM, vmId).map((j) => jobInstance(j, ctx.now));
       }
       if (source.className !== Cls.collection) return [];
       const self = collectionById(state, text(source, "CollectionID"), ctx.hostName);
       if (!self) return [];
-      return state.jobs.filter((j) => belongsTo(j, self)).map((j) => jobInstance(j, ctx.now));
+      return recordsOf(state.jobs, self).map((j) => jobInstance(j, ctx.now));
     },
   },
   {
@@ -63,7 +62,7 @@ export const ASSOCIATIONS: readonly AssociationDef[] = [
       if (source.className !== Cls.collection) return [];
       const self = collectionById(state, text(source, "CollectionID"), ctx.hostName);
       if (!self) return [];
-      return state.recoveryPoints.filter((p) => belongsTo(p, self)).map(recoveryPointInstance);
+      return recordsOf(state.recoveryPoints, self).map(recoveryPointInstance);
     },
   },
   {

@@ -89,7 +89,9 @@ export const CLASSES: readonly ClassDef[] = [
     properties: Object.keys(collectionInstance(sample.collection).properties),
     ancestors: ["CIM_CollectionOfMSEs", "CIM_Collection", "CIM_ManagedElement"],
     instances: (state, ctx, filter) =>
-      prefilter(hostCollections(state, ctx.hostName), filter, COLLECTION_PICKS).map(collectionInstance),
+      prefilter(state.collections, filter, COLLECTION_PICKS)
+        .filter((c) => onHost(c, ctx.hostName))
+        .map(collectionInstance),
   },
   {
     name: Cls.recoveryPoint,

@@ -3,7 +3,8 @@
  * CollectionID (methods/recoverySide.ts), so every lookup that can meet both takes the site it means.
  */
 import { sameText } from "../constants";
-import type { SimState, StoredCollection } from "./state";
+import { type KeyOf, withKey } from "./keyIndex";
+import type { SimState, StoredCollection, StoredJob, StoredRecoveryPoint } from "./state";
 
 /**
  * Whether a host answers for a collection: a collection of a pair lives on its site's host only; one with no site
@@ -18,34 +19,28 @@ export function hostCollections(state: SimState, hostName: string): StoredCollec
   return state.collections.filter((c) => onHost(c, hostName));
 }
 
-/** Where the collections with each CollectionID sat in their list when last looked up, by lower-case CollectionID. */
-const positions = new WeakMap<readonly StoredCollection[], Map<string, number[]>>();
+const COLLECTION_ID: KeyOf<StoredCollection> = (c) => c.id;
+/** Keys to find jobs and recovery points by (keyIndex.ts): their InstanceID, and a VM's jobs by the VM's Name. */
+export const JOB_ID: KeyOf<StoredJob> = (j) => j.instanceId;
+export const JOB_VM: KeyOf<StoredJob> = (j) => j.vmId;
+export const POINT_ID: KeyOf<StoredRecoveryPoint> = (p) => p.instanceId;
+const RECORD_COLLECTION: KeyOf<{ collectionId: string }> = (r) => r.collectionId;
 
 /**
  * The collection with this CollectionID (any case), on `site` when given. Both sides of a replicated pair may hold
  * the same CollectionID (recoverySide.ts), so a caller that knows the host or the record's site passes it; a
- * collection or record with no site (a single-cluster simulator) matches any. A method or a read names one
- * collection among a thousand, so the positions they were last seen at are tried first, and the index is made again
- * when those no longer hold them or hold none on that site.
+ * collection or record with no site (a single-cluster simulator) matches any.
  */
 export function collectionById(state: SimState, id: string, site?: string): StoredCollection | undefined {
-  const list = state.collections;
-  const onSite = (at: readonly number[]) =>
-    at.map((i) => list[i]).find((c) => c !== undefined && sameText(c.id, id) && sameSite(c.site, site));
-  const seen = positions.get(list)?.get(id.toLowerCase());
-  const stale = seen === undefined || seen.some((i) => !sameText(list[i]?.id ?? "", id));
-  const found = stale ? undefined : onSite(seen);
-  return found ?? onSite(indexOf(list).get(id.toLowerCase()) ?? []);
+  return withKey(state.collections, COLLECTION_ID, id).find((c) => sameSite(c.site, site));
 }
 
-function indexOf(list: readonly StoredCollection[]): Map<string, number[]> {
-  const index = new Map<string, number[]>();
-  list.forEach((c, i) => {
-    const key = c.id.toLowerCase();
-    index.set(key, [...(index.get(key) ?? []), i]);
-  });
-  positions.set(list, index);
-  return index;
+/** The jobs or recovery points of `collection`, in list order, as `list` gives them. */
+export function recordsOf<R extends { collectionId: string; site?: string }>(
+  list: readonly R[],
+  collection: Pick<StoredCollection, "id" | "site">,
+): R[] {
+  return withKey(list, RECORD_COLLECTION, collection.id).filter((r) => sameSite(r.site, collection.site));
 }
 
 /** The collection a job or recovery point belongs to: its CollectionID on its site. */

@@ -34,19 +34,6 @@ export function untracked<T extends object>(value: T): T {
 const isObject = (value: unknown): value is Target => typeof value === "object" && value !== null;
 
 /**
- * The records of a list that `keep` accepts, judged on the plain records (a scan of a thousand costs what it always
- * did) and returned as the list gives them, so that what the caller then changes is still tracked.
- */
-export function pick<T extends object>(list: readonly T[], keep: (record: T) => boolean): T[] {
-  const picked: T[] = [];
-  untracked(list).forEach((record, i) => {
-    const seen = list[i];
-    if (keep(record) && seen !== undefined) picked.push(seen);
-  });
-  return picked;
-}
-
-/**
  * The state seen through proxies that note every write into `changes`: a change is synchronous code that mutates
  * the state it is given, and this is how the store learns what it touched without comparing the whole state.
  * What a change stores is the plain object, never a proxy, so the state stays plain JSON between transactions.
