@@ -173,8 +173,12 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const check = async (olds: object, name: string, state: string) =>
       (await plugin.check(olds, program(name, state))).inputs;
 
+    // Check gets the old inputs and Update the old outputs, as the engine sends them.
     const created = await Promise.all(
-      names.map(async (name) => plugin.create(await check({}, name, "normal"))),
+      names.map(async (name) => {
+        const inputs = await check({}, name, "normal");
+        return { ...(await plugin.create(inputs)), inputs };
+      }),
     );
     if (setting.kind === "bridge" && !warm) plugin = await coldPlugin(plugin, project, w.config, profileDir);
     const beforeFailover = await hostOps(sim);
@@ -186,9 +190,10 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const shows = setting.kind === "file" ? SHOW_DELAYS_MS.map((ms) => showAfter(stateFile, ms)) : [];
     const started = Date.now();
     const returned = await Promise.all(
-      created.map(async ({ id, outs }, i) => {
-        const { outs: after } = await plugin.update(id, outs, await check(outs, names[i]!, "failedOver"));
-        return { id, outs: after, at: Date.now() };
+      created.map(async ({ id, outs, inputs }, i) => {
+        const news = await check(inputs, names[i]!, "failedOver");
+        const { outs: after } = await plugin.update(id, outs, news);
+        return { id, outs: after, inputs: news, at: Date.now() };
       }),
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
@@ -211,8 +216,8 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const firstCall = Math.min(...jobEnds.values()) - setting.jobSeconds * 1000;
 
     await Promise.all(
-      returned.map(async ({ id, outs }, i) =>
-        plugin.update(id, outs, await check(outs, names[i]!, "failedOver")),
+      returned.map(async ({ id, outs, inputs }, i) =>
+        plugin.update(id, outs, await check(inputs, names[i]!, "failedOver")),
       ),
     );
     const afterNoOp = await hostOps(sim);

@@ -9,7 +9,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CimError } from "../../provider/cim";
-import { lockStateFile, processExists } from "../../provider/simulator/store/stateLock";
+import { lockStateFile, othersWaiting, processExists } from "../../provider/simulator/store/stateLock";
 
 let folder: string;
 let stateFile: string;
@@ -77,5 +77,33 @@ describe("the simulator's lock", () => {
     const old = new Date(Date.now() - 11_000);
     await utimes(lock, old, old);
     await expectTakenOver();
+  });
+
+  it("is asked for by a waiting process, which says so until it holds the lock or gives up", async () => {
+    const release = await lockStateFile(stateFile);
+    expect(await othersWaiting(stateFile)).toBe(false);
+    const waiter = lockStateFile(stateFile);
+    await expect.poll(() => othersWaiting(stateFile), { timeout: 2_000, interval: 5 }).toBe(true);
+    await release();
+    const releaseWaiter = await waiter;
+    expect(await othersWaiting(stateFile)).toBe(false);
+    await releaseWaiter();
+  });
+
+  it("is not asked for by a waiter that is gone: its pid gone from this host, or its file 10 s old", async () => {
+    const waiting = `${lock}.waiting`;
+    await mkdir(waiting);
+    const gone = join(waiting, "gone");
+    await writeFile(gone, JSON.stringify({ pid: goneProcess(), host: hostname(), token: "gone" }));
+    expect(await othersWaiting(stateFile)).toBe(false);
+    expect(existsSync(gone)).toBe(false);
+
+    const remote = join(waiting, "remote");
+    await writeFile(remote, JSON.stringify({ pid: 4242, host: "other-node", token: "remote" }));
+    expect(await othersWaiting(stateFile)).toBe(true);
+    const old = new Date(Date.now() - 11_000);
+    await utimes(remote, old, old);
+    expect(await othersWaiting(stateFile)).toBe(false);
+    expect(existsSync(remote)).toBe(false);
   });
 });

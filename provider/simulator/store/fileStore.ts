@@ -3,7 +3,7 @@ import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CimError } from "../../cim";
 import { checkFileWritable, checkFolderWritable, fileError, isNotFound } from "./fileProblems";
-import { lockStateFile } from "./stateLock";
+import { lockStateFile, othersWaiting } from "./stateLock";
 import { AppendLog } from "./appendLog";
 import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
 import { parseStateFile } from "./stateShape";
@@ -18,6 +18,9 @@ interface Loaded {
 }
 
 type Change = (state: SimState) => unknown;
+
+/** The longest a store that commits back to back leaves the lock to a waiting process before taking it again. */
+const YIELD_MS = 250;
 type Outcome =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
@@ -40,8 +43,9 @@ interface Queued {
  * only the records it changed (stateText.ts). What stays proportional to the cluster's size is reading the file and,
  * after a change, writing it: copies of its bytes, with no JSON work.
  *
- * After each commit the store leaves the lock free for as long as it held it before taking it again, so that another
- * process (the CLI, a second program) gets its turn while a thousand calls keep this one busy.
+ * A process that waits for the lock says so (stateLock.ts); after a commit of several calls the store leaves the lock
+ * free until such a process has taken it, so that another process (the CLI, a second program) gets its turn while a
+ * thousand calls keep this one busy, and nobody idles when no one waits.
  *
  * One store serves each file per process ({@link FileStore.at}). Its transactions never compete for the file lock
  * against each other: those that arrive while one commits wait, and then commit together, in order, under one lock.
@@ -64,8 +68,8 @@ export class FileStore implements StateStore {
   private readonly queue: Queued[] = [];
   private last: Loaded | undefined;
   private readonly text = new StateText();
-  /** When this store last released the lock, how long it had held it, and whether for more than one call. */
-  private lastHold = { releasedAt: 0, heldMs: 0, batched: false };
+  /** Whether this store last held the lock for more than one call. */
+  private lastBatched = false;
   private readonly callLog: AppendLog<StoredCall>;
   private readonly readLog: AppendLog<StoredRead>;
 
@@ -144,13 +148,16 @@ export class FileStore implements StateStore {
   }
 
   /**
-   * After a commit of several calls, waits until the lock has been free as long as it was held (the class comment
-   * says why), 100 ms at most. A program making one call at a time never waits: it leaves gaps of its own.
+   * After a commit of several calls, and only while another process says it waits for the lock (stateLock.ts),
+   * leaves the lock free until that process has taken it, 250 ms at most (a waiter tries again within 200 ms). A
+   * program making one call at a time never waits: it leaves gaps of its own.
    */
   private async yieldLock(): Promise<void> {
-    if (!this.lastHold.batched) return;
-    const wait = this.lastHold.releasedAt + Math.min(this.lastHold.heldMs, 100) - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!this.lastBatched) return;
+    const until = Date.now() + YIELD_MS;
+    while (Date.now() < until && (await othersWaiting(this.path))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /**
@@ -235,12 +242,11 @@ export class FileStore implements StateStore {
   /** Runs `task` holding the file lock; the caller holds the mutex. */
   private async locked<T>(batched: boolean, task: () => Promise<T>): Promise<T> {
     const release = await lockStateFile(this.path);
-    const taken = Date.now();
     try {
       return await task();
     } finally {
       await release().catch(() => undefined);
-      this.lastHold = { releasedAt: Date.now(), heldMs: Date.now() - taken, batched };
+      this.lastBatched = batched;
     }
   }
 

@@ -16,7 +16,18 @@
  * and removes it under its new name, where it can no longer be anyone's lock.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { CimError } from "../../cim";
@@ -51,17 +62,68 @@ export async function lockStateFile(path: string): Promise<() => Promise<void>> 
   const owner: Owner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
   const started = Date.now();
   let delay = 5;
-  for (;;) {
-    if (await make(path, lockPath, owner)) return holding(lockPath, owner);
-    const seen = await inspect(lockPath).catch((error: unknown) => {
-      throw fileError(error, `cannot read the lock of simulator state file ${path}`, path);
-    });
-    if (seen === undefined) continue;
-    if (abandoned(seen) && (await takeOver(path, lockPath, seen))) continue;
-    if (Date.now() - started >= PATIENCE_MS) throw stayedLocked(path, lockPath, started, seen);
-    await sleep(delay * (1 + Math.random()));
-    delay = Math.min(delay * 1.3, 100);
+  let withdraw: (() => Promise<void>) | undefined;
+  try {
+    for (;;) {
+      if (await make(path, lockPath, owner)) return holding(lockPath, owner);
+      withdraw ??= await announce(lockPath, owner);
+      const seen = await inspect(lockPath).catch((error: unknown) => {
+        throw fileError(error, `cannot read the lock of simulator state file ${path}`, path);
+      });
+      if (seen === undefined) continue;
+      if (abandoned(seen) && (await takeOver(path, lockPath, seen))) continue;
+      if (Date.now() - started >= PATIENCE_MS) throw stayedLocked(path, lockPath, started, seen);
+      await sleep(delay * (1 + Math.random()));
+      delay = Math.min(delay * 1.3, 100);
+    }
+  } finally {
+    await withdraw?.();
   }
+}
+
+/**
+ * Where processes waiting for the lock say so, one file each: a process that commits many calls back to back gives
+ * the lock up only while another waits (fileStore.ts), so that neither starves the other nor idles for nobody.
+ */
+const waitingPath = (lockPath: string) => `${lockPath}.waiting`;
+
+/** Says that this process waits for the lock; what it returns takes that back. Failing to say so only costs a wait. */
+async function announce(lockPath: string, owner: Owner): Promise<() => Promise<void>> {
+  const file = join(waitingPath(lockPath), owner.token);
+  try {
+    await mkdir(waitingPath(lockPath), { recursive: true });
+    await writeFile(file, JSON.stringify(owner), "utf8");
+  } catch {
+    return async () => undefined;
+  }
+  return () => unlink(file).catch(() => undefined);
+}
+
+/**
+ * Whether another process waits for the state file's lock. A waiter announces itself until it holds the lock or
+ * gives up; one that was killed meanwhile (its pid gone from this host, or its file older than the staleness bound)
+ * is forgotten, so that it cannot keep a busy process yielding to no one.
+ */
+export async function othersWaiting(path: string): Promise<boolean> {
+  const folder = waitingPath(lockPathOf(path));
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const live = await Promise.all(names.map((name) => waiterAlive(join(folder, name))));
+  return live.some(Boolean);
+}
+
+async function waiterAlive(file: string): Promise<boolean> {
+  const [text, info] = await Promise.all([
+    readFile(file, "utf8").catch(() => undefined),
+    stat(file).catch(() => undefined),
+  ]);
+  if (text === undefined || info === undefined) return false;
+  const owner = parseOwner(text);
+  const gone =
+    owner !== undefined && owner.host === hostname()
+      ? !processExists(owner.pid)
+      : Date.now() - info.mtimeMs > STALE_MS;
+  if (gone) await unlink(file).catch(() => undefined);
+  return !gone;
 }
 
 /** Makes the lock folder with this process's owner record, or false when another holds it. */
@@ -111,13 +173,16 @@ async function inspect(lockPath: string): Promise<Seen | undefined> {
 }
 
 async function readOwner(lockPath: string): Promise<Owner | undefined> {
+  // Not written yet, half written, or an older version's lock: only its age can tell.
+  return parseOwner(await readFile(ownerFile(lockPath), "utf8").catch(() => ""));
+}
+
+function parseOwner(text: string): Owner | undefined {
   try {
-    const parsed = JSON.parse(await readFile(ownerFile(lockPath), "utf8")) as Partial<Owner>;
-    const { pid, host, token } = parsed;
+    const { pid, host, token } = JSON.parse(text) as Partial<Owner>;
     if (typeof pid !== "number" || typeof host !== "string" || typeof token !== "string") return undefined;
     return { pid, host, token };
   } catch {
-    // Not written yet, half written, or an older version's lock: only its age can tell.
     return undefined;
   }
 }
