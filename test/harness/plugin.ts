@@ -110,7 +110,7 @@ export class Plugin {
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       m[`set${k[0]!.toUpperCase()}${k.slice(1)}`](
-        typeof v === "object" && v !== null ? Struct.fromJavaScript(v) : v,
+        typeof v === "object" && v !== null && !(v instanceof Struct) ? Struct.fromJavaScript(v) : v,
       );
     }
     return m;
@@ -169,6 +169,24 @@ export class Plugin {
       this.message(pb.UpdateRequest, { id, olds: oldOutputs, news: newInputs, timeout: 0 }),
     );
     return { outs: r.getProperties().toJavaScript() as Record<string, unknown> };
+  }
+
+  /**
+   * Check and Update with the properties kept as the protobuf Structs the plugin sent, as the engine passes them on
+   * without turning them into objects: a benchmark's stand-in engine then leaves the CPU to the plugin it measures.
+   */
+  async checkStructs(olds: unknown, news: unknown): Promise<unknown> {
+    return (await this.rpc("check", this.message(pb.CheckRequest, { olds, news }))).getInputs();
+  }
+
+  async updateStructs(id: string, olds: unknown, news: unknown): Promise<unknown> {
+    const request = this.message(pb.UpdateRequest, { id, olds, news, timeout: 0 });
+    return (await this.rpc("update", request)).getProperties();
+  }
+
+  /** A plain object as the Struct a request carries, for {@link checkStructs} and {@link updateStructs}. */
+  static struct(value: object): unknown {
+    return Struct.fromJavaScript(value);
   }
 
   async delete(id: string, outputs: object): Promise<void> {
