@@ -1,5 +1,6 @@
 export * from "./codes";
 export * from "./errors";
+export * from "./jobErrors";
 export * from "./collections";
 export * from "./jobs";
 export * from "./replicationService";

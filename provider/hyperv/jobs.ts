@@ -2,8 +2,9 @@ import type { CimInstance, CimRef, CimSession } from "../cim";
 import { CimError, parseCimDateTime } from "../cim";
 import type { Clock } from "../clock";
 import { CLASS, isTerminalJobState } from "./codes";
-import type { ErrorContext, JobFailure, TerminateOutcome, TimeoutBound } from "./errors";
-import { HostError, JobTimeoutError, withContext } from "./errors";
+import type { ErrorContext } from "./errors";
+import { HostError, withContext } from "./errors";
+import { JobTimeoutError, type JobFailure, type TerminateOutcome, type TimeoutBound } from "./jobErrors";
 import { type JobRead, type TickOptions, watcherFor } from "./jobWatcher";
 import { jobProgress, progressLine } from "./progress";
 

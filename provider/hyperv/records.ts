@@ -3,7 +3,7 @@
  * TimeOfLastStateChange) whenever the host gives them, so every run that followed one job records the same thing.
  */
 import { isTerminalJobState, jobStateName } from "./codes";
-import type { JobTimeoutError } from "./errors";
+import type { JobTimeoutError } from "./jobErrors";
 import type { JobSnapshot } from "./jobs";
 import type { OperationRecord } from "./replicationService";
 

@@ -23,7 +23,7 @@
 import type { CimSession } from "../cim";
 import { HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { EnabledState, enabledStateName } from "./codes";
-import type { TimeoutBound } from "./errors";
+import type { TimeoutBound } from "./jobErrors";
 import { InvalidStateError, withContext } from "./errors";
 import { firstDeadline } from "./jobs";
 import type { OperationRecord } from "./replicationService";
