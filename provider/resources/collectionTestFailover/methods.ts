@@ -6,7 +6,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { finishRecordedJob, takeTestFailoverDown } from "../../failover/drillOwner";
-import { confirmGone, notFound, recordedHostOf } from "../../failover/identity";
+import { confirmGone, notFound } from "../../failover/identity";
 import type { TestFailoverUp } from "../../failover/testFailover";
 import { bringTestFailoverUp, TestFailoverFailure } from "../../failover/testFailover";
 import { refuseUnknownBootNames, testCopyName } from "../../failover/bootOrder";
@@ -17,27 +17,28 @@ import {
   refuseStartOnProduction,
 } from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
-import type { Collection, CollectionSelector, ErrorContext } from "../../hyperv";
-import {
-  describeSelector,
-  findCollection,
-  hostSystemName,
-  InvalidStateError,
-  readMembers,
-  testFailoverJobs,
-} from "../../hyperv";
+import type { CollectionSelector } from "../../hyperv";
+import { describeSelector, findCollection, hostSystemName, readMembers } from "../../hyperv";
 import type { RuntimeContext } from "../../runtime/context";
 import type { ReportRecorder } from "../../runtime/report";
 import { startReport } from "../../runtime/report";
 import { DRILL, finishReport } from "./report";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
-import type { ConnectionInputs } from "../../runtime/types";
 import type { DrillSeen } from "./outputs";
 import { drillOutputs, recordOf, settings } from "./outputs";
 import { diffTestFailover, refuseUnappliable } from "./preview";
 import type { CollectionTestFailoverInputs, CollectionTestFailoverOutputs } from "./types";
 import { validateTestFailoverInputs } from "./validate";
+import {
+  type Replica,
+  lockKey,
+  connectionOf,
+  recordedReplica,
+  recordedHost,
+  jobStillRunning,
+  drillGone,
+} from "./recorded";
 
 const selectorOf = (inputs: CollectionTestFailoverInputs): CollectionSelector =>
   inputs.collectionId !== undefined ? { id: inputs.collectionId } : { name: inputs.collectionName ?? "" };
@@ -259,50 +260,4 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
       });
     },
   };
-}
-
-type Replica = Pick<Collection, "id" | "name">;
-
-const lockKey = (session: CimSession, id: string) => `${session.target}|${id.toLowerCase()}`;
-
-const connectionOf = (props: Props) => (props.connection ?? null) as ConnectionInputs | null;
-
-const recordedReplica = (stored: CollectionTestFailoverOutputs): Replica => ({
-  id: stored.collectionId,
-  name: stored.collectionName,
-});
-
-/**
- * The cluster the drill was made on. State written before drills recorded it has none: there, a host that still has
- * the replica collection the drill was made from is taken as that cluster (CollectionIDs are GUIDs).
- */
-async function recordedHost(
-  session: CimSession,
-  props: Props,
-  replica: Collection | undefined,
-  context: ErrorContext,
-): Promise<string | undefined> {
-  const recorded = recordedHostOf(props.hostSystemName);
-  if (recorded !== undefined || replica === undefined) return recorded;
-  return hostSystemName(session, context);
-}
-
-/** Whether the TestReplicaCollection job this resource recorded still runs: its test collection is on the way. */
-async function jobStillRunning(
-  session: CimSession,
-  replica: Collection | undefined,
-  jobId: string | null,
-  context: ErrorContext,
-): Promise<boolean> {
-  if (replica === undefined || jobId === null) return false;
-  const { running } = await testFailoverJobs(session, replica, context);
-  return running.some((j) => j.job.id.toLowerCase() === jobId.toLowerCase());
-}
-
-function drillGone(testId: string, context: ErrorContext): InvalidStateError {
-  return new InvalidStateError(
-    `test collection ${testId}, which this resource made, is gone from the host, so there is nothing to update`,
-    "Refresh the stack (pulumi refresh) to record that it is gone; the next pulumi up then makes a new drill",
-    context,
-  );
 }

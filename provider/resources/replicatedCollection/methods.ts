@@ -5,17 +5,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { SiteRead, SiteTarget } from "../../failover/sites/observe";
 import { probeSite } from "../../failover/sites/observe";
-import type { SitesRequest, SitesResult } from "../../failover/sites/drive";
+import type { SitesResult } from "../../failover/sites/drive";
 import { previewSites, runSites, SitesFailure } from "../../failover/sites/drive";
 import { recordedHostOf } from "../../failover/identity";
-import { recordedVmNames, refuseUnknownRecordedVms } from "../../runtime/bootGroups";
 import type { RuntimeContext } from "../../runtime/context";
-import { withoutPassword } from "../../runtime/mergeConnection";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
-import type { ConnectionInputs } from "../../runtime/types";
 import { UNKNOWN } from "../../runtime/types";
-import { nameOf, pairOf } from "./identity";
+import { nameOf } from "./identity";
 import type { MoveFailure } from "./report";
 import { reportingMove } from "./report";
 import type { Report } from "../../runtime/report";
@@ -25,14 +22,21 @@ import { outputsFor } from "./outputs";
 import type { PreviewContext } from "./previewPlan";
 import { previewPlan, previewReplacement } from "./previewPlan";
 import { differentCluster, halfMissing, isMissing, otherClusterOf } from "./refreshErrors";
-import type {
-  ChangeOutput,
-  ReplicatedCollectionInputs,
-  ReplicatedCollectionOutputs,
-  SiteOutput,
-} from "./types";
+import type { ChangeOutput, ReplicatedCollectionInputs, ReplicatedCollectionOutputs } from "./types";
 import { applied, DEFAULTS } from "./types";
 import { validateInputs } from "./validate";
+import {
+  idOf,
+  inputsFromOutputs,
+  pairChanged,
+  pairUnknown,
+  refuseUnknownSiteVms,
+  siteInputs,
+  sitesRequest,
+  unknownPairLine,
+  withDefault,
+  type Sites,
+} from "./inputs";
 
 type Targets = readonly [SiteTarget, SiteTarget];
 
@@ -223,107 +227,4 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
       );
     },
   };
-}
-
-/** What the two-site driver is asked to do, from the inputs and the sites' sessions. */
-function sitesRequest(inputs: ReplicatedCollectionInputs, sites: Targets): SitesRequest {
-  return {
-    name: nameOf(inputs),
-    sites,
-    activeSite: inputs.activeSite,
-    acknowledged: inputs.acknowledgeDataLoss ?? [],
-    rehearsalMinutes: inputs.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
-    commitFailover: inputs.commitFailover ?? DEFAULTS.commitFailover,
-    recoveryPoint: inputs.recoveryPoint ?? DEFAULTS.recoveryPoint,
-    timeoutSeconds: inputs.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds,
-    certificateThumbprints: thumbprintsOf(inputs),
-    shutdownTimeoutSeconds: inputs.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
-    allowHardPowerOff: inputs.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
-    ...(inputs.bootGroups !== undefined ? { bootGroups: inputs.bootGroups } : {}),
-  };
-}
-
-/** An input as applied: a stack recorded before an input existed ran with its default. */
-const withDefault = (props: Props, key: string): unknown =>
-  props[key] ?? (DEFAULTS as Readonly<Record<string, unknown>>)[key];
-
-type Sites = Readonly<Record<string, SiteOutput | undefined>>;
-
-/** The sites' declared certificate thumbprints, by site name. */
-function thumbprintsOf(inputs: ReplicatedCollectionInputs): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(inputs.sites).flatMap(([name, site]) =>
-      site.certificateThumbprint === undefined ? [] : [[name, site.certificateThumbprint]],
-    ),
-  );
-}
-
-function idOf(inputs: ReplicatedCollectionInputs): string {
-  return Object.keys(inputs.sites)
-    .sort()
-    .map((name) => `${name}:${inputs.sites[name]?.collectionId.toLowerCase() ?? ""}`)
-    .join(",");
-}
-
-/** Whether a site's collection is not known yet (preview): its collectionId or connection is another resource's output. */
-function pairUnknown(news: Props, config: ConnectionInputs): boolean {
-  const sites = news.sites;
-  return typeof sites === "object" && sites !== null && pairOf(sites, config) === undefined;
-}
-
-function unknownPairLine(news: Props): string {
-  const sites = Object.keys((news.sites ?? {}) as object).join("+");
-  return `[${sites}] a site's collectionId (or connection) is not known until the resource it comes from is created: if it names another collection, this resource is replaced (the new pair is read and recorded; deleting this one calls nothing), else it is planned from both sites then; nothing is read or called now`;
-}
-
-/** Another collection, or the same CollectionID on another host, is another resource; site names are not. */
-function pairChanged(olds: Props, news: Props, config: ConnectionInputs): boolean {
-  const after = pairOf(news.sites, config);
-  return after !== undefined && JSON.stringify(pairOf(olds.sites, config)) !== JSON.stringify(after);
-}
-
-/** The sites as the program gives them, without passwords: a rename or another connection field is an update. */
-function siteInputs(props: Props): unknown[] {
-  const sites = (props.sites ?? {}) as Record<string, { collectionId?: unknown; connection?: unknown }>;
-  return Object.keys(sites)
-    .sort()
-    .map((name) => {
-      const { collectionId, connection } = sites[name] ?? {};
-      return [
-        name,
-        typeof collectionId === "string" ? collectionId.toLowerCase() : collectionId,
-        connection && typeof connection === "object" ? withoutPassword(connection as ConnectionInputs) : null,
-      ];
-    });
-}
-
-/** Refresh only has the outputs: the inputs as applied are rebuilt from them (connections without passwords). */
-function inputsFromOutputs(stored: ReplicatedCollectionOutputs): ReplicatedCollectionInputs {
-  const sites = Object.fromEntries(
-    Object.entries(stored.sites).map(([name, s]) => [
-      name,
-      { collectionId: s.collectionId, ...(s.connection ? { connection: s.connection } : {}) },
-    ]),
-  );
-  return {
-    sites,
-    activeSite: stored.activeSite,
-    acknowledgeDataLoss: stored.acknowledgeDataLoss ?? [],
-    rehearsalMinutes: stored.rehearsalMinutes ?? DEFAULTS.rehearsalMinutes,
-    recoveryPoint: stored.recoveryPoint ?? DEFAULTS.recoveryPoint,
-    commitFailover: stored.commitFailover ?? DEFAULTS.commitFailover,
-    jobTimeoutSeconds: stored.jobTimeoutSeconds,
-    shutdownTimeoutSeconds: stored.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds,
-    allowHardPowerOff: stored.allowHardPowerOff ?? DEFAULTS.allowHardPowerOff,
-  };
-}
-
-/** Refuses, in preview, boot groups naming a VM that neither site's members, as last read, carry. */
-function refuseUnknownSiteVms(stored: ReplicatedCollectionOutputs, news: Props): void {
-  const names = Object.values(stored.sites).flatMap((site) => recordedVmNames(site.members) ?? []);
-  const at = {
-    collection: nameOf(news as unknown as ReplicatedCollectionInputs),
-    observedAt: stored.observedAt,
-  };
-  refuseUnknownRecordedVms(news.bootGroups, names.length > 0 ? [...new Set(names)] : undefined, at);
 }
