@@ -5,7 +5,8 @@
  *   started, so the failover's job is each Update's only one);
  * - the median and p95 of job end to Update returning;
  * - CIM operations the host answered per collection, for the failover and for a no-op update;
- * - the plugin process's peak RSS;
+ * - the plugin process's highest RSS during the failover, and its peak (VmHWM) over its whole life (creating the
+ *   collections, the failover, and a no-op update of every collection at once);
  * - through the bridge, the CPU time of the plugin's PowerShell processes per collection (start-up included);
  * - the CPU time spent during the failover by the PowerShell processes, the plugin, and the host (this process);
  * - from the first InitiateFailover the host received to the last, how long the state file's lock was held, and how
@@ -37,7 +38,7 @@ import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugi
 import { type CimServer, startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
 import { sampleLock, showAfter, startCpuBurner } from "./bench/contention";
-import { cpuNow, childCpuSeconds, loadAverage, peakRssMb } from "./bench/procStats";
+import { cpuNow, childCpuSeconds, loadAverage, peakRssMb, sampleRss } from "./bench/procStats";
 import { print, type Figures, type Setting } from "./bench/scaleTable";
 import type { ChainFigures, ChainSetting } from "./bench/vmChains";
 import { chainLabel, parseChainSetting, printChains, runChain } from "./bench/vmChains";
@@ -196,6 +197,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       oldInputs: Plugin.struct(inputs),
       news: Plugin.struct(program(names[i]!, "failedOver")),
     }));
+    const stopRss = sampleRss(pluginPid);
     const started = Date.now();
     const returned = await Promise.all(
       requests.map(async ({ id, olds, oldInputs, news }) => {
@@ -205,6 +207,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       }),
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
+    const failoverRssMb = stopRss();
     const cpuAfter = cpuNow(pluginPid);
     const lock = stopSampling?.();
     const load = loadAverage();
@@ -247,6 +250,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
       opsPerCollection: (afterFailover - beforeFailover) / setting.collections,
       noOpOpsPerCollection: (afterNoOp - afterFailover) / setting.collections,
       peakRssMb: peakRssMb(pluginPid),
+      failoverRssMb,
       pwshCpuPerCollection: childCpuSeconds(pluginPid) / setting.collections,
       failoverCpu: {
         // A cold plugin has no PowerShell before the failover: none spent yet.

@@ -18,6 +18,30 @@ export function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/**
+ * The highest resident set (VmRSS) a process shows while this samples it, every 50 ms until the returned function is
+ * called: the peak of one phase, where VmHWM is the peak of the process's whole life.
+ */
+export function sampleRss(pid: number | undefined): () => number {
+  let highest = NaN;
+  const read = () => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const mb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+      if (!(mb <= highest)) highest = mb;
+    } catch {
+      // No /proc, or the process is gone: nothing to sample.
+    }
+  };
+  read();
+  const timer = setInterval(read, 50);
+  return () => {
+    clearInterval(timer);
+    read();
+    return highest;
+  };
+}
+
 /** The processes below `pid`, from /proc (the .NET tool's pwsh runs the engine as a child of its own). */
 function descendants(pid: number): number[] {
   const children = fs

@@ -30,6 +30,8 @@ export interface Figures {
   readonly opsPerCollection: number;
   readonly noOpOpsPerCollection: number;
   readonly peakRssMb: number;
+  /** The plugin's highest RSS from the first Update sent to the last returned. */
+  readonly failoverRssMb: number;
   /** CPU seconds of the plugin's PowerShell processes (the bridge), per collection; NaN where none ran. */
   readonly pwshCpuPerCollection: number;
   /** CPU seconds spent from the first Update sent to the last one returned, by process. */
@@ -58,7 +60,7 @@ export function print(all: readonly Figures[]): void {
     "of which end→tick",
     "ops/collection",
     "no-op ops",
-    "peak RSS",
+    "RSS: failover, peak",
     "pwsh CPU/collection",
     "failover CPU: pwsh, plugin, host",
   ];
@@ -74,7 +76,7 @@ export function print(all: readonly Figures[]): void {
       `${(f.medianTickMs / 1000).toFixed(2)} s`,
       f.opsPerCollection.toFixed(1),
       f.noOpOpsPerCollection.toFixed(2),
-      `${f.peakRssMb.toFixed(0)} MB`,
+      `${f.failoverRssMb.toFixed(0)}, ${f.peakRssMb.toFixed(0)} MB`,
       Number.isNaN(f.pwshCpuPerCollection) ? "" : `${(f.pwshCpuPerCollection * 1000).toFixed(0)} ms`,
       [f.failoverCpu.pwsh, f.failoverCpu.plugin, f.failoverCpu.host]
         .map((s) => (Number.isNaN(s) ? "-" : `${s.toFixed(1)} s`))
