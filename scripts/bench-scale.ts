@@ -26,6 +26,9 @@
  *
  * `--sessions N` sets `hyperv-replica:maxSessions` for the bridge (by default the plugin's own default applies).
  *
+ * `--before DIR` runs each file and bridge setting twice, taking turns: first with the package built in DIR (a checkout of older code,
+ * built), then with this one, so that the two are measured side by side under the same load.
+ *
  * `--cpu-prof DIR` writes a V8 CPU profile of each run's plugin process into DIR (open it in Chrome DevTools or
  * VS Code): wall times on shared cores are noisy, so the profile is where to look for what a call costs.
  */
@@ -132,6 +135,8 @@ interface RunOptions {
   readonly sessions?: string;
   /** Through the bridge, fail over from the plugin that created the collections, its PowerShell already started. */
   readonly warm: boolean;
+  /** The built package the plugin loads, when not this checkout's, and its label in the tables. */
+  readonly build?: { readonly root: string; readonly label: string };
 }
 
 /** A new plugin, configured, in place of one whose PowerShell processes have started. */
@@ -148,8 +153,8 @@ async function coldPlugin(
 }
 
 async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
-  const { profileDir, showOps, sessions, warm } = options;
-  const project = makeProjectDir("hvr-bench-");
+  const { profileDir, showOps, sessions, warm, build } = options;
+  const project = makeProjectDir("hvr-bench-", build?.root);
   const stopBurner = setting.busy ? startCpuBurner() : () => undefined;
   const w = await world(setting, project, pwshPath, sessions);
   const { sim } = w;
@@ -238,6 +243,7 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const afterNoOp = await hostOps(sim);
     return {
       setting,
+      ...(build ? { build: build.label } : {}),
       ratio: wall / (setting.jobSeconds * 1000),
       medianSeenMs: percentile(seen, 50),
       p95SeenMs: percentile(seen, 95),
@@ -279,6 +285,7 @@ async function main(): Promise<void> {
       ops: { type: "boolean", default: false },
       sessions: { type: "string" },
       warm: { type: "boolean", default: false },
+      before: { type: "string" },
     },
   });
   const settings = parseSettings(values.runs ?? "");
@@ -298,15 +305,24 @@ async function main(): Promise<void> {
       console.log(`bridge ${setting.collections} × ${setting.jobSeconds} s left out: ${pwsh.reason}`);
       continue;
     }
-    console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s ...`);
-    all.push(
-      await run(setting, pwsh.path, {
-        showOps: values.ops ?? false,
-        warm: values.warm ?? false,
-        ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
-        ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
-      }),
-    );
+    const options: RunOptions = {
+      showOps: values.ops ?? false,
+      warm: values.warm ?? false,
+      ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
+      ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
+    };
+    const builds =
+      values.before === undefined
+        ? [undefined]
+        : [
+            { root: path.resolve(values.before), label: "before" },
+            { root: path.resolve(__dirname, ".."), label: "after" },
+          ];
+    for (const build of builds) {
+      const label = build ? ` (${build.label})` : "";
+      console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s${label} ...`);
+      all.push(await run(setting, pwsh.path, { ...options, ...(build ? { build } : {}) }));
+    }
   }
   console.log("");
   if (all.length > 0) print(all);

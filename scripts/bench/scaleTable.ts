@@ -12,6 +12,8 @@ export interface Setting {
 
 export interface Figures {
   readonly setting: Setting;
+  /** Which build the plugin ran ("before" with `--before`), or undefined for this checkout alone. */
+  readonly build?: string;
   readonly ratio: number;
   readonly medianSeenMs: number;
   readonly p95SeenMs: number;
@@ -67,7 +69,7 @@ export function print(all: readonly Figures[]): void {
   const rows = all.map((f) => {
     const key = settingKey(f.setting);
     return [
-      key,
+      f.build === undefined ? key : `${key} ${f.build}`,
       f.ratio.toFixed(3),
       TARGETS[key] === undefined ? "" : `≤ ${TARGETS[key]}`,
       `${(f.lastCallMs / 1000).toFixed(2)} s`,
@@ -119,7 +121,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function printContention(all: readonly Figures[]): void {
   const header = ["setting", "first→last call", "lock held", "CLI show (1, 5, 9 s in)", "load (1 min)"];
   const rows = all.map((f) => [
-    settingKey(f.setting),
+    f.build === undefined ? settingKey(f.setting) : `${settingKey(f.setting)} ${f.build}`,
     seconds(f.spreadMs),
     f.lock === undefined ? "" : `${seconds(f.lock.heldMs)} of ${seconds(f.lock.windowMs)}`,
     f.shows.map((s) => (s.ok ? seconds(s.ms) : `failed after ${seconds(s.ms)}`)).join(", "),

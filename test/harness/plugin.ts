@@ -31,10 +31,10 @@ export async function serializeProvider(provider: pulumi.dynamic.ResourceProvide
  * A Pulumi project directory whose node_modules holds this package, as a user's project would: the plugin
  * resolves `require("pulumi-hyperv-replica/...")` from its working directory.
  */
-export function makeProjectDir(prefix = "hvr-project-"): string {
+export function makeProjectDir(prefix = "hvr-project-", packageRoot = REPO_ROOT): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(REPO_ROOT, path.join(dir, "node_modules", "pulumi-hyperv-replica"), "dir");
+  fs.symlinkSync(packageRoot, path.join(dir, "node_modules", "pulumi-hyperv-replica"), "dir");
   return dir;
 }
 
