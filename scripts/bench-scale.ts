@@ -26,7 +26,7 @@
  *
  * `--sessions N` sets `hyperv-replica:maxSessions` for the bridge (by default the plugin's own default applies).
  *
- * `--before DIR` runs each file and bridge setting twice, taking turns: first with the package built in DIR (a checkout of older code,
+ * `--before DIR` runs each setting twice, taking turns: first with the package built in DIR (a checkout of older code,
  * built), then with this one, so that the two are measured side by side under the same load.
  *
  * `--cpu-prof DIR` writes a V8 CPU profile of each run's plugin process into DIR (open it in Chrome DevTools or
@@ -293,12 +293,21 @@ async function main(): Promise<void> {
   console.log(
     `node ${process.version}; ${process.platform}/${process.arch}; PowerShell: ${pwsh.path ?? "none"}`,
   );
+  const builds =
+    values.before === undefined
+      ? [undefined]
+      : [
+          { root: path.resolve(values.before), label: "before" },
+          { root: path.resolve(__dirname, ".."), label: "after" },
+        ];
   const all: Figures[] = [];
   const chains: ChainFigures[] = [];
   for (const setting of settings) {
     if (isChain(setting)) {
-      console.log(`running ${chainLabel(setting)} ...`);
-      chains.push(await runChain(setting));
+      for (const build of builds) {
+        console.log(`running ${chainLabel(setting)}${build ? ` (${build.label})` : ""} ...`);
+        chains.push(await runChain(setting, build));
+      }
       continue;
     }
     if (setting.kind === "bridge" && !pwsh.path) {
@@ -311,13 +320,6 @@ async function main(): Promise<void> {
       ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
       ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
     };
-    const builds =
-      values.before === undefined
-        ? [undefined]
-        : [
-            { root: path.resolve(values.before), label: "before" },
-            { root: path.resolve(__dirname, ".."), label: "after" },
-          ];
     for (const build of builds) {
       const label = build ? ` (${build.label})` : "";
       console.log(`running ${setting.kind} ${setting.collections} × ${setting.jobSeconds} s${label} ...`);

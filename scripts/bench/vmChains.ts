@@ -35,6 +35,8 @@ export interface ChainFigures {
   readonly wallMs: number;
   /** The median of each resource's own time, request sent to answer. */
   readonly medianMs: number;
+  /** Which build the plugin ran ("before" with `--before`), or undefined for this checkout alone. */
+  readonly build?: string;
 }
 
 export const CHAIN_TARGETS: Readonly<Record<ChainSetting["kind"], number>> = {
@@ -61,10 +63,15 @@ export const chainLabel = (s: ChainSetting): string =>
       ? `two-site move ${s.count} pairs × ${VMS_PER_COLLECTION} VMs`
       : `failover ${s.count} × ${s.size} s, ${VMS_PER_COLLECTION} VMs started`;
 
-export function runChain(setting: ChainSetting): Promise<ChainFigures> {
-  if (setting.kind === "test") return testFailovers(setting);
-  if (setting.kind === "sites") return twoSiteMoves(setting);
-  return failoversWithVms(setting);
+/** Runs one setting; `build` names the built package the plugin loads, when not this checkout's. */
+export async function runChain(
+  setting: ChainSetting,
+  build?: { readonly root: string; readonly label: string },
+): Promise<ChainFigures> {
+  const run =
+    setting.kind === "test" ? testFailovers : setting.kind === "sites" ? twoSiteMoves : failoversWithVms;
+  const figures = await run(setting, build?.root);
+  return build ? { ...figures, build: build.label } : figures;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -79,8 +86,12 @@ interface Bench {
   readonly project: string;
 }
 
-async function withBench<T>(hostName: string, body: (bench: Bench) => Promise<T>): Promise<T> {
-  const project = makeProjectDir("hvr-bench-vms-");
+async function withBench<T>(
+  hostName: string,
+  packageRoot: string | undefined,
+  body: (bench: Bench) => Promise<T>,
+): Promise<T> {
+  const project = makeProjectDir("hvr-bench-vms-", packageRoot);
   const sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName });
   await sim.init();
   let plugin: Plugin | undefined;
@@ -110,10 +121,10 @@ async function timed(requests: (() => Promise<unknown>)[]): Promise<{ wallMs: nu
   return { wallMs: Date.now() - started, medianMs: median(own) };
 }
 
-async function testFailovers(setting: ChainSetting): Promise<ChainFigures> {
+async function testFailovers(setting: ChainSetting, root?: string): Promise<ChainFigures> {
   const jobMs = 10_000;
   const vmMs = 2_000;
-  return withBench("hv-bench", async ({ sim, plugin }) => {
+  return withBench("hv-bench", root, async ({ sim, plugin }) => {
     const groups = names(setting.count, "drill");
     for (const name of groups) await sim.addCollection({ name, members: vmNames(name, setting.size) });
     await sim.setJobDuration("TestReplicaCollection", jobMs);
@@ -130,10 +141,10 @@ async function testFailovers(setting: ChainSetting): Promise<ChainFigures> {
   });
 }
 
-async function failoversWithVms(setting: ChainSetting): Promise<ChainFigures> {
+async function failoversWithVms(setting: ChainSetting, root?: string): Promise<ChainFigures> {
   const jobMs = setting.size * 1000;
   const vmMs = 1_000;
-  return withBench("hv-bench", async ({ sim, plugin }) => {
+  return withBench("hv-bench", root, async ({ sim, plugin }) => {
     const groups = names(setting.count, "vm-group");
     for (const name of groups) await sim.addCollection({ name, members: vmNames(name, VMS_PER_COLLECTION) });
     await sim.setJobDuration("InitiateFailover", jobMs);
@@ -164,11 +175,11 @@ const SITE_JOBS = [
   "ReverseReplicationRelationship",
 ];
 
-async function twoSiteMoves(setting: ChainSetting): Promise<ChainFigures> {
+async function twoSiteMoves(setting: ChainSetting, root?: string): Promise<ChainFigures> {
   const jobMs = 5_000;
   const vmMs = 2_000;
   const shutdownMs = 2_000;
-  return withBench("east", async ({ sim, plugin }) => {
+  return withBench("east", root, async ({ sim, plugin }) => {
     const pairs = names(setting.count, "pair");
     const ids: { east: string; west: string }[] = [];
     for (const name of pairs) {
@@ -213,7 +224,7 @@ export function printChains(all: readonly ChainFigures[]): void {
   if (all.length === 0) return;
   const header = ["setting", "chain", "wall/chain", "target", "median/chain", "wall", "median"];
   const rows = all.map((f) => [
-    chainLabel(f.setting),
+    f.build === undefined ? chainLabel(f.setting) : `${chainLabel(f.setting)} ${f.build}`,
     `${(f.chainMs / 1000).toFixed(1)} s`,
     (f.wallMs / f.chainMs).toFixed(3),
     `≤ ${CHAIN_TARGETS[f.setting.kind]}`,
