@@ -21,6 +21,8 @@ type Change = (state: SimState) => unknown;
 
 /** The longest a store that commits back to back leaves the lock to a waiting process before taking it again. */
 const YIELD_MS = 250;
+/** The longest one holding of the lock commits batch after batch, even when nobody says it waits. */
+const MAX_HOLD_MS = 1_000;
 type Outcome =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
@@ -81,7 +83,7 @@ export class FileStore implements StateStore {
   async init(): Promise<void> {
     await checkFolderWritable(this.path);
     return this.mutex.run(() =>
-      this.locked(false, async () => {
+      this.locked(async () => {
         const existing = await this.read();
         if (existing !== undefined) {
           parseStateFile(existing.toString("utf8"), this.path);
@@ -103,48 +105,94 @@ export class FileStore implements StateStore {
   }
 
   /**
-   * Commits every transaction queued so far as one: one lock, one read, one write and one append for the lot, so
-   * that the lock is held for about the same time however many calls are waiting, and throughput grows with them.
-   * Each change still sees the state as the ones queued before it left it, in call order, as if each had its own
-   * turn. The state file is written before any caller hears back.
+   * Commits every transaction queued so far as one: one read, one write and one append for the lot, so that the lock
+   * is held for about the same time however many calls are waiting, and throughput grows with them. Each change still
+   * sees the state as the ones queued before it left it, in call order, as if each had its own turn. The state file is
+   * written before any caller hears back.
+   *
+   * While more transactions arrive and no other process waits for the lock (stateLock.ts), the store keeps the lock
+   * and commits them too, for up to a second: it then has no lock to take or release, and no file to read again,
+   * since nobody else can have written it meanwhile.
    */
   private async commitQueued(): Promise<void> {
-    const batch = this.queue.splice(0);
+    let batch = this.queue.splice(0);
+    // An earlier holding may have committed these already.
+    if (batch.length === 0) return;
+    let committed = 0;
+    // The callers of the last batch hear back once the lock is free, those of earlier ones while it is held.
+    let answer: (() => void) | undefined;
     try {
-      const outcomes = await this.commit(batch.map((t) => t.change));
-      batch.forEach((t, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) t.resolve(outcome.value);
-        else t.reject(outcome?.error);
+      await this.checkFiles();
+      await this.yieldLock();
+      await this.locked(async () => {
+        const until = Date.now() + MAX_HOLD_MS;
+        for (let held = false; batch.length > 0; held = true) {
+          answer?.();
+          answer = await this.commitBatch(batch, held);
+          committed += batch.length;
+          batch = Date.now() < until && !(await othersWaiting(this.path)) ? this.queue.splice(0) : [];
+        }
       });
     } catch (error) {
       for (const t of batch) t.reject(error);
+    } finally {
+      this.lastBatched = committed > 1;
+      answer?.();
     }
   }
 
-  private async commit(changes: readonly Change[]): Promise<Outcome[]> {
-    // Checked before locking because the lock would wait its whole patience on a missing or read-only folder.
-    await access(this.path).catch((error: unknown) => {
-      throw isNotFound(error)
-        ? this.missing()
-        : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
-    });
-    await checkFolderWritable(this.path);
-    await this.yieldLock();
-    const batched = changes.length > 1;
-    return this.locked(batched, async () => {
-      const bytes = await this.read();
-      if (bytes === undefined) throw this.missing();
-      const { state, changed, outcomes } = this.apply(bytes, changes);
-      const calls = state.calls.splice(0);
-      const reads = state.reads.splice(0);
-      this.text.forget(changed);
-      const after = changed.any ? Buffer.from(this.text.format(state)) : bytes;
-      if (changed.any) await this.write(after);
-      await this.appendAfterWrite(calls, reads, changed.any);
-      this.last = { bytes: after, state };
-      return outcomes;
-    });
+  /**
+   * Checked before locking because the lock would wait its whole patience on a missing or read-only folder. The
+   * checks run together; a missing file is reported before a problem with its folder.
+   */
+  private async checkFiles(): Promise<void> {
+    const [file, folder] = await Promise.allSettled([
+      access(this.path).catch((error: unknown) => {
+        throw isNotFound(error)
+          ? this.missing()
+          : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
+      }),
+      checkFolderWritable(this.path),
+    ]);
+    if (file.status === "rejected") throw file.reason;
+    if (folder.status === "rejected") throw folder.reason;
+  }
+
+  /**
+   * Commits one batch under the lock; what it returns answers the batch's callers. `held`: this holding committed
+   * before, so the file holds what it last wrote and is not read again.
+   */
+  private async commitBatch(batch: readonly Queued[], held: boolean): Promise<() => void> {
+    try {
+      const outcomes = await this.commit(
+        batch.map((t) => t.change),
+        held ? this.last?.bytes : undefined,
+      );
+      return () =>
+        batch.forEach((t, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.ok) t.resolve(outcome.value);
+          else t.reject(outcome?.error);
+        });
+    } catch (error) {
+      return () => {
+        for (const t of batch) t.reject(error);
+      };
+    }
+  }
+
+  private async commit(changes: readonly Change[], current: Buffer | undefined): Promise<Outcome[]> {
+    const bytes = current ?? (await this.read());
+    if (bytes === undefined) throw this.missing();
+    const { state, changed, outcomes } = this.apply(bytes, changes);
+    const calls = state.calls.splice(0);
+    const reads = state.reads.splice(0);
+    this.text.forget(changed);
+    const after = changed.any ? Buffer.from(this.text.format(state)) : bytes;
+    if (changed.any) await this.write(after);
+    await this.appendAfterWrite(calls, reads, changed.any);
+    this.last = { bytes: after, state };
+    return outcomes;
   }
 
   /**
@@ -201,8 +249,7 @@ export class FileStore implements StateStore {
    */
   private async appendAfterWrite(calls: StoredCall[], reads: StoredRead[], wrote: boolean): Promise<void> {
     try {
-      await this.callLog.append(calls);
-      await this.readLog.append(reads);
+      await Promise.all([this.callLog.append(calls), this.readLog.append(reads)]);
     } catch (error) {
       if (!wrote || !(error instanceof CimError)) throw error;
       throw new CimError(
@@ -240,13 +287,12 @@ export class FileStore implements StateStore {
   }
 
   /** Runs `task` holding the file lock; the caller holds the mutex. */
-  private async locked<T>(batched: boolean, task: () => Promise<T>): Promise<T> {
+  private async locked<T>(task: () => Promise<T>): Promise<T> {
     const release = await lockStateFile(this.path);
     try {
       return await task();
     } finally {
       await release().catch(() => undefined);
-      this.lastBatched = batched;
     }
   }
 
