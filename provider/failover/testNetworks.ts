@@ -33,6 +33,8 @@ export interface TestNetwork {
 }
 
 const ALLOW = "allowProductionNetwork";
+/** A drill's checks look at switches only: the adapters' failover addresses are not read. */
+const SWITCHES_ONLY = { failoverIp: false } as const;
 
 /** The switches the replica VMs use in production, lower case. */
 async function productionSwitches(session: CimSession, replicaId: string, context: ErrorContext) {
@@ -41,6 +43,7 @@ async function productionSwitches(session: CimSession, replicaId: string, contex
     session,
     members.map((m) => m.id),
     context,
+    SWITCHES_ONLY,
   );
   const switches = new Set(
     [...adapters.values()].flat().flatMap((a) => (a.switchName === null ? [] : [a.switchName.toLowerCase()])),
@@ -95,6 +98,7 @@ export async function readTestNetworks(
     session,
     members.map((m) => m.id),
     context,
+    SWITCHES_ONLY,
   );
   return members.map((m) => ({
     vmId: m.id,

@@ -44,6 +44,21 @@ describe("a replica VM's network adapters", () => {
     ]);
   });
 
+  it("read for their switches only, without the one read per adapter that the failover addresses take", async () => {
+    const { sim, session, vm, context } = await replica();
+    const before = (await sim.reads()).length;
+    const [adapter] = (await readVmAdapters(session, [vm.id], context, { failoverIp: false })).get(
+      vm.id.toLowerCase(),
+    )!;
+    expect(adapter).toMatchObject({ switchName: "Production", failoverIp: undefined, failover: undefined });
+    const reads = (await sim.reads()).slice(before).map((r) => `${r.op} ${r.className}`);
+    expect(reads).toEqual([
+      "query Msvm_SyntheticEthernetPortSettingData",
+      "query Msvm_EthernetPortAllocationSettingData",
+      "query Msvm_VirtualEthernetSwitch",
+    ]);
+  });
+
   it("setTestSwitch sends the whole connection back with only TestReplicaSwitchName changed", async () => {
     const { sim, session, vm, context, options } = await replica();
     const [adapter] = (await readVmAdapters(session, [vm.id], context)).get(vm.id.toLowerCase())!;

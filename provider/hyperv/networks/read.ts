@@ -41,7 +41,7 @@ export interface VmAdapter {
   readonly switchName: string | null;
   /** TestReplicaSwitchName: where its test copy connects in a test failover; null when none is set. */
   readonly testSwitchName: string | null;
-  /** The failover TCP/IP settings, when the host keeps any for the adapter. */
+  /** The failover TCP/IP settings, when the host keeps any for the adapter (and they were read). */
   readonly failoverIp: FailoverIp | undefined;
   /** The connection and failover instances as read, which write.ts sends back with its changes. */
   readonly connection: CimInstance | undefined;
@@ -93,11 +93,16 @@ function switchNameOf(connection: CimInstance | undefined, switches: ReadonlyMap
   );
 }
 
-/** Every adapter of the given VMs, by VM id (lower case), in the order the host lists them. */
+/**
+ * Every adapter of the given VMs, by VM id (lower case), in the order the host lists them. The failover addresses
+ * take one more read per adapter: `failoverIp: false` leaves them out (`failoverIp` and `failover` undefined) for a
+ * caller that needs only the switches, as a drill's checks do.
+ */
 export async function readVmAdapters(
   session: CimSession,
   vmIds: readonly string[],
   context: ErrorContext,
+  { failoverIp = true }: { readonly failoverIp?: boolean } = {},
 ): Promise<Map<string, VmAdapter[]>> {
   try {
     const wanted = new Set(vmIds.map((id) => id.toLowerCase()));
@@ -115,7 +120,7 @@ export async function readVmAdapters(
       const connection = connectionOf(port, connections);
       const ref = { className: NETWORK_CLASS.port, keys: { InstanceID: String(port.properties.InstanceID) } };
       const options = { association: NETWORK_CLASS.failoverOfPort, resultClass: NETWORK_CLASS.failover };
-      const failover = (await session.associators(ref, options, IN_HOST))[0];
+      const failover = failoverIp ? (await session.associators(ref, options, IN_HOST))[0] : undefined;
       const vmId = vmOf(String(port.properties.InstanceID)) ?? "";
       byVm.get(vmId)?.push({
         vmId,
