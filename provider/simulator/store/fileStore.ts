@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { access, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CimError } from "../../cim";
-import { checkFileWritable, checkFolderWritable, fileError, isNotFound } from "./fileProblems";
+import { checkFolderWritable } from "./fileProblems";
+import { checkBeforeLocking, missingStateFile, readStateFile, writeStateFile } from "./stateFileIo";
 import { lockStateFile, othersWaiting } from "./stateLock";
 import { AppendLog } from "./appendLog";
 import { emptyState, type SimState, type StoredCall, type StoredRead } from "./state";
@@ -84,7 +83,7 @@ export class FileStore implements StateStore {
     await checkFolderWritable(this.path);
     return this.mutex.run(() =>
       this.locked(async () => {
-        const existing = await this.read();
+        const existing = await readStateFile(this.path);
         if (existing !== undefined) {
           parseStateFile(existing.toString("utf8"), this.path);
           return;
@@ -92,7 +91,7 @@ export class FileStore implements StateStore {
         // A new cluster starts with an empty history, even where an earlier one left its logs behind.
         await this.callLog.clear();
         await this.readLog.clear();
-        await this.write(Buffer.from(this.text.format(emptyState())));
+        await writeStateFile(this.path, Buffer.from(this.text.format(emptyState())));
       }),
     );
   }
@@ -122,7 +121,7 @@ export class FileStore implements StateStore {
     // The callers of the last batch hear back once the lock is free, those of earlier ones while it is held.
     let answer: (() => void) | undefined;
     try {
-      await this.checkFiles();
+      await checkBeforeLocking(this.path);
       await this.yieldLock();
       await this.locked(async () => {
         const until = Date.now() + MAX_HOLD_MS;
@@ -139,23 +138,6 @@ export class FileStore implements StateStore {
       this.lastBatched = committed > 1;
       answer?.();
     }
-  }
-
-  /**
-   * Checked before locking because the lock would wait its whole patience on a missing or read-only folder. The
-   * checks run together; a missing file is reported before a problem with its folder.
-   */
-  private async checkFiles(): Promise<void> {
-    const [file, folder] = await Promise.allSettled([
-      access(this.path).catch((error: unknown) => {
-        throw isNotFound(error)
-          ? this.missing()
-          : fileError(error, `cannot read simulator state file ${this.path}`, this.path);
-      }),
-      checkFolderWritable(this.path),
-    ]);
-    if (file.status === "rejected") throw file.reason;
-    if (folder.status === "rejected") throw folder.reason;
   }
 
   /**
@@ -182,14 +164,14 @@ export class FileStore implements StateStore {
   }
 
   private async commit(changes: readonly Change[], current: Buffer | undefined): Promise<Outcome[]> {
-    const bytes = current ?? (await this.read());
-    if (bytes === undefined) throw this.missing();
+    const bytes = current ?? (await readStateFile(this.path));
+    if (bytes === undefined) throw missingStateFile(this.path);
     const { state, changed, outcomes } = this.apply(bytes, changes);
     const calls = state.calls.splice(0);
     const reads = state.reads.splice(0);
     this.text.forget(changed);
     const after = changed.any ? Buffer.from(this.text.format(state)) : bytes;
-    if (changed.any) await this.write(after);
+    if (changed.any) await writeStateFile(this.path, after);
     await this.appendAfterWrite(calls, reads, changed.any);
     this.last = { bytes: after, state };
     return outcomes;
@@ -263,8 +245,8 @@ export class FileStore implements StateStore {
 
   /** Every call in the log, oldest first, after those an older state file still holds in its `calls` list. */
   async calls(): Promise<StoredCall[]> {
-    const bytes = await this.read();
-    if (bytes === undefined) throw this.missing();
+    const bytes = await readStateFile(this.path);
+    if (bytes === undefined) throw missingStateFile(this.path);
     const legacy = parseStateFile(bytes.toString("utf8"), this.path).calls;
     return [...legacy, ...(await this.callLog.read())];
   }
@@ -279,13 +261,6 @@ export class FileStore implements StateStore {
     return parseStateFile(bytes.toString("utf8"), this.path);
   }
 
-  private missing(): CimError {
-    return new CimError(
-      "environment",
-      `simulator state file ${this.path} does not exist; create it first (HyperVSimulator.init or the CLI)`,
-    );
-  }
-
   /** Runs `task` holding the file lock; the caller holds the mutex. */
   private async locked<T>(task: () => Promise<T>): Promise<T> {
     const release = await lockStateFile(this.path);
@@ -293,27 +268,6 @@ export class FileStore implements StateStore {
       return await task();
     } finally {
       await release().catch(() => undefined);
-    }
-  }
-
-  private async read(): Promise<Buffer | undefined> {
-    try {
-      return await readFile(this.path);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw fileError(error, `cannot read simulator state file ${this.path}`, this.path);
-    }
-  }
-
-  private async write(text: Buffer): Promise<void> {
-    await checkFileWritable(this.path);
-    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFile(temporary, text);
-      await rename(temporary, this.path);
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      throw fileError(error, `cannot write simulator state file ${this.path}`, this.path);
     }
   }
 }
