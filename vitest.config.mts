@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
-import LongestFirst from "./test/harness/longestFirst";
 
 /**
  * Test files at a time: twice the CPUs. Most of a test's time is spent waiting on child processes (PowerShell,
@@ -21,6 +20,12 @@ const ALONE = ["test/sites/race.test.ts"];
  * Files that change what the process shares, so each gets a fork of its own; every other file shares forks with
  * the files before it (`isolate: false`), and with them the modules they imported (@pulumi/pulumi takes a second of
  * CPU to import), instead of starting a fork and importing everything again, as the suite once did for every file.
+ *
+ * vitest queues the projects one after the other, by name ("own fork" before "shared forks"), and within each the
+ * files that took longest last time first (the largest first when it has no timings, on a clean clone). A shared
+ * fork passes only to the next file in the queue, and only when that file shares forks too: keeping the shared
+ * files together in the queue is what lets them share. The own-fork files, among them the longest (PowerShell,
+ * ssh), start first.
  */
 const OWN_FORK = [
   // process.env (useFakeCimCmdlets sets PSModulePath and HVR_FAKE_CIM_URL; terminals sets TERM and NO_COLOR), the
@@ -46,7 +51,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The default output, then the ten slowest files. `.ci/run` names its reporters itself and adds this one too.
     reporters: ["default", "./test/harness/slowestFiles.ts"],
-    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
@@ -55,6 +59,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...ALONE, ...OWN_FORK],
           isolate: false,
+          setupFiles: ["./test/harness/leavesProcessAlone.ts"],
           maxWorkers: WORKERS,
           sequence: { groupOrder: 0 },
         },
