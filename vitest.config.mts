@@ -16,6 +16,33 @@ const WORKERS = 2 * availableParallelism();
  */
 const ALONE = ["test/sites/race.test.ts"];
 
+/**
+ * Files that change what the process shares, so each gets a fork of its own; every other file shares forks with
+ * the files before it (`isolate: false`), and with them the modules they imported (@pulumi/pulumi takes a second of
+ * CPU to import), instead of starting a fork and importing everything again, as the suite once did for every file.
+ *
+ * vitest queues the projects one after the other, by name ("own fork" before "shared forks"), and within each the
+ * files that took longest last time first (the largest first when it has no timings, on a clean clone). A shared
+ * fork passes only to the next file in the queue, and only when that file shares forks too: keeping the shared
+ * files together in the queue is what lets them share. The own-fork files, among them the longest (PowerShell,
+ * ssh), start first.
+ */
+const OWN_FORK = [
+  // process.env (useFakeCimCmdlets sets PSModulePath and HVR_FAKE_CIM_URL; terminals sets TERM and NO_COLOR), the
+  // PowerShell session pools that outlive a file, an unhandledRejection listener, fake timers.
+  "test/powershell/**/*.test.ts",
+  // Deletes NODE_POWERSHELL for the whole file.
+  "test/native/tarball.test.ts",
+  // pulumi.runtime.setMocks and setAllConfig: @pulumi/pulumi's process-wide runtime state; vi.resetModules.
+  "test/examples/*.mocks.test.ts",
+  "test/examples/dr-*.plugin.test.ts",
+  "test/examples/stack-files.test.ts",
+  "test/provider/secretPassword.test.ts",
+  "test/package/lowestPulumi.test.ts",
+  // process.chdir while the example runs.
+  "test/e2e/drill.test.ts",
+];
+
 export default defineConfig({
   test: {
     // The Pulumi closure serializer needs the V8 inspector, which worker threads do not have.
@@ -28,9 +55,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: "parallel",
+          name: "shared forks",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...ALONE],
+          exclude: [...configDefaults.exclude, ...ALONE, ...OWN_FORK],
+          isolate: false,
+          setupFiles: ["./test/harness/leavesProcessAlone.ts"],
+          maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "own fork",
+          include: OWN_FORK,
           maxWorkers: WORKERS,
           sequence: { groupOrder: 0 },
         },

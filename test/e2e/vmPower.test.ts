@@ -169,10 +169,11 @@ describe("CollectionFailover's preview", () => {
     const { id, outs } = await plugin.create((await plugin.check({}, news("normal"))).inputs);
     const calls = (await sim.calls()).length;
     const from = plugin.stdout.length;
-    const bootGroups = [{ virtualMachines: ["sql-db"], delaySeconds: 30 }];
+    // A short delay: the update below waits it out between the groups.
+    const bootGroups = [{ virtualMachines: ["sql-db"], delaySeconds: 1 }];
     await plugin.diff(id, outs, (await plugin.check({}, news("failedOver", { bootGroups }))).inputs);
     const line =
-      "then start the member VMs with RequestStateChange(2) in boot order: 'sql-db'; after 30 s the VMs in no boot group, if any,";
+      "then start the member VMs with RequestStateChange(2) in boot order: 'sql-db'; after 1 s the VMs in no boot group, if any,";
     // The plugin's lines reach the test apart from the diff's answer: wait (at most 5 s) for the line.
     for (
       let waited = 0;

@@ -13,6 +13,28 @@ const typescriptExamples = fs
   .readdirSync(EXAMPLES)
   .filter((name) => fs.existsSync(path.join(EXAMPLES, name, "tsconfig.json")));
 
+/**
+ * The examples' programs share the files they all read (the package's sources, @pulumi/pulumi's and Node.js's
+ * declarations), parsed and bound once, as the language service's DocumentRegistry shares them between projects: a
+ * source file is the same for every program that reads the same text with the same parse settings. Each program still
+ * type-checks everything itself.
+ */
+const parsedFiles = new Map<string, { text: string; file: ts.SourceFile }>();
+
+function sharingSourceFiles(host: ts.CompilerHost): ts.CompilerHost {
+  const parse = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, settings, onError, shouldCreate) => {
+    const key = `${fileName}\0${JSON.stringify(settings)}`;
+    const text = host.readFile(fileName);
+    const known = parsedFiles.get(key);
+    if (known && known.text === text && !shouldCreate) return known.file;
+    const file = parse(fileName, settings, onError, shouldCreate);
+    if (file && text !== undefined) parsedFiles.set(key, { text, file });
+    return file;
+  };
+  return host;
+}
+
 function typecheck(example: string): string[] {
   const configFile = path.join(example, "tsconfig.json");
   const { config, error } = ts.readConfigFile(configFile, (file) => ts.sys.readFile(file));
@@ -28,7 +50,11 @@ function typecheck(example: string): string[] {
     },
     configFile,
   );
-  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const program = ts.createProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    host: sharingSourceFiles(ts.createCompilerHost(parsed.options)),
+  });
   return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) =>
     ts.formatDiagnostic(d, {
       getCanonicalFileName: (f) => f,
