@@ -35,7 +35,9 @@ async function timedOut(operation: Promise<unknown>): Promise<{ error: RpcError;
   return { error, ms: Date.now() - started };
 }
 
-describe("an Update whose customTimeouts.update (2 s) is shorter than jobTimeoutSeconds", () => {
+// The bound leaves the reads before InitiateFailover seconds to spare on a loaded machine: it must run out while the
+// job is awaited, which is what these tests are about (a read cut off by the bound has its own test below).
+describe("an Update whose customTimeouts.update (5 s) is shorter than jobTimeoutSeconds", () => {
   let sim: HyperVSimulator;
   let plugin: NativePlugin;
   let result: { error: RpcError; ms: number };
@@ -45,18 +47,18 @@ describe("an Update whose customTimeouts.update (2 s) is shorter than jobTimeout
     sim = await f.simulator("update.json", [{ id: SQL, name: "sql-cluster" }], SLOW_JOB_MS);
     plugin = await f.pluginFor("update.json");
     const { outs } = await plugin.create(urn, inputs("normal", 1800));
-    result = await timedOut(plugin.update(urn, SQL, outs, inputs("failedOver", 1800), [], 2));
+    result = await timedOut(plugin.update(urn, SQL, outs, inputs("failedOver", 1800), [], 5));
   });
 
   it("stops waiting at the engine's bound, not at jobTimeoutSeconds", () => {
-    expect(result.ms).toBeGreaterThanOrEqual(1900);
-    expect(result.ms).toBeLessThan(10_000);
+    expect(result.ms).toBeGreaterThanOrEqual(4900);
+    expect(result.ms).toBeLessThan(15_000);
   });
 
   it("names the bound that ran out and the job still running on the host", async () => {
     const [job] = await sim.jobs();
     expect(result.error.message).toContain(
-      `Timed out waiting for a Hyper-V job: job ${job!.instanceId} did not finish within 2 s (customTimeouts.update)`,
+      `Timed out waiting for a Hyper-V job: job ${job!.instanceId} did not finish within 5 s (customTimeouts.update)`,
     );
     expect(result.error.message).toContain(
       "The job is still running on the host: watch it (Get-CimInstance -Namespace root/HyperVCluster/v2 Msvm_ConcreteJob",
