@@ -1,6 +1,6 @@
 import { sameText } from "../constants";
 import type { StoredSite } from "../methods/recoverySide";
-import type { Fault } from "../types";
+import type { Fault, MethodCall, SimRead } from "../types";
 
 /**
  * The whole simulated cluster as plain JSON, so the memory and file stores hold the same thing. Times are clock
@@ -175,31 +175,9 @@ export interface StoredJob {
   finished?: JobEnd & { at: number };
 }
 
-export interface StoredRead {
-  at: number;
-  op: "query" | "get" | "getMany" | "associators" | "classes";
-  /** The class queried, or the class of the REF read or followed. */
-  className: string;
-  /** How many instances a getMany asked for. */
-  refs?: number;
-}
-
-export interface StoredCall {
-  at: number;
-  /** The namespace the call named, when it was not the cluster's. */
-  namespace?: string;
-  className: string;
-  method: string;
-  collectionId?: string;
-  /** In a two-cluster simulator: the host (site) the call reached. */
-  host?: string;
-  arguments: Record<string, unknown>;
-  returnValue?: number;
-  jobId?: string;
-  /** For a Msvm_ComputerSystem call: the VM's Name (GUID). */
-  vmId?: string;
-  error?: string;
-}
+/** The logs keep each read and call as the simulator's readers get them back (types.ts). */
+export type StoredRead = SimRead;
+export type StoredCall = MethodCall;
 
 export function emptyState(): SimState {
   return {
