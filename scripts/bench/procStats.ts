@@ -8,15 +8,18 @@ export interface CpuSplit {
   readonly host: number;
 }
 
-/** A process's peak resident set (VmHWM), from /proc. */
-export function peakRssMb(pid: number | undefined): number {
+/** A memory figure of /proc/<pid>/status (VmHWM, VmRSS) in MB; NaN without /proc or once the process is gone. */
+function statusMb(pid: number | undefined, field: string): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024;
   } catch {
     return NaN;
   }
 }
+
+/** A process's peak resident set (VmHWM), from /proc. */
+export const peakRssMb = (pid: number | undefined): number => statusMb(pid, "VmHWM");
 
 /**
  * The highest resident set (VmRSS) a process shows while this samples it, every 50 ms until the returned function is
@@ -25,13 +28,8 @@ export function peakRssMb(pid: number | undefined): number {
 export function sampleRss(pid: number | undefined): () => number {
   let highest = NaN;
   const read = () => {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-      const mb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-      if (!(mb <= highest)) highest = mb;
-    } catch {
-      // No /proc, or the process is gone: nothing to sample.
-    }
+    const mb = statusMb(pid, "VmRSS");
+    if (!Number.isNaN(mb) && !(mb <= highest)) highest = mb;
   };
   read();
   const timer = setInterval(read, 50);
