@@ -45,6 +45,15 @@ export interface RuntimeDeps {
   readonly progressCadence: ProgressCadence | null;
 }
 
+/**
+ * How long {@link RuntimeContext.warm} waits before it opens a session. The answer to the check that asked for it takes
+ * a few turns of the event loop to leave (grpc-js writes the message, then the trailers once that write is done), and
+ * opening a session loads modules synchronously (the bridge's or the simulator's, tens of milliseconds): waiting lets
+ * the answer, and the engine's next requests, go first. PowerShell takes about a second to start, so a start this much
+ * later is not felt.
+ */
+export const WARM_AFTER_MS = 20;
+
 export const DEFAULT_DEPS: RuntimeDeps = {
   clock: systemClock,
   log: (line) => console.log(line),
@@ -115,8 +124,7 @@ export function createContext(overrides: Partial<RuntimeDeps> = {}): Configurabl
       return fn(boundReads(tapSession(session), deps.clock, deps.operationDeadline));
     },
     warm(connection) {
-      // After the current answer has gone out: a check answers without loading PowerShell's modules.
-      void new Promise<void>((resolve) => setImmediate(resolve))
+      void new Promise<void>((resolve) => setTimeout(resolve, WARM_AFTER_MS).unref())
         .then(() => {
           const resolved = resolveConnection(connection, config);
           const settings = [config.powershell, config.maxSessions];
