@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale`: N collections fail over at once, each job taking D seconds, through one real Pulumi
- * dynamic-provider plugin process, as `pulumi up` runs them. For each setting it prints:
+ * dynamic-provider plugin process (or our native plugin), as `pulumi up` runs them. For each setting it prints:
  * - wall time (first Update sent to last Update returned) divided by the longest job (the member VMs are not
  *   started, so the failover's job is each Update's only one);
  * - the median and p95 of job end to Update returning;
@@ -12,11 +12,13 @@
  * - from the first InitiateFailover the host received to the last, how long the state file's lock was held, and how
  *   long `hyperv-replica-sim show` took when run meanwhile (file settings), with the load average.
  *
- * Settings: `--runs file:100x10,file:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10`
- * (the default). `+busy` keeps one core spinning in a child process throughout, for a moderately busy machine. `file` is the
- * file-backed simulator the plugin opens itself; `bridge` is the PowerShell bridge (PowerShell 7 with the test
- * stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying why, where PowerShell 7 is
- * not found. `test`, `sites` and `vms` start and stop VMs, each compared with its ideal chain (bench/vmChains.ts).
+ * Settings (the default):
+ * `--runs file:100x10,file:1000x10,native:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10`.
+ * `+busy` keeps one core spinning in a child process throughout, for a moderately busy machine. `file` is the
+ * file-backed simulator the plugin opens itself; `native` is the same through the native plugin (the npm package's
+ * bin), whose lines go to a fake engine's Log service as the real engine's would; `bridge` is the PowerShell bridge
+ * (PowerShell 7 with the test stand-in CIM cmdlets) in front of a simulator in this process, and is left out, saying
+ * why, where PowerShell 7 is not found. `test`, `sites` and `vms` start and stop VMs, each compared with its ideal chain (bench/vmChains.ts).
  *
  * Users start cold: through the bridge, the plugin that created the collections is stopped before the failover, and a
  * new one (configured, no PowerShell started) answers its checks and updates, as a new `pulumi up` would; timing
@@ -35,13 +37,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { collectionFailoverProvider } from "../provider/resources/collectionFailover/provider";
 import { HyperVSimulator, type SimRead } from "../provider/simulator";
-import { makeProjectDir, Plugin, serializeProvider } from "../test/harness/plugin";
 import { type CimServer, startCimServer } from "../test/powershell/cimServer";
 import { findPwsh, useFakeCimCmdlets } from "../test/powershell/pwsh";
 import { sampleLock, showAfter, startCpuBurner } from "./bench/contention";
 import { cpuNow, childCpuSeconds, loadAverage, peakRssMb, sampleRss } from "./bench/procStats";
+import { type BenchPlugin, projectDir, startPlugin } from "./bench/plugins";
 import { print, type Figures, type Setting } from "./bench/scaleTable";
 import type { ChainFigures, ChainSetting } from "./bench/vmChains";
 import { chainLabel, parseChainSetting, printChains, runChain } from "./bench/vmChains";
@@ -52,7 +53,7 @@ function parseSettings(text: string): (Setting | ChainSetting)[] {
   return text.split(",").map((item) => {
     const chain = parseChainSetting(item);
     if (chain) return chain;
-    const match = /^(file|bridge):(\d+)x(\d+(?:\.\d+)?)(\+busy)?$/.exec(item.trim());
+    const match = /^(file|native|bridge):(\d+)x(\d+(?:\.\d+)?)(\+busy)?$/.exec(item.trim());
     if (!match)
       throw new Error(`--runs: '${item}' is not kind:NxD[+busy] (file:100x10), test:NxV, sites:N or vms:NxD`);
     return {
@@ -64,7 +65,8 @@ function parseSettings(text: string): (Setting | ChainSetting)[] {
   });
 }
 
-const isChain = (s: Setting | ChainSetting): s is ChainSetting => s.kind !== "file" && s.kind !== "bridge";
+const isChain = (s: Setting | ChainSetting): s is ChainSetting =>
+  s.kind !== "file" && s.kind !== "native" && s.kind !== "bridge";
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -84,7 +86,7 @@ async function world(
   pwshPath: string | undefined,
   sessions: string | undefined,
 ): Promise<World> {
-  if (setting.kind === "file") {
+  if (setting.kind !== "bridge") {
     const sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "hv-bench" });
     await sim.init();
     const config = {
@@ -139,22 +141,25 @@ interface RunOptions {
   readonly build?: { readonly root: string; readonly label: string };
 }
 
-/** A new plugin, configured, in place of one whose PowerShell processes have started. */
-async function coldPlugin(
-  old: Plugin,
+/** The dynamic-provider plugin, except for `native` settings; configured. */
+async function configuredPlugin(
+  setting: Setting,
   project: string,
   config: Record<string, string>,
-  profileDir?: string,
-): Promise<Plugin> {
-  await old.stop();
-  const plugin = await Plugin.start({ cwd: project, nodeArgs: profileArgs(profileDir) });
+  options: RunOptions,
+): Promise<BenchPlugin> {
+  const plugin = await startPlugin(setting.kind === "native" ? "native" : "dynamic", {
+    cwd: project,
+    root: options.build?.root ?? path.resolve(__dirname, ".."),
+    nodeArgs: profileArgs(options.profileDir),
+  });
   await plugin.configure(config);
   return plugin;
 }
 
 async function run(setting: Setting, pwshPath: string | undefined, options: RunOptions): Promise<Figures> {
-  const { profileDir, showOps, sessions, warm, build } = options;
-  const project = makeProjectDir("hvr-bench-", build?.root);
+  const { showOps, sessions, warm, build } = options;
+  const project = projectDir(build?.root);
   const stopBurner = setting.busy ? startCpuBurner() : () => undefined;
   const w = await world(setting, project, pwshPath, sessions);
   const { sim } = w;
@@ -164,51 +169,49 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
   );
   for (const name of names) await sim.addCollection({ name, members: [`${name}-a`] });
   await sim.setJobDuration("InitiateFailover", setting.jobSeconds * 1000);
-  let plugin = await Plugin.start({ cwd: project, nodeArgs: profileArgs(profileDir) });
+  let plugin = await configuredPlugin(setting, project, w.config, options);
   try {
-    await plugin.configure(w.config);
-    const provider = await serializeProvider(collectionFailoverProvider);
     // No VMs are started, so that each Update waits for the one failover job whose end it measures, as the issue's
     // figures did before failovers started VMs (starting them is one more job per VM after the failover's).
-    const program = (collectionName: string, failoverState: string) => ({
-      collectionName,
-      failoverState,
-      startVirtualMachines: false,
-      __provider: provider,
-    });
-    const check = async (olds: object, name: string, state: string) =>
-      (await plugin.check(olds, program(name, state))).inputs;
+    const program = (collectionName: string, failoverState: string) =>
+      plugin.inputs({ collectionName, failoverState, startVirtualMachines: false });
 
     // Check gets the old inputs and Update the old outputs, as the engine sends them.
     const created = await Promise.all(
       names.map(async (name) => {
-        const inputs = await check({}, name, "normal");
-        return { ...(await plugin.create(inputs)), inputs };
+        const inputs = await plugin.check(name, {}, program(name, "normal"));
+        return { ...(await plugin.create(name, inputs)), inputs };
       }),
     );
-    if (setting.kind === "bridge" && !warm) plugin = await coldPlugin(plugin, project, w.config, profileDir);
+    if (setting.kind === "bridge" && !warm) {
+      // A new plugin in place of the one whose PowerShell processes have started.
+      await plugin.stop();
+      plugin = await configuredPlugin(setting, project, w.config, options);
+    }
     const beforeFailover = await hostOps(sim);
     const readsBefore = (await sim.reads()).length;
-    const pluginPid = (plugin as unknown as { child: { pid?: number } }).child.pid;
+    const pluginPid = plugin.pid;
     const cpuBefore = cpuNow(pluginPid);
     const stateFile = path.join(project, "cluster.json");
-    const stopSampling = setting.kind === "file" ? sampleLock(stateFile) : undefined;
-    const shows = setting.kind === "file" ? SHOW_DELAYS_MS.map((ms) => showAfter(stateFile, ms)) : [];
+    const fileBacked = setting.kind !== "bridge";
+    const stopSampling = fileBacked ? sampleLock(stateFile) : undefined;
+    const shows = fileBacked ? SHOW_DELAYS_MS.map((ms) => showAfter(stateFile, ms)) : [];
     // The requests' properties are made before timing starts and passed on as the plugin sent them, as the engine
     // does, so that this process (the engine's stand-in, on the same CPUs) does not take the CPU the plugin needs.
     const requests = created.map(({ id, outs, inputs }, i) => ({
       id,
-      olds: Plugin.struct(outs),
-      oldInputs: Plugin.struct(inputs),
-      news: Plugin.struct(program(names[i]!, "failedOver")),
+      name: names[i]!,
+      olds: plugin.struct(outs),
+      oldInputs: plugin.struct(inputs),
+      news: plugin.struct(program(names[i]!, "failedOver")),
     }));
     const stopRss = sampleRss(pluginPid);
     const started = Date.now();
     const returned = await Promise.all(
-      requests.map(async ({ id, olds, oldInputs, news }) => {
-        const checked = await plugin.checkStructs(oldInputs, news);
-        const outs = await plugin.updateStructs(id, olds, checked);
-        return { id, outs, inputs: checked, at: Date.now() };
+      requests.map(async ({ id, name, olds, oldInputs, news }) => {
+        const checked = await plugin.checkStructs(name, oldInputs, news);
+        const outs = await plugin.updateStructs(name, id, olds, checked);
+        return { id, name, outs, inputs: checked, at: Date.now() };
       }),
     );
     const wall = Math.max(...returned.map((r) => r.at)) - started;
@@ -232,11 +235,12 @@ async function run(setting: Setting, pwshPath: string | undefined, options: RunO
     const firstCall = Math.min(...jobEnds.values()) - setting.jobSeconds * 1000;
 
     await Promise.all(
-      returned.map(async ({ id, outs, inputs }, i) =>
+      returned.map(async ({ id, name, outs, inputs }) =>
         plugin.updateStructs(
+          name,
           id,
           outs,
-          await plugin.checkStructs(inputs, Plugin.struct(program(names[i]!, "failedOver"))),
+          await plugin.checkStructs(name, inputs, plugin.struct(program(name, "failedOver"))),
         ),
       ),
     );
@@ -279,7 +283,7 @@ async function main(): Promise<void> {
       runs: {
         type: "string",
         default:
-          "file:100x10,file:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10",
+          "file:100x10,file:1000x10,native:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10",
       },
       "cpu-prof": { type: "string" },
       ops: { type: "boolean", default: false },

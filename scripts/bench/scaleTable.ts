@@ -3,7 +3,7 @@ import type { LockSample, ShowResult } from "./contention";
 import type { CpuSplit } from "./procStats";
 
 export interface Setting {
-  readonly kind: "file" | "bridge";
+  readonly kind: "file" | "native" | "bridge";
   readonly collections: number;
   readonly jobSeconds: number;
   /** `+busy`: a child process spins one core throughout, for a moderately busy machine. */
@@ -44,6 +44,7 @@ export const TARGETS: Record<string, number> = {
   "file:100x10": 1.1,
   "file:100x10+busy": 1.1,
   "file:1000x10": 1.1,
+  "native:1000x10": 1.1,
   "file:20x20": 1.05,
   "bridge:20x20": 1.15,
 };

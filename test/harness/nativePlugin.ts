@@ -20,7 +20,7 @@ import {
   statusPb,
   toStruct,
 } from "../../provider/doors/native/rpc";
-import type { Props } from "../../provider/doors/native/rpc";
+import type { Props, StructMessage } from "../../provider/doors/native/rpc";
 import { killEngine, launch } from "./orphan";
 import { REPO_ROOT } from "./plugin";
 
@@ -100,13 +100,17 @@ export class NativePlugin {
     engine: FakeEngine;
     cwd: string;
     executable?: string;
+    /** The script Node.js runs when no `executable` is given: by default tsc's files in dist/. */
+    main?: string;
+    /** Options for the plugin's Node.js, before its script (a benchmark's --cpu-prof, for instance). */
+    nodeArgs?: readonly string[];
     /** Start it under a shell that `abandon()` kills, as a killed engine leaves its plugin. */
     orphanable?: boolean;
   }): Promise<NativePlugin> {
     const flags = ["--logtostderr", "-v=9", options.engine.address];
     const [command, args] = options.executable
       ? [options.executable, flags]
-      : [process.execPath, [PLUGIN_MAIN, ...flags]];
+      : [process.execPath, [...(options.nodeArgs ?? []), options.main ?? PLUGIN_MAIN, ...flags]];
     const stderr: string[] = [];
     const { child, pid, port } = await launch(command, args, {
       cwd: options.cwd,
@@ -223,6 +227,25 @@ export class NativePlugin {
     if (ignoreChanges) request.setIgnorechangesList(ignoreChanges);
     const r = await this.rpc<ProviderPb.UpdateResponse>("update", request);
     return fromStruct(r.getProperties());
+  }
+
+  /**
+   * Check and Update with the properties as Structs, passed on as the engine passes bytes, so that a benchmark's
+   * process (the engine's stand-in, on the same CPUs) does no conversions of its own: Check's inputs as returned.
+   */
+  async checkStructs(urn: string, olds: StructMessage, news: StructMessage): Promise<StructMessage> {
+    const request = new pb.CheckRequest().setUrn(urn).setOlds(olds).setNews(news);
+    return (await this.rpc<ProviderPb.CheckResponse>("check", request)).getInputs()!;
+  }
+
+  async updateStructs(
+    urn: string,
+    id: string,
+    olds: StructMessage,
+    news: StructMessage,
+  ): Promise<StructMessage> {
+    const request = new pb.UpdateRequest().setUrn(urn).setId(id).setOlds(olds).setNews(news);
+    return (await this.rpc<ProviderPb.UpdateResponse>("update", request)).getProperties()!;
   }
 
   async delete(urn: string, id: string, props: Props): Promise<void> {

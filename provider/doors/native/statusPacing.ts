@@ -1,0 +1,52 @@
+/**
+ * A resource's status line is ephemeral: the engine shows each in place of the last, so a line replaced within the
+ * second is never read. The watcher reports a job's every change of percentage, which on a fast job is every read:
+ * 1000 collections failing over sent 36,000 Log requests in 10 s, and the plugin spent more CPU on them than on the
+ * failovers. Here each resource's status lines are paced: the first goes at once, then at most one per `gapMs`, the
+ * latest one, sent when the gap ends. Every other line goes at once, after the status line it would otherwise pass,
+ * so the engine sees lines in the order they were written.
+ */
+import type { LineKind } from "./engineLog";
+
+export type Send = (urn: string | undefined, line: string, kind: LineKind) => void;
+
+/** How often a resource's status line may change. */
+export const STATUS_GAP_MS = 1000;
+
+interface Paced {
+  /** When the last status line of the resource was sent. */
+  sentAt: number;
+  /** The newest line not sent yet, and the timer that sends it. */
+  held?: { readonly line: string; readonly timer: NodeJS.Timeout };
+}
+
+export function paceStatusLines(send: Send, gapMs = STATUS_GAP_MS): Send {
+  const byUrn = new Map<string, Paced>();
+  const flush = (urn: string) => {
+    const paced = byUrn.get(urn);
+    if (paced?.held === undefined) return;
+    clearTimeout(paced.held.timer);
+    send(urn, paced.held.line, "status");
+    paced.sentAt = Date.now();
+    paced.held = undefined;
+  };
+  return (urn, line, kind) => {
+    if (urn === undefined) return send(urn, line, kind);
+    if (kind !== "status") {
+      // The step's own line: the status before it goes first, and the next one goes at once.
+      flush(urn);
+      byUrn.delete(urn);
+      return send(urn, line, kind);
+    }
+    const paced = byUrn.get(urn);
+    const wait = paced === undefined ? 0 : paced.sentAt + gapMs - Date.now();
+    if (paced === undefined || (wait <= 0 && paced.held === undefined)) {
+      byUrn.set(urn, { sentAt: Date.now() });
+      return send(urn, line, kind);
+    }
+    if (paced.held !== undefined) clearTimeout(paced.held.timer);
+    const timer = setTimeout(() => flush(urn), Math.max(0, wait));
+    timer.unref();
+    paced.held = { line, timer };
+  };
+}
