@@ -15,7 +15,7 @@
  * connected to, so a test copy on the switch of another member VM is refused too.
  */
 import type { CimSession } from "../cim";
-import type { ErrorContext, VmAdapter } from "../hyperv";
+import type { ErrorContext, MemberVm, VmAdapter } from "../hyperv";
 import { InvalidStateError, readMembers, readVmAdapters } from "../hyperv";
 
 /** One test VM's adapter that is, or would be, on a production switch. */
@@ -36,6 +36,12 @@ const ALLOW = "allowProductionNetwork";
 /** A drill's checks look at switches only: the adapters' failover addresses are not read. */
 const SWITCHES_ONLY = { failoverIp: false } as const;
 
+/** The switches the given VMs' adapters are connected to, lower case. */
+function switchesOf(members: readonly MemberVm[], adapters: ReadonlyMap<string, VmAdapter[]>): Set<string> {
+  const connected = members.flatMap((m) => adapters.get(m.id.toLowerCase()) ?? []);
+  return new Set(connected.flatMap((a) => (a.switchName === null ? [] : [a.switchName.toLowerCase()])));
+}
+
 /** The switches the replica VMs use in production, lower case. */
 async function productionSwitches(session: CimSession, replicaId: string, context: ErrorContext) {
   const members = await readMembers(session, replicaId, context);
@@ -45,10 +51,19 @@ async function productionSwitches(session: CimSession, replicaId: string, contex
     context,
     SWITCHES_ONLY,
   );
-  const switches = new Set(
-    [...adapters.values()].flat().flatMap((a) => (a.switchName === null ? [] : [a.switchName.toLowerCase()])),
-  );
-  return { members, adapters, switches };
+  return { members, adapters, switches: switchesOf(members, adapters) };
+}
+
+/** Each test VM with the switch of each of its adapters. */
+function networksOf(members: readonly MemberVm[], adapters: ReadonlyMap<string, VmAdapter[]>): TestNetwork[] {
+  return members.map((m) => ({
+    vmId: m.id,
+    name: m.name,
+    adapters: (adapters.get(m.id.toLowerCase()) ?? []).map((a) => ({
+      name: a.name,
+      switchName: a.switchName,
+    })),
+  }));
 }
 
 function refusal(clashes: readonly NetworkClash[], detail: string, safeState: string, context: ErrorContext) {
@@ -87,40 +102,41 @@ export async function refuseDrillOnProduction(
     );
 }
 
-/** What the test VMs are connected to, read after they exist. */
+/** What the test VMs (the test collection's members, as just read) are connected to, read after they exist. */
 export async function readTestNetworks(
   session: CimSession,
-  testId: string,
+  members: readonly MemberVm[],
   context: ErrorContext,
 ): Promise<TestNetwork[]> {
-  const members = await readMembers(session, testId, context);
   const adapters = await readVmAdapters(
     session,
     members.map((m) => m.id),
     context,
     SWITCHES_ONLY,
   );
-  return members.map((m) => ({
-    vmId: m.id,
-    name: m.name,
-    adapters: (adapters.get(m.id.toLowerCase()) ?? []).map((a) => ({
-      name: a.name,
-      switchName: a.switchName,
-    })),
-  }));
+  return networksOf(members, adapters);
 }
 
-/** Refuses to start test VMs of which an adapter is connected to a production switch; none is started. */
+/**
+ * Refuses to start test VMs of which an adapter is connected to a production switch; none is started. The test
+ * VMs' adapters and the replica VMs' are read together: the host's adapter classes are read once, not twice.
+ */
 export async function refuseStartOnProduction(
   session: CimSession,
   replicaId: string,
-  networks: readonly TestNetwork[],
+  testId: string,
   allow: boolean,
   context: ErrorContext,
 ): Promise<void> {
   if (allow) return;
-  const { switches } = await productionSwitches(session, replicaId, context);
-  const clashes = networks.flatMap((vm) =>
+  const [tests, replicas] = await Promise.all([
+    readMembers(session, testId, context),
+    readMembers(session, replicaId, context),
+  ]);
+  const ids = [...tests, ...replicas].map((m) => m.id);
+  const adapters = await readVmAdapters(session, ids, context, SWITCHES_ONLY);
+  const switches = switchesOf(replicas, adapters);
+  const clashes = networksOf(tests, adapters).flatMap((vm) =>
     vm.adapters.flatMap((a) =>
       a.switchName !== null && switches.has(a.switchName.toLowerCase())
         ? [{ vm: vm.name, adapter: a.name, switchName: a.switchName }]

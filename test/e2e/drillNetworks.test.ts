@@ -52,8 +52,15 @@ describe("CollectionTestFailover and the replica's networks", () => {
   it("an isolated test-failover switch: the test VMs come up on it, and testNetworks says so", async () => {
     await testSwitch("Isolated");
     const { inputs } = await bench.plugin.check({}, program());
+    const readsBefore = (await bench.sim.reads()).length;
     const { id, outs } = await bench.plugin.create(inputs);
     const test = (await bench.sim.collections()).find((c) => c.testOf === SQL)!;
+    // The host's adapters are read three times: the replica's test switches before TestReplicaCollection, the test
+    // VMs' and the replica VMs' together before starting the test VMs, and the test VMs' for the outputs.
+    const adapterReads = (await bench.sim.reads())
+      .slice(readsBefore)
+      .filter((r) => r.className === "Msvm_SyntheticEthernetPortSettingData");
+    expect(adapterReads).toHaveLength(3);
     expect(outs.testNetworks).toEqual(
       test.members.map((vm) => ({
         vmId: vm.id,

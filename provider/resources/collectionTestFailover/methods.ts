@@ -11,11 +11,7 @@ import type { TestFailoverUp } from "../../failover/testFailover";
 import { bringTestFailoverUp, TestFailoverFailure } from "../../failover/testFailover";
 import { refuseUnknownBootNames, testCopyName } from "../../failover/bootOrder";
 import { startMembers } from "../../failover/virtualMachines";
-import {
-  readTestNetworks,
-  refuseDrillOnProduction,
-  refuseStartOnProduction,
-} from "../../failover/testNetworks";
+import { refuseDrillOnProduction, refuseStartOnProduction } from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
 import type { CollectionSelector } from "../../hyperv";
 import { describeSelector, findCollection, hostSystemName, readMembers } from "../../hyperv";
@@ -66,8 +62,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     const s = settings(inputs as CollectionTestFailoverInputs);
     try {
       const context = { collection: test.name, host: session.target };
-      const networks = await readTestNetworks(session, test.id, context);
-      await refuseStartOnProduction(session, replica.id, networks, s.allowProductionNetwork, context);
+      await refuseStartOnProduction(session, replica.id, test.id, s.allowProductionNetwork, context);
       const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
       await report.run(() =>
         startMembers(

@@ -50,7 +50,7 @@ export async function drillOutputs(
   const { test } = seen;
   const context = { collection: test?.name ?? seen.testId, host: session.target };
   const members = test ? await readMembers(session, test.id, context) : [];
-  const testNetworks = test ? await readTestNetworks(session, test.id, context) : [];
+  const testNetworks = test ? await readTestNetworks(session, members, context) : [];
   return {
     collectionId: replica.id,
     collectionName: replica.name,

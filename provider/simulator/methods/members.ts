@@ -112,11 +112,13 @@ export function memberOf(
   if (typeof id !== "string") return undefined;
   const collections = hostName === undefined ? state.collections : hostCollections(state, hostName);
   for (const collection of collections) {
-    const member = collection.members.find((m) => sameText(m.id, id));
+    const member = withKey(collection.members, MEMBER_ID, id)[0];
     if (member) return { collection, member };
   }
   return undefined;
 }
+
+const MEMBER_ID = (member: StoredMember) => member.id;
 
 /**
  * Msvm_ComputerSystem.RequestStateChange; every other VM method is 32770 Not Supported. A request for the state the
