@@ -92,16 +92,6 @@ async function startNative(options: PluginStart): Promise<BenchPlugin> {
       plugin.updateStructs(urn(name), id, olds as StructMessage, news as StructMessage),
     struct: (value) => Struct.fromJavaScript(value as never),
     stop: async () => {
-      const c = new Map<string, number>();
-      for (const l of engine.lines) {
-        const k = `${l.ephemeral} ${l.message
-          .replace(/vm-group-\d+/g, "N")
-          .replace(/\d+/g, "#")
-          .slice(0, 90)}`;
-        c.set(k, (c.get(k) ?? 0) + 1);
-      }
-      console.log("LOG LINES", engine.lines.length);
-      for (const [k, v] of [...c].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(v, k);
       await plugin.stop();
       await engine.stop();
     },
