@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import type { CimInstance, CimSession } from "../cim";
 import { CimError } from "../cim";
 import type { Clock } from "../clock";
@@ -60,15 +61,20 @@ export class JobWatcher {
     return this.subscriptions.size;
   }
 
-  /** Adds a job to the next tick and every later one, until `unsubscribe`. */
+  /**
+   * Adds a job to the next tick and every later one, until `unsubscribe`. The ticks run in the async context of the
+   * waiter that started them; each waiter hears in its own, so that what it does then (a progress line, which a
+   * plugin attaches to the resource whose context it runs in) is its own resource's and not the first waiter's.
+   */
   subscribe(subscription: JobSubscription): () => void {
-    this.subscriptions.add(subscription);
+    const own = { ...subscription, onRead: AsyncResource.bind((read: JobRead) => subscription.onRead(read)) };
+    this.subscriptions.add(own);
     this.delay = this.ticks.initialMs;
     if (!this.running) {
       this.running = true;
       void this.run();
     }
-    return () => this.subscriptions.delete(subscription);
+    return () => this.subscriptions.delete(own);
   }
 
   private async run(): Promise<void> {

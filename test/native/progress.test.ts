@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tokenOf } from "../../provider/doors/native/provider";
 import type { LoggedLine } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
-import { SQL, TYPE, useNativePlugins } from "./fixtures";
+import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";
 
 const f = useNativePlugins();
 const JOB_MS = 1500;
@@ -67,5 +67,38 @@ describe("CollectionTestFailover: a TestReplicaCollection job", () => {
 
   it("keeps the step's permanent lines", () => {
     expect(seen.permanent.some((l) => l.includes("TestReplicaCollection"))).toBe(true);
+  });
+});
+
+describe("two CollectionFailovers whose jobs run at once, watched by the one job watcher of their session", () => {
+  const urns = { sql: urnOf(TYPE, "progress-sql"), web: urnOf(TYPE, "progress-web") };
+  let lines: readonly LoggedLine[];
+
+  beforeAll(async () => {
+    await f.simulator(
+      "together.json",
+      [
+        { id: SQL, name: "sql-cluster" },
+        { id: WEB, name: "web-cluster" },
+      ],
+      JOB_MS,
+    );
+    const plugin = await f.pluginFor("together.json");
+    await Promise.all([
+      plugin.create(urns.sql, { collectionId: SQL, failoverState: "failedOver" }),
+      plugin.create(urns.web, { collectionId: WEB, failoverState: "failedOver" }),
+    ]);
+    lines = f.engine.lines;
+  });
+
+  it("each show their job's progress under their own resource, never under the other", () => {
+    for (const [mine, theirs] of [
+      [urns.sql, "[web-cluster]"],
+      [urns.web, "[sql-cluster]"],
+    ] as const) {
+      const progress = lines.filter((l) => l.urn === mine && l.ephemeral && PERCENT.test(l.message));
+      expect(progress.length).toBeGreaterThanOrEqual(1);
+      expect(progress.filter((l) => l.message.includes(theirs))).toEqual([]);
+    }
   });
 });
