@@ -15,6 +15,12 @@ import * as esbuild from "esbuild";
 export const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCE = path.join(ROOT, "provider");
 
+/**
+ * Loaded by @grpc/grpc-js only to serve channelz or ORCA, which the plugin never does (grpc-js requires it inside
+ * those functions, so that it is not loaded otherwise): left out of a plugin's bundle.
+ */
+export const NEVER_LOADED = ["@grpc/proto-loader"];
+
 export interface BundleOptions {
   /** An entry point, relative to provider/. */
   readonly entry: string;

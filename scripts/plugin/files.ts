@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundle, launcherSource, notices, ROOT } from "../bundle/esbuild";
+import { bundle, launcherSource, NEVER_LOADED, notices, ROOT } from "../bundle/esbuild";
 import type { TarFile } from "./tar";
 
 export const PLUGIN_NAME = "pulumi-resource-hyperv-replica";
@@ -26,12 +26,6 @@ export const BUNDLE = "dist/bundle.js";
 /** The name `pulumi plugin install` expects of a tarball: pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz. */
 export const tarballName = (version: string, os: string, arch: string) =>
   `${PLUGIN_NAME}-v${version}-${os}-${arch}.tar.gz`;
-
-/**
- * Loaded by @grpc/grpc-js only to serve channelz or ORCA, which the plugin never does (grpc-js requires it inside
- * those functions, so that it is not loaded otherwise).
- */
-const NEVER_LOADED = ["@grpc/proto-loader"];
 
 /** Every file of the plugin, with its mode: what the tarball holds, and what a test unpacks. */
 export async function pluginFiles(): Promise<TarFile[]> {

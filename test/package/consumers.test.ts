@@ -103,6 +103,17 @@ describe("the packed npm package", () => {
     expect(paths.filter((p) => p.endsWith(".map"))).toEqual([]);
   });
 
+  it("ships the licences of the packages its plugin's bundle holds", () => {
+    expect(packed.files.map((f) => f.path)).toContain("dist/THIRD-PARTY-NOTICES");
+    const notices = fs.readFileSync(path.join(REPO_ROOT, "dist", "THIRD-PARTY-NOTICES"), "utf8");
+    expect([...notices.matchAll(/^== (\S+) /gm)].map((m) => m[1])).toEqual([
+      "@grpc/grpc-js",
+      "@js-sdsl/ordered-map",
+      "@pulumi/pulumi",
+      "google-protobuf",
+    ]);
+  });
+
   it("has no sourceMappingURL comment in any shipped file", () => {
     const dist = path.join(REPO_ROOT, "dist");
     const js = packed.files.map((f) => f.path).filter((p) => /\.(c|m)?js$/.test(p));
