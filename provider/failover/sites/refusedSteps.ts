@@ -1,6 +1,6 @@
 /**
- * The two-site driver's handling of calls the host refused without acting: 32775 (Invalid state) and 32774 (System
- * is in use).
+ * The two-site driver's handling of calls the host refused without acting: 32775 (Invalid state), 32774 (System is in
+ * use), and 32773 (Invalid parameter) once the sites have moved on.
  */
 import { HyperVReturnCodeError, ReturnCode } from "../../hyperv";
 import type { BusyPatience } from "../busy";
@@ -55,6 +55,7 @@ export class RefusedSteps {
    */
   async whenRefused(next: SiteStep, error: unknown): Promise<void> {
     if (!(error instanceof HyperVReturnCodeError)) throw error;
+    if (error.returnValue === ReturnCode.InvalidParameter) return this.invalidParameter(next, error);
     if (error.returnValue === ReturnCode.InvalidState) {
       this.refused.set(stepKey(next), error);
       this.run.log(next.site, `${next.action} returned 32775 (Invalid state); reading both sites again`);
@@ -85,5 +86,21 @@ export class RefusedSteps {
       `${next.action}: the collection is in use (32774) and neither site shows a job; planning again in ${Math.round(delay / 1000)} s`,
     );
     await this.run.deps.clock.sleep(delay);
+  }
+
+  /**
+   * A step's arguments are built from reads made after the read it was planned from (ReverseReplicationRelationship's
+   * settings, read from the relationship as it then stands): another run's call landing between the two makes them
+   * wrong for the state the step was planned for, and the host answers 32773. When the sites have moved on, the step
+   * is planned again from what they show; when they show what the plan was made from, the parameter is wrong, and
+   * the error stands.
+   */
+  private async invalidParameter(next: SiteStep, error: HyperVReturnCodeError): Promise<void> {
+    const [again] = stepsOf(this.run.plan(await this.run.readBoth()));
+    if (again && stepKey(again) === stepKey(next)) throw error;
+    this.run.log(
+      next.site,
+      `${next.action} returned 32773 (Invalid parameter) and the sites have moved on; planning again`,
+    );
   }
 }
