@@ -4,7 +4,15 @@ import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", ".tools/**", "examples/**/node_modules/**", "coverage/**"],
+    // .tmp/ holds older builds for the benchmarks' --before (scripts/bench-start.ts says where); git ignores it too.
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".tools/**",
+      "examples/**/node_modules/**",
+      "coverage/**",
+      ".tmp/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
