@@ -43,7 +43,7 @@ export interface PluginStart {
   readonly nodeArgs: readonly string[];
 }
 
-/** A project directory for `kind`: the dynamic plugin resolves the package from its node_modules. */
+/** A project directory whose node_modules holds the package at `root`, from which the dynamic plugin loads it. */
 export function projectDir(root = REPO_ROOT): string {
   return makeProjectDir("hvr-bench-", root);
 }
