@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MethodCall } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { EAST, inputs, rehearsal, WEST } from "./support";
+import { EAST, inputs, rehearsal, sharePlugin, WEST } from "./support";
+
+sharePlugin();
 
 let r: Rehearsal;
 let id: string;

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import * as path from "node:path";
 import { parseCimDateTime } from "../../provider/cim";
 import { HyperVSimulator } from "../../provider/simulator";
 import {
@@ -18,10 +17,13 @@ import {
   PLANNED_MOVE,
   printedSince,
   rehearsal,
+  sharePlugin,
   siteSummary,
   stepLines,
   WEST,
 } from "./support";
+
+sharePlugin();
 
 let r: Rehearsal;
 let outs: Record<string, unknown>;
@@ -192,7 +194,7 @@ describe("ReplicatedCollection: the whole cycle", () => {
     await r.sim.clearFaults();
     const refreshed = await r.plugin.read(id, outs);
     outs = refreshed.props!;
-    const westHost = new HyperVSimulator({ stateFile: path.join(r.project, "pair.json"), hostName: "west" });
+    const westHost = new HyperVSimulator({ stateFile: r.stateFile, hostName: "west" });
     const applied = await westHost.session().get({
       className: "Msvm_VirtualSystemCollection",
       keys: { CollectionID: WEST },

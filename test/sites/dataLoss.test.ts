@@ -4,13 +4,14 @@
  * matches no point, a stray failover whose VMs ran for hours, a replica failed over before the primary was prepared
  * for a planned move, and the disaster's value left in the program when the new primary resynchronizes.
  */
-import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCimDateTime } from "../../provider/cim";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, WEST } from "./support";
+import { callLines, EAST, inputs, rehearsal, sharePlugin, siteSummary, WEST } from "./support";
+
+sharePlugin();
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -26,7 +27,7 @@ async function pair() {
   r = await rehearsal();
   const checked = await r.plugin.check({}, inputs(r, "east"));
   const created = await r.plugin.create(checked.inputs);
-  const west = new HyperVSimulator({ stateFile: path.join(r.project, "pair.json"), hostName: "west" });
+  const west = new HyperVSimulator({ stateFile: r.stateFile, hostName: "west" });
   const state = { id: created.id, outs: created.outs };
   const up = async (activeSite: string, extra: Record<string, unknown> = {}) => {
     const next = await r!.plugin.check({}, inputs(r!, activeSite, extra));

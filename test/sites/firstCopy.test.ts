@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { withoutProvider } from "../harness/plugin";
 import { moveWest, PLANNED, until } from "./reverseSupport";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, rehearsal, siteSummary, stepLines, WEST } from "./support";
+import { callLines, EAST, inputs, rehearsal, sharePlugin, siteSummary, stepLines, WEST } from "./support";
+
+sharePlugin();
 
 let r: Rehearsal | undefined;
 afterEach(async () => {

@@ -8,7 +8,19 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeAction } from "../../provider/failover/sites/stepWords";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { callLines, EAST, inputs, PLANNED_MOVE, printedSince, rehearsal, siteSummary, WEST } from "./support";
+import {
+  callLines,
+  EAST,
+  inputs,
+  PLANNED_MOVE,
+  printedSince,
+  rehearsal,
+  sharePlugin,
+  siteSummary,
+  WEST,
+} from "./support";
+
+sharePlugin();
 
 const WEB_EAST = "2f3e4d5c-6b7a-4980-a1b2-c3d4e5f60718";
 const WEB_WEST = "8a9b0c1d-2e3f-4a5b-8c7d-6e5f4a3b2c1d";
@@ -25,7 +37,7 @@ afterEach(async () => r?.close());
 
 const site = (host: string, collectionId: string) => ({
   collectionId,
-  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
+  connection: { transport: "simulator", simulatorStateFile: r.stateFile, simulatorHost: host },
 });
 
 const program = (sites: Record<string, unknown>, activeSite: string) => ({

@@ -14,7 +14,9 @@ import { transition } from "../../provider/simulator/methods/transitions";
 import type { PluginError } from "../harness/plugin";
 import { REPO_ROOT, withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { acknowledgementIn, callLines, inputs, rehearsal, WEST } from "./support";
+import { acknowledgementIn, callLines, inputs, rehearsal, sharePlugin, WEST } from "./support";
+
+sharePlugin();
 
 const UI = "Hyper-V Manager";
 

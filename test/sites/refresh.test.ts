@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { EAST, inputs, rehearsal, siteSummary, WEST } from "./support";
+import { EAST, inputs, rehearsal, sharePlugin, siteSummary, WEST } from "./support";
+
+sharePlugin();
 
 let r: Rehearsal;
 let outs: Record<string, unknown>;

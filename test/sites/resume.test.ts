@@ -16,11 +16,13 @@ import {
   PLANNED_MOVE,
   printed,
   rehearsal,
+  sharePlugin,
   siteSummary,
   stepLines,
   WEST,
 } from "./support";
-import * as path from "node:path";
+
+sharePlugin();
 
 let r: Rehearsal;
 let id: string;
@@ -95,7 +97,7 @@ describe("a planned move stopped at each step resumes there, repeating no call w
 
   it("a job left running by an interrupted run is waited for, not started again", async () => {
     // The interrupted run: VMs off, InitiatePlannedFailover called, then the process died while its job ran.
-    const east = new HyperVSimulator({ stateFile: path.join(r.project, "pair.json"), hostName: "east" });
+    const east = new HyperVSimulator({ stateFile: r.stateFile, hostName: "east" });
     const session = east.session();
     const powerOffs: CimRef[] = [];
     for (const vm of (await east.collection(EAST))!.members) {
@@ -204,6 +206,7 @@ describe("a call the host refused is not sent again from the read it was planned
       await printed(
         r.plugin,
         "[east+west] [east] InitiatePlannedFailover returned 32775 (Invalid state); reading both sites again",
+        r.from,
       ),
     ).toBe(true);
   });
@@ -220,6 +223,7 @@ describe("a call the host refused is not sent again from the read it was planned
       await printed(
         r.plugin,
         "[east+west] [east] InitiatePlannedFailover: the collection is in use (32774) and neither site shows a job; planning again in 2 s",
+        r.from,
       ),
     ).toBe(true);
     expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });

@@ -8,7 +8,9 @@ import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal, RehearsalSeed } from "./support";
 import { moveWest, PLANNED, site } from "./reverseSupport";
-import { acknowledgementIn, callLines, EAST, inputs, rehearsal, WEST } from "./support";
+import { acknowledgementIn, callLines, EAST, inputs, rehearsal, sharePlugin, WEST } from "./support";
+
+sharePlugin();
 
 const EAST_CERT = "1E2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C";
 const WEST_CERT = "a909502dd82ae41433e6f83886b00d4277a32a7b";
@@ -50,7 +52,9 @@ describe("a planned move under Kerberos", () => {
     expect(await reverseSettingsSent(r)).toBe(settingsText(1, null));
     const settingsLine =
       "ReverseReplicationRelationship settings: RecoveryConnectionPoint east-broker, PrimaryConnectionPoint west-broker";
-    expect(r.plugin.stdout.filter((l) => l.includes("ReverseReplicationRelationship settings"))).toEqual([
+    expect(
+      r.plugin.stdout.slice(r.from).filter((l) => l.includes("ReverseReplicationRelationship settings")),
+    ).toEqual([
       `[east+west] [west] checked before the first step: ${settingsLine}`,
       `[east+west] [west] ${settingsLine}`,
     ]);
@@ -95,7 +99,7 @@ describe("a planned move under certificate authentication", () => {
       "west: ReverseReplicationRelationship -> 32773",
     ]);
     const from = (await r.sim.calls()).length;
-    const sites = { east: site("east", EAST, EAST_CERT), west: site("west", WEST, WEST_CERT) };
+    const sites = { east: site(r, "east", EAST, EAST_CERT), west: site(r, "west", WEST, WEST_CERT) };
     const checked = await r.plugin.check({}, inputs(r, "west", { sites }));
     await r.plugin.update(id, error?.partial?.properties ?? {}, checked.inputs);
     expect(callLines(await r.sim.calls(), from)).toEqual(PLANNED.slice(5));
@@ -112,7 +116,7 @@ describe("the state a failed reverse leaves: east prepared (11), west committed 
   }
 
   async function finish(rh: Rehearsal, westCert?: string) {
-    const sites = { east: site("east", EAST), west: site("west", WEST, westCert) };
+    const sites = { east: site(rh, "east", EAST), west: site(rh, "west", WEST, westCert) };
     const checked = await rh.plugin.check({}, inputs(rh, "west", { sites }));
     return rh.plugin.create(checked.inputs).then(
       (result) => ({ outs: result.outs, error: undefined }),
@@ -150,7 +154,7 @@ describe("reprotect after a disaster: west committed and running, east back as a
 
   /** East's VMs ran after west failed over (split brain): the run is acknowledged as the refusal asks, then made. */
   async function reprotect(rh: Rehearsal, westCert?: string) {
-    const sites = { east: site("east", EAST), west: site("west", WEST, westCert) };
+    const sites = { east: site(rh, "east", EAST), west: site(rh, "west", WEST, westCert) };
     const attempt = async (extra: Record<string, unknown>) => {
       const checked = await rh.plugin.check({}, inputs(rh, "west", { sites, ...extra }));
       return rh.plugin.create(checked.inputs).then(
@@ -210,8 +214,8 @@ describe("check", () => {
     async (_n, value) => {
       r = await rehearsal();
       const sites = {
-        east: site("east", EAST),
-        west: { ...site("west", WEST), certificateThumbprint: value },
+        east: site(r, "east", EAST),
+        west: { ...site(r, "west", WEST), certificateThumbprint: value },
       };
       const checked = await r.plugin.check({}, inputs(r, "west", { sites }));
       expect(checked.failures).toEqual([

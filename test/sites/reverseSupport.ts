@@ -2,17 +2,16 @@
 import { expect } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { EAST, inputs, WEST } from "./support";
+import { EAST, inputs, site as siteOf, WEST } from "./support";
 
-export const site = (host: string, id: string, certificateThumbprint?: string) => ({
-  collectionId: id,
-  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
+export const site = (rh: Rehearsal, host: string, id: string, certificateThumbprint?: string) => ({
+  ...siteOf(rh, host, id),
   ...(certificateThumbprint ? { certificateThumbprint } : {}),
 });
 
 /** Creates the resource on east, then runs up with activeSite west; the error when it fails. */
 export async function moveWest(rh: Rehearsal, westCert?: string, eastCert?: string) {
-  const sites = { east: site("east", EAST, eastCert), west: site("west", WEST, westCert) };
+  const sites = { east: site(rh, "east", EAST, eastCert), west: site(rh, "west", WEST, westCert) };
   const created = await rh.plugin.create((await rh.plugin.check({}, inputs(rh, "east", { sites }))).inputs);
   const checked = await rh.plugin.check({}, inputs(rh, "west", { sites }));
   expect(checked.failures).toEqual([]);

@@ -8,7 +8,18 @@ import type { MethodCall } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { acknowledgementIn, callLines, EAST, inputs, rehearsal, siteSummary, stepLines } from "./support";
+import {
+  acknowledgementIn,
+  callLines,
+  EAST,
+  inputs,
+  rehearsal,
+  sharePlugin,
+  siteSummary,
+  stepLines,
+} from "./support";
+
+sharePlugin();
 
 let r: Rehearsal;
 let id: string;

@@ -1,6 +1,8 @@
 /** A two-site rehearsal through the real plugin: one simulator state file holding the hosts `east` and `west`. */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { replicatedCollectionProvider } from "../../provider/resources/replicatedCollection/provider";
 import { HyperVSimulator } from "../../provider/simulator";
 import type { MethodCall, SeedPair } from "../../provider/simulator";
@@ -22,11 +24,49 @@ const FAST_METHODS = [
 ];
 
 export interface Rehearsal {
+  /** The folder holding this rehearsal's state file, removed by `close`. */
   project: string;
+  /** The state file, as an absolute path: the plugin may be shared with other rehearsals ({@link sharePlugin}). */
+  stateFile: string;
   plugin: Plugin;
+  /** How many lines the plugin had printed when this rehearsal began: its own lines follow. */
+  from: number;
   sim: HyperVSimulator;
   provider: string;
   close(): Promise<void>;
+}
+
+/** The plugin a file's rehearsals share, while the file runs ({@link sharePlugin}). */
+let shared: { plugin: Plugin; project: string } | undefined;
+
+/**
+ * Call at the top of a test file: its rehearsals share one plugin, started before the first test and stopped after
+ * the last, instead of each starting its own (a second of CPU, most of it importing @pulumi/pulumi). A file's tests
+ * run one after another, and each rehearsal has a state file of its own, so no test reads what another left on its
+ * hosts; the plugin's lines of a test are those from its rehearsal's `from` on.
+ */
+export function sharePlugin(): void {
+  beforeAll(async () => {
+    const project = makeProjectDir("hvr-sites-");
+    shared = { plugin: await startPlugin(project), project };
+  });
+  afterAll(async () => {
+    const done = shared;
+    shared = undefined;
+    await done?.plugin.stop();
+    if (done) fs.rmSync(done.project, { recursive: true, force: true });
+  });
+}
+
+async function startPlugin(project: string): Promise<Plugin> {
+  if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
+    throw new Error(
+      "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
+    );
+  }
+  const plugin = await Plugin.start({ cwd: project });
+  await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
+  return plugin;
 }
 
 /** What a rehearsal's pair is seeded with besides the defaults: settings, and each site's own certificate. */
@@ -38,14 +78,15 @@ export interface RehearsalSeed {
 const certificate = (thumbprint: string | undefined) =>
   thumbprint === undefined ? {} : { certificateThumbprint: thumbprint };
 
+/** The provider's serialized text, made once per process: serializing its closure takes a tenth of a second. */
+let providerText: Promise<string> | undefined;
+
+/** A new pair on a state file of its own, driven by the file's shared plugin, or by a plugin of its own. */
 export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
-  if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js"))) {
-    throw new Error(
-      "dist/ is missing: the plugin loads the built package, so run `npm run build` first (npm test does)",
-    );
-  }
-  const project = makeProjectDir("hvr-sites-");
-  const sim = new HyperVSimulator({ stateFile: path.join(project, "pair.json"), hostName: "east" });
+  const own = shared === undefined;
+  const project = own ? makeProjectDir("hvr-sites-") : fs.mkdtempSync(path.join(os.tmpdir(), "hvr-sites-"));
+  const stateFile = path.join(project, "pair.json");
+  const sim = new HyperVSimulator({ stateFile, hostName: "east" });
   await sim.init();
   await sim.addPair({
     name: "sql-cluster",
@@ -58,28 +99,30 @@ export async function rehearsal(seed: RehearsalSeed = {}): Promise<Rehearsal> {
   // The new primary's first copy after a reverse ends with it, so runs read the same every time; reverse.test.ts
   // gives it time to be seen.
   await sim.setJobDuration("StartReplication", 0);
-  const plugin = await Plugin.start({ cwd: project });
-  await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
-  const provider = await serializeProvider(replicatedCollectionProvider);
+  const plugin = shared?.plugin ?? (await startPlugin(project));
+  providerText ??= serializeProvider(replicatedCollectionProvider);
   return {
     project,
+    stateFile,
     plugin,
+    from: plugin.stdout.length,
     sim,
-    provider,
+    provider: await providerText,
     async close() {
-      await plugin.stop();
+      if (own) await plugin.stop();
       fs.rmSync(project, { recursive: true, force: true });
     },
   };
 }
 
-const site = (host: string, id: string) => ({
+/** A site's block: its collection on a host of the rehearsal's state file. */
+export const site = (r: Rehearsal, host: string, id: string) => ({
   collectionId: id,
-  connection: { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: host },
+  connection: { transport: "simulator", simulatorStateFile: r.stateFile, simulatorHost: host },
 });
 
 export const inputs = (r: Rehearsal, activeSite: string, extra: Record<string, unknown> = {}) => ({
-  sites: { east: site("east", EAST), west: site("west", WEST) },
+  sites: { east: site(r, "east", EAST), west: site(r, "west", WEST) },
   activeSite,
   allowDataLoss: false,
   jobTimeoutSeconds: 1800,
@@ -97,11 +140,12 @@ export async function printedSince(plugin: Plugin, from: number, count: number):
   return plugin.stdout.slice(from);
 }
 
-/** Whether a plugin printed `line`, waiting at most 5 s for it. */
-export async function printed(plugin: Plugin, line: string): Promise<boolean> {
-  for (let waited = 0; waited < 5000 && !plugin.stdout.includes(line); waited += 10)
+/** Whether a plugin printed `line` as its line `from` or a later one, waiting at most 5 s for it. */
+export async function printed(plugin: Plugin, line: string, from = 0): Promise<boolean> {
+  const seen = () => plugin.stdout.includes(line, from);
+  for (let waited = 0; waited < 5000 && !seen(); waited += 10)
     await new Promise((resolve) => setTimeout(resolve, 10));
-  return plugin.stdout.includes(line);
+  return seen();
 }
 
 /** The calls the hosts received since `from`, as `site: method` (VM calls name the VM's requested state). */

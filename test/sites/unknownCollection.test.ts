@@ -9,11 +9,13 @@ import { collectionFailoverProvider } from "../../provider/resources/collectionF
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
 import { serializeProvider, UNKNOWN } from "../harness/plugin";
 import type { Rehearsal } from "./support";
-import { inputs, printed, rehearsal, WEST } from "./support";
+import { inputs, printed, rehearsal, sharePlugin, WEST } from "./support";
+
+sharePlugin();
 
 let r: Rehearsal;
 let providers: { failover: string; drill: string };
-const west = { transport: "simulator", simulatorStateFile: "pair.json", simulatorHost: "west" };
+const west = () => ({ transport: "simulator", simulatorStateFile: r.stateFile, simulatorHost: "west" });
 
 beforeAll(async () => {
   r = await rehearsal();
@@ -45,7 +47,7 @@ async function recordedThenUnknown(known: Record<string, unknown>, unknown: Reco
 
 describe("an unknown collectionId during preview", () => {
   it("CollectionFailover: Check passes, and a recorded failover may be replaced (collectionId)", async () => {
-    const program = (collectionId: string) => ({ collectionId, failoverState: "normal", connection: west });
+    const program = (collectionId: string) => ({ collectionId, failoverState: "normal", connection: west() });
     const { diff } = await recordedThenUnknown(
       { ...program(WEST), __provider: providers.failover },
       { ...program(UNKNOWN), __provider: providers.failover },
@@ -56,7 +58,7 @@ describe("an unknown collectionId during preview", () => {
   it("CollectionTestFailover: Check passes, and a drill that is up may be replaced (collectionId)", async () => {
     const program = (collectionId: string) => ({
       collectionId,
-      connection: west,
+      connection: west(),
       __provider: providers.drill,
     });
     const { diff, created } = await recordedThenUnknown(program(WEST), program(UNKNOWN));
@@ -76,6 +78,7 @@ describe("an unknown collectionId during preview", () => {
       await printed(
         r.plugin,
         "[east+west] a site's collectionId (or connection) is not known until the resource it comes from is created: if it names another collection, this resource is replaced (the new pair is read and recorded; deleting this one calls nothing), else it is planned from both sites then; nothing is read or called now",
+        r.from,
       ),
     ).toBe(true);
   });
