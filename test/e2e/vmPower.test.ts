@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
 import type { SimJob } from "../../provider/simulator";
@@ -18,29 +18,37 @@ const VM_JOB_MS = 1000;
 /** The members, in the order the host lists them. */
 const VMS = ["app-1", "app-2", "app-3", "sql-db"];
 
+/** The plugin's working directory, shared by the file's tests, and each test's own state file. */
 let project: string;
+let stateFile: string;
 let sim: HyperVSimulator;
 let plugin: Plugin;
+/** The connection to this test's state file (an absolute path: the plugin's folder is the file's). */
+let connection: Record<string, string>;
 
-beforeEach(async () => {
+// One plugin for the file: each test has a state file of its own and reads the plugin's lines from its own start on.
+beforeAll(async () => {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist", "doors", "dynamic.js")))
     throw new Error("dist/ is missing: the plugin loads the built package, so run `npm run build` first");
   project = makeProjectDir("hvr-vms-");
-  sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName: "cluster.json" });
+  plugin = await Plugin.start({ cwd: project });
+  await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
+});
+afterAll(async () => {
+  await plugin?.stop();
+  if (project) fs.rmSync(project, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  stateFile = path.join(fs.mkdtempSync(path.join(project, "test-")), "cluster.json");
+  connection = { transport: "simulator", simulatorStateFile: stateFile };
+  sim = new HyperVSimulator({ stateFile, hostName: "cluster.json" });
   await sim.init();
   await sim.addCollection({ id: SQL, name: "sql-cluster", members: VMS });
   await sim.setJobDuration("InitiateFailover", 100);
   await sim.setJobDuration("TestReplicaCollection", 100);
   await sim.setJobDuration("RequestStateChange", VM_JOB_MS);
-  plugin = await Plugin.start({ cwd: project });
-  await plugin.configure({ "hyperv-replica:jobPollInitialMs": "50", "hyperv-replica:jobPollMaxMs": "200" });
 });
-afterEach(async () => {
-  await plugin?.stop();
-  if (project) fs.rmSync(project, { recursive: true, force: true });
-});
-
-const connection = { transport: "simulator", simulatorStateFile: "cluster.json" };
 
 async function failover(extra: Record<string, unknown> = {}) {
   const news = {
