@@ -7,7 +7,14 @@ import { CimError } from "../../provider/cim";
 import { PowerShellCimSession } from "../../provider/powershell";
 import { HyperVSimulator } from "../../provider/simulator";
 import { sha256, TYPE_PROBE } from "./cimServer";
-import { COLLECTIONS, everyProcess, ownProcesses, processText, useBridgeFixture } from "./fixture";
+import {
+  COLLECTIONS,
+  everyProcess,
+  ownProcesses,
+  processText,
+  sharePools,
+  useBridgeFixture,
+} from "./fixture";
 import { findPwsh, skipTitle } from "./pwsh";
 
 const pwsh = findPwsh();
@@ -19,55 +26,61 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell bridge", pwsh), () => {
     acceptedPasswordHash: sha256(PASSWORD),
   });
 
-  it("round-trips every awkward CIM type exactly: UInt64, SInt64, datetimes, intervals, text, nulls, arrays", async () => {
-    f.sim = new HyperVSimulator();
-    expect(await f.local().query("Hvr_TypeProbe")).toEqual([TYPE_PROBE]);
-  });
+  describe("one PowerShell for the tests that read through it with the default settings", () => {
+    sharePools();
 
-  it("never executes a value: names that try to run code are only compared", async () => {
-    f.sim = new HyperVSimulator();
-    const marker = path.join(f.dir, "pwned");
-    const attacks = [
-      `'; [IO.File]::WriteAllText('${marker}', 'x'); '`,
-      `$([IO.File]::WriteAllText('${marker}', 'x'))`,
-      `"; [IO.File]::WriteAllText('${marker}', 'x'); "`,
-      `\`"$([IO.File]::WriteAllText('${marker}','x'))`,
-      `x\n[IO.File]::WriteAllText('${marker}', 'x')`,
-      `\\'; [IO.File]::WriteAllText('${marker}', 'x') --`,
-    ];
-    for (const name of attacks) await f.sim.addCollection({ name });
-    const session = f.local();
-    for (const name of attacks) {
-      expect(
-        (await session.query(COLLECTIONS, { ElementName: name })).map((c) => c.properties.ElementName),
-      ).toEqual([name]);
-    }
-    expect(fs.existsSync(marker)).toBe(false);
-  });
+    it("round-trips every awkward CIM type exactly: UInt64, SInt64, datetimes, intervals, text, nulls, arrays", async () => {
+      f.sim = new HyperVSimulator();
+      expect(await f.local().query("Hvr_TypeProbe")).toEqual([TYPE_PROBE]);
+    });
 
-  it("refuses class, property and method names that are not plain identifiers, before PowerShell sees them", async () => {
-    f.sim = new HyperVSimulator();
-    const session = f.local();
-    await expect(session.query("Msvm_X; Remove-Item")).rejects.toThrow(
-      'invalid class name "Msvm_X; Remove-Item"',
-    );
-    await expect(session.query(COLLECTIONS, { "ElementName='x' OR 1": "y" })).rejects.toThrow(
-      /invalid property name/,
-    );
-    await expect(session.invoke({ className: COLLECTIONS, keys: {} }, "Revert$(x)", {})).rejects.toThrow(
-      /invalid method name/,
-    );
-  });
+    it("never executes a value: names that try to run code are only compared", async () => {
+      f.sim = new HyperVSimulator();
+      const marker = path.join(f.dir, "pwned");
+      const attacks = [
+        `'; [IO.File]::WriteAllText('${marker}', 'x'); '`,
+        `$([IO.File]::WriteAllText('${marker}', 'x'))`,
+        `"; [IO.File]::WriteAllText('${marker}', 'x'); "`,
+        `\`"$([IO.File]::WriteAllText('${marker}','x'))`,
+        `x\n[IO.File]::WriteAllText('${marker}', 'x')`,
+        `\\'; [IO.File]::WriteAllText('${marker}', 'x') --`,
+      ];
+      for (const name of attacks) await f.sim.addCollection({ name });
+      const session = f.local();
+      for (const name of attacks) {
+        expect(
+          (await session.query(COLLECTIONS, { ElementName: name })).map((c) => c.properties.ElementName),
+        ).toEqual([name]);
+      }
+      expect(fs.existsSync(marker)).toBe(false);
+    });
 
-  it("serves only the two Hyper-V namespaces: any other is refused by the bridge itself, before a cmdlet runs", async () => {
-    f.sim = new HyperVSimulator();
-    await f.sim.addCollection({ name: "sql-cluster" });
-    const session = f.local();
-    const elsewhere = { namespace: "root/cimv2" as CimNamespace };
-    await expect(session.query(COLLECTIONS, {}, elsewhere)).rejects.toThrow("namespace not served");
-    expect(await f.sim.reads()).toEqual([]);
-    expect(await session.query(COLLECTIONS, {}, { namespace: "root/virtualization/v2" })).toEqual([]);
-    expect((await session.query(COLLECTIONS)).map((c) => c.properties.ElementName)).toEqual(["sql-cluster"]);
+    it("refuses class, property and method names that are not plain identifiers, before PowerShell sees them", async () => {
+      f.sim = new HyperVSimulator();
+      const session = f.local();
+      await expect(session.query("Msvm_X; Remove-Item")).rejects.toThrow(
+        'invalid class name "Msvm_X; Remove-Item"',
+      );
+      await expect(session.query(COLLECTIONS, { "ElementName='x' OR 1": "y" })).rejects.toThrow(
+        /invalid property name/,
+      );
+      await expect(session.invoke({ className: COLLECTIONS, keys: {} }, "Revert$(x)", {})).rejects.toThrow(
+        /invalid method name/,
+      );
+    });
+
+    it("serves only the two Hyper-V namespaces: any other is refused by the bridge itself, before a cmdlet runs", async () => {
+      f.sim = new HyperVSimulator();
+      await f.sim.addCollection({ name: "sql-cluster" });
+      const session = f.local();
+      const elsewhere = { namespace: "root/cimv2" as CimNamespace };
+      await expect(session.query(COLLECTIONS, {}, elsewhere)).rejects.toThrow("namespace not served");
+      expect(await f.sim.reads()).toEqual([]);
+      expect(await session.query(COLLECTIONS, {}, { namespace: "root/virtualization/v2" })).toEqual([]);
+      expect((await session.query(COLLECTIONS)).map((c) => c.properties.ElementName)).toEqual([
+        "sql-cluster",
+      ]);
+    });
   });
 
   it("connects over wsman with a credential built inside PowerShell, and the password is nowhere else", async () => {
