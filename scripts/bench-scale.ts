@@ -310,7 +310,7 @@ async function main(): Promise<void> {
     if (isChain(setting)) {
       for (const build of builds) {
         console.log(`running ${chainLabel(setting)}${build ? ` (${build.label})` : ""} ...`);
-        chains.push(await runChain(setting, build));
+        chains.push(await runChain(setting, build, profileArgs(values["cpu-prof"])));
       }
       continue;
     }

@@ -67,10 +67,11 @@ export const chainLabel = (s: ChainSetting): string =>
 export async function runChain(
   setting: ChainSetting,
   build?: { readonly root: string; readonly label: string },
+  nodeArgs: readonly string[] = [],
 ): Promise<ChainFigures> {
   const run =
     setting.kind === "test" ? testFailovers : setting.kind === "sites" ? twoSiteMoves : failoversWithVms;
-  const figures = await run(setting, build?.root);
+  const figures = await run(setting, { root: build?.root, nodeArgs });
   return build ? { ...figures, build: build.label } : figures;
 }
 
@@ -86,17 +87,23 @@ interface Bench {
   readonly project: string;
 }
 
+/** Where the plugin comes from: a built package other than this checkout's, and its Node.js options. */
+interface PluginFrom {
+  readonly root: string | undefined;
+  readonly nodeArgs: readonly string[];
+}
+
 async function withBench<T>(
   hostName: string,
-  packageRoot: string | undefined,
+  from: PluginFrom,
   body: (bench: Bench) => Promise<T>,
 ): Promise<T> {
-  const project = makeProjectDir("hvr-bench-vms-", packageRoot);
+  const project = makeProjectDir("hvr-bench-vms-", from.root);
   const sim = new HyperVSimulator({ stateFile: path.join(project, "cluster.json"), hostName });
   await sim.init();
   let plugin: Plugin | undefined;
   try {
-    plugin = await Plugin.start({ cwd: project });
+    plugin = await Plugin.start({ cwd: project, nodeArgs: from.nodeArgs });
     await plugin.configure({
       "hyperv-replica:transport": "simulator",
       "hyperv-replica:simulatorStateFile": "cluster.json",
@@ -121,10 +128,10 @@ async function timed(requests: (() => Promise<unknown>)[]): Promise<{ wallMs: nu
   return { wallMs: Date.now() - started, medianMs: median(own) };
 }
 
-async function testFailovers(setting: ChainSetting, root?: string): Promise<ChainFigures> {
+async function testFailovers(setting: ChainSetting, from: PluginFrom): Promise<ChainFigures> {
   const jobMs = 10_000;
   const vmMs = 2_000;
-  return withBench("hv-bench", root, async ({ sim, plugin }) => {
+  return withBench("hv-bench", from, async ({ sim, plugin }) => {
     const groups = names(setting.count, "drill");
     for (const name of groups) await sim.addCollection({ name, members: vmNames(name, setting.size) });
     await sim.setJobDuration("TestReplicaCollection", jobMs);
@@ -141,10 +148,10 @@ async function testFailovers(setting: ChainSetting, root?: string): Promise<Chai
   });
 }
 
-async function failoversWithVms(setting: ChainSetting, root?: string): Promise<ChainFigures> {
+async function failoversWithVms(setting: ChainSetting, from: PluginFrom): Promise<ChainFigures> {
   const jobMs = setting.size * 1000;
   const vmMs = 1_000;
-  return withBench("hv-bench", root, async ({ sim, plugin }) => {
+  return withBench("hv-bench", from, async ({ sim, plugin }) => {
     const groups = names(setting.count, "vm-group");
     for (const name of groups) await sim.addCollection({ name, members: vmNames(name, VMS_PER_COLLECTION) });
     await sim.setJobDuration("InitiateFailover", jobMs);
@@ -175,11 +182,11 @@ const SITE_JOBS = [
   "ReverseReplicationRelationship",
 ];
 
-async function twoSiteMoves(setting: ChainSetting, root?: string): Promise<ChainFigures> {
+async function twoSiteMoves(setting: ChainSetting, from: PluginFrom): Promise<ChainFigures> {
   const jobMs = 5_000;
   const vmMs = 2_000;
   const shutdownMs = 2_000;
-  return withBench("east", root, async ({ sim, plugin }) => {
+  return withBench("east", from, async ({ sim, plugin }) => {
     const pairs = names(setting.count, "pair");
     const ids: { east: string; west: string }[] = [];
     for (const name of pairs) {
