@@ -16,6 +16,7 @@ import {
   printedSince,
   rehearsal,
   sharePlugin,
+  site as siteOf,
   siteSummary,
   WEST,
 } from "./support";
@@ -35,10 +36,8 @@ beforeEach(async () => {
 });
 afterEach(async () => r?.close());
 
-const site = (host: string, collectionId: string) => ({
-  collectionId,
-  connection: { transport: "simulator", simulatorStateFile: r.stateFile, simulatorHost: host },
-});
+/** A site's block on this test's state file. */
+const site = (host: string, collectionId: string) => siteOf(r, host, collectionId);
 
 const program = (sites: Record<string, unknown>, activeSite: string) => ({
   ...inputs(r, activeSite),
