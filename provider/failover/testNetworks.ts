@@ -102,24 +102,37 @@ export async function refuseDrillOnProduction(
     );
 }
 
-/** What the test VMs (the test collection's members, as just read) are connected to, read after they exist. */
+/** The adapters of the VMs a run read, by VM id (lower case), for a later step of the same run. */
+export type AdaptersRead = ReadonlyMap<string, VmAdapter[]>;
+
+/**
+ * What the test VMs (the test collection's members, as just read) are connected to, read after they exist. `read`:
+ * this run's read of their adapters, made since the test VMs existed, used when it covers every member; starting a
+ * VM does not change what its adapters are connected to, so the read made before starting them still holds after.
+ */
 export async function readTestNetworks(
   session: CimSession,
   members: readonly MemberVm[],
   context: ErrorContext,
+  read?: AdaptersRead,
 ): Promise<TestNetwork[]> {
-  const adapters = await readVmAdapters(
-    session,
-    members.map((m) => m.id),
-    context,
-    SWITCHES_ONLY,
-  );
+  const covered = read !== undefined && members.every((m) => read.has(m.id.toLowerCase()));
+  const adapters = covered
+    ? read
+    : await readVmAdapters(
+        session,
+        members.map((m) => m.id),
+        context,
+        SWITCHES_ONLY,
+      );
   return networksOf(members, adapters);
 }
 
 /**
  * Refuses to start test VMs of which an adapter is connected to a production switch; none is started. The test
- * VMs' adapters and the replica VMs' are read together: the host's adapter classes are read once, not twice.
+ * VMs' adapters and the replica VMs' are read together: the host's adapter classes are read once, not twice. Returns
+ * that read, for the outputs ({@link readTestNetworks}); undefined when production networks are allowed and nothing
+ * was read.
  */
 export async function refuseStartOnProduction(
   session: CimSession,
@@ -127,8 +140,8 @@ export async function refuseStartOnProduction(
   testId: string,
   allow: boolean,
   context: ErrorContext,
-): Promise<void> {
-  if (allow) return;
+): Promise<AdaptersRead | undefined> {
+  if (allow) return undefined;
   const [tests, replicas] = await Promise.all([
     readMembers(session, testId, context),
     readMembers(session, replicaId, context),
@@ -150,6 +163,7 @@ export async function refuseStartOnProduction(
       "No test VM was started: the test collection stays, its VMs off; pulumi destroy (or RevertTestReplicaCollection) removes it",
       context,
     );
+  return adapters;
 }
 
 /** The test VMs' networks as recorded, for preview: what each adapter is on, or that it is not connected. */

@@ -49,20 +49,31 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
     seen: DrillSeen,
   ) => drillOutputs(session, inputs, replica, seen, deps.clock.now());
 
-  /** Starts the test VMs; a failure records what the host shows, and the report, as a partial failure. */
+  /**
+   * Starts the test VMs; a failure records what the host shows, and the report, as a partial failure. Returns what
+   * the run has seen, with the adapters read before the start.
+   */
   async function startTestVms(
     session: CimSession,
     inputs: Props,
     replica: Replica,
     seen: DrillSeen,
     report: ReportRecorder,
-  ) {
+  ): Promise<DrillSeen> {
     const { test } = seen;
-    if (test === undefined) return;
+    if (test === undefined) return seen;
     const s = settings(inputs as CollectionTestFailoverInputs);
+    let read = seen;
     try {
       const context = { collection: test.name, host: session.target };
-      await refuseStartOnProduction(session, replica.id, test.id, s.allowProductionNetwork, context);
+      const adapters = await refuseStartOnProduction(
+        session,
+        replica.id,
+        test.id,
+        s.allowProductionNetwork,
+        context,
+      );
+      read = { ...seen, adapters };
       const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
       await report.run(() =>
         startMembers(
@@ -77,9 +88,10 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           order,
         ),
       );
+      return read;
     } catch (error) {
-      const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, seen);
-      const lastReport = await finishReport(report, session, replica, seen, inputs, null);
+      const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, read);
+      const lastReport = await finishReport(report, session, replica, read, inputs, null);
       throw partialFailure(test.id, { ...outs, lastReport }, inputs.__provider, error);
     }
   }
@@ -147,8 +159,10 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           const lastReport = await finishReport(report, session, replica, seen, typed, null);
           throw partialFailure(error.testId, { ...outs, lastReport }, inputs.__provider, error.error);
         }
-        const seen: DrillSeen = { testId: up.test.id, ...up, host };
-        if (s.startVirtualMachines) await startTestVms(session, inputs, replica, seen, report);
+        const made: DrillSeen = { testId: up.test.id, ...up, host };
+        const seen = s.startVirtualMachines
+          ? await startTestVms(session, inputs, replica, made, report)
+          : made;
         const lastReport = await finishReport(report, session, replica, seen, typed, null);
         return { id: up.test.id, outs: { ...(await outputs(session, typed, replica, seen)), lastReport } };
       });
@@ -209,7 +223,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           await confirmGone(session, record.testCollectionId, host, context, { action: "update" });
           throw drillGone(record.testCollectionId, context);
         }
-        const seen: DrillSeen = {
+        const finishedSeen: DrillSeen = {
           testId: finished.test.id,
           test: finished.test,
           lastOperation: finished.lastOperation ?? stored.lastOperation ?? null,
@@ -218,10 +232,10 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         };
         const at = replica ?? recordedReplica(stored);
         const report = reportOf(stored.collectionName, typed);
-        if (s.startVirtualMachines) {
-          report.readBefore(session, null, { id: seen.testId });
-          await startTestVms(session, news, at, seen, report);
-        }
+        if (s.startVirtualMachines) report.readBefore(session, null, { id: finishedSeen.testId });
+        const seen = s.startVirtualMachines
+          ? await startTestVms(session, news, at, finishedSeen, report)
+          : finishedSeen;
         const lastReport = await finishReport(report, session, at, seen, typed, stored.lastReport ?? null);
         return { outs: { ...(await outputs(session, typed, at, seen)), lastReport } };
       });

@@ -1,5 +1,6 @@
 /** CollectionTestFailover's outputs, from what the host showed, and the record of the drill read back from them. */
 import type { DrillRecord } from "../../failover/drillOwner";
+import type { AdaptersRead } from "../../failover/testNetworks";
 import { readTestNetworks } from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
 import type { Collection, OperationRecord, PointUsed } from "../../hyperv";
@@ -38,6 +39,8 @@ export interface DrillSeen {
   readonly lastOperation: OperationRecord | null;
   readonly recoveryPoint: PointUsed | null;
   readonly host: string | undefined;
+  /** The test VMs' adapters, when this run read them after the test VMs existed (before starting them). */
+  readonly adapters?: AdaptersRead;
 }
 
 export async function drillOutputs(
@@ -50,7 +53,7 @@ export async function drillOutputs(
   const { test } = seen;
   const context = { collection: test?.name ?? seen.testId, host: session.target };
   const members = test ? await readMembers(session, test.id, context) : [];
-  const testNetworks = test ? await readTestNetworks(session, members, context) : [];
+  const testNetworks = test ? await readTestNetworks(session, members, context, seen.adapters) : [];
   return {
     collectionId: replica.id,
     collectionName: replica.name,
