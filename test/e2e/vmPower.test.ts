@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectionFailoverProvider } from "../../provider/resources/collectionFailover/provider";
 import { collectionTestFailoverProvider } from "../../provider/resources/collectionTestFailover/provider";
 import type { SimJob } from "../../provider/simulator";
@@ -106,12 +106,15 @@ describe("CollectionFailover starts its VMs together", () => {
     // The VMs in no group come last, once the second group runs; no delay was asked after it.
     expect(rest!.submittedAt).toBeGreaterThanOrEqual(Math.max(app1!.finishedAt!, app2!.finishedAt!));
     expect(vmStates(outs)).toEqual(VMS.map((vm) => `${vm}=Running`));
-    expect(plugin.stdout.slice(from).filter((l) => /boot group|no boot group/.test(l))).toEqual([
-      "[sql-cluster] boot group 1: 'sql-db'",
-      "[sql-cluster] boot group 1 is running; waiting 2 s (delaySeconds) before boot group 2",
-      "[sql-cluster] boot group 2: 'app-1', 'app-2'",
-      "[sql-cluster] the VMs in no boot group: 'app-3'",
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(plugin.stdout.slice(from).filter((l) => /boot group|no boot group/.test(l))).toEqual([
+        "[sql-cluster] boot group 1: 'sql-db'",
+        "[sql-cluster] boot group 1 is running; waiting 2 s (delaySeconds) before boot group 2",
+        "[sql-cluster] boot group 2: 'app-1', 'app-2'",
+        "[sql-cluster] the VMs in no boot group: 'app-3'",
+      ]),
+    );
   });
 
   it("names the VM that failed to start, and records the failover with the other VMs running", async () => {

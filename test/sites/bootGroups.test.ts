@@ -3,7 +3,7 @@
  * guests down in the reverse of boot order and starts the VMs on the other site in boot order with the delay; the
  * preview shows the order; a VM name neither site has is refused before any call.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MethodCall } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import type { Rehearsal } from "./support";
@@ -56,21 +56,26 @@ describe("a planned move with boot groups", () => {
     expect(startOf("sql-a").submittedAt).toBeGreaterThanOrEqual(startOf("sql-b").finishedAt! + 1000);
     // sql-b's guest is asked only once sql-a's has shut down (100 ms, as the rehearsal sets it).
     expect(calls[1]!.at).toBeGreaterThanOrEqual(calls[0]!.at + 100);
-    expect(r.plugin.stdout.slice(from).filter((l) => /boot group/.test(l))).toEqual([
-      "[east+west] [west] boot group 1: 'sql-b'",
-      "[east+west] [west] boot group 1 is running; waiting 1 s (delaySeconds) before the VMs in no boot group",
-      "[east+west] [west] the VMs in no boot group: 'sql-a'",
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(r.plugin.stdout.slice(from).filter((l) => /boot group/.test(l))).toEqual([
+        "[east+west] [west] boot group 1: 'sql-b'",
+        "[east+west] [west] boot group 1 is running; waiting 1 s (delaySeconds) before the VMs in no boot group",
+        "[east+west] [west] the VMs in no boot group: 'sql-a'",
+      ]),
+    );
     expect(outs).toMatchObject({ runningSite: "west", pendingSteps: [] });
   });
 
   it("preview shows the order under StartVMs and StopVMs", async () => {
     const from = r.plugin.stdout.length;
     await r.plugin.diff(id, outs, (await r.plugin.check({}, inputs(r, "west", GROUPS))).inputs);
-    const lines = r.plugin.stdout.slice(from);
     const order = "'sql-b'; after 1 s the VMs in no boot group, if any";
-    expect(lines).toContain(`       in the reverse of boot order: ${order}`);
-    expect(lines).toContain(`       boot order: ${order}`);
+    await vi.waitFor(() => {
+      const lines = r.plugin.stdout.slice(from);
+      expect(lines).toContain(`       in the reverse of boot order: ${order}`);
+      expect(lines).toContain(`       boot order: ${order}`);
+    });
     expect(await r.sim.calls()).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  * running (a split brain, acknowledged the same way), and the move back.
  */
 import { describeAction } from "../../provider/failover/sites/stepWords";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal } from "./support";
@@ -229,15 +229,18 @@ describe("ReplicatedCollection: the whole cycle", () => {
       (await r.plugin.check({}, inputs(r, "west", acknowledged))).inputs,
     );
     expect(diff.changes).toBe(true);
-    expect(r.plugin.stdout.slice(before)).toEqual(
-      expect.arrayContaining([
-        "[east+west] activeSite west: plan from both hosts now, because what it would lose depends on how long VMs ran:",
-        `  1. east: ${describeAction("StopVMs")}`,
-        `  2. west: ${describeAction("CommitFailover")}`,
-        `  3. east: ${describeAction("PrepareForReverseReplication")}`,
-        `  4. west: ${describeAction("ReverseReplicationRelationship")}`,
-        expect.stringMatching(new RegExp(`^\\[east\\+west\\] data loss acknowledged \\(${SPLIT}\\): `)),
-      ]),
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(r.plugin.stdout.slice(before)).toEqual(
+        expect.arrayContaining([
+          "[east+west] activeSite west: plan from both hosts now, because what it would lose depends on how long VMs ran:",
+          `  1. east: ${describeAction("StopVMs")}`,
+          `  2. west: ${describeAction("CommitFailover")}`,
+          `  3. east: ${describeAction("PrepareForReverseReplication")}`,
+          `  4. west: ${describeAction("ReverseReplicationRelationship")}`,
+          expect.stringMatching(new RegExp(`^\\[east\\+west\\] data loss acknowledged \\(${SPLIT}\\): `)),
+        ]),
+      ),
     );
     const from = (await r.sim.calls()).length;
     outs = await up("west", acknowledged);

@@ -3,7 +3,7 @@
  * (and, under certificate authentication, carry the new primary's own certificate), and a move whose reverse could
  * not be built is refused before its first call, also from the state a failed reverse leaves.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { Rehearsal, RehearsalSeed } from "./support";
@@ -45,19 +45,22 @@ const settingsText = (auth: number, thumbprint: string | null) =>
 
 describe("a planned move under Kerberos", () => {
   it("sends the relationship's settings with the connection points swapped and nothing else changed", async () => {
-    r = await rehearsal();
-    const { error } = await moveWest(r);
+    const rh = (r = await rehearsal());
+    const { error } = await moveWest(rh);
     expect(error).toBeUndefined();
-    expect(callLines(await r.sim.calls())).toEqual(PLANNED);
-    expect(await reverseSettingsSent(r)).toBe(settingsText(1, null));
+    expect(callLines(await rh.sim.calls())).toEqual(PLANNED);
+    expect(await reverseSettingsSent(rh)).toBe(settingsText(1, null));
     const settingsLine =
       "ReverseReplicationRelationship settings: RecoveryConnectionPoint east-broker, PrimaryConnectionPoint west-broker";
-    expect(
-      r.plugin.stdout.slice(r.from).filter((l) => l.includes("ReverseReplicationRelationship settings")),
-    ).toEqual([
-      `[east+west] [west] checked before the first step: ${settingsLine}`,
-      `[east+west] [west] ${settingsLine}`,
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(
+        rh.plugin.stdout.slice(rh.from).filter((l) => l.includes("ReverseReplicationRelationship settings")),
+      ).toEqual([
+        `[east+west] [west] checked before the first step: ${settingsLine}`,
+        `[east+west] [west] ${settingsLine}`,
+      ]),
+    );
   });
 });
 

@@ -3,7 +3,7 @@
  * (root/virtualization/v2), and a VM is powered off hard (RequestStateChange 3) only with allowHardPowerOff. A guest
  * that never shuts down, or a VM without a shutdown component, stops the move before anything irreversible.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MethodCall } from "../../provider/simulator";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
@@ -90,13 +90,16 @@ describe("a planned move shuts the primary's guests down", () => {
       "east: StopVMs sql-a InitiateShutdown null",
       "east: StopVMs sql-b InitiateShutdown null",
     ]);
-    expect(logged(from, "east").slice(0, 5)).toEqual([
-      "[east+west] [east] shut down the member VMs (source of this step's place: Microsoft's per-VM docs)",
-      "[east+west] [east] VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
-      "[east+west] [east] VM 'sql-b': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
-      "[east+west] [east] VM 'sql-a': the guest has shut down (Off)",
-      "[east+west] [east] VM 'sql-b': the guest has shut down (Off)",
-    ]);
+    // The plugin's stdout arrives on its own pipe, possibly just after the gRPC reply.
+    await vi.waitFor(() =>
+      expect(logged(from, "east").slice(0, 5)).toEqual([
+        "[east+west] [east] shut down the member VMs (source of this step's place: Microsoft's per-VM docs)",
+        "[east+west] [east] VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
+        "[east+west] [east] VM 'sql-b': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
+        "[east+west] [east] VM 'sql-a': the guest has shut down (Off)",
+        "[east+west] [east] VM 'sql-b': the guest has shut down (Off)",
+      ]),
+    );
     expect(siteSummary(outs, "west")).toMatchObject({ role: "primary", vms: RUNNING });
     expect(withoutProvider(outs)).toMatchObject({
       runningSite: "west",
@@ -154,8 +157,10 @@ describe("a guest that never shuts down", () => {
       ...MOVE,
     ]);
     expect(calls[2]).toMatchObject({ vmId: vmIds["sql-b"], arguments: { RequestedState: 3 } });
-    expect(logged(from, "east")).toContain(
-      "[east+west] [east] VM 'sql-b': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); allowHardPowerOff is true",
+    await vi.waitFor(() =>
+      expect(logged(from, "east")).toContain(
+        "[east+west] [east] VM 'sql-b': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); allowHardPowerOff is true",
+      ),
     );
     expect(stepLines(outs).slice(0, 3)).toEqual([
       "east: StopVMs sql-a InitiateShutdown null",
@@ -189,10 +194,12 @@ describe("a VM without a shutdown component", () => {
       ...MOVE,
     ]);
     expect(calls[1]).toMatchObject({ vmId: vmIds["sql-a"], arguments: { RequestedState: 3 } });
-    expect(logged(from, "east").slice(1, 3)).toEqual([
-      "[east+west] [east] VM 'sql-a': power off (hard, RequestStateChange 3): east (simulator) shows no Msvm_ShutdownComponent for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)",
-      "[east+west] [east] VM 'sql-b': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
-    ]);
+    await vi.waitFor(() =>
+      expect(logged(from, "east").slice(1, 3)).toEqual([
+        "[east+west] [east] VM 'sql-a': power off (hard, RequestStateChange 3): east (simulator) shows no Msvm_ShutdownComponent for it in root\\virtualization\\v2 (its Shutdown integration service is off, or it runs on another node of the cluster)",
+        "[east+west] [east] VM 'sql-b': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown)",
+      ]),
+    );
     expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
   });
 });
@@ -267,11 +274,13 @@ describe("the inputs", () => {
     const before = r.plugin.stdout.length;
     const news = (await r.plugin.check({}, inputs(r, "west", { allowHardPowerOff: true }))).inputs;
     await r.plugin.diff(id, outs, news);
-    expect(r.plugin.stdout.slice(before + 1, before + 4)).toEqual([
-      "  1. east: shut down the member VMs",
-      "       VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: power off (hard, RequestStateChange 3) (allowHardPowerOff is true)",
-      "       VM 'sql-b': power off (hard, RequestStateChange 3): it is Saved (6), so its guest cannot be asked",
-    ]);
+    await vi.waitFor(() =>
+      expect(r.plugin.stdout.slice(before + 1, before + 4)).toEqual([
+        "  1. east: shut down the member VMs",
+        "       VM 'sql-a': shut down (guest, Msvm_ShutdownComponent.InitiateShutdown) within 300 s; without a shutdown component, or if the guest does not shut down in time: power off (hard, RequestStateChange 3) (allowHardPowerOff is true)",
+        "       VM 'sql-b': power off (hard, RequestStateChange 3): it is Saved (6), so its guest cannot be asked",
+      ]),
+    );
     expect(await r.sim.calls()).toEqual([]);
   });
 });
