@@ -79,6 +79,13 @@ function toPrimary(
   const why = b && isReplica(b) && isReplicatingOrFirstCopy(b) ? E.startAfterReverse : E.startActive;
   const start = allRunning(a) ? [] : [step(A, "StartVMs", why)];
   if (isPlannedPrepared(a)) return cancelMove(want, a, b, now);
+  // The mirror of the torn read in toReplica: B read before A's ReverseReplicationRelationship (still the primary
+  // prepared for the move), A after it (the new primary). Read again, never act on it (inferred, as there).
+  if (b && isPlannedPrepared(b) && isReplicatingOrFirstCopy(a))
+    return {
+      kind: "wait",
+      reason: `${B} shows the planned move to ${A} that ${A}'s reverse has ended; reading both sites again`,
+    };
   // A first copy is settled only beside a replica taking it (or none seen), never a reason to reprotect.
   const settledFirstCopy = isFirstCopy(a) && (!b || (isReplica(b) && isReplicatingOrFirstCopy(b)));
   if (!isNormal(a) && !settledFirstCopy) return refusal(`${describeSite(A, a)}`, UNKNOWN_ADVICE);

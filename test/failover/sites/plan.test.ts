@@ -175,6 +175,13 @@ describe("planSites: which steps, in which order", () => {
     ["a replica failover is under way", pair(primary(11, "off"), replica(4)), want("B"), "wait"],
     ["both are replicas", pair(replica(3), replica(3)), want("B"), "refuse"],
     [
+      "A prepared read before B's reverse, B read after it (the new primary): wait",
+      pair(primary(11, "off"), primary(3)),
+      want("B"),
+      "wait",
+    ],
+    ["the same, B sending its first copy: wait", pair(primary(11, "off"), primary(2)), want("B"), "wait"],
+    [
       "B committed read before its reverse, A read after it (a replica waiting for the first copy): wait",
       pair(replica(2), replica(6, "off")),
       want("B"),
