@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { compileReadyToRun } from "./pwsh-readytorun.mjs";
 
 const VERSION = "7.6.9";
 const TOOL_PATH = join(process.cwd(), ".tools", "pwsh");
@@ -25,21 +26,43 @@ function finish(message, ok) {
 
 if (process.env.HVR_PWSH) finish(`using HVR_PWSH=${process.env.HVR_PWSH}`, true);
 if (onPath("pwsh")) finish("using pwsh from PATH", true);
-if (existsSync(join(TOOL_PATH, ".store", "powershell", VERSION))) finish(`using ${TOOL_PATH}`, true);
-if (spawnSync("dotnet", ["--version"], { stdio: "ignore" }).status !== 0) {
-  finish(
-    "no pwsh on PATH and no .NET SDK to install it with: the PowerShell bridge tests will be skipped",
-    false,
-  );
+if (!existsSync(join(TOOL_PATH, ".store", "powershell", VERSION))) install();
+compile();
+finish(`using ${TOOL_PATH}`, true);
+
+function install() {
+  if (spawnSync("dotnet", ["--version"], { stdio: "ignore" }).status !== 0) {
+    finish(
+      "no pwsh on PATH and no .NET SDK to install it with: the PowerShell bridge tests will be skipped",
+      false,
+    );
+  }
+  // Anything else in the folder (an older install, another version) is replaced.
+  rmSync(TOOL_PATH, { recursive: true, force: true });
+  console.log(`pwsh: installing PowerShell ${VERSION} into ${TOOL_PATH}`);
+  try {
+    execFileSync(
+      "dotnet",
+      ["tool", "install", "PowerShell", "--version", VERSION, "--tool-path", TOOL_PATH],
+      {
+        stdio: "inherit",
+      },
+    );
+  } catch (error) {
+    finish(
+      `dotnet tool install failed (${error.message}): the PowerShell bridge tests will be skipped`,
+      false,
+    );
+  }
 }
-// Anything else in the folder (an older install, another version) is replaced.
-rmSync(TOOL_PATH, { recursive: true, force: true });
-console.log(`pwsh: installing PowerShell ${VERSION} into ${TOOL_PATH}`);
-try {
-  execFileSync("dotnet", ["tool", "install", "PowerShell", "--version", VERSION, "--tool-path", TOOL_PATH], {
-    stdio: "inherit",
-  });
-} catch (error) {
-  finish(`dotnet tool install failed (${error.message}): the PowerShell bridge tests will be skipped`, false);
+
+// A PowerShell left as IL works the same, only slower to start: a failed compilation is said, not fatal.
+function compile() {
+  try {
+    console.log(`pwsh: ${compileReadyToRun(TOOL_PATH, VERSION)}`);
+  } catch (error) {
+    console.error(
+      `pwsh: not compiled ahead of time (${error.message}); each PowerShell will start more slowly`,
+    );
+  }
 }
-finish(`installed ${TOOL_PATH}`, true);
