@@ -112,8 +112,12 @@ export class NativePlugin {
       ? [options.executable, flags]
       : [process.execPath, [...(options.nodeArgs ?? []), options.main ?? PLUGIN_MAIN, ...flags]];
     const stderr: string[] = [];
+    // The engine gives the plugin the user's environment, not the suite's compile cache (vitest.config.mts): the
+    // launcher keeps one of its own, which the tests look at.
+    const { NODE_COMPILE_CACHE: _suiteCache, ...env } = process.env;
     const { child, pid, port } = await launch(command, args, {
       cwd: options.cwd,
+      env,
       stdio: ["ignore", "pipe", "pipe"],
       orphanable: options.orphanable,
       stderr,
