@@ -24,9 +24,15 @@ const ASSEMBLIES = [
 /** Written last, so that an interrupted compilation is done again (crossgen2 takes its own output as input too). */
 const MARKER = ".readytorun.json";
 
-function runtimeIdentifier() {
-  const os = { linux: "linux", darwin: "osx", win32: "win" }[process.platform];
-  return os && ["x64", "arm64"].includes(process.arch) ? `${os}-${process.arch}` : undefined;
+/** The platform as .NET names it: the runtime identifier's and crossgen2's `--targetos` spellings differ on Windows. */
+function dotnetPlatform() {
+  const os = {
+    linux: { rid: "linux", targetos: "linux" },
+    darwin: { rid: "osx", targetos: "osx" },
+    win32: { rid: "win", targetos: "windows" },
+  }[process.platform];
+  if (!os || !["x64", "arm64"].includes(process.arch)) return undefined;
+  return { rid: `${os.rid}-${process.arch}`, targetos: os.targetos, arch: process.arch };
 }
 
 /** The one folder under the tool's store that holds pwsh.dll for this platform. */
@@ -82,32 +88,26 @@ function restoreCompiler(workPath, framework, rid) {
  */
 export function compileReadyToRun(toolPath, version) {
   if (existsSync(join(toolPath, MARKER))) return "already compiled ahead of time";
-  const rid = runtimeIdentifier();
-  if (!rid)
-    return `not compiled ahead of time: no .NET runtime identifier for ${process.platform}-${process.arch}`;
+  const platform = dotnetPlatform();
+  if (!platform)
+    return `not compiled ahead of time: .NET names no platform ${process.platform}-${process.arch}`;
   const { folder, framework } = toolFolder(toolPath, version);
   const workPath = join(toolPath, "..", "crossgen");
-  const compiler = restoreCompiler(workPath, framework, rid);
-  const [os, arch] = rid.split("-");
+  const compiler = restoreCompiler(workPath, framework, platform.rid);
+  const target = ["--targetos", platform.targetos, "--targetarch", platform.arch];
   const compiled = [];
   for (const assembly of ASSEMBLIES.filter((name) => existsSync(join(folder, name)))) {
     const input = join(folder, assembly);
-    execFileSync(
-      compiler.crossgen2,
-      [input, "-o", `${input}.r2r`, "-r", compiler.references, "-r", join(folder, "*.dll"), "-O"].concat([
-        "--targetos",
-        os,
-        "--targetarch",
-        arch,
-      ]),
-      { stdio: ["ignore", "ignore", "inherit"] },
-    );
+    const references = ["-r", compiler.references, "-r", join(folder, "*.dll")];
+    execFileSync(compiler.crossgen2, [input, "-o", `${input}.r2r`, ...references, "-O", ...target], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     compiled.push(assembly);
   }
   for (const assembly of compiled) renameSync(join(folder, `${assembly}.r2r`), join(folder, assembly));
   writeFileSync(
     join(toolPath, MARKER),
-    JSON.stringify({ crossgen2: compiler.version, rid, compiled }, null, 2),
+    JSON.stringify({ crossgen2: compiler.version, rid: platform.rid, compiled }, null, 2),
   );
   rmSync(workPath, { recursive: true, force: true });
   return `compiled ${compiled.length} assemblies ahead of time with crossgen2 ${compiler.version}`;
