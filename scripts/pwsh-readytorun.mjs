@@ -1,7 +1,7 @@
 // Compiles the PowerShell that `npm run pwsh:install` puts in .tools/pwsh/ ahead of time (ReadyToRun), as PowerShell's
 // own release packages are (`Start-PSBuild -Crossgen` before `Start-PSPackage`). The NuGet tool package ships IL only,
 // so each of its processes JIT-compiles the engine as it starts: about twice the CPU of a compiled one, and the test
-// suite starts well over a hundred of them. The code that runs is the same; only when it is compiled changes.
+// suite starts about sixty of them. The code that runs is the same; only when it is compiled changes.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
