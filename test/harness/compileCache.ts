@@ -16,8 +16,13 @@ const MODULES = [
   "./dist/simulator/index.js",
 ];
 
+/** vitest runs a global setup once per project, each in a module of its own; the process is the same. */
+const FILLED = Symbol.for("hyperv-replica.compileCacheFilled");
+
 export default function setup(): void {
-  if (!process.env.NODE_COMPILE_CACHE) return;
+  const shared = globalThis as { [FILLED]?: boolean };
+  if (!process.env.NODE_COMPILE_CACHE || shared[FILLED]) return;
+  shared[FILLED] = true;
   execFileSync(process.execPath, ["-e", `for (const m of ${JSON.stringify(MODULES)}) require(m);`], {
     cwd: resolve(import.meta.dirname, "../.."),
     stdio: "inherit",
