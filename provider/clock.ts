@@ -9,6 +9,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The real clock. `sleep` resolves only once `now()` shows the time it was asked to wait for: Node.js's timers run on
+ * a monotonic clock of their own and may fire a millisecond before Date.now() has moved that far. Code that sleeps
+ * until a deadline and then reads ("the last read is at the deadline") must find the deadline passed; a read started
+ * a millisecond before it is bounded by it, and was abandoned at once under load.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -17,14 +23,22 @@ export const systemClock: Clock = {
         reject(signal.reason);
         return;
       }
+      const until = Date.now() + ms;
+      let timer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
-      const timer = setTimeout(() => {
+      const arm = () => {
+        const left = until - Date.now();
+        if (left > 0) {
+          timer = setTimeout(arm, left);
+          return;
+        }
         signal?.removeEventListener("abort", onAbort);
         resolve();
-      }, ms);
+      };
+      timer = setTimeout(arm, ms);
       signal?.addEventListener("abort", onAbort, { once: true });
     }),
 };
