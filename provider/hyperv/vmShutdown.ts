@@ -20,8 +20,8 @@
  * says how a caller learns it). On a cluster, root\virtualization\v2 is each node's own, so a VM that runs on
  * another node than the one addressed shows no shutdown component there.
  */
-import type { CimSession } from "../cim";
-import { HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
+import type { CimInstance, CimSession } from "../cim";
+import { CimError, HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { EnabledState, enabledStateName } from "./codes";
 import type { TimeoutBound } from "./jobErrors";
 import { InvalidStateError, withContext } from "./errors";
@@ -233,10 +233,7 @@ async function waitUntilOff(
   const { at: deadline, bound } = firstDeadline(first, own, options.operationDeadline?.());
   let pending = [...asked];
   while (pending.length > 0) {
-    const read = await session.getMany(
-      pending.map((p) => vmRef(p.vm.id)),
-      { signal: options.signal },
-    );
+    const read = await readVms(session, pending, options, deadline);
     const now = clock.now();
     const stateOf = (i: number) => read[i]?.properties.EnabledState;
     const off = pending.filter((_, i) => stateOf(i) === EnabledState.Off);
@@ -254,4 +251,27 @@ async function waitUntilOff(
     await clock.sleep(Math.min(options.polling.initialMs * 4, deadline - now), options.signal);
   }
   return { stopped, bound, states };
+}
+
+/**
+ * The VMs as the host shows them. A read that times out once the wait's deadline has passed is read again: the whole
+ * operation's bound abandons a read that started before it and ended after (runtime/boundedReads.ts), and that read
+ * was the wait's last. A guest that shut down in its last moments must be seen Off, or it would be left off, neither
+ * counted as shut down nor started again; a read started after the deadline is not bounded by it.
+ */
+async function readVms(
+  session: CimSession,
+  pending: readonly Asked[],
+  options: VmStopOptions,
+  deadline: number,
+): Promise<readonly (CimInstance | undefined)[]> {
+  const refs = pending.map((p) => vmRef(p.vm.id));
+  try {
+    return await session.getMany(refs, { signal: options.signal });
+  } catch (error) {
+    const abandonedAtDeadline =
+      error instanceof CimError && error.category === "timeout" && options.clock.now() >= deadline;
+    if (!abandonedAtDeadline) throw error;
+    return session.getMany(refs, { signal: options.signal });
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CimSession } from "../../provider/cim";
+import { CimError } from "../../provider/cim";
 import type { VmStopOptions } from "../../provider/hyperv";
 import {
   DEFAULT_POLLING,
@@ -105,6 +106,39 @@ describe("stopVms", () => {
       { at: 0, call: SHUTDOWN, vm: "pay-web" },
     ]);
     expect(sim.clock.now() - T0).toBe(30_000);
+    expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 2]);
+  });
+
+  it("reads again when the whole operation's bound abandons the wait's last read, and counts a guest that shut down in its last moments", async () => {
+    const { sim, clock, session, vms, options, state } = await payroll(false);
+    // pay-db's guest shuts down 9.9 s after it is asked, pay-web's never: the operation's bound is at 10 s.
+    await sim.setJobDuration("InitiateShutdown", 9_900);
+    await sim.setGuestShutdown(PAYROLL_ID, "pay-web", "neverShutsDown");
+    const deadline = { at: T0 + 10_000, bound: { setting: "customTimeouts.update", seconds: 10 } };
+    // As runtime/boundedReads.ts bounds a read: the one that starts within the last second is still unanswered at
+    // the deadline, and is abandoned there with a timeout.
+    const straddling: CimSession = Object.assign(Object.create(session) as CimSession, {
+      getMany: async (...args: Parameters<CimSession["getMany"]>) => {
+        if (clock.now() < deadline.at && clock.now() >= deadline.at - 1_000) {
+          clock.advance(deadline.at - clock.now());
+          throw new CimError(
+            "timeout",
+            "no answer to a read of Msvm_ComputerSystem within customTimeouts.update",
+          );
+        }
+        return session.getMany(...args);
+      },
+    });
+    const error = await stopVms(straddling, vms, { ...options, operationDeadline: () => deadline }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GuestShutdownRefused);
+    const refused = error as GuestShutdownRefused;
+    expect(refused.detail).toBe(
+      "VM 'pay-web': its guest did not shut down within customTimeouts.update (10 s), the whole operation's bound, before shutdownTimeoutSeconds (30) ran out, and read again then it was Running (2)",
+    );
+    // Seen Off by the read after the deadline: the caller starts it again.
+    expect(refused.stopped.map((s) => [s.vm.name, s.way])).toEqual([["pay-db", "guest"]]);
     expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 2]);
   });
 
