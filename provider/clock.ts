@@ -10,10 +10,10 @@ export interface Clock {
 }
 
 /**
- * The real clock. `sleep` resolves only once `now()` shows the time it was asked to wait for: Node.js's timers run on
- * a monotonic clock of their own and may fire a millisecond before Date.now() has moved that far. Code that sleeps
- * until a deadline and then reads ("the last read is at the deadline") must find the deadline passed; a read started
- * a millisecond before it is bounded by it, and was abandoned at once under load.
+ * The real clock. `sleep` resolves only once `now()` shows the time it was asked to wait for: Node.js counts a
+ * timer's delay from the event loop's cached time, which lags Date.now() by as long as the loop's current turn has
+ * run, so under load a timer fires before Date.now() has moved that far. Code that sleeps until a deadline and then
+ * acts on it must find the deadline passed: a read started just before it is still bounded by it.
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
