@@ -18,6 +18,7 @@ export * from "./vmPower";
 export * from "./lastJob";
 export * from "./stopWays";
 export * from "./vmShutdown";
+export * from "./vmStopErrors";
 export * from "./replicationSetup";
 export * from "./collectionManagement";
 export * from "./vmLookup";

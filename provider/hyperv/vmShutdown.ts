@@ -24,8 +24,11 @@ import type { CimInstance, CimSession } from "../cim";
 import { CimError, HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { EnabledState, enabledStateName } from "./codes";
 import type { TimeoutBound } from "./jobErrors";
-import { InvalidStateError, withContext } from "./errors";
+import { HyperVError, InvalidStateError, withContext } from "./errors";
+import type { VmCallFailed, VmStopped } from "./vmStopErrors";
+import { GuestShutdownRefused, hardAdvice, StopInterrupted } from "./vmStopErrors";
 import { firstDeadline } from "./jobs";
+import { retryRead } from "./retry";
 import type { OperationRecord } from "./replicationService";
 import { operationRecord } from "./records";
 import type { VmIdentity, VmPowerOptions } from "./vmPower";
@@ -54,34 +57,18 @@ export interface VmStopOptions extends VmPowerOptions {
 
 type HardWay = Extract<StopWay, { way: "hard" }>;
 
-/** One VM turned off: which way, and the call's record. */
-export interface VmStopped {
-  readonly vm: VmIdentity;
-  readonly way: "guest" | "hard";
-  readonly record: OperationRecord;
+/** What a stop has done so far: the VMs seen off, and the power-off calls whose jobs failed. */
+interface StopLedger {
+  readonly stopped: VmStopped[];
+  readonly failed: VmCallFailed[];
 }
-
-/** A refusal after some guests shut down: `stopped` lists them, so the caller can start them again. */
-export class GuestShutdownRefused extends InvalidStateError {
-  override name = "GuestShutdownRefused";
-  constructor(
-    readonly detail: string,
-    readonly advice: string,
-    context: VmPowerOptions["context"],
-    readonly stopped: readonly VmStopped[],
-  ) {
-    super(detail, advice, context);
-  }
-}
-
-const hardAdvice = (what: string) =>
-  `${what}, or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk`;
 
 /**
  * Turns the VMs off: every guest that can be asked is asked at once, then waited for until the shutdown timeout;
  * the rest, and guests still running at the deadline, are powered off hard together if allowed. Without that
  * permission a VM that needs it is refused: before any call when it is known from the reads, else with the VMs
- * already shut down listed on the error. `waves` orders them (a program's boot groups, reversed): each wave is off
+ * already shut down listed on the error ({@link GuestShutdownRefused}). Any other failure after the first call
+ * comes as a {@link StopInterrupted}. `waves` orders them (a program's boot groups, reversed): each wave is off
  * before the next begins. By default all go together.
  */
 export async function stopVms(
@@ -90,40 +77,75 @@ export async function stopVms(
   options: VmStopOptions,
   waves: readonly (readonly VmIdentity[])[] = [vms],
 ): Promise<VmStopped[]> {
+  const ways = await waysAllowed(session, vms, options);
+  const ledger: StopLedger = { stopped: [], failed: [] };
+  const asked: VmIdentity[] = [];
+  try {
+    for (const wave of waves) {
+      const inWave = ways.filter((w) => wave.includes(w.vm));
+      asked.push(...inWave.map((w) => w.vm));
+      if (inWave.length > 0) await stopWave(session, inWave, options, ledger);
+    }
+    return ledger.stopped;
+  } catch (error) {
+    if (error instanceof GuestShutdownRefused) throw error;
+    const { stopped, failed } = ledger;
+    throw new StopInterrupted(withContext(error, options.context), asked, stopped, failed, options.context);
+  }
+}
+
+/** How each VM can be turned off, read before any call; refused when a VM needs a hard power off not allowed. */
+async function waysAllowed(
+  session: CimSession,
+  vms: readonly VmIdentity[],
+  options: VmStopOptions,
+): Promise<StopWay[]> {
   try {
     const ways = await stopWays(session, vms);
     const hard = ways.filter((w): w is HardWay => w.way === "hard");
     if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options);
     for (const way of ways) options.progress(describeWay(way));
-    const stopped: VmStopped[] = [];
-    for (const wave of waves) {
-      const inWave = ways.filter((w) => wave.includes(w.vm));
-      if (inWave.length > 0) stopped.push(...(await stopWave(session, inWave, options, stopped)));
-    }
-    return stopped;
+    return ways;
   } catch (error) {
     throw withContext(error, options.context);
   }
 }
 
-/** One wave: its guests shut down together, then the VMs that need it powered off together. */
+/**
+ * One wave: its guests shut down together, then the VMs that need it powered off together. Each VM is added to the
+ * ledger as it is seen off, and each power off whose job failed as it fails, so a failure part-way leaves them
+ * listed there.
+ */
 async function stopWave(
   session: CimSession,
   ways: readonly StopWay[],
   options: VmStopOptions,
-  before: readonly VmStopped[],
-): Promise<VmStopped[]> {
+  { stopped, failed }: StopLedger,
+): Promise<void> {
   const guests = ways.filter((w): w is Extract<StopWay, { way: "guest" }> => w.way === "guest");
-  const { stopped, stragglers, bound } = await shutDownGuests(session, guests, options);
+  const { stragglers, bound } = await shutDownGuests(session, guests, options, stopped);
   // The whole operation's bound ran out: powering off hard now would lose data after the time the user allowed.
   const outOfTime = bound.setting !== SHUTDOWN_SETTING && stragglers.length > 0;
   if (outOfTime || (stragglers.length > 0 && !options.allowHardPowerOff))
-    throw refuseAfter(stragglers, [...before, ...stopped], options, bound);
+    throw refuseAfter(stragglers, [...stopped], options, bound);
   for (const { vm, why } of stragglers)
     options.progress(`VM '${vm.name}': ${HARD_WAY}: ${why}; allowHardPowerOff is true`);
   const offHard = [...ways.filter((w) => w.way === "hard"), ...stragglers].map(({ vm }) => vm);
-  stopped.push(...(await eachVmTogether(offHard, (vm) => powerOff(session, vm, options), options.context)));
-  return stopped;
+  const hard: VmStopped[] = [];
+  const powerOffNoted = async (vm: VmIdentity) => {
+    try {
+      hard.push(await powerOff(session, vm, options));
+    } catch (error) {
+      if (error instanceof HyperVError && error.operation)
+        failed.push({ vm, record: error.operation as OperationRecord });
+      throw error;
+    }
+  };
+  try {
+    await eachVmTogether(offHard, powerOffNoted, options.context);
+  } finally {
+    stopped.push(...offHard.flatMap((vm) => hard.filter((h) => h.vm === vm)));
+  }
 }
 
 async function powerOff(session: CimSession, vm: VmIdentity, options: VmStopOptions): Promise<VmStopped> {
@@ -174,7 +196,8 @@ async function shutDownGuests(
   session: CimSession,
   guests: readonly Extract<StopWay, { way: "guest" }>[],
   options: VmStopOptions,
-): Promise<{ stopped: VmStopped[]; stragglers: Straggler[]; bound: TimeoutBound }> {
+  stopped: VmStopped[],
+): Promise<{ stragglers: Straggler[]; bound: TimeoutBound }> {
   const { clock } = options;
   const answers = await eachVmTogether(
     guests.map(({ vm, component }) => ({ name: vm.name, vm, component })),
@@ -192,11 +215,11 @@ async function shutDownGuests(
   const asked: Asked[] = answers.filter((a) => STARTED.includes(a.returnValue));
   const refused = answers.filter((a) => !STARTED.includes(a.returnValue));
   // A refusal may only mean the VM went Off meanwhile: one read tells, and only a VM still on is a straggler.
-  const once = await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 });
-  const waited = await waitUntilOff(session, asked, options);
-  const stopped = [...once.stopped, ...waited.stopped];
+  await waitUntilOff(session, refused, { ...options, shutdownTimeoutSeconds: 0 }, stopped);
+  const waited = await waitUntilOff(session, asked, options, stopped);
+  const isOff = (vm: VmIdentity) => stopped.some((s) => s.vm === vm);
   const stragglers: Straggler[] = refused
-    .filter((r) => !stopped.some((s) => s.vm === r.vm))
+    .filter((r) => !isOff(r.vm))
     .map(({ vm, returnValue }) => ({
       vm,
       why: `InitiateShutdown returned ${returnValue}${REFUSALS[returnValue] ? ` (${REFUSALS[returnValue]})` : ""}`,
@@ -206,27 +229,28 @@ async function shutDownGuests(
     bound.setting === SHUTDOWN_SETTING
       ? `${SHUTDOWN_SETTING} (${bound.seconds})`
       : `${bound.setting} (${bound.seconds} s), the whole operation's bound, before ${SHUTDOWN_SETTING} (${options.shutdownTimeoutSeconds}) ran out`;
-  for (const { vm } of asked.filter((a) => !stopped.some((s) => s.vm === a.vm))) {
+  for (const { vm } of asked.filter((a) => !isOff(a.vm))) {
     const state = states.get(vm);
     const read =
       state === undefined ? "" : `, and read again then it was ${enabledStateName(state)} (${state})`;
     stragglers.push({ vm, why: `its guest did not shut down within ${within}${read}` });
   }
-  return { stopped, stragglers, bound };
+  return { stragglers, bound };
 }
 
 /**
  * Reads the VMs (one request per tick) until each is Off (3) or the deadline, counted from the first call, passes:
  * shutdownTimeoutSeconds, or the whole operation's deadline (customTimeouts) when that comes first. The last read is
- * at the deadline; `states` keeps what it showed for the VMs still on.
+ * at the deadline. Each VM seen Off is added to `stopped`; `states` keeps what the last read showed for the VMs
+ * still on.
  */
 async function waitUntilOff(
   session: CimSession,
   asked: readonly Asked[],
   options: VmStopOptions,
-): Promise<{ stopped: VmStopped[]; bound: TimeoutBound; states: Map<VmIdentity, number> }> {
+  stopped: VmStopped[],
+): Promise<{ bound: TimeoutBound; states: Map<VmIdentity, number> }> {
   const { clock } = options;
-  const stopped: VmStopped[] = [];
   const states = new Map<VmIdentity, number>();
   const first = asked[0]?.at ?? clock.now();
   const own = { setting: SHUTDOWN_SETTING, seconds: options.shutdownTimeoutSeconds };
@@ -250,14 +274,16 @@ async function waitUntilOff(
     if (pending.length === 0 || now >= deadline) break;
     await clock.sleep(Math.min(options.polling.initialMs * 4, deadline - now), options.signal);
   }
-  return { stopped, bound, states };
+  return { bound, states };
 }
 
 /**
- * The VMs as the host shows them. A read that times out once the wait's deadline has passed is read again: the whole
- * operation's bound abandons a read that started before it and ended after (runtime/boundedReads.ts), and that read
- * was the wait's last. A guest that shut down in its last moments must be seen Off, or it would be left off, neither
- * counted as shut down nor started again; a read started after the deadline is not bounded by it.
+ * The VMs as the host shows them. A read the transport drops is tried again, as every read is (retry.ts): the guests
+ * go on shutting down meanwhile, and a wait given up on one dropped reply would stop the move part-way. A read that
+ * times out once the wait's deadline has passed is read again: the whole operation's bound abandons a read that
+ * started before it and ended after (runtime/boundedReads.ts), and that read was the wait's last. A guest that shut
+ * down in its last moments must be seen Off, or it would be left off, neither counted as shut down nor started
+ * again; a read started after the deadline is not bounded by it.
  */
 async function readVms(
   session: CimSession,
@@ -266,12 +292,22 @@ async function readVms(
   deadline: number,
 ): Promise<readonly (CimInstance | undefined)[]> {
   const refs = pending.map((p) => vmRef(p.vm.id));
+  const read = () =>
+    retryRead(() => session.getMany(refs, { signal: options.signal }), {
+      clock: options.clock,
+      retries: options.readRetries,
+      onRetry: (error, delay) =>
+        options.progress(
+          `reading the VMs (Msvm_ComputerSystem): ${error.message}; reading them again in ${Math.round(delay / 1000)} s`,
+        ),
+      signal: options.signal,
+    });
   try {
-    return await session.getMany(refs, { signal: options.signal });
+    return await read();
   } catch (error) {
     const abandonedAtDeadline =
       error instanceof CimError && error.category === "timeout" && options.clock.now() >= deadline;
     if (!abandonedAtDeadline) throw error;
-    return session.getMany(refs, { signal: options.signal });
+    return read();
   }
 }

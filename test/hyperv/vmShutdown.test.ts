@@ -11,6 +11,7 @@ import {
   DEFAULT_READ_RETRIES,
   GuestShutdownRefused,
   InvalidStateError,
+  StopInterrupted,
   stopVms,
   vmRef,
 } from "../../provider/hyperv";
@@ -163,6 +164,25 @@ describe("stopVms", () => {
       "VM 'pay-web': power off (hard, RequestStateChange 3): its guest did not shut down within shutdownTimeoutSeconds (30), and read again then it was Running (2); allowHardPowerOff is true",
     );
     expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 3]);
+  });
+
+  it("fails part-way as a StopInterrupted that lists the VMs asked and those already off", async () => {
+    const { sim, session, vms, options, state } = await payroll(true);
+    await sim.setGuestShutdown(PAYROLL_ID, "pay-web", "neverShutsDown");
+    await sim.injectFault({
+      kind: "jobFails",
+      method: "RequestStateChange",
+      jobState: 10,
+      errorCode: 32768,
+      errorDescription: "The virtual machine could not be turned off",
+    });
+    const error = await stopVms(session, vms, options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StopInterrupted);
+    const interrupted = error as StopInterrupted;
+    expect(interrupted.asked.map((vm) => vm.name)).toEqual(["pay-db", "pay-web"]);
+    expect(interrupted.stopped.map((s) => [s.vm.name, s.way])).toEqual([["pay-db", "guest"]]);
+    expect(interrupted.message).toMatch(/The virtual machine could not be turned off/);
+    expect([await state(vms[0]!.id), await state(vms[1]!.id)]).toEqual([3, 2]);
   });
 
   it("names a guest's refusal in the page's words, without waiting for it; a refused VM already Off counts as shut down", async () => {

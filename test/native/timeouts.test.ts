@@ -162,7 +162,7 @@ describe("a ReplicatedCollection move whose customTimeouts.update (5 s) ends bef
     const late = `VM 'sql-b': its guest did not shut down within customTimeouts.update (5 s), the whole operation's bound, before shutdownTimeoutSeconds (300) ran out, and read again then it was Running (2)`;
     const restart = (await sim.jobs()).find((j) => j.method === "RequestStateChange");
     expect(error.message).toBe(
-      `Invalid state: StopVMs on east was refused, and nothing after it was called: ${late}; 'sql-a' had shut down; starting them again was asked but not seen through (job ${restart?.instanceId} did not finish within 5 s (customTimeouts.update) and goes on on the host): check that they run on east (Get-VM) and start any that is Off [collection 'sql-cluster', host east (simulator)]. ` +
+      `Invalid state: StopVMs on east was refused, and nothing after it was called: ${late}; 'sql-a' had shut down; starting it again was asked but not seen through (job ${restart?.instanceId} did not finish within 5 s (customTimeouts.update) and goes on on the host): check that it runs on east (Get-VM) and start any that is Off [collection 'sql-cluster', host east (simulator)]. ` +
         "Nothing was powered off hard: customTimeouts.update had run out. Raise customTimeouts.update (now 5 s) above shutdownTimeoutSeconds (300) so that the guests have their time, or shut them down from inside, then run again",
     );
     // Both guests asked, sql-a started again (2); nothing powered off hard (3), although allowHardPowerOff is true.

@@ -115,7 +115,7 @@ describe("a guest that never shuts down", () => {
   it("without allowHardPowerOff: the move is refused naming the VM, and the VM that shut down is started again", async () => {
     const error = await refusedUp("west", { shutdownTimeoutSeconds: 1 });
     expect(error.details).toBe(
-      "Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); 'sql-a' had shut down and were started again, so the group runs on east as before [collection 'sql-cluster', host east (simulator)]. " +
+      "Invalid state: StopVMs on east was refused, and nothing after it was called: VM 'sql-b': its guest did not shut down within shutdownTimeoutSeconds (1), and read again then it was Running (2); 'sql-a' had shut down and was started again, so the group runs on east as before [collection 'sql-cluster', host east (simulator)]. " +
         "Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now 1), or set allowHardPowerOff: true to power such VMs off (RequestStateChange 3), which loses what their guests have not written to disk",
     );
     const calls = await r.sim.calls();
@@ -168,6 +168,50 @@ describe("a guest that never shuts down", () => {
       "east: InitiatePlannedFailover InitiatePlannedFailover Completed",
     ]);
     expect(withoutProvider(outs)).toMatchObject({ runningSite: "west", pendingSteps: [] });
+  });
+});
+
+describe("a stop that fails part-way for another reason than a refusal", () => {
+  it("the hard power off's job fails: the VM that shut down is started again, and the message says where each VM is", async () => {
+    await r.sim.setGuestShutdown(EAST, "sql-b", "neverShutsDown");
+    await r.sim.injectFault({
+      kind: "jobFails",
+      method: "RequestStateChange",
+      jobState: 10,
+      errorCode: 32768,
+      errorDescription: "The virtual machine could not be turned off",
+    });
+    const error = await refusedUp("west", { shutdownTimeoutSeconds: 1, allowHardPowerOff: true });
+    const hardOff = (await r.sim.jobs()).find((j) => j.method === "RequestStateChange");
+    expect(error.details).toBe(
+      "StopVMs on east stopped part-way, and nothing after it was called: 'sql-a' had shut down and was started again; 'sql-b' is Running (2) on east; its guest may have been asked to shut down, which cannot be called back: check it (Get-VM) and start it if it goes Off. " +
+        `What stopped it: Hyper-V job failed: job ${hardOff?.instanceId} ended Exception (10) with ErrorCode 32768: The virtual machine could not be turned off [collection 'sql-cluster', method RequestStateChange(3) on VM 'sql-b', host east (simulator)]. Refresh the stack to see the collection's state; the Hyper-V-VMMS-Admin event log on the host has the details`,
+    );
+    const calls = await r.sim.calls();
+    expect(callLines(calls)).toEqual([
+      "east: InitiateShutdown -> 0",
+      "east: InitiateShutdown -> 0",
+      "east: RequestStateChange(3) -> 4096",
+      "east: GetErrorEx -> 0",
+      "east: RequestStateChange(2) -> 4096",
+    ]);
+    expect([calls[2]?.vmId, calls[4]?.vmId]).toEqual([vmIds["sql-b"], vmIds["sql-a"]]);
+    expect(stepLines(outs)).toEqual([
+      "east: StopVMs sql-a InitiateShutdown null",
+      "east: StopVMs sql-b RequestStateChange Exception",
+      "east: StartVMs sql-a RequestStateChange Completed",
+    ]);
+    // The partial failure records both sites as read again: the group has not moved and runs on east.
+    expect(siteSummary(outs, "east")).toEqual({
+      role: "primary",
+      replicationStateName: "Replicating",
+      vms: RUNNING,
+    });
+    expect(siteSummary(outs, "west")).toMatchObject({ role: "replica", vms: OFF });
+    expect(withoutProvider(outs)).toMatchObject({
+      runningSite: "east",
+      lastChange: { path: "plannedMove", outcome: "failed" },
+    });
   });
 });
 

@@ -26,7 +26,7 @@ import { ReverseStep } from "./reverseStep";
 import type { JobFollowing, StepRecord } from "./runRecords";
 import { followRunningJobs, RunRecords } from "./runRecords";
 import type { PairObservation, PathName, SitesDesire, SitesPlan, SiteStep } from "./types";
-import type { PowerStep } from "./vmSteps";
+import type { PowerStep } from "./powerStep";
 import { runsElsewhere, startVMs, stopVMs } from "./vmSteps";
 
 export type { StepRecord } from "./runRecords";

@@ -51,6 +51,10 @@ export const EVIDENCE = {
     inferred:
       "a guest did not shut down, so the move is refused before it began; the VMs already shut down ran here before it",
   },
+  restartAfterInterruptedStop: {
+    inferred:
+      "the stop failed part-way, so the move had not begun; the VMs the host then showed off ran here before it",
+  },
   stopOldPrimary: {
     inferred: "the returned site's VMs are older copies and must not run beside the active site's",
   },

@@ -3,55 +3,24 @@
  * (RequestStateChange 2) together, or boot group after boot group (failover/bootOrder.ts). StopVMs shuts the guests
  * down, in the reverse order, and powers a VM off hard only as the request allows (hyperv/vmShutdown.ts).
  */
-import type { CimSession } from "../../cim";
-import type {
-  ErrorContext,
-  MethodOptions,
-  OperationRecord,
-  SiteMember,
-  VmIdentity,
-  VmStopped,
-} from "../../hyperv";
+import type { SiteMember, VmStopped } from "../../hyperv";
 import {
-  eachVmTogether,
   GuestShutdownRefused,
   InvalidStateError,
-  JobTimeoutError,
-  requestVmState,
+  StopInterrupted,
   stopVms,
   VmRequestedState,
 } from "../../hyperv";
 import { bootWaves } from "../bootOrder";
 import { inOrder, stopWaves } from "../virtualMachines";
 import type { SitesRequest, StepRecord } from "./drive";
-import { EVIDENCE, evidenceLabel } from "./evidence";
+import { EVIDENCE } from "./evidence";
+import { afterInterruption } from "./interruption";
 import type { SiteRead } from "./observe";
+import type { PowerStep } from "./powerStep";
+import { named, notSeenThrough, startAgain, startedAgain, startTogether } from "./powerStep";
 
-type Action = StepRecord["action"];
 type Evidence = StepRecord["evidence"];
-
-/** What a step on one site needs from the driver: the session, the options, and how to log and record calls. */
-export interface PowerStep {
-  readonly site: string;
-  readonly session: CimSession;
-  readonly request: Pick<
-    SitesRequest,
-    "name" | "shutdownTimeoutSeconds" | "allowHardPowerOff" | "bootGroups"
-  >;
-  readonly clock: MethodOptions["clock"];
-  readonly context: ErrorContext;
-  readonly options: MethodOptions;
-  readonly log: (line: string) => void;
-  /** Runs one call and records it, also when it fails. */
-  readonly recorded: <T extends { record: OperationRecord }>(
-    action: Action,
-    vm: string | null,
-    evidence: Evidence,
-    call: () => Promise<T>,
-  ) => Promise<T>;
-  /** Records a call already made. */
-  readonly keep: (action: Action, vm: string, evidence: Evidence, record: OperationRecord) => void;
-}
 
 /** Starts the VMs that are not running, together or boot group by boot group; each call is recorded as it ends. */
 export async function startVMs(
@@ -64,18 +33,6 @@ export async function startVMs(
     vms: wave.vms.filter((m) => m.enabledState !== VmRequestedState.Running),
   }));
   await inOrder(waves, step, (vms) => startTogether(step, vms, evidence));
-}
-
-async function startTogether(step: PowerStep, vms: readonly VmIdentity[], evidence: Evidence): Promise<void> {
-  const options = { ...step.options, context: step.context };
-  await eachVmTogether(
-    vms,
-    (vm) =>
-      step.recorded("StartVMs", vm.name, evidence, () =>
-        requestVmState(step.session, vm, VmRequestedState.Running, options),
-      ),
-    step.context,
-  );
 }
 
 /** The other site, when it runs every member VM: the group is up there whatever happens on `site`. */
@@ -95,7 +52,8 @@ export function runsElsewhere(
  * Turns the site's VMs off. When a guest does not shut down and the run refuses, the VMs already shut down are
  * started again unless `runningSite` runs the group: this site ran it and the move has not begun, so leaving them
  * off would leave the group off on both sites. Where the other site runs it, they are older copies that must not
- * run beside it, so they stay off.
+ * run beside it, so they stay off. When the stop fails part-way for another reason, the same holds for the VMs the
+ * host then shows off (interruption.ts).
  */
 export async function stopVMs(
   step: PowerStep,
@@ -116,6 +74,11 @@ export async function stopVMs(
     const stopped = await stopVms(step.session, running, options, waves);
     for (const { vm, record } of stopped) step.keep("StopVMs", vm.name, evidence, record);
   } catch (error) {
+    if (error instanceof StopInterrupted) {
+      for (const { vm, record } of [...error.stopped, ...error.failed])
+        step.keep("StopVMs", vm.name, evidence, record);
+      throw await afterInterruption(step, error, runningSite);
+    }
     if (!(error instanceof GuestShutdownRefused)) throw error;
     for (const { vm, record } of error.stopped) step.keep("StopVMs", vm.name, evidence, record);
     const after =
@@ -128,32 +91,17 @@ export async function stopVMs(
   }
 }
 
-const named = (stopped: readonly VmStopped[]) => stopped.map(({ vm }) => `'${vm.name}'`).join(", ");
-
 /** Starts the VMs a refused StopVMs shut down; says so. */
 async function restart(step: PowerStep, stopped: readonly VmStopped[]): Promise<string> {
   if (stopped.length === 0) return "no VM had shut down yet";
-  const evidence = evidenceLabel(EVIDENCE.restartAfterRefusedStop);
-  for (const { vm } of stopped)
-    step.log(`VM '${vm.name}': starting it again, as the move was refused before it began`);
-  const off = stopped.map(({ vm }) => ({ ...vm, enabledState: VmRequestedState.Off }));
-  try {
-    await inOrder(bootWaves(off, step.request.bootGroups), step, (vms) => startTogether(step, vms, evidence));
-  } catch (error) {
-    // The refusal stays the error: a restart that cannot be seen through (the operation's customTimeouts ran out
-    // with the refusal) is said beside it, for the user to check.
-    return `${named(stopped)} had shut down; starting them again was asked but not seen through (${restartFailure(error)}): check that they run on ${step.site} (Get-VM) and start any that is Off`;
-  }
-  return `${named(stopped)} had shut down and were started again, so the group runs on ${step.site} as before`;
-}
-
-function restartFailure(error: unknown): string {
-  if (error instanceof JobTimeoutError)
-    return `job ${error.jobId} did not finish within ${error.bound.seconds} s (${error.bound.setting}) and goes on on the host`;
-  return error instanceof Error ? error.message : String(error);
+  const vms = stopped.map(({ vm }) => vm);
+  const because = "the move was refused before it began";
+  const failure = await startAgain(step, vms, { because, evidence: EVIDENCE.restartAfterRefusedStop });
+  if (failure !== undefined) return notSeenThrough(step, vms, failure);
+  return `${startedAgain(vms)}, so the group runs on ${step.site} as before`;
 }
 
 function stayOff(stopped: readonly VmStopped[], runningSite: string): string {
   if (stopped.length === 0) return "no VM had shut down yet";
-  return `${named(stopped)} had shut down and stay off, as ${runningSite} runs the group`;
+  return `${named(stopped.map(({ vm }) => vm))} had shut down and stay off, as ${runningSite} runs the group`;
 }
