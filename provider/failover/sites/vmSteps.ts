@@ -17,12 +17,16 @@ import type { SitesRequest, StepRecord } from "./drive";
 import { EVIDENCE } from "./evidence";
 import { afterInterruption } from "./interruption";
 import type { SiteRead } from "./observe";
+import { startIncomplete } from "./startFailure";
 import type { PowerStep } from "./powerStep";
 import { named, notSeenThrough, startAgain, startedAgain, startTogether } from "./powerStep";
 
 type Evidence = StepRecord["evidence"];
 
-/** Starts the VMs that are not running, together or boot group by boot group; each call is recorded as it ends. */
+/**
+ * Starts the VMs that are not running, together or boot group by boot group; each call is recorded as it ends. A
+ * failure part-way says which VMs are not running (startFailure.ts).
+ */
 export async function startVMs(
   step: PowerStep,
   members: readonly SiteMember[],
@@ -32,7 +36,11 @@ export async function startVMs(
     ...wave,
     vms: wave.vms.filter((m) => m.enabledState !== VmRequestedState.Running),
   }));
-  await inOrder(waves, step, (vms) => startTogether(step, vms, evidence));
+  try {
+    await inOrder(waves, step, (vms) => startTogether(step, vms, evidence));
+  } catch (error) {
+    throw await startIncomplete(step, members, error);
+  }
 }
 
 /** The other site, when it runs every member VM: the group is up there whatever happens on `site`. */
