@@ -1,7 +1,9 @@
 /**
- * Cancel (pulumi cancel, Ctrl-C) while a ReplicatedCollection move shuts the primary's guests down: the move stops
- * before it began, and the VM already shut down is started again, so the group is not left off on both sites. The
- * cancel ends every wait, so that start is asked and not waited for; the message says so.
+ * Cancel (pulumi cancel, Ctrl-C) during a ReplicatedCollection move. While the primary's guests shut down: the move
+ * stops before it began, and the VM already shut down is started again, so the group is not left off on both
+ * sites; the cancel ends every wait, so that start is asked and not waited for, and the message says so. While the
+ * planned failover's job runs: the job goes on on the host, the group runs on neither site, and the message says
+ * so, with each site's VMs, and that a run carries on.
  */
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -15,37 +17,44 @@ const f = useNativePlugins();
 const EAST = SQL;
 const WEST = WEB;
 
+async function pair(name: string) {
+  const stateFile = path.join(f.dir, `${name}.json`);
+  const sim = new HyperVSimulator({ stateFile, hostName: "east" });
+  await sim.init();
+  await sim.addPair({
+    name: "sql-cluster",
+    members: ["sql-a", "sql-b"],
+    primary: { host: "east", id: EAST },
+    replica: { host: "west", id: WEST },
+  });
+  const site = (host: string, collectionId: string) => ({
+    collectionId,
+    connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
+  });
+  const program = (activeSite: string) => ({
+    sites: { east: site("east", EAST), west: site("west", WEST) },
+    activeSite,
+    shutdownTimeoutSeconds: 300,
+  });
+  const urn = urnOf(tokenOf("ReplicatedCollection"), name);
+  const plugin = await f.start();
+  await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
+  const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
+  const news = (await plugin.check(urn, {}, program("west"))).inputs;
+  const vms = async () =>
+    Object.fromEntries((await sim.collection(EAST))!.members.map((m) => [m.name, m.enabledState]));
+  /** Moves the pair to west; the promise ends with the error the move fails with. */
+  const move = () => plugin.update(urn, created.id, created.outs, news).catch((e: unknown) => e as RpcError);
+  return { sim, plugin, vms, move };
+}
+
 describe("a ReplicatedCollection move cancelled while the guests shut down", () => {
   it("starts again the VM that had shut down, and says the start was asked but not waited for", async () => {
-    const stateFile = path.join(f.dir, "pair-cancel.json");
-    const sim = new HyperVSimulator({ stateFile, hostName: "east" });
-    await sim.init();
-    await sim.addPair({
-      name: "sql-cluster",
-      members: ["sql-a", "sql-b"],
-      primary: { host: "east", id: EAST },
-      replica: { host: "west", id: WEST },
-    });
+    const { sim, plugin, vms, move } = await pair("pair-cancel");
     // sql-a's guest shuts down in 100 ms; sql-b's never does, so the wait goes on until the cancel.
     await sim.setJobDuration("InitiateShutdown", 100);
     await sim.setGuestShutdown(EAST, "sql-b", "neverShutsDown");
-    const site = (host: string, collectionId: string) => ({
-      collectionId,
-      connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
-    });
-    const program = (activeSite: string) => ({
-      sites: { east: site("east", EAST), west: site("west", WEST) },
-      activeSite,
-      shutdownTimeoutSeconds: 300,
-    });
-    const urn = urnOf(tokenOf("ReplicatedCollection"), "pair-cancel");
-    const plugin = await f.start();
-    await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
-    const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
-    const news = (await plugin.check(urn, {}, program("west"))).inputs;
-    const moving = plugin.update(urn, created.id, created.outs, news).catch((e: unknown) => e as RpcError);
-    const vms = async () =>
-      Object.fromEntries((await sim.collection(EAST))!.members.map((m) => [m.name, m.enabledState]));
+    const moving = move();
     await vi.waitFor(async () => expect(await vms()).toEqual({ "sql-a": 3, "sql-b": 2 }), {
       timeout: 10_000,
     });
@@ -66,5 +75,27 @@ describe("a ReplicatedCollection move cancelled while the guests shut down", () 
     await vi.waitFor(async () => expect(await vms()).toEqual({ "sql-a": 2, "sql-b": 2 }), {
       timeout: 10_000,
     });
+  });
+});
+
+describe("a ReplicatedCollection move cancelled while its planned failover's job runs", () => {
+  it("says that no site runs the group, with each site's VMs, and that a run carries on", async () => {
+    const { sim, plugin, move } = await pair("pair-cancel-job");
+    await sim.setJobDuration("InitiateShutdown", 100);
+    await sim.setJobDuration("InitiatePlannedFailover", 3_600_000);
+    const moving = move();
+    await vi.waitFor(
+      async () => expect((await sim.jobs()).map((j) => j.method)).toEqual(["InitiatePlannedFailover"]),
+      {
+        timeout: 10_000,
+      },
+    );
+    await plugin.cancel();
+    const error = (await moving) as RpcError;
+    expect(error.message).toBe(
+      "the operation was cancelled (pulumi cancel or Ctrl-C) while waiting; a Hyper-V job already started goes on on the host. Refresh the stack to record what the host shows. " +
+        "No site runs every VM of the group now (east: sql-a Off, sql-b Off; west: sql-a Off, sql-b Off): once the cause is dealt with, run again to carry on towards activeSite 'west'; the run waits first for any job still running, then takes the steps left",
+    );
+    expect(error.partial?.properties).toMatchObject({ activeSite: "west", runningSite: null });
   });
 });

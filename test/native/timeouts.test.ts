@@ -161,7 +161,12 @@ describe("a ReplicatedCollection move whose customTimeouts.update (5 s) ends bef
     expect(ms).toBeLessThan(15_000);
     const late = `VM 'sql-b': its guest did not shut down within customTimeouts.update (5 s), the whole operation's bound, before shutdownTimeoutSeconds (300) ran out, and read again then it was Running (2)`;
     const restart = (await sim.jobs()).find((j) => j.method === "RequestStateChange");
-    expect(error.message).toBe(
+    // sql-a's start goes on on the host: the sites as read just after show it not yet running, and the message then
+    // says that no site runs the whole group; on a slow machine the start may already have finished.
+    const [message, down] = error.message.split(". No site runs every VM of the group now ");
+    if (down !== undefined)
+      expect(down).toMatch(/^\(east: sql-a \w+, sql-b Running; west: sql-a Off, sql-b Off\): once the cause/);
+    expect(message).toBe(
       `Invalid state: StopVMs on east was refused, and nothing after it was called: ${late}; 'sql-a' had shut down; starting it again was asked but not seen through (job ${restart?.instanceId} did not finish within 5 s (customTimeouts.update) and goes on on the host): check that it runs on east (Get-VM) and start any that is Off [collection 'sql-cluster', host east (simulator)]. ` +
         "Nothing was powered off hard: customTimeouts.update had run out. Raise customTimeouts.update (now 5 s) above shutdownTimeoutSeconds (300) so that the guests have their time, or shut them down from inside, then run again",
     );

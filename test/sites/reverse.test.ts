@@ -95,7 +95,8 @@ describe("a planned move under certificate authentication", () => {
     const { id, error } = await moveWest(r, EAST_CERT, EAST_CERT);
     expect(error?.details).toBe(
       "Hyper-V refused the call: ReverseReplicationRelationship returned 32773 (Invalid parameter) [collection 'sql-cluster', method ReverseReplicationRelationship, host west (simulator)]. " +
-        "Hyper-V rejected the reversed replication settings: check that the RecoveryConnectionPoint sent (the run's log shows it) is the other site's Replica Broker and, under certificate authentication, that certificateThumbprint is the reversing site's own certificate; correct it and run again, the reverse is what remains",
+        "Hyper-V rejected the reversed replication settings: check that the RecoveryConnectionPoint sent (the run's log shows it) is the other site's Replica Broker and, under certificate authentication, that certificateThumbprint is the reversing site's own certificate; correct it and run again, the reverse is what remains. " +
+        "No site runs every VM of the group now (east: sql-a Off, sql-b Off; west: sql-a Off, sql-b Off): once the cause is dealt with, run again to carry on towards activeSite 'west'; the run waits first for any job still running, then takes the steps left",
     );
     expect(callLines(await r.sim.calls())).toEqual([
       ...PLANNED.slice(0, 5),

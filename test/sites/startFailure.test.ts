@@ -49,7 +49,8 @@ describe("a planned move whose last step, StartVMs on west, fails for one VM", (
     )!.name;
     expect(error?.details).toBe(
       `StartVMs on west stopped part-way: '${vm}' is Off (3) on west, where the group is to run. The steps before it stand; run again once the cause below is fixed, and the run starts the VMs that are not running (or start them on west with Start-VM). ` +
-        `What stopped it: Hyper-V job failed: job ${failed!.instanceId} ended Exception (10) with ErrorCode 32768: The virtual machine could not be started [collection 'sql-cluster', method RequestStateChange(2) on VM '${vm}', host west (simulator)]. Refresh the stack to see the collection's state; the Hyper-V-VMMS-Admin event log on the host has the details`,
+        `What stopped it: Hyper-V job failed: job ${failed!.instanceId} ended Exception (10) with ErrorCode 32768: The virtual machine could not be started [collection 'sql-cluster', method RequestStateChange(2) on VM '${vm}', host west (simulator)]. Refresh the stack to see the collection's state; the Hyper-V-VMMS-Admin event log on the host has the details. ` +
+        `No site runs every VM of the group now (east: sql-a Off, sql-b Off; west: ${vm === "sql-a" ? "sql-a Off, sql-b Running" : "sql-a Running, sql-b Off"}): once the cause is dealt with, run again to carry on towards activeSite 'west'; the run waits first for any job still running, then takes the steps left`,
     );
     expect(siteSummary(outs, "west")).toMatchObject({
       role: "primary",

@@ -17,6 +17,7 @@ import { chooseRecoveryPoint } from "../choosePoint";
 import type { ReconcileDeps } from "../request";
 import { evidenceLabel } from "./evidence";
 import { describeAction, describeSource } from "./stepWords";
+import { groupDownNote } from "./groupDown";
 import { LossNotes } from "./lossNotes";
 import type { SiteRead, SiteTarget } from "./observe";
 import { hasSession, readSite, toObservation } from "./observe";
@@ -59,7 +60,10 @@ export interface SitesResult {
   readonly steps: readonly StepRecord[];
 }
 
-/** A run that failed part-way, with what both sites showed afterwards and the calls made. */
+/**
+ * A run that failed part-way, with what both sites showed afterwards and the calls made. Its message is the
+ * failure's, and says when no site runs the whole group any more (groupDown.ts).
+ */
 export class SitesFailure extends Error {
   override name = "SitesFailure";
   constructor(
@@ -67,8 +71,10 @@ export class SitesFailure extends Error {
     readonly reads: Readonly<Record<string, SiteRead>> | undefined,
     readonly path: PathName | null,
     readonly steps: readonly StepRecord[],
+    note?: string,
   ) {
-    super(error instanceof Error ? error.message : String(error), { cause: error });
+    const message = error instanceof Error ? error.message : String(error);
+    super(note === undefined ? message : `${message}. ${note}`, { cause: error });
   }
 }
 
@@ -181,7 +187,8 @@ class SitesDriver {
       } catch {
         // The failure itself is what the user needs to see; the last reads stand.
       }
-      throw new SitesFailure(error, reads, this.path, steps);
+      const note = groupDownNote(reads, this.request.activeSite, steps.length);
+      throw new SitesFailure(error, reads, this.path, steps, note);
     }
   }
 

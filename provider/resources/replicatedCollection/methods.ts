@@ -133,7 +133,8 @@ export function replicatedCollectionMethods(ctx: RuntimeContext): ResourceMethod
         recorded,
       );
       const lastReport = (error as MoveFailure).report ?? previousReport;
-      throw partialFailure(id ?? idOf(typed), { ...outs, lastReport }, inputs.__provider, error.error);
+      // The run's failure, with what it says when no site runs the whole group any more.
+      throw partialFailure(id ?? idOf(typed), { ...outs, lastReport }, inputs.__provider, error);
     }
   }
 
