@@ -7,10 +7,10 @@
  * once it is off.
  */
 import type { StopInterrupted, VmIdentity } from "../../hyperv";
-import { enabledStateName, HyperVError, retryRead, VmRequestedState, vmRef } from "../../hyperv";
+import { HyperVError, VmRequestedState } from "../../hyperv";
 import { EVIDENCE } from "./evidence";
 import type { PowerStep } from "./powerStep";
-import { named, notSeenThrough, startAgain, startedAgain } from "./powerStep";
+import { named, notSeenThrough, readVmStates, startAgain, startedAgain, vmIs } from "./powerStep";
 
 /** The stop's failure, with where it left the VMs it had asked to turn off, and what was done about them. */
 export class StopVMsInterrupted extends HyperVError {
@@ -38,7 +38,7 @@ async function whereLeft(
   if (asked.length === 0) return "no VM had been asked to turn off";
   let states: readonly (number | undefined)[];
   try {
-    states = await readStates(step, asked);
+    states = await readVmStates(step, asked);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const advice =
@@ -64,14 +64,8 @@ async function whereLeft(
   return `${restarted}, so the group runs on ${step.site} as before`;
 }
 
-async function readStates(step: PowerStep, vms: readonly VmIdentity[]): Promise<(number | undefined)[]> {
-  const read = () => step.session.getMany(vms.map((vm) => vmRef(vm.id)));
-  const found = await retryRead(read, { clock: step.clock, retries: step.options.readRetries });
-  return found.map((vm) => vm?.properties.EnabledState as number | undefined);
-}
-
 function onSaid(step: PowerStep, vm: VmIdentity, state: number | undefined, runningSite: string | undefined) {
-  const shows = `'${vm.name}' ${state === undefined ? "is not found" : `is ${enabledStateName(state)} (${state})`} on ${step.site}`;
+  const shows = `${vmIs(vm, state)} on ${step.site}`;
   if (runningSite !== undefined)
     return `${shows}: run again to turn it off, as ${runningSite} runs the group`;
   return `${shows}; its guest may have been asked to shut down, which cannot be called back: check it (Get-VM) and start it if it goes Off`;

@@ -5,7 +5,15 @@
  */
 import type { CimSession } from "../../cim";
 import type { ErrorContext, MethodOptions, OperationRecord, VmIdentity } from "../../hyperv";
-import { eachVmTogether, JobTimeoutError, requestVmState, VmRequestedState } from "../../hyperv";
+import {
+  eachVmTogether,
+  enabledStateName,
+  JobTimeoutError,
+  requestVmState,
+  retryRead,
+  VmRequestedState,
+  vmRef,
+} from "../../hyperv";
 import { bootWaves } from "../bootOrder";
 import { inOrder } from "../virtualMachines";
 import type { SitesRequest, StepRecord } from "./drive";
@@ -97,3 +105,17 @@ export function notSeenThrough(step: PowerStep, vms: readonly VmIdentity[], fail
   const [them, they] = vms.length > 1 ? ["them", "they run"] : ["it", "it runs"];
   return `${named(vms)} had shut down; starting ${them} again was asked but not seen through (${failure}): check that ${they} on ${step.site} (Get-VM) and start any that is Off`;
 }
+
+/** The VMs' EnabledState as the site shows them now (undefined: not found), read with the read retries. */
+export async function readVmStates(
+  step: PowerStep,
+  vms: readonly VmIdentity[],
+): Promise<(number | undefined)[]> {
+  const read = () => step.session.getMany(vms.map((vm) => vmRef(vm.id)));
+  const found = await retryRead(read, { clock: step.clock, retries: step.options.readRetries });
+  return found.map((vm) => vm?.properties.EnabledState as number | undefined);
+}
+
+/** "'sql-a' is Off (3)", or "'sql-a' is not found". */
+export const vmIs = (vm: VmIdentity, state: number | undefined) =>
+  `'${vm.name}' ${state === undefined ? "is not found" : `is ${enabledStateName(state)} (${state})`}`;

@@ -4,8 +4,9 @@
  * so the message says which VMs are not running on the site where the group is to run, and what to do.
  */
 import type { VmIdentity } from "../../hyperv";
-import { enabledStateName, HyperVError, retryRead, VmRequestedState, vmRef } from "../../hyperv";
+import { HyperVError, VmRequestedState } from "../../hyperv";
 import type { PowerStep } from "./powerStep";
+import { readVmStates, vmIs } from "./powerStep";
 
 export class StartVMsIncomplete extends HyperVError {
   override name = "StartVMsIncomplete";
@@ -28,16 +29,10 @@ export async function startIncomplete(
 /** The VMs not running on the site, as read again now, in words. */
 async function notRunning(step: PowerStep, vms: readonly VmIdentity[]): Promise<string> {
   try {
-    const read = () => step.session.getMany(vms.map((vm) => vmRef(vm.id)));
-    const found = await retryRead(read, { clock: step.clock, retries: step.options.readRetries });
-    const states = found.map((vm) => vm?.properties.EnabledState as number | undefined);
-    const down = vms.flatMap((vm, i) => {
-      const state = states[i];
-      if (state === VmRequestedState.Running) return [];
-      return [
-        `'${vm.name}' ${state === undefined ? "is not found" : `is ${enabledStateName(state)} (${state})`}`,
-      ];
-    });
+    const states = await readVmStates(step, vms);
+    const down = vms.flatMap((vm, i) =>
+      states[i] === VmRequestedState.Running ? [] : [vmIs(vm, states[i])],
+    );
     if (down.length === 0) return `every VM runs on ${step.site} as read again now`;
     return `${down.join(", ")} on ${step.site}, where the group is to run`;
   } catch (error) {
