@@ -57,6 +57,8 @@ describe("a planned move whose last step, StartVMs on west, fails for one VM", (
       vms: [`sql-a=${vm === "sql-a" ? "Off" : "Running"}`, `sql-b=${vm === "sql-b" ? "Off" : "Running"}`],
     });
     expect(withoutProvider(outs)).toMatchObject({ runningSite: null, lastChange: { outcome: "failed" } });
+    // The run's report keeps the message the user saw.
+    expect((outs.lastReport as { error: string }).error).toBe(error?.details);
 
     const from = (await r.sim.calls()).length;
     expect(await up("west")).toBeUndefined();

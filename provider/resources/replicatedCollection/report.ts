@@ -39,7 +39,8 @@ export async function reportingMove(
     return { result, lastReport: await finish(result.steps, null) };
   } catch (error) {
     const failure = error as MoveFailure;
-    if (Array.isArray(failure.steps)) failure.report = await finish(failure.steps, failure.error);
+    // The report keeps the message the user sees, with what it says when no site runs the group any more.
+    if (Array.isArray(failure.steps)) failure.report = await finish(failure.steps, failure);
     throw error;
   }
 }
