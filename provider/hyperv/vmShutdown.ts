@@ -24,9 +24,16 @@ import type { CimInstance, CimSession } from "../cim";
 import { CimError, HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { EnabledState, enabledStateName } from "./codes";
 import type { TimeoutBound } from "./jobErrors";
-import { HyperVError, InvalidStateError, withContext } from "./errors";
+import { HyperVError, withContext } from "./errors";
 import type { VmCallFailed, VmStopped } from "./vmStopErrors";
-import { GuestShutdownRefused, hardAdvice, StopInterrupted } from "./vmStopErrors";
+import type { Straggler } from "./vmStopErrors";
+import {
+  GuestShutdownRefused,
+  refuseAfter,
+  refuseBefore,
+  SHUTDOWN_SETTING,
+  StopInterrupted,
+} from "./vmStopErrors";
 import { firstDeadline } from "./jobs";
 import { retryRead } from "./retry";
 import type { OperationRecord } from "./replicationService";
@@ -40,7 +47,6 @@ import { eachVmTogether } from "./vmsTogether";
 const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
 const IN_PROGRESS = 32782;
 const STARTED = [0, 4096, IN_PROGRESS];
-const SHUTDOWN_SETTING = "shutdownTimeoutSeconds";
 /** Refusals the InitiateShutdown page names, in its words. */
 const REFUSALS: Readonly<Record<number, string>> = {
   32775: "Invalid state for this operation",
@@ -103,7 +109,7 @@ async function waysAllowed(
   try {
     const ways = await stopWays(session, vms);
     const hard = ways.filter((w): w is HardWay => w.way === "hard");
-    if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options);
+    if (hard.length > 0 && !options.allowHardPowerOff) throw refuseBefore(hard, options.context);
     for (const way of ways) options.progress(describeWay(way));
     return ways;
   } catch (error) {
@@ -153,42 +159,10 @@ async function powerOff(session: CimSession, vm: VmIdentity, options: VmStopOpti
   return { vm, way: "hard", record };
 }
 
-function refuseBefore(hard: readonly HardWay[], options: VmStopOptions): InvalidStateError {
-  const list = hard.map((h) => `VM '${h.vm.name}': ${h.why}`).join("; ");
-  return new InvalidStateError(
-    `a guest shutdown (Msvm_ShutdownComponent.InitiateShutdown) is not possible for ${list}; nothing was turned off`,
-    hardAdvice(
-      "Enable the Shutdown integration service in those VMs (Enable-VMIntegrationService -Name Shutdown), start any that are Saved or Paused, or connect to the node that runs them",
-    ),
-    options.context,
-  );
-}
-
 interface Asked {
   readonly vm: VmIdentity;
   /** When InitiateShutdown was called for it (ms). */
   readonly at: number;
-}
-
-interface Straggler {
-  readonly vm: VmIdentity;
-  readonly why: string;
-}
-
-function refuseAfter(
-  stragglers: readonly Straggler[],
-  stopped: readonly VmStopped[],
-  options: VmStopOptions,
-  bound: TimeoutBound,
-): GuestShutdownRefused {
-  const list = stragglers.map((s) => `VM '${s.vm.name}': ${s.why}`).join("; ");
-  const advice =
-    bound.setting === SHUTDOWN_SETTING
-      ? hardAdvice(
-          `Shut those guests down from inside (or find what holds them up), raise shutdownTimeoutSeconds (now ${options.shutdownTimeoutSeconds})`,
-        )
-      : `Nothing was powered off hard: ${bound.setting} had run out. Raise ${bound.setting} (now ${bound.seconds} s) above shutdownTimeoutSeconds (${options.shutdownTimeoutSeconds}) so that the guests have their time, or shut them down from inside, then run again`;
-  return new GuestShutdownRefused(list, advice, options.context, stopped);
 }
 
 /** Asks each guest to shut down, then waits for all of them together until the deadline. */
