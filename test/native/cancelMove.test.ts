@@ -5,46 +5,19 @@
  * planned failover's job runs: the job goes on on the host, the group runs on neither site, and the message says
  * so, with each site's VMs, and that a run carries on.
  */
-import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { tokenOf } from "../../provider/doors/native/provider";
-import { HyperVSimulator } from "../../provider/simulator";
 import type { RpcError } from "../harness/nativePlugin";
-import { urnOf } from "../harness/nativePlugin";
-import { SQL, useNativePlugins, WEB } from "./fixtures";
+import { sitesPair, SQL as EAST, useNativePlugins } from "./fixtures";
 
 const f = useNativePlugins();
-const EAST = SQL;
-const WEST = WEB;
 
 async function pair(name: string) {
-  const stateFile = path.join(f.dir, `${name}.json`);
-  const sim = new HyperVSimulator({ stateFile, hostName: "east" });
-  await sim.init();
-  await sim.addPair({
-    name: "sql-cluster",
-    members: ["sql-a", "sql-b"],
-    primary: { host: "east", id: EAST },
-    replica: { host: "west", id: WEST },
-  });
-  const site = (host: string, collectionId: string) => ({
-    collectionId,
-    connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
-  });
-  const program = (activeSite: string) => ({
-    sites: { east: site("east", EAST), west: site("west", WEST) },
-    activeSite,
-    shutdownTimeoutSeconds: 300,
-  });
-  const urn = urnOf(tokenOf("ReplicatedCollection"), name);
-  const plugin = await f.start();
-  await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
-  const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
-  const news = (await plugin.check(urn, {}, program("west"))).inputs;
+  const { sim, plugin, urn, created, moveInputs } = await sitesPair(f, name, { shutdownTimeoutSeconds: 300 });
   const vms = async () =>
     Object.fromEntries((await sim.collection(EAST))!.members.map((m) => [m.name, m.enabledState]));
   /** Moves the pair to west; the promise ends with the error the move fails with. */
-  const move = () => plugin.update(urn, created.id, created.outs, news).catch((e: unknown) => e as RpcError);
+  const move = () =>
+    plugin.update(urn, created.id, created.outs, moveInputs).catch((e: unknown) => e as RpcError);
   return { sim, plugin, vms, move };
 }
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { tokenOf } from "../../provider/doors/native/provider";
 import { HyperVSimulator } from "../../provider/simulator";
-import { FakeEngine, NativePlugin, PLUGIN_MAIN } from "../harness/nativePlugin";
+import { FakeEngine, NativePlugin, PLUGIN_MAIN, urnOf } from "../harness/nativePlugin";
 
 export const SQL = "6b0c1f4e-2a52-4c8e-9d41-0a7f3e1b9c10";
 export const WEB = "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a";
@@ -73,4 +73,36 @@ export function useNativePlugins(): Fixture {
     if (fixture.dir) fs.rmSync(fixture.dir, { recursive: true, force: true });
   });
   return fixture;
+}
+
+/**
+ * A two-site pair in `f.dir/<name>.json` (sql-cluster of sql-a and sql-b, primary SQL on east, replica WEB on west), a
+ * native plugin polling jobs every 50-100 ms, and a ReplicatedCollection on it created at east. `moveInputs` are
+ * the checked inputs that move it to west; `extra` adds inputs to both.
+ */
+export async function sitesPair(f: Fixture, name: string, extra: Record<string, unknown> = {}) {
+  const stateFile = path.join(f.dir, `${name}.json`);
+  const sim = new HyperVSimulator({ stateFile, hostName: "east" });
+  await sim.init();
+  await sim.addPair({
+    name: "sql-cluster",
+    members: ["sql-a", "sql-b"],
+    primary: { host: "east", id: SQL },
+    replica: { host: "west", id: WEB },
+  });
+  const site = (host: string, collectionId: string) => ({
+    collectionId,
+    connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
+  });
+  const program = (activeSite: string) => ({
+    sites: { east: site("east", SQL), west: site("west", WEB) },
+    activeSite,
+    ...extra,
+  });
+  const urn = urnOf(tokenOf("ReplicatedCollection"), name);
+  const plugin = await f.start();
+  await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
+  const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
+  const moveInputs = (await plugin.check(urn, {}, program("west"))).inputs;
+  return { sim, plugin, urn, created, moveInputs };
 }

@@ -5,13 +5,11 @@
  * The same deadline ends a read the host does not answer, and a wait for guests to shut down (with no hard power-off
  * after it).
  */
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tokenOf } from "../../provider/doors/native/provider";
-import { HyperVSimulator } from "../../provider/simulator";
+import type { HyperVSimulator } from "../../provider/simulator";
 import type { NativePlugin, RpcError } from "../harness/nativePlugin";
 import { urnOf } from "../harness/nativePlugin";
-import { SQL, TYPE, useNativePlugins, WEB } from "./fixtures";
+import { sitesPair, SQL, TYPE, useNativePlugins } from "./fixtures";
 
 const f = useNativePlugins();
 
@@ -126,37 +124,16 @@ describe("an Update whose customTimeouts.update (2 s) runs out during a read the
 // As above, the bound leaves the reads before the guests are asked to shut down seconds to spare on a loaded machine.
 describe("a ReplicatedCollection move whose customTimeouts.update (5 s) ends before shutdownTimeoutSeconds (300)", () => {
   const EAST = SQL;
-  const WEST = WEB;
-  const urn = urnOf(tokenOf("ReplicatedCollection"), "pair-bound");
 
   it("stops waiting for the guest at the engine's bound, powers nothing off hard, and says where the VMs are", async () => {
-    const stateFile = path.join(f.dir, "pair-bound.json");
-    const sim = new HyperVSimulator({ stateFile, hostName: "east" });
-    await sim.init();
-    await sim.addPair({
-      name: "sql-cluster",
-      members: ["sql-a", "sql-b"],
-      primary: { host: "east", id: EAST },
-      replica: { host: "west", id: WEST },
+    const { sim, plugin, urn, created, moveInputs } = await sitesPair(f, "pair-bound", {
+      shutdownTimeoutSeconds: 300,
+      allowHardPowerOff: true,
     });
     // sql-a's guest shuts down in 100 ms; sql-b's never does.
     await sim.setJobDuration("InitiateShutdown", 100);
     await sim.setGuestShutdown(EAST, "sql-b", "neverShutsDown");
-    const site = (host: string, collectionId: string) => ({
-      collectionId,
-      connection: { transport: "simulator", simulatorStateFile: stateFile, simulatorHost: host },
-    });
-    const program = (activeSite: string) => ({
-      sites: { east: site("east", EAST), west: site("west", WEST) },
-      activeSite,
-      shutdownTimeoutSeconds: 300,
-      allowHardPowerOff: true,
-    });
-    const plugin = await f.start();
-    await plugin.configure({ jobPollInitialMs: "50", jobPollMaxMs: "100" });
-    const created = await plugin.create(urn, (await plugin.check(urn, {}, program("east"))).inputs);
-    const news = (await plugin.check(urn, {}, program("west"))).inputs;
-    const { error, ms } = await timedOut(plugin.update(urn, created.id, created.outs, news, [], 5));
+    const { error, ms } = await timedOut(plugin.update(urn, created.id, created.outs, moveInputs, [], 5));
     expect(ms).toBeGreaterThanOrEqual(4900);
     expect(ms).toBeLessThan(15_000);
     const late = `VM 'sql-b': its guest did not shut down within customTimeouts.update (5 s), the whole operation's bound, before shutdownTimeoutSeconds (300) ran out, and read again then it was Running (2)`;
