@@ -22,6 +22,8 @@ import { HyperVReturnCodeError, withContext } from "./errors";
 import { jobRef, toJobSnapshot } from "./jobs";
 import type { MethodOptions, MethodResult } from "./replicationService";
 import { operationRecord, seeJobThrough } from "./replicationService";
+import type { RetryReadOptions } from "./retry";
+import { retryRead } from "./retry";
 
 export const VmRequestedState = { Running: 2, Off: 3 } as const;
 export type VmRequestedState = (typeof VmRequestedState)[keyof typeof VmRequestedState];
@@ -175,6 +177,22 @@ async function settle(
     if (clock.now() >= deadline) return undefined;
     await clock.sleep(options.polling.initialMs, options.signal);
   }
+}
+
+/**
+ * The VMs' EnabledState as the host shows them, in the order given (undefined: not found), in one request that is
+ * tried again when the transport drops it (retry.ts).
+ */
+export async function readVmStates(
+  session: CimSession,
+  vms: readonly Pick<VmIdentity, "id">[],
+  options: RetryReadOptions,
+): Promise<(number | undefined)[]> {
+  const refs = vms.map((vm) => vmRef(vm.id));
+  const found = await retryRead(() => session.getMany(refs, { signal: options.signal }), options);
+  return found.map((vm) =>
+    typeof vm?.properties.EnabledState === "number" ? vm.properties.EnabledState : undefined,
+  );
 }
 
 async function enabledStateOf(session: CimSession, id: string): Promise<number | undefined> {

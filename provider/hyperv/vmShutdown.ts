@@ -20,7 +20,7 @@
  * says how a caller learns it). On a cluster, root\virtualization\v2 is each node's own, so a VM that runs on
  * another node than the one addressed shows no shutdown component there.
  */
-import type { CimInstance, CimSession } from "../cim";
+import type { CimSession } from "../cim";
 import { CimError, HYPERV_VIRTUALIZATION_NAMESPACE } from "../cim";
 import { EnabledState, enabledStateName } from "./codes";
 import type { TimeoutBound } from "./jobErrors";
@@ -35,13 +35,12 @@ import {
   StopInterrupted,
 } from "./vmStopErrors";
 import { firstDeadline } from "./jobs";
-import { retryRead } from "./retry";
 import type { OperationRecord } from "./replicationService";
 import { operationRecord } from "./records";
 import type { VmIdentity, VmPowerOptions } from "./vmPower";
 import type { StopWay } from "./stopWays";
 import { describeWay, HARD_WAY, stopWays } from "./stopWays";
-import { requestVmState, vmRef } from "./vmPower";
+import { readVmStates, requestVmState } from "./vmPower";
 import { eachVmTogether } from "./vmsTogether";
 
 const REASON = "Hyper-V Replica: the VM group is moving to its other site (pulumi-hyperv-replica)";
@@ -233,9 +232,11 @@ async function waitUntilOff(
   while (pending.length > 0) {
     const read = await readVms(session, pending, options, deadline);
     const now = clock.now();
-    const stateOf = (i: number) => read[i]?.properties.EnabledState;
-    const off = pending.filter((_, i) => stateOf(i) === EnabledState.Off);
-    pending.forEach((p, i) => typeof stateOf(i) === "number" && states.set(p.vm, stateOf(i) as number));
+    const off = pending.filter((_, i) => read[i] === EnabledState.Off);
+    pending.forEach((p, i) => {
+      const state = read[i];
+      if (state !== undefined) states.set(p.vm, state);
+    });
     for (const { vm, at } of off) {
       stopped.push({
         vm,
@@ -264,18 +265,21 @@ async function readVms(
   pending: readonly Asked[],
   options: VmStopOptions,
   deadline: number,
-): Promise<readonly (CimInstance | undefined)[]> {
-  const refs = pending.map((p) => vmRef(p.vm.id));
+): Promise<(number | undefined)[]> {
   const read = () =>
-    retryRead(() => session.getMany(refs, { signal: options.signal }), {
-      clock: options.clock,
-      retries: options.readRetries,
-      onRetry: (error, delay) =>
-        options.progress(
-          `reading the VMs (Msvm_ComputerSystem): ${error.message}; reading them again in ${Math.round(delay / 1000)} s`,
-        ),
-      signal: options.signal,
-    });
+    readVmStates(
+      session,
+      pending.map((p) => p.vm),
+      {
+        clock: options.clock,
+        retries: options.readRetries,
+        onRetry: (error, delay) =>
+          options.progress(
+            `reading the VMs (Msvm_ComputerSystem): ${error.message}; reading them again in ${Math.round(delay / 1000)} s`,
+          ),
+        signal: options.signal,
+      },
+    );
   try {
     return await read();
   } catch (error) {

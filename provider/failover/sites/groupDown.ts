@@ -4,8 +4,9 @@
  * interrupted), the error says so, with each site's VMs, and what carries on: left alone, the group stays down
  * until someone acts.
  */
-import { enabledStateName, VmRequestedState } from "../../hyperv";
+import { enabledStateName } from "../../hyperv";
 import type { SiteRead } from "./observe";
+import { runsEveryMember } from "./observe";
 
 /** The sentence to add to the failure's message, or undefined when a site runs the whole group or nothing was called. */
 export function groupDownNote(
@@ -15,11 +16,7 @@ export function groupDownNote(
 ): string | undefined {
   if (reads === undefined || calls === 0) return undefined;
   const sites = Object.entries(reads);
-  const runsWhole = (read: SiteRead) =>
-    read.reachable &&
-    read.reading.members.length > 0 &&
-    read.reading.members.every((m) => m.enabledState === VmRequestedState.Running);
-  if (sites.some(([, read]) => runsWhole(read))) return undefined;
+  if (sites.some(([, read]) => runsEveryMember(read))) return undefined;
   const each = sites.map(([name, read]) => `${name}: ${described(read)}`).join("; ");
   return `No site runs every VM of the group now (${each}): once the cause is dealt with, run again to carry on towards activeSite '${activeSite}'; the run waits first for any job still running, then takes the steps left`;
 }

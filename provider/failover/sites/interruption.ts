@@ -10,7 +10,7 @@ import type { StopInterrupted, VmIdentity } from "../../hyperv";
 import { HyperVError, VmRequestedState } from "../../hyperv";
 import { EVIDENCE } from "./evidence";
 import type { PowerStep } from "./powerStep";
-import { named, notSeenThrough, readVmStates, startAgain, startedAgain, vmIs } from "./powerStep";
+import { named, notSeenThrough, readSiteVms, startAgain, startedAgain, vmIs } from "./powerStep";
 
 /** The stop's failure, with where it left the VMs it had asked to turn off, and what was done about them. */
 export class StopVMsInterrupted extends HyperVError {
@@ -38,7 +38,7 @@ async function whereLeft(
   if (asked.length === 0) return "no VM had been asked to turn off";
   let states: readonly (number | undefined)[];
   try {
-    states = await readVmStates(step, asked);
+    states = await readSiteVms(step, asked);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const advice =

@@ -48,6 +48,13 @@ export type SiteRead =
   | { readonly reachable: true; readonly reading: SiteReading }
   | { readonly reachable: false; readonly error: string };
 
+/** Whether the site was read and runs every member VM of the group (a group without members runs nowhere). */
+export function runsEveryMember(read: SiteRead | undefined): boolean {
+  if (!read?.reachable) return false;
+  const { members } = read.reading;
+  return members.length > 0 && members.every((m) => m.enabledState === EnabledState.Running);
+}
+
 export const hasSession = (t: SiteTarget): t is SiteTarget & { session: CimSession } =>
   !("error" in t.session);
 

@@ -9,10 +9,9 @@ import {
   eachVmTogether,
   enabledStateName,
   JobTimeoutError,
+  readVmStates,
   requestVmState,
-  retryRead,
   VmRequestedState,
-  vmRef,
 } from "../../hyperv";
 import { bootWaves } from "../bootOrder";
 import { inOrder } from "../virtualMachines";
@@ -107,14 +106,8 @@ export function notSeenThrough(step: PowerStep, vms: readonly VmIdentity[], fail
 }
 
 /** The VMs' EnabledState as the site shows them now (undefined: not found), read with the read retries. */
-export async function readVmStates(
-  step: PowerStep,
-  vms: readonly VmIdentity[],
-): Promise<(number | undefined)[]> {
-  const read = () => step.session.getMany(vms.map((vm) => vmRef(vm.id)));
-  const found = await retryRead(read, { clock: step.clock, retries: step.options.readRetries });
-  return found.map((vm) => vm?.properties.EnabledState as number | undefined);
-}
+export const readSiteVms = (step: PowerStep, vms: readonly VmIdentity[]): Promise<(number | undefined)[]> =>
+  readVmStates(step.session, vms, { clock: step.clock, retries: step.options.readRetries });
 
 /** "'sql-a' is Off (3)", or "'sql-a' is not found". */
 export const vmIs = (vm: VmIdentity, state: number | undefined) =>

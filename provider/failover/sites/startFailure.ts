@@ -6,7 +6,7 @@
 import type { VmIdentity } from "../../hyperv";
 import { HyperVError, VmRequestedState } from "../../hyperv";
 import type { PowerStep } from "./powerStep";
-import { readVmStates, vmIs } from "./powerStep";
+import { readSiteVms, vmIs } from "./powerStep";
 
 export class StartVMsIncomplete extends HyperVError {
   override name = "StartVMsIncomplete";
@@ -29,7 +29,7 @@ export async function startIncomplete(
 /** The VMs not running on the site, as read again now, in words. */
 async function notRunning(step: PowerStep, vms: readonly VmIdentity[]): Promise<string> {
   try {
-    const states = await readVmStates(step, vms);
+    const states = await readSiteVms(step, vms);
     const down = vms.flatMap((vm, i) =>
       states[i] === VmRequestedState.Running ? [] : [vmIs(vm, states[i])],
     );

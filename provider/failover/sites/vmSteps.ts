@@ -17,6 +17,7 @@ import type { SitesRequest, StepRecord } from "./drive";
 import { EVIDENCE } from "./evidence";
 import { afterInterruption } from "./interruption";
 import type { SiteRead } from "./observe";
+import { runsEveryMember } from "./observe";
 import { startIncomplete } from "./startFailure";
 import type { PowerStep } from "./powerStep";
 import { named, notSeenThrough, startAgain, startedAgain, startTogether } from "./powerStep";
@@ -50,10 +51,7 @@ export function runsElsewhere(
   reads: Readonly<Record<string, SiteRead>>,
 ): string | undefined {
   const other = request.sites.find((s) => s.name !== site)?.name ?? "";
-  const read = reads[other];
-  const members = read?.reachable ? read.reading.members : [];
-  const running = members.length > 0 && members.every((m) => m.enabledState === VmRequestedState.Running);
-  return running ? other : undefined;
+  return runsEveryMember(reads[other]) ? other : undefined;
 }
 
 /**
