@@ -15,8 +15,8 @@ const title =
   "the ssh transport's password login: real pwsh on both ends, a test account with a random password";
 
 /**
- * When this file's tests began, before its fixtures made the account and its password: a file last written before
- * then cannot hold the password, and is not read. The temporary folder of a shared machine holds thousands of files
+ * When this file's tests began (less a second, for file systems that keep coarser times), before its fixtures made
+ * the account and its password: a file last written before then cannot hold the password, and is not read. The temporary folder of a shared machine holds thousands of files
  * (other checkouts among them); reading each made one test take over a minute.
  */
 const SINCE_MS = Date.now() - 1000;
