@@ -4,7 +4,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { compileReadyToRun } from "./pwsh-readytorun.mjs";
+import { linkApphost } from "./pwsh-apphost.mjs";
+import { compileReadyToRun, toolFolder } from "./pwsh-readytorun.mjs";
 
 const VERSION = "7.6.9";
 const TOOL_PATH = join(process.cwd(), ".tools", "pwsh");
@@ -28,6 +29,7 @@ if (process.env.HVR_PWSH) finish(`using HVR_PWSH=${process.env.HVR_PWSH}`, true)
 if (onPath("pwsh")) finish("using pwsh from PATH", true);
 if (!existsSync(join(TOOL_PATH, ".store", "powershell", VERSION))) install();
 compile();
+launch();
 finish(`using ${TOOL_PATH}`, true);
 
 function install() {
@@ -64,5 +66,14 @@ function compile() {
     console.error(
       `pwsh: not compiled ahead of time (${error.message}); each PowerShell will start more slowly`,
     );
+  }
+}
+
+// The shim works the same, only as two processes: a launcher that could not be made is said, not fatal.
+function launch() {
+  try {
+    console.log(`pwsh: ${linkApphost(TOOL_PATH, toolFolder(TOOL_PATH, VERSION).folder)}`);
+  } catch (error) {
+    console.error(`pwsh: ${error.message}; pwsh starts PowerShell through the .NET tool's shim`);
   }
 }

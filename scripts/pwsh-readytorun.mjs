@@ -6,7 +6,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** What a bridge process loads (read off `[AppDomain]::CurrentDomain.GetAssemblies()`), and the tool's own shim. */
+/**
+ * What a bridge process loads (read off `[AppDomain]::CurrentDomain.GetAssemblies()`), and the tool's own shim, which
+ * starts PowerShell where scripts/pwsh-apphost.mjs gives it no launcher of its own.
+ */
 const ASSEMBLIES = [
   "pwsh.dll",
   "System.Management.Automation.dll",
@@ -36,7 +39,7 @@ function dotnetPlatform() {
 }
 
 /** The one folder under the tool's store that holds pwsh.dll for this platform. */
-function toolFolder(toolPath, version) {
+export function toolFolder(toolPath, version) {
   const tools = join(toolPath, ".store", "powershell", version, "powershell", version, "tools");
   const platform = process.platform === "win32" ? "win" : "unix";
   for (const framework of readdirSync(tools)) {
