@@ -147,7 +147,7 @@ describe("a drill's report", () => {
 describe("a failover's report", () => {
   it("times the failover and the VM start by their jobs, with RTO until app-01 ran and RPO from the point", async () => {
     const provider = await serializeProvider(collectionFailoverProvider);
-    const { report, calls, from, to } = await created(provider, {
+    const { report, outs, calls, from, to } = await created(provider, {
       collectionId: APP,
       failoverState: "failedOver",
     });
@@ -169,6 +169,21 @@ describe("a failover's report", () => {
     expect(report.rtoSeconds).toBe(Math.round((running - Date.parse(report.startedAt)) / 100) / 10);
     expect(report.before[0]).toMatchObject({ replicationState: "Replicating", health: "Ok" });
     expect(report.after[0]).toMatchObject({ replicationState: "Recovered", recovers: true });
+    // The end state is what the run itself read after starting app-01, for its outputs: after the last call the host
+    // is asked for the VMs once (besides the job it watches), and not again for the report.
+    expect(report.after[0]!.virtualMachines.map((vm) => [vm.name, vm.state])).toEqual(
+      (outs.virtualMachines as { name: string; enabledStateName: string }[]).map((vm) => [
+        vm.name,
+        vm.enabledStateName,
+      ]),
+    );
+    const lastCall = calls.at(-1)!.at;
+    const readsAfter = (await sim.reads()).filter(
+      (r) => r.at > lastCall && r.className !== "Msvm_ConcreteJob",
+    );
+    expect(readsAfter.map((r) => `${r.op} ${r.className}`)).toEqual([
+      "associators Msvm_VirtualSystemCollection",
+    ]);
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
   });
 });

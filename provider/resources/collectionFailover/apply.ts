@@ -88,13 +88,16 @@ export async function applyInputs(
     if (tracked === undefined || tracked.stateChange) report.readBefore(session, null, subject);
     const recovers =
       inputs.failoverState !== "normal" && (inputs.startVirtualMachines ?? DEFAULTS.startVirtualMachines);
+    /** `seen`: the collection and VMs this run read after its last call, kept instead of read again. */
     const finish = async (
       collection: Collection | undefined,
       point: OperationRecord | null,
       error: unknown,
+      seen?: { collection: Collection; members: readonly MemberVm[] },
     ) => {
       if (!report.acted) return null;
-      await report.readAfter(session, null, collection ? { id: collection.id } : subject, recovers);
+      if (seen) report.keepAfter(session, null, seen, recovers);
+      else await report.readAfter(session, null, collection ? { id: collection.id } : subject, recovers);
       const action = ACTIONS[inputs.failoverState] ?? inputs.failoverState;
       const named = collection?.name;
       const recoveryPoint = point?.recoveryPoint ?? null;
@@ -135,13 +138,17 @@ export async function applyInputs(
       const known = await host();
       const at = { collection: result.collection.name, host: session.target };
       const details = await detailsAfterRun(session, result, deps, at, recorded, members);
+      // Read in this run: the VMs after its last call, the collection after its last failover call (starting VMs does
+      // not move it). The report shows them as the host's state at the end instead of reading them again.
+      const fresh = details !== recorded?.details && details.observedAt !== null;
+      const seen = fresh ? { collection: result.collection, members: details.virtualMachines } : undefined;
       return {
         collection: result.collection,
         lastOperation,
         methodCalled: result.methodCalled,
         host: known,
         details,
-        report: await finish(result.collection, result.lastOperation, null),
+        report: await finish(result.collection, result.lastOperation, null, seen),
       };
     } catch (error) {
       if (!(error instanceof ReconcileFailure)) throw error;

@@ -7,13 +7,13 @@
 import type { CimSession } from "../../cim";
 import type { Clock } from "../../clock";
 import type { LogLine } from "../../failover/request";
-import type { CollectionSelector, PointUsed } from "../../hyperv";
+import type { Collection, CollectionSelector, MemberVm, PointUsed } from "../../hyperv";
 import type { CallsMade } from "./callLog";
 import { keepingCalls, READ_METHODS } from "./callLog";
 import { writeReportFiles } from "./files";
 import { buildReport } from "./model";
 import { redact } from "./redact";
-import { jobTimesOf, snapshotOf } from "./snapshot";
+import { jobTimesOf, snapshotFrom, snapshotOf } from "./snapshot";
 import type { CollectionSnapshot, Report, ReportPoint, ReportResource } from "./types";
 
 export interface ReportOptions {
@@ -62,6 +62,19 @@ export class ReportRecorder {
     recovers: boolean,
   ): Promise<void> {
     this.after.push(await snapshotOf(session, site, selector, recovers));
+  }
+
+  /**
+   * The collection and its VMs as the run itself read them after its last call (to verify it and for the outputs):
+   * the same moment {@link readAfter} would read, without asking the host twice.
+   */
+  keepAfter(
+    session: CimSession,
+    site: string | null,
+    seen: { readonly collection: Collection; readonly members: readonly MemberVm[] },
+    recovers: boolean,
+  ): void {
+    this.after.push(snapshotFrom(session.target, site, seen.collection, seen.members, recovers));
   }
 
   /** Runs the work, keeping its calls; its error is kept for the report and thrown on. */

@@ -1,7 +1,7 @@
 /** What the report reads of the host: a collection with its VMs before and after the run, and the jobs' own times. */
 import type { CimSession } from "../../cim";
 import { parseCimDateTime } from "../../cim";
-import type { CollectionSelector } from "../../hyperv";
+import type { Collection, CollectionSelector, MemberVm } from "../../hyperv";
 import {
   EnabledState,
   findCollection,
@@ -31,29 +31,42 @@ export async function snapshotOf(
     if (collection === undefined) return { ...empty, ...none, error: "not found" };
     const context = { collection: collection.name, host: session.target };
     const members = await readMembers(session, collection.id, context);
-    const virtualMachines: VmState[] = members.map((vm) => ({
-      id: vm.id,
-      name: vm.name,
-      state: vm.enabledStateName,
-      replicationHealth: vm.replicationHealthName,
-      runningSince:
-        vm.enabledState === EnabledState.Running && vm.timeOfLastStateChange !== null
-          ? new Date(vm.timeOfLastStateChange).toISOString()
-          : null,
-    }));
-    return {
-      ...empty,
-      collectionId: collection.id,
-      collectionName: collection.name,
-      replicationState: replicationStateName(collection.replicationState),
-      replicationMode: replicationModeName(collection.replicationMode),
-      health: worst(virtualMachines.map((vm) => vm.replicationHealth)),
-      virtualMachines,
-      error: null,
-    };
+    return snapshotFrom(session.target, site, collection, members, recovers);
   } catch (error) {
     return { ...empty, ...none, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** A collection and its member VMs as read on `host`, by the report or by the run itself. */
+export function snapshotFrom(
+  host: string,
+  site: string | null,
+  collection: Collection,
+  members: readonly MemberVm[],
+  recovers: boolean,
+): CollectionSnapshot {
+  const virtualMachines: VmState[] = members.map((vm) => ({
+    id: vm.id,
+    name: vm.name,
+    state: vm.enabledStateName,
+    replicationHealth: vm.replicationHealthName,
+    runningSince:
+      vm.enabledState === EnabledState.Running && vm.timeOfLastStateChange !== null
+        ? new Date(vm.timeOfLastStateChange).toISOString()
+        : null,
+  }));
+  return {
+    site,
+    host,
+    collectionId: collection.id,
+    recovers,
+    virtualMachines,
+    collectionName: collection.name,
+    replicationState: replicationStateName(collection.replicationState),
+    replicationMode: replicationModeName(collection.replicationMode),
+    health: worst(virtualMachines.map((vm) => vm.replicationHealth)),
+    error: null,
+  };
 }
 
 /** Inferred, as ReplicatedCollection's outputs do: the group's health is its worst member's ReplicationHealth. */
