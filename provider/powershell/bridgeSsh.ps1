@@ -71,9 +71,20 @@ function New-HvrSshSession($Arguments, $Askpass) {
 
 # A dropped connection leaves the session Broken: that is an unreachable host, and the provider starts over.
 function Invoke-HvrRemote([string]$Payload) {
+    Assert-HvrRemoteOpen
+    try {
+        return [string](Invoke-Command -Session $script:HvrRemote -ArgumentList $Payload -ScriptBlock { param($P) Invoke-HvrRequest $P })
+    } catch {
+        # The connection can drop between that check and the call: Invoke-Command then refuses the Broken session in
+        # its own words ("the session state ... is not equal to Open"), and it is the same lost connection.
+        Assert-HvrRemoteOpen
+        throw
+    }
+}
+
+function Assert-HvrRemoteOpen {
     if ($script:HvrRemote.State -ne 'Opened') {
         throw [System.Management.Automation.Remoting.PSRemotingTransportException]::new(
             "the SSH connection to $($script:HvrRemote.ComputerName) was lost (the session is $($script:HvrRemote.State))")
     }
-    return [string](Invoke-Command -Session $script:HvrRemote -ArgumentList $Payload -ScriptBlock { param($P) Invoke-HvrRequest $P })
 }
