@@ -53,7 +53,8 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell processes behind the bridg
     const session = f.local({ maxSessions: 1 });
     await session.query(COLLECTIONS);
     const [launcher] = powershellChildren();
-    // The .NET tool's pwsh runs the engine as its child; a wrapper script adds one more level.
+    // An installed pwsh is the engine itself; the .NET tool's shim, where it is kept, runs it as its child, and a
+    // wrapper script adds one more level.
     const tree = [launcher!, ...(await descendants(launcher!))];
     expect(tree.every(running)).toBe(true);
     await closeAllPools();
