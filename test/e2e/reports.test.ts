@@ -128,6 +128,19 @@ describe("a drill's report", () => {
     );
   });
 
+  it("takes the test collection's end state from the run's own reads: after the last call only the replica is read", async () => {
+    const lastCall = drill.calls.at(-1)!.at;
+    const reads = (await sim.reads()).filter(
+      (r) => r.at > lastCall && r.at <= drill.to && r.className !== "Msvm_ConcreteJob",
+    );
+    // The test VMs once, after starting them (for the outputs and the report); the replica for the report.
+    expect(reads.map((r) => `${r.op} ${r.className}`)).toEqual([
+      "associators Msvm_VirtualSystemCollection",
+      "get Msvm_VirtualSystemCollection",
+      "associators Msvm_VirtualSystemCollection",
+    ]);
+  });
+
   it("is written as a Markdown summary and an HTML page in the folder the program named", () => {
     const written = files("dr-reports");
     expect(written).toHaveLength(2);

@@ -22,7 +22,7 @@ import { DRILL, finishReport } from "./report";
 import { partialFailure } from "../../runtime/partialFailure";
 import type { Props, ResourceMethods } from "../../runtime/resourceMethods";
 import type { DrillSeen } from "./outputs";
-import { drillOutputs, recordOf, settings } from "./outputs";
+import { drillOutputs, recordOf, settings, testMembers } from "./outputs";
 import { diffTestFailover, refuseUnappliable } from "./preview";
 import type { CollectionTestFailoverInputs, CollectionTestFailoverOutputs } from "./types";
 import { validateTestFailoverInputs } from "./validate";
@@ -42,16 +42,24 @@ const selectorOf = (inputs: CollectionTestFailoverInputs): CollectionSelector =>
 export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMethods {
   const { deps } = ctx;
   const reconcileDeps = () => ({ ...deps, polling: ctx.polling(), lock: ctx.lock });
-  const outputs = (
+  /** The outputs and the report, from one read of the test VMs after the run's last call. */
+  const settle = async (
     session: CimSession,
     inputs: CollectionTestFailoverInputs,
     replica: Replica,
     seen: DrillSeen,
-  ) => drillOutputs(session, inputs, replica, seen, deps.clock.now());
+    report: ReportRecorder,
+    previous: unknown,
+  ) => {
+    const members = await testMembers(session, seen);
+    const outs = await drillOutputs(session, inputs, replica, seen, deps.clock.now(), members);
+    const lastReport = await finishReport(report, session, replica, seen, inputs, previous, members);
+    return { ...outs, lastReport };
+  };
 
   /**
    * Starts the test VMs; a failure records what the host shows, and the report, as a partial failure. Returns what
-   * the run has seen, with the adapters read before the start.
+   * the run has seen, with the adapters read before the start and the VMs read after it.
    */
   async function startTestVms(
     session: CimSession,
@@ -75,7 +83,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
       );
       read = { ...seen, adapters };
       const order = { groups: (inputs as CollectionTestFailoverInputs).bootGroups, match: testCopyName };
-      await report.run(() =>
+      const members = await report.run(() =>
         startMembers(
           session,
           test.id,
@@ -88,11 +96,10 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
           order,
         ),
       );
-      return read;
+      return { ...read, members };
     } catch (error) {
-      const outs = await outputs(session, inputs as CollectionTestFailoverInputs, replica, read);
-      const lastReport = await finishReport(report, session, replica, read, inputs, null);
-      throw partialFailure(test.id, { ...outs, lastReport }, inputs.__provider, error);
+      const outs = await settle(session, inputs as CollectionTestFailoverInputs, replica, read, report, null);
+      throw partialFailure(test.id, outs, inputs.__provider, error);
     }
   }
 
@@ -155,16 +162,14 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
             host,
             recoveryPoint: error.lastOperation?.recoveryPoint ?? null,
           };
-          const outs = await outputs(session, typed, replica, seen);
-          const lastReport = await finishReport(report, session, replica, seen, typed, null);
-          throw partialFailure(error.testId, { ...outs, lastReport }, inputs.__provider, error.error);
+          const outs = await settle(session, typed, replica, seen, report, null);
+          throw partialFailure(error.testId, outs, inputs.__provider, error.error);
         }
         const made: DrillSeen = { testId: up.test.id, ...up, host };
         const seen = s.startVirtualMachines
           ? await startTestVms(session, inputs, replica, made, report)
           : made;
-        const lastReport = await finishReport(report, session, replica, seen, typed, null);
-        return { id: up.test.id, outs: { ...(await outputs(session, typed, replica, seen)), lastReport } };
+        return { id: up.test.id, outs: await settle(session, typed, replica, seen, report, null) };
       });
     },
 
@@ -194,13 +199,16 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
             ...stored,
             connection: stored.connection ?? undefined,
           } as CollectionTestFailoverInputs;
-          const outs = await outputs(session, inputs, replica ?? recordedReplica(stored), {
+          const seen = {
             testId: test.id,
             test,
             lastOperation: stored.lastOperation ?? null,
             recoveryPoint: stored.recoveryPointUsed ?? null,
             host,
-          });
+          };
+          const members = await testMembers(session, seen);
+          const at = replica ?? recordedReplica(stored);
+          const outs = await drillOutputs(session, inputs, at, seen, deps.clock.now(), members);
           return { id, props: { ...props, ...outs } };
         },
       );
@@ -236,8 +244,7 @@ export function collectionTestFailoverMethods(ctx: RuntimeContext): ResourceMeth
         const seen = s.startVirtualMachines
           ? await startTestVms(session, news, at, finishedSeen, report)
           : finishedSeen;
-        const lastReport = await finishReport(report, session, at, seen, typed, stored.lastReport ?? null);
-        return { outs: { ...(await outputs(session, typed, at, seen)), lastReport } };
+        return { outs: await settle(session, typed, at, seen, report, stored.lastReport ?? null) };
       });
     },
 

@@ -3,7 +3,7 @@ import type { DrillRecord } from "../../failover/drillOwner";
 import type { AdaptersRead } from "../../failover/testNetworks";
 import { readTestNetworks } from "../../failover/testNetworks";
 import type { CimSession } from "../../cim";
-import type { Collection, OperationRecord, PointUsed } from "../../hyperv";
+import type { Collection, MemberVm, OperationRecord, PointUsed } from "../../hyperv";
 import { EnabledState, readMembers } from "../../hyperv";
 import { publicConnection } from "../../runtime/connection";
 import { virtualMachines } from "../../runtime/outputs";
@@ -41,18 +41,31 @@ export interface DrillSeen {
   readonly host: string | undefined;
   /** The test VMs' adapters, when this run read them after the test VMs existed (before starting them). */
   readonly adapters?: AdaptersRead;
+  /** The test VMs, when this run read them after starting them. */
+  readonly members?: readonly MemberVm[];
 }
 
+/**
+ * The test VMs as the host shows them after the run's last call: as read after starting them, else read now; none
+ * while the test collection is not there to read.
+ */
+export async function testMembers(session: CimSession, seen: DrillSeen): Promise<readonly MemberVm[]> {
+  const { test } = seen;
+  if (test === undefined) return [];
+  return seen.members ?? readMembers(session, test.id, { collection: test.name, host: session.target });
+}
+
+/** `members`: the test VMs, read by {@link testMembers} after the run's last call. */
 export async function drillOutputs(
   session: CimSession,
   inputs: CollectionTestFailoverInputs,
   replica: Pick<Collection, "id" | "name">,
   seen: DrillSeen,
   now: number,
+  members: readonly MemberVm[],
 ): Promise<CollectionTestFailoverOutputs> {
   const { test } = seen;
   const context = { collection: test?.name ?? seen.testId, host: session.target };
-  const members = test ? await readMembers(session, test.id, context) : [];
   const testNetworks = test ? await readTestNetworks(session, members, context, seen.adapters) : [];
   return {
     collectionId: replica.id,
