@@ -4,6 +4,7 @@
  * running (a split brain, acknowledged the same way), and the move back.
  */
 import { describeAction } from "../../provider/failover/sites/stepWords";
+import type { Report } from "../../provider/runtime/report";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
@@ -112,6 +113,35 @@ describe("ReplicatedCollection: the whole cycle", () => {
       pendingSteps: [],
       lastChange: { path: "plannedMove", activeSite: "west", outcome: "completed" },
     });
+  });
+
+  it("its report shows both sites as the run's closing reads found them, and reads neither again", async () => {
+    const report = withoutProvider(outs).lastReport as Report;
+    expect(report).toMatchObject({ action: "move to west", outcome: "succeeded" });
+    const summary = (s: Report["after"][number]) => [
+      s.site,
+      s.replicationState,
+      s.recovers,
+      s.virtualMachines.map((vm) => `${vm.name}=${vm.state}`),
+    ];
+    expect(report.after.map(summary)).toEqual([
+      ["east", "Replicating", false, OFF],
+      ["west", "Replicating", true, RUNNING],
+    ]);
+    // After the last call, only the closing round: on each site the collection, its jobs, the collection again (no
+    // job running), its VMs and its recovery points.
+    const lastCall = (await r.sim.calls()).at(-1)!.at;
+    const reads = (await r.sim.reads()).filter(
+      (read) => read.at > lastCall && read.className !== "Msvm_ConcreteJob",
+    );
+    const site = [
+      "get Msvm_VirtualSystemCollection",
+      "associators Msvm_VirtualSystemCollection",
+      "get Msvm_VirtualSystemCollection",
+      "associators Msvm_VirtualSystemCollection",
+      "query Msvm_CollectionRecoveryPoint",
+    ];
+    expect(reads.map((read) => `${read.op} ${read.className}`)).toEqual([...site, ...site]);
   });
 
   it("ReverseReplicationRelationship got the relationship's settings turned around: it replicates to east", async () => {

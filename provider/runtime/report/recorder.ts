@@ -7,12 +7,13 @@
 import type { CimSession } from "../../cim";
 import type { Clock } from "../../clock";
 import type { LogLine } from "../../failover/request";
-import type { Collection, CollectionSelector, MemberVm, PointUsed } from "../../hyperv";
+import type { Collection, CollectionSelector, PointUsed } from "../../hyperv";
 import type { CallsMade } from "./callLog";
 import { keepingCalls, READ_METHODS } from "./callLog";
 import { writeReportFiles } from "./files";
 import { buildReport } from "./model";
 import { redact } from "./redact";
+import type { ReadVm } from "./snapshot";
 import { jobTimesOf, snapshotFrom, snapshotOf } from "./snapshot";
 import type { CollectionSnapshot, Report, ReportPoint, ReportResource } from "./types";
 
@@ -66,12 +67,12 @@ export class ReportRecorder {
 
   /**
    * The collection and its VMs as the run itself read them after its last call (to verify it and for the outputs):
-   * the same moment {@link readAfter} would read, without asking the host twice.
+   * the same moment {@link readAfter} would read, without asking the host again.
    */
   keepAfter(
     session: CimSession,
     site: string | null,
-    seen: { readonly collection: Collection; readonly members: readonly MemberVm[] },
+    seen: { readonly collection: Collection; readonly members: readonly ReadVm[] },
     recovers: boolean,
   ): void {
     this.after.push(snapshotFrom(session.target, site, seen.collection, seen.members, recovers));

@@ -4,10 +4,12 @@ import { parseCimDateTime } from "../../cim";
 import type { Collection, CollectionSelector, MemberVm } from "../../hyperv";
 import {
   EnabledState,
+  enabledStateName,
   findCollection,
   isTerminalJobState,
   jobStateName,
   readMembers,
+  replicationHealthName,
   replicationModeName,
   replicationStateName,
 } from "../../hyperv";
@@ -37,19 +39,24 @@ export async function snapshotOf(
   }
 }
 
+/** What the report needs of a member VM: a MemberVm and a two-site read's SiteMember both have it. */
+export type ReadVm = Pick<MemberVm, "id" | "name" | "enabledState" | "timeOfLastStateChange"> & {
+  readonly replicationHealth: number | null;
+};
+
 /** A collection and its member VMs as read on `host`, by the report or by the run itself. */
 export function snapshotFrom(
   host: string,
   site: string | null,
   collection: Collection,
-  members: readonly MemberVm[],
+  members: readonly ReadVm[],
   recovers: boolean,
 ): CollectionSnapshot {
   const virtualMachines: VmState[] = members.map((vm) => ({
     id: vm.id,
     name: vm.name,
-    state: vm.enabledStateName,
-    replicationHealth: vm.replicationHealthName,
+    state: enabledStateName(vm.enabledState),
+    replicationHealth: vm.replicationHealth === null ? null : replicationHealthName(vm.replicationHealth),
     runningSince:
       vm.enabledState === EnabledState.Running && vm.timeOfLastStateChange !== null
         ? new Date(vm.timeOfLastStateChange).toISOString()
