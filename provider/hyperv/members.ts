@@ -62,6 +62,11 @@ export function toMemberVm(instance: CimInstance): MemberVm {
   };
 }
 
+/** Member VMs from what Msvm_CollectedVirtualSystems returned, sorted by name so that outputs do not churn. */
+export function toMembers(found: readonly CimInstance[]): MemberVm[] {
+  return found.map(toMemberVm).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
 /** The collection's member VMs, sorted by name so that outputs do not churn. */
 export async function readMembers(
   session: CimSession,
@@ -73,7 +78,7 @@ export async function readMembers(
       association: CLASS.collectedVirtualSystems,
       resultClass: CLASS.computerSystem,
     });
-    return found.map(toMemberVm).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return toMembers(found);
   } catch (error) {
     throw withContext(error, context);
   }

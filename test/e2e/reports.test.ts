@@ -190,6 +190,15 @@ describe("a failover's report", () => {
         vm.enabledStateName,
       ]),
     );
+    // The state before is what the run read to decide (the collection, its running jobs, its VMs, its points), not
+    // read again just before InitiateFailover.
+    const readsBefore = (await sim.reads()).filter((r) => r.at >= from && r.at <= calls[0]!.at);
+    expect(readsBefore.map((r) => `${r.op} ${r.className}`)).toEqual([
+      "get Msvm_VirtualSystemCollection",
+      "associators Msvm_VirtualSystemCollection",
+      "associators Msvm_VirtualSystemCollection",
+      "query Msvm_CollectionRecoveryPoint",
+    ]);
     const lastCall = calls.at(-1)!.at;
     const readsAfter = (await sim.reads()).filter(
       (r) => r.at > lastCall && r.className !== "Msvm_ConcreteJob",

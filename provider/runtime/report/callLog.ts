@@ -2,12 +2,14 @@
  * Which method calls a run sent. Every session a resource gets from the runtime is tapped once (the same tapped
  * object for the same session, so the per-session job watcher is still shared); a call is kept by the run in whose
  * async context it was made (AsyncLocalStorage), so runs of several resources in one plugin process, on one shared
- * session, each keep only their own calls. Reads are not kept: the report is about what was asked of the host.
+ * session, each keep only their own calls. Reads are not kept as calls: the report is about what was asked of the
+ * host; a run's reads of its collections and their VMs are kept until its first change, as the picture before it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CimInstance, CimSession } from "../../cim";
 import { HYPERV_CLUSTER_NAMESPACE, isCimRef } from "../../cim";
 import type { Clock } from "../../clock";
+import { CLASS } from "../../hyperv";
 import type { RecordedCall } from "./types";
 
 interface CallLog {
@@ -20,6 +22,38 @@ interface CallLog {
    * them, and calls asked together (a collection's VMs) still leave in the order they were asked.
    */
   before?: Promise<void>;
+  /** The run's latest reads of each collection and of its member VMs, until its first change (runReads). */
+  readonly reads: Map<string, RunReads>;
+}
+
+/** A collection and its member VMs as one run read them, by host and CollectionID. */
+interface RunReads {
+  collection?: CimInstance;
+  members?: readonly CimInstance[];
+}
+
+const readKey = (target: string, collectionId: string) => `${target}\n${collectionId.toLowerCase()}`;
+
+/**
+ * Keeps what the run in progress read of a collection (by CollectionID) or of its member VMs, until its first
+ * change: the report's picture before the run is then what the run itself read, not a second read of the same.
+ */
+function noteRunRead(target: string, collectionId: unknown, read: RunReads): void {
+  const log = current.getStore();
+  if (log === undefined || log.before !== undefined || typeof collectionId !== "string") return;
+  const key = readKey(target, collectionId);
+  log.reads.set(key, { ...log.reads.get(key), ...read });
+}
+
+/** The collection and its VMs as the run in progress read them on `target` before its first change, if it did. */
+export function runReads(
+  target: string,
+  collectionId: string,
+): { readonly collection: CimInstance; readonly members: readonly CimInstance[] } | undefined {
+  const read = current.getStore()?.reads.get(readKey(target, collectionId));
+  return read?.collection && read.members
+    ? { collection: read.collection, members: read.members }
+    : undefined;
 }
 
 /** Method calls that only read: they change nothing on the host. */
@@ -65,6 +99,8 @@ export function tapSession(session: CimSession): CimSession {
       get: async (ref, options) => {
         const instance = await session.get(ref, options);
         noteJobs(session, [instance]);
+        if (ref.className === CLASS.collection && instance !== undefined)
+          noteRunRead(session.target, ref.keys.CollectionID, { collection: instance });
         return instance;
       },
       getMany: async (refs, options) => {
@@ -72,7 +108,15 @@ export function tapSession(session: CimSession): CimSession {
         noteJobs(session, instances);
         return instances;
       },
-      associators: (...args) => session.associators(...args),
+      associators: async (ref, options, callOptions) => {
+        const found = await session.associators(ref, options, callOptions);
+        const members =
+          options.association === CLASS.collectedVirtualSystems &&
+          options.resultClass === CLASS.computerSystem;
+        if (ref.className === CLASS.collection && members)
+          noteRunRead(session.target, ref.keys.CollectionID, { members: found });
+        return found;
+      },
       close: () => session.close(),
       ...(session.warm !== undefined ? { warm: () => session.warm?.() } : {}),
       invoke: async (target, method, args, options) => {
@@ -128,7 +172,7 @@ export async function keepingCalls<T>(
   fn: () => Promise<T>,
   beforeFirstChange?: () => Promise<void>,
 ): Promise<{ made: CallsMade; result: { ok: true; value: T } | { ok: false; error: unknown } }> {
-  const log: CallLog = { clock, calls: [], beforeFirstChange };
+  const log: CallLog = { clock, calls: [], beforeFirstChange, reads: new Map() };
   const made = () => ({ calls: log.calls.map((c) => c.call), sessions: log.calls.map((c) => c.session) });
   try {
     const value = await current.run(log, fn);

@@ -14,7 +14,7 @@ import { writeReportFiles } from "./files";
 import { buildReport } from "./model";
 import { redact } from "./redact";
 import type { ReadVm } from "./snapshot";
-import { jobTimesOf, snapshotFrom, snapshotOf } from "./snapshot";
+import { jobTimesOf, snapshotBefore, snapshotFrom, snapshotOf } from "./snapshot";
 import type { CollectionSnapshot, Report, ReportPoint, ReportResource } from "./types";
 
 export interface ReportOptions {
@@ -43,11 +43,14 @@ export class ReportRecorder {
 
   constructor(private readonly options: ReportOptions) {}
 
-  /** What to read, just before the run's first call that changes something: a run that changes nothing reads nothing more. */
+  /**
+   * What to read, just before the run's first call that changes something: a run that changes nothing reads nothing
+   * more, and what the run itself read until then is not read again (snapshotBefore).
+   */
   private readonly toReadBefore: (() => Promise<CollectionSnapshot>)[] = [];
 
   readBefore(session: CimSession, site: string | null, selector: CollectionSelector): void {
-    this.toReadBefore.push(() => snapshotOf(session, site, selector, false));
+    this.toReadBefore.push(() => snapshotBefore(session, site, selector));
   }
 
   private readonly readAllBefore = async (): Promise<void> => {

@@ -12,8 +12,10 @@ import {
   replicationHealthName,
   replicationModeName,
   replicationStateName,
+  toCollection,
+  toMembers,
 } from "../../hyperv";
-import { lastSeenJob } from "./callLog";
+import { lastSeenJob, runReads } from "./callLog";
 import type { CollectionSnapshot, JobTimes, RecordedCall, VmState } from "./types";
 
 const HEALTH_ORDER = ["NotApplicable", "Ok", "Warning", "Critical"];
@@ -43,6 +45,25 @@ export async function snapshotOf(
 export type ReadVm = Pick<MemberVm, "id" | "name" | "enabledState" | "timeOfLastStateChange"> & {
   readonly replicationHealth: number | null;
 };
+
+/**
+ * The picture before a run's first change: the collection and its VMs as the run itself read them until then (the
+ * reads its decision rests on), else read now.
+ */
+export async function snapshotBefore(
+  session: CimSession,
+  site: string | null,
+  selector: CollectionSelector,
+): Promise<CollectionSnapshot> {
+  const seen = "id" in selector ? runReads(session.target, selector.id) : undefined;
+  if (seen === undefined) return snapshotOf(session, site, selector, false);
+  try {
+    return snapshotFrom(session.target, site, toCollection(seen.collection), toMembers(seen.members), false);
+  } catch {
+    // An instance the run could not have used either: read it as the report always did.
+    return snapshotOf(session, site, selector, false);
+  }
+}
 
 /** A collection and its member VMs as read on `host`, by the report or by the run itself. */
 export function snapshotFrom(
