@@ -21,6 +21,7 @@ import {
 } from "node:fs";
 import { Buffer } from "node:buffer";
 import { dirname, join, relative } from "node:path";
+import { dotnetPlatform } from "./pwsh-readytorun.mjs";
 
 /** sha256("foobar"): the 64 bytes in the apphost template that the SDK overwrites with the app's path. */
 const PLACEHOLDER = Buffer.from("c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2");
@@ -53,8 +54,8 @@ function launcherVersion(launcher) {
 
 /** The apphost template of the SDK on PATH, for this machine's runtime identifier. */
 function apphostTemplate() {
-  const rid = { x64: "linux-x64", arm64: "linux-arm64" }[process.arch];
-  if (!rid) throw new Error(`.NET ships no apphost for linux-${process.arch}`);
+  const rid = dotnetPlatform()?.rid;
+  if (!rid) throw new Error(`.NET ships no apphost for ${process.platform}-${process.arch}`);
   const root = dotnetRoot();
   const packs = join(root, "packs", `Microsoft.NETCore.App.Host.${rid}`);
   if (!existsSync(packs)) throw new Error(`the .NET SDK in ${root} has no apphost pack (${packs})`);

@@ -28,7 +28,7 @@ const ASSEMBLIES = [
 const MARKER = ".readytorun.json";
 
 /** The platform as .NET names it: the runtime identifier's and crossgen2's `--targetos` spellings differ on Windows. */
-function dotnetPlatform() {
+export function dotnetPlatform() {
   const os = {
     linux: { rid: "linux", targetos: "linux" },
     darwin: { rid: "osx", targetos: "osx" },
