@@ -3,11 +3,14 @@ import { resolve } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 
 /**
- * Test files at a time: twice the CPUs. Most of a test's time is spent waiting on child processes (PowerShell,
- * plugins, sshd), so one file per CPU leaves the CPUs mostly idle; vitest's default (one fewer than the CPUs) ran
- * the suite one file at a time on 2 CPUs.
+ * Test files at a time: three times the CPUs. Much of a test's time is spent waiting on child processes (PowerShell,
+ * plugins, sshd) and on simulated jobs, so one file per CPU leaves the CPUs idle; vitest's default (one fewer than
+ * the CPUs) ran the suite one file at a time on 2 CPUs. On 2 CPUs, 7 December 2026, Node 22: four at a time took
+ * 196.7, 197.0 and 191.7 s, with the CPUs idle for about 16 % of the run (whenever the four files running were all
+ * waiting); six took 176.5, 184.9, 188.9 and 171.2 s; five 182.6 s; eight 191.5 s, where each further fork's imports
+ * cost more CPU than the waiting it fills.
  */
-const WORKERS = 2 * availableParallelism();
+const WORKERS = 3 * availableParallelism();
 
 /**
  * Node.js keeps the bytecode of the modules it compiles here, for every process the suite starts: forks, plugins, the
