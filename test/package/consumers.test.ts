@@ -2,7 +2,8 @@
  * The package as npm ships it: the tarball `npm pack` makes from the built dist/, unpacked into three consumer
  * projects, one per TypeScript `moduleResolution` (`node`, which `pulumi new typescript` uses, `node16` and
  * `bundler`). Each consumer imports the package and its `/simulator` and `/runtime` subpaths, type-checks under
- * `strict`, and its compiled JavaScript runs under Node.js.
+ * `strict`, and its compiled JavaScript runs under Node.js. One compiler run in build mode checks all three, each
+ * with its own options: it reads the declarations the three share once (3.5 s of CPU against 8.5 s for three runs).
  *
  * `npm test` builds dist/ first (`pretest`). The pack here skips `prepack`, which would delete dist/ under the other
  * test files; `.ci/run` checks that `prepack` alone builds dist/ on a clean clone.
@@ -82,12 +83,29 @@ function makeConsumer(tarball: string, consumer: (typeof CONSUMERS)[number]): st
   return dir;
 }
 
+/**
+ * Type-checks and compiles every consumer in one `tsc -b`; returns what it reported, one diagnostic per entry (with
+ * its continuation lines), each starting with the folder of the consumer it is about.
+ */
+function typeCheckAll(dirs: readonly string[]): string[] {
+  const args = [TSC, "-b", "--pretty", "false", ...dirs.map((d) => path.relative(WORK, d))];
+  const result = spawnSync(process.execPath, args, { cwd: WORK, encoding: "utf8" });
+  const text = `${result.stdout}${result.stderr}`.replace(/\n(?=\s)/g, " ").trim();
+  const diagnostics = text === "" ? [] : text.split("\n");
+  if (result.status !== 0 && diagnostics.length === 0)
+    throw new Error(`tsc -b exited ${result.status}, printing nothing`);
+  return diagnostics;
+}
+
 describe("the packed npm package", () => {
   let packed: Packed;
+  let diagnostics: string[];
 
   beforeAll(() => {
     fs.mkdirSync(WORK, { recursive: true });
     packed = pack();
+    const dirs = CONSUMERS.map((c) => makeConsumer(path.join(WORK, packed.filename), c));
+    diagnostics = typeCheckAll(dirs);
   }, 180_000);
   afterAll(() => fs.rmSync(WORK, { recursive: true, force: true }));
 
@@ -126,12 +144,16 @@ describe("the packed npm package", () => {
   it.each(CONSUMERS)(
     "type-checks and runs in a consumer project with moduleResolution $moduleResolution",
     (consumer) => {
-      const dir = makeConsumer(path.join(WORK, packed.filename), consumer);
-      expect(run(process.execPath, [TSC, "-p", "tsconfig.json"], dir)).toBe("");
+      const dir = path.join(WORK, consumer.moduleResolution);
+      // This consumer's diagnostics, and those about no consumer in particular (a bad option, say).
+      const mine = (d: string) =>
+        d.startsWith(`${consumer.moduleResolution}/`) ||
+        !CONSUMERS.some((c) => d.startsWith(`${c.moduleResolution}/`));
+      expect(diagnostics.filter(mine)).toEqual([]);
       const out = run(process.execPath, [path.join("out", "index.js")], dir);
       expect(JSON.parse(out)).toEqual(["function", "failedOver", "function", "function"]);
     },
-    // A compiler run and a Node.js start that loads @pulumi/pulumi: seconds alone, minutes on a busy CI machine.
+    // A Node.js start that loads @pulumi/pulumi: a second alone, more on a busy CI machine.
     180_000,
   );
 });
