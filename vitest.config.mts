@@ -3,14 +3,15 @@ import { resolve } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 
 /**
- * Test files at a time: three times the CPUs. Much of a test's time is spent waiting on child processes (PowerShell,
- * plugins, sshd) and on simulated jobs, so one file per CPU leaves the CPUs idle; vitest's default (one fewer than
- * the CPUs) ran the suite one file at a time on 2 CPUs. On 2 CPUs, 7 December 2026, Node 22: four at a time took
- * 196.7, 197.0 and 191.7 s, with the CPUs idle for about 16 % of the run (whenever the four files running were all
- * waiting); six took 176.5, 184.9, 188.9 and 171.2 s; five 182.6 s; eight 191.5 s, where each further fork's imports
- * cost more CPU than the waiting it fills.
+ * Test files at a time: two and a half per CPU. Much of a test's time is spent waiting on child processes
+ * (PowerShell, plugins, sshd) and on simulated jobs, so one file per CPU leaves the CPUs idle; vitest's default (one
+ * fewer than the CPUs) ran the suite one file at a time on 2 CPUs. More files fill the waits, and each further fork
+ * costs CPU for its own imports. On 2 CPUs, 7 December 2026, Node 22, runs taking turns, with vitest's timings and
+ * the compile cache kept from earlier runs: four at a time took 196.7, 197.0 and 191.7 s (the CPUs idle 16 % of the
+ * run), five 182.6 s, six 171.2 to 188.9 s (six runs; idle 8 %), eight 191.5 s. From a clean state (no timings, no
+ * compile cache, as on a fresh clone): four 182.2 and 193.5 s, five 194.6 and 184.0 s, six 202.1 and 189.1 s.
  */
-const WORKERS = 3 * availableParallelism();
+const WORKERS = Math.ceil(2.5 * availableParallelism());
 
 /**
  * Node.js keeps the bytecode of the modules it compiles here, for every process the suite starts: forks, plugins, the
