@@ -35,12 +35,13 @@ const entries = (dir: string): string[] => {
 /** Removes the cache's stale entries, and the folders of Node.js versions left empty. */
 export function pruneStale(cache: string): void {
   const now = Date.now();
+  const isStale = (file: string) =>
+    now - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? now) > STALE_MS;
   for (const version of entries(cache)) {
-    for (const file of entries(version)) {
-      const written = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? now;
-      if (now - written > STALE_MS) rmSync(file, { force: true });
-    }
-    if (entries(version).length === 0) rmSync(version, { recursive: true, force: true });
+    const files = entries(version);
+    const stale = files.filter(isStale);
+    if (stale.length === files.length) rmSync(version, { recursive: true, force: true });
+    else for (const file of stale) rmSync(file, { force: true });
   }
 }
 

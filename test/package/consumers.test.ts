@@ -69,8 +69,13 @@ const CONSUMERS = [
   { moduleResolution: "bundler", module: "esnext", type: "module" },
 ] as const;
 
-function makeConsumer(tarball: string, consumer: (typeof CONSUMERS)[number]): string {
-  const dir = path.join(WORK, consumer.moduleResolution);
+type Consumer = (typeof CONSUMERS)[number];
+
+/** A consumer's project folder: tsc -b names it at the start of each diagnostic about it. */
+const consumerDir = (consumer: Consumer) => path.join(WORK, consumer.moduleResolution);
+
+function makeConsumer(tarball: string, consumer: Consumer): string {
+  const dir = consumerDir(consumer);
   const installed = path.join(dir, "node_modules", "pulumi-hyperv-replica");
   fs.mkdirSync(installed, { recursive: true });
   run("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"], dir);
@@ -144,7 +149,7 @@ describe("the packed npm package", () => {
   it.each(CONSUMERS)(
     "type-checks and runs in a consumer project with moduleResolution $moduleResolution",
     (consumer) => {
-      const dir = path.join(WORK, consumer.moduleResolution);
+      const dir = consumerDir(consumer);
       // This consumer's diagnostics, and those about no consumer in particular (a bad option, say).
       const mine = (d: string) =>
         d.startsWith(`${consumer.moduleResolution}/`) ||
