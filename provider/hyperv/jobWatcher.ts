@@ -27,9 +27,11 @@ export interface JobSubscription {
 }
 
 /**
- * A pause lasts at least this many times the last tick's read, so that reading never takes more than a quarter of
- * the watcher's time however slow the host or the link is; stretched, it stays within {@link STRETCH_CAP_MS} (or
- * the configured cap, if that is longer), so a job's end is still seen within half a second of the next read.
+ * The cadence runs from one read's start to the next, so a quick read does not lengthen it: with 250 ms, a read of
+ * 30 ms is followed by a pause of 220 ms. A pause lasts at least this many times the last tick's read, though, so
+ * that reading never takes more than a quarter of the watcher's time however slow the host or the link is;
+ * stretched, it stays within {@link STRETCH_CAP_MS} (or the configured cap, if that is longer), so a job's end is
+ * still seen within half a second of the next read.
  */
 const READ_SHARE = 3;
 const STRETCH_CAP_MS = 500;
@@ -106,7 +108,7 @@ export class JobWatcher {
     const now = this.clock.now();
     const nearest = Math.min(...[...this.subscriptions].map((s) => s.deadline));
     const cap = Math.max(this.ticks.maxMs, STRETCH_CAP_MS);
-    const wanted = Math.min(Math.max(this.delay, READ_SHARE * this.lastReadMs), cap);
+    const wanted = Math.min(Math.max(this.delay - this.lastReadMs, READ_SHARE * this.lastReadMs), cap);
     return Math.max(0, Math.min(wanted, nearest - now));
   }
 

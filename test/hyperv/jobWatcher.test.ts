@@ -1,6 +1,6 @@
 /**
- * The job watcher's cadence: every 250 ms by default, a pause stretched to three times a slow read (up to 500 ms),
- * and one read per tick for every job on the session.
+ * The job watcher's cadence: a read every 250 ms by default, from one read's start to the next; a pause stretched
+ * to three times a slow read (up to 500 ms); one read per tick for every job on the session.
  */
 import { describe, expect, it } from "vitest";
 import type { CimInstance, CimRef, CimSession } from "../../provider/cim";
@@ -59,6 +59,14 @@ describe("the job watcher's cadence", () => {
     // The first read starts as the first job joins; every later one reads all three.
     expect(host.reads.map((r) => r.refs)).toEqual([1, ...Array.from({ length: 8 }, () => 3)]);
     expect(watcher.size).toBe(0);
+  });
+
+  it("counts the cadence from one read's start to the next, so a quick read does not lengthen it", async () => {
+    const clock = new FakeClock(0);
+    const host = slowHost(clock, () => 30, 2000);
+    await follow(new JobWatcher(host.session, clock, DEFAULT_POLLING), clock, ["a"]);
+    // 30 ms of reading, then 220 ms of pause: a read every 250 ms, as configured.
+    expect(new Set(gaps(host.reads))).toEqual(new Set([250]));
   });
 
   it("stretches the pause to three times a slow read, so reading takes at most a quarter of the time", async () => {
