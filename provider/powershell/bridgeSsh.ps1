@@ -56,16 +56,29 @@ function Get-HvrBridgeTexts {
 
 # ssh inherits this process's environment as PowerShell holds it; the askpass variables are there only while it starts.
 function New-HvrSshSession($Arguments, $Askpass) {
-    if ($null -eq $Askpass) { return New-PSSession @Arguments }
+    if ($null -eq $Askpass) { return Open-HvrSshSession $Arguments }
     $variables = [ordered]@{
         SSH_ASKPASS = $Askpass.program; SSH_ASKPASS_REQUIRE = 'force'
         HVR_ASKPASS_NODE = $Askpass.node; HVR_ASKPASS_SCRIPT = $Askpass.script
     }
     try {
         foreach ($name in $variables.Keys) { [Environment]::SetEnvironmentVariable($name, $variables[$name]) }
-        return New-PSSession @Arguments
+        return Open-HvrSshSession $Arguments
     } finally {
         foreach ($name in $variables.Keys) { [Environment]::SetEnvironmentVariable($name, $null) }
+    }
+}
+
+# When ssh ends before the session opens (nothing listens, the login is refused), New-PSSession mostly says so with a
+# PSRemotingTransportException ("The SSH transport process has abruptly terminated"), and now and then, when ssh's
+# end races the session's start, with a PSRemotingDataStructureException ("An error has occurred which PowerShell
+# cannot handle. A remote session might have ended."): seen once in 180 connects to a closed port on a busy machine,
+# PowerShell 7.6. Both are the same failed connect, and are reported as one, so that the provider asks ssh why.
+function Open-HvrSshSession($Arguments) {
+    try {
+        return New-PSSession @Arguments
+    } catch [System.Management.Automation.Remoting.PSRemotingDataStructureException] {
+        throw [System.Management.Automation.Remoting.PSRemotingTransportException]::new($_.Exception.Message, $_.Exception)
     }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Why an ssh connect failed, in ssh's own words. PowerShell's SSH remoting reports every failure of the ssh it starts
  * as "The SSH transport process has abruptly terminated" and keeps ssh's reason to itself (bench:ssh measured it:
- * an unknown host key, a changed one, a stopped sshd and a node without the powershell subsystem all read alike).
- * So after a failed connect, and only then, the provider runs ssh once more itself, with the options the bridge gave
+ * an unknown host key, a changed one, a stopped sshd and a node without the powershell subsystem all read alike;
+ * now and then it says "A remote session might have ended" instead, which the bridge reports the same way). So after
+ * a failed connect, and only then, the provider runs ssh once more itself, with the options the bridge gave
  * it (bridgeSsh.ps1), and reads its error stream. A password is never given to this run: for a password login it
  * offers no authentication at all, which still tells the network and the host key apart, and the askpass channel
  * tells the rest (sshPassword.ts).
