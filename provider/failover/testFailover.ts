@@ -9,6 +9,7 @@ import type { ProgressLine } from "../hyperv";
 import type {
   Collection,
   ErrorContext,
+  JobSnapshot,
   MethodOptions,
   OperationRecord,
   PointUsed,
@@ -17,13 +18,14 @@ import type {
 import {
   callFailoverMethod,
   findCollection,
-  findRunningFailoverJob,
   findTestCollections,
   HyperVError,
   InvalidStateError,
+  readAffectedJobs,
   resultingCollectionId,
   resultingTestCollection,
-  testFailoverJobs,
+  runningFailoverJobIn,
+  testFailoverJobsIn,
 } from "../hyperv";
 import { chooseRecoveryPoint } from "./choosePoint";
 import { refuseUnlessHealthy } from "./health";
@@ -77,9 +79,17 @@ export function methodOptions(
   };
 }
 
-/** Refuses when the replica collection is not simply replicating, or a failover job is running for it. */
-async function refuseFailoverInProgress(session: CimSession, replica: Collection, context: ErrorContext) {
-  const running = await findRunningFailoverJob(session, replica, { context });
+/**
+ * Refuses when the replica collection is not simply replicating, or a failover job is running for it (among `jobs`,
+ * the replica's jobs as just read).
+ */
+async function refuseFailoverInProgress(
+  session: CimSession,
+  replica: Collection,
+  jobs: readonly JobSnapshot[],
+  context: ErrorContext,
+) {
+  const running = runningFailoverJobIn(jobs);
   if (running) {
     throw new InvalidStateError(
       `a ${running.method} job (${running.job.id}) is running for the replica collection, so a test failover cannot start`,
@@ -121,8 +131,10 @@ export async function bringTestFailoverUp(
   const context: ErrorContext = { collection: replica.name, host: session.target };
   const log: ProgressLine = (line, kind) => deps.log(`[${replica.name}] ${line}`, kind);
   const options = methodOptions(deps, request, log);
-  await refuseFailoverInProgress(session, replica, context);
-  await refuseOthersTestFailover(session, replica, context);
+  // One read of the replica's jobs serves both checks: a failover running, another test failover being made.
+  const jobs = await readAffectedJobs(session, replica, context);
+  await refuseFailoverInProgress(session, replica, jobs, context);
+  await refuseOthersTestFailover(session, replica, jobs, context);
   const chosen = await chooseRecoveryPoint(session, replica, request.recoveryPoint, context);
   if (request.requireHealthy) {
     await refuseUnlessHealthy(session, replica, "TestReplicaCollection", options, context);
@@ -170,8 +182,13 @@ export async function bringTestFailoverUp(
  * Refuses while another test failover of the replica exists or is being made, naming it and when it was made (the
  * TimeSubmitted of its job, while the host keeps the job). Hyper-V allows one at a time (per-VM practice).
  */
-async function refuseOthersTestFailover(session: CimSession, replica: Collection, context: ErrorContext) {
-  const jobs = await testFailoverJobs(session, replica, context);
+async function refuseOthersTestFailover(
+  session: CimSession,
+  replica: Collection,
+  affected: readonly JobSnapshot[],
+  context: ErrorContext,
+) {
+  const jobs = testFailoverJobsIn(affected);
   const making = jobs.running.find((j) => j.method === "TestReplicaCollection");
   const when = (job: TestFailoverJob | undefined) =>
     job?.job.submittedAt === undefined ? undefined : new Date(job.job.submittedAt).toISOString();

@@ -1,4 +1,4 @@
-import type { CimInstance, CimSession } from "../cim";
+import type { CimSession } from "../cim";
 import type { Collection } from "./collections";
 import { collectionRef } from "./collections";
 import { CLASS, FailoverJobType, type FailoverMethod, isTerminalJobState } from "./codes";
@@ -37,21 +37,35 @@ export async function findRunningFailoverJob(
   collection: Collection,
   options: FindRunningJobOptions = {},
 ): Promise<RunningFailoverJob | undefined> {
+  const context = options.context ?? { collection: collection.name, host: session.target };
+  return runningFailoverJobIn(await readAffectedJobs(session, collection, context));
+}
+
+/**
+ * The jobs Msvm_AffectedJobElement ties to the collection, read from the collection's end: running, and finished
+ * ones the host still keeps (TimeBeforeRemoval). One read serves every check made of them before a call.
+ */
+export async function readAffectedJobs(
+  session: CimSession,
+  collection: Collection,
+  context: ErrorContext,
+): Promise<JobSnapshot[]> {
   try {
-    const affecting = await session.associators(collectionRef(collection.id), {
+    const instances = await session.associators(collectionRef(collection.id), {
       association: CLASS.affectedJobElement,
       resultClass: CLASS.job,
     });
-    return runningFailoverJobs(affecting)[0];
+    return instances.map(toJobSnapshot);
   } catch (error) {
-    throw withContext(error, options.context ?? { collection: collection.name, host: session.target });
+    throw withContext(error, context);
   }
 }
 
-function runningFailoverJobs(instances: readonly CimInstance[]): RunningFailoverJob[] {
-  return instances.flatMap((instance) => {
-    const job = toJobSnapshot(instance);
+/** The first unfinished failover job (JobType 97, 98 or 99) among a collection's jobs. */
+export function runningFailoverJobIn(jobs: readonly JobSnapshot[]): RunningFailoverJob | undefined {
+  for (const job of jobs) {
     const method = METHOD_BY_JOB_TYPE.get(job.jobType);
-    return method !== undefined && !isTerminalJobState(job.jobState) ? [{ method, job }] : [];
-  });
+    if (method !== undefined && !isTerminalJobState(job.jobState)) return { method, job };
+  }
+  return undefined;
 }

@@ -18,7 +18,7 @@ import {
 import type { ErrorContext } from "./errors";
 import { withContext } from "./errors";
 import type { JobSnapshot } from "./jobs";
-import { toJobSnapshot } from "./jobs";
+import { readAffectedJobs } from "./runningJobs";
 
 /**
  * The test collections made from this replica collection. The association is followed from the replica's end and
@@ -112,6 +112,11 @@ const METHOD_BY_JOB_TYPE = new Map<number, TestFailoverMethod>(
   Object.entries(TestFailoverJobType).map(([method, type]) => [type, method as TestFailoverMethod]),
 );
 
+export interface TestFailoverJobs {
+  readonly running: TestFailoverJob[];
+  readonly finished: TestFailoverJob[];
+}
+
 /**
  * The test failover jobs (JobType 102 or 103) that Msvm_AffectedJobElement ties to the replica collection, still
  * running or finished but not yet removed by the host (TimeBeforeRemoval, 5 minutes by default).
@@ -120,22 +125,18 @@ export async function testFailoverJobs(
   session: CimSession,
   replica: Collection,
   context: ErrorContext,
-): Promise<{ running: TestFailoverJob[]; finished: TestFailoverJob[] }> {
-  try {
-    const jobs = await session.associators(collectionRef(replica.id), {
-      association: CLASS.affectedJobElement,
-      resultClass: CLASS.job,
-    });
-    const tagged = jobs.flatMap((instance) => {
-      const job = toJobSnapshot(instance);
-      const method = METHOD_BY_JOB_TYPE.get(job.jobType);
-      return method === undefined ? [] : [{ method, job }];
-    });
-    return {
-      running: tagged.filter((t) => !isTerminalJobState(t.job.jobState)),
-      finished: tagged.filter((t) => isTerminalJobState(t.job.jobState)),
-    };
-  } catch (error) {
-    throw withContext(error, context);
-  }
+): Promise<TestFailoverJobs> {
+  return testFailoverJobsIn(await readAffectedJobs(session, replica, context));
+}
+
+/** The test failover jobs among a replica collection's jobs (readAffectedJobs). */
+export function testFailoverJobsIn(jobs: readonly JobSnapshot[]): TestFailoverJobs {
+  const tagged = jobs.flatMap((job) => {
+    const method = METHOD_BY_JOB_TYPE.get(job.jobType);
+    return method === undefined ? [] : [{ method, job }];
+  });
+  return {
+    running: tagged.filter((t) => !isTerminalJobState(t.job.jobState)),
+    finished: tagged.filter((t) => isTerminalJobState(t.job.jobState)),
+  };
 }

@@ -4,6 +4,7 @@
  * drops a drill because it reached another cluster.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CimRef } from "../../provider/cim";
 import type { PluginError } from "../harness/plugin";
 import { withoutProvider } from "../harness/plugin";
 import type { DrillBench } from "./drillSupport";
@@ -172,6 +173,43 @@ describe("a drill has one owner", () => {
         `[sql-cluster] test collection ${id} is already gone; nothing to remove`,
       ]),
     );
+  });
+});
+
+describe("a failover in the way", () => {
+  it("a failover job running for the replica refuses the drill, naming the job; it calls nothing", async () => {
+    // Another actor's failover of the replica, still running; it fails when finished, leaving the replica as it was.
+    await bench.sim.setJobDuration("InitiateFailover", null);
+    await bench.sim.injectFault({
+      kind: "jobFails",
+      method: "InitiateFailover",
+      jobState: 8,
+      errorCode: 32768,
+      errorDescription: "Stopped by the test.",
+    });
+    const session = bench.sim.session();
+    const [service] = await session.query("Msvm_CollectionReplicationService");
+    const keys = ["CreationClassName", "Name", "SystemCreationClassName", "SystemName"];
+    const started = await session.invoke(
+      {
+        className: "Msvm_CollectionReplicationService",
+        keys: Object.fromEntries(keys.map((k) => [k, String(service!.properties[k])])),
+      },
+      "InitiateFailover",
+      { Collection: { className: "Msvm_VirtualSystemCollection", keys: { CollectionID: SQL } } },
+    );
+    const job = String((started.outParameters.Job as CimRef).keys.InstanceID);
+    const before = (await bench.sim.calls()).length;
+    try {
+      const error = await failure(bench.plugin.create(await checked()));
+      expect(error.details).toBe(
+        `Invalid state: a InitiateFailover job (${job}) is running for the replica collection, so a test failover cannot start [collection 'sql-cluster', host cluster.json (simulator)]. Wait for it to finish; a test failover needs the replica collection replicating, not failed over`,
+      );
+      expect(await callsSince(bench.sim, before)).toEqual([]);
+    } finally {
+      await bench.sim.finishRunningJobs("InitiateFailover");
+    }
+    expect((await bench.sim.collection(SQL))?.replicationState).toBe(3);
   });
 });
 
