@@ -5,6 +5,7 @@ import { CimError } from "../cim";
 import { PowerShellChannel } from "./channel";
 import { findEnvelope, openEnvelope, plainEnvironment, redact } from "./envelope";
 import { killTree } from "./processTree";
+import { newProcessKey } from "./seal";
 
 /** The bridge script, shipped beside this module. */
 export const BRIDGE_SCRIPT = path.join(__dirname, "bridge.ps1");
@@ -59,13 +60,28 @@ export class BridgeProcess {
     void this.channel.exited.then(() => void (this.brokenReason ??= "the PowerShell process exited"));
   }
 
+  /**
+   * Starts PowerShell and loads the bridge. A process that crashes as it starts is replaced once, with a key of its
+   * own, before the crash is reported: .NET's runtime has been seen to crash there (a segfault in libcoreclr.so, once
+   * among the many thousand starts of the test suite's runs), and nothing has reached a host yet. A process that
+   * exits with a code, or does not start in time, is reported at once.
+   */
   static async start(options: BridgeProcessOptions): Promise<BridgeProcess> {
-    const bridge = new BridgeProcess(options);
+    const first = new BridgeProcess(options);
     try {
-      await bridge.deadline(bridge.prepare(), options.startTimeoutMs, "start");
-      return bridge;
+      return await first.started();
     } catch (error) {
-      await bridge.dispose();
+      if (!first.channel.crashed) throw error;
+      return new BridgeProcess({ ...options, key: newProcessKey() }).started();
+    }
+  }
+
+  private async started(): Promise<BridgeProcess> {
+    try {
+      await this.deadline(this.prepare(), this.options.startTimeoutMs, "start");
+      return this;
+    } catch (error) {
+      await this.dispose();
       throw error;
     }
   }

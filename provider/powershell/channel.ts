@@ -6,6 +6,9 @@ const ARGUMENTS = ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command", "-"];
 /** How much of the error stream is kept for messages: enough to explain a crash, never a growing buffer. */
 const STDERR_KEPT = 4000;
 
+/** The signals a process dies of when it crashes, as opposed to being stopped or killed. */
+const CRASH_SIGNALS: ReadonlySet<string> = new Set(["SIGSEGV", "SIGBUS", "SIGILL", "SIGABRT", "SIGFPE"]);
+
 interface Waiter {
   text: string;
   readonly done: (text: string) => boolean;
@@ -22,6 +25,7 @@ export class PowerShellChannel {
   private waiter: Waiter | undefined;
   private stderr = "";
   private exitReason: string | undefined;
+  private crashSignal = false;
   private readonly child: ChildProcessWithoutNullStreams;
   /** Settles once the process has exited, or could not be started. */
   readonly exited: Promise<void>;
@@ -38,14 +42,20 @@ export class PowerShellChannel {
     this.child.stdin.on("error", () => undefined);
     this.exited = new Promise<void>((resolve) => {
       this.child.once("error", (error) => this.ended(`could not be started: ${error.message}`, resolve));
-      this.child.once("exit", (code, signal) =>
-        this.ended(signal ? `was killed (${signal})` : `exited with code ${code}`, resolve),
-      );
+      this.child.once("exit", (code, signal) => {
+        this.crashSignal = signal !== null && CRASH_SIGNALS.has(signal);
+        this.ended(signal ? `was killed (${signal})` : `exited with code ${code}`, resolve);
+      });
     });
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Whether the process died of a crash (a signal such as SIGSEGV), not of an exit or a kill. */
+  get crashed(): boolean {
+    return this.crashSignal;
   }
 
   /** Why the process is gone, once it is. */
