@@ -113,7 +113,7 @@ async function hostOps(sim: HyperVSimulator): Promise<number> {
 /** The plugin's Node.js options for a CPU profile: it is written when the process exits, so SIGINT exits. */
 const profileArgs = (dir: string | undefined): string[] =>
   dir === undefined
-    ? []
+    ? (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)
     : [
         "--cpu-prof",
         `--cpu-prof-dir=${path.resolve(dir)}`,

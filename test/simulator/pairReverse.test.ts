@@ -27,12 +27,16 @@ const service = (host: string): CimRef => ({
   },
 });
 
-let dir: string | undefined;
-afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+/** Every pair's folder: a test may make more than one. */
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A pair with west committed (the state a reverse needs), east planned-prepared, and a 1 s first copy. */
 async function committedPair(seed: Partial<SeedPair> = {}) {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-reverse-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-reverse-"));
+  dirs.push(dir);
   const stateFile = path.join(dir, "pair.json");
   const clock = new FakeClock();
   const admin = new HyperVSimulator({ stateFile, clock, hostName: "east" });
