@@ -4,14 +4,15 @@
  * under `setMocks` creates a resource, and the dynamic provider that SDK serialized loads in a fresh module, as that
  * SDK's dynamic-provider plugin loads it (require-from-string), and creates the resource on a simulator.
  *
- * Needs the npm registry: `npm install` fails the test with npm's own output when it cannot reach it.
+ * Needs the npm registry: `npm install` fails the test with npm's own output when it cannot reach it. The SDK's
+ * install is kept for a day in `.tmp/` (sdkProject.ts); the package is installed into a copy of it on every run.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../harness/plugin";
+import { run, sdkProject } from "./sdkProject";
 
 const PKG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
   peerDependencies: Record<string, string>;
@@ -23,14 +24,6 @@ const PKG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "ut
  */
 const LOWEST = /^\^(\d+\.\d+\.\d+)$/.exec(PKG.peerDependencies["@pulumi/pulumi"] ?? "")?.[1];
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
-
-function run(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
 
 const PROGRAM = `"use strict";
 const Module = require("node:module");
@@ -101,10 +94,8 @@ describe(`a project on the lowest @pulumi/pulumi the peer range allows (${LOWEST
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-lowest-sdk-"));
     const packed = run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], REPO_ROOT);
     tarball = path.join(dir, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
-    const project = { name: "lowest-sdk", private: true };
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(project));
+    sdkProject(dir, LOWEST!, tarball);
     fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
-    run(NPM, ["install", "--no-audit", "--no-fund", `@pulumi/pulumi@${LOWEST}`, tarball], dir);
   }, 600_000);
   afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
