@@ -4,11 +4,17 @@ import type { CimErrorCategory } from "../cim";
 import { CimError } from "../cim";
 import { PowerShellChannel } from "./channel";
 import { findEnvelope, openEnvelope, plainEnvironment, redact } from "./envelope";
-import { killTree } from "./processTree";
+import { descendants, killTree } from "./processTree";
 import { newProcessKey } from "./seal";
 
 /** The bridge script, shipped beside this module. */
 export const BRIDGE_SCRIPT = path.join(__dirname, "bridge.ps1");
+
+/**
+ * How long a process whose stdin has ended may take to exit by itself before it is killed: an idle PowerShell leaves
+ * within a fraction of a second.
+ */
+const LEAVE_MS = 2000;
 
 /** Fixed lines, with no value in them. */
 const ASK_LANGUAGE = `"HVR-LANGUAGE:$($ExecutionContext.SessionState.LanguageMode)"`;
@@ -186,6 +192,26 @@ export class BridgeProcess {
   private fail(category: CimErrorCategory, message: string): CimError {
     this.brokenReason ??= message;
     return new CimError(category, message);
+  }
+
+  /**
+   * Ends the process as it ends by itself: its stdin ends, the bridge's loop ends (once a request it is still in
+   * returns) and PowerShell exits. .NET then removes the files it keeps in the temporary folder while a process runs
+   * (a debugger pipe pair, a diagnostics socket, PowerShell's host pipe); a killed process leaves those four behind
+   * for good, on every agent that is not Windows. A process that does not leave within {@link LEAVE_MS}, and what it
+   * started that is still running once it has left, are killed.
+   */
+  async close(): Promise<void> {
+    if (this.pid === undefined || this.channel.exitedBecause !== undefined) return this.dispose();
+    this.brokenReason ??= "closed";
+    const started = await descendants(this.pid);
+    this.channel.end();
+    const left = await Promise.race([
+      this.channel.exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), LEAVE_MS).unref()),
+    ]);
+    if (!left) return this.dispose();
+    await Promise.all(started.map((pid) => killTree(pid)));
   }
 
   /** Kills the process and everything it started (the .NET tool's pwsh runs the engine as a child). */

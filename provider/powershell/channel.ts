@@ -88,6 +88,11 @@ export class PowerShellChannel {
     this.waiter = undefined;
   }
 
+  /** Ends stdin: the bridge's loop ends and PowerShell exits by itself. */
+  end(): void {
+    this.child.stdin.end();
+  }
+
   kill(): void {
     if (this.exitReason === undefined) this.child.kill("SIGKILL");
   }

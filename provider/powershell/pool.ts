@@ -1,6 +1,9 @@
 /** A small pool of warm PowerShell processes for one connection. */
 export interface Poolable {
   readonly broken: boolean;
+  /** Ends a member, letting it leave by itself for a while first. */
+  close(): Promise<void>;
+  /** Ends a member at once. */
   dispose(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ interface Idle<T> {
 
 /**
  * Lends members one caller at a time, starting new ones up to `max` so that concurrent Pulumi steps do not queue
- * behind one process. Broken members are disposed of and replaced; idle ones are closed after `idleMs`. The timers
+ * behind one process. Broken members are closed and replaced, as are idle ones after `idleMs`; `terminate` kills those on loan. The timers
  * are unref'd, so once the idle processes are closed nothing of the pool keeps the plugin alive.
  */
 export class Pool<T extends Poolable> {
@@ -92,7 +95,7 @@ export class Pool<T extends Poolable> {
 
   private discard(member: T): void {
     this.size--;
-    void member.dispose();
+    void member.close();
     this.wakeOne();
   }
 
@@ -106,7 +109,7 @@ export class Pool<T extends Poolable> {
     const idle = this.idle.splice(0);
     for (const i of idle) clearTimeout(i.timer);
     this.size -= idle.length;
-    await Promise.all(idle.map((i) => i.member.dispose()));
+    await Promise.all(idle.map((i) => i.member.close()));
     for (const wake of this.waiting.splice(0)) wake();
   }
 

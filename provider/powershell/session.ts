@@ -151,7 +151,7 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings) {
           );
           return bridge;
         } catch (error) {
-          await bridge.dispose();
+          await bridge.close();
           throw explainConnectFailure(ssh ? await ssh.explain(error) : error, connection);
         } finally {
           await ssh?.close();
@@ -168,14 +168,14 @@ function poolFor(connection: ConnectionInputs, settings: PowerShellSettings) {
 export async function closeAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.flatMap((p) => [p.pool.close(), p.spare.dispose()]));
+  await Promise.all(all.flatMap((p) => [p.pool.close(), p.spare.close()]));
 }
 
 /** Kills every PowerShell process now, busy ones included: the plugin is exiting because its engine is gone. */
 export async function terminateAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.flatMap((p) => [p.pool.terminate(), p.spare.dispose()]));
+  await Promise.all(all.flatMap((p) => [p.pool.terminate(), p.spare.close()]));
 }
 
 /**

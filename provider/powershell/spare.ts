@@ -2,7 +2,7 @@
  * One PowerShell process started before a connection's first call, with the bridge loaded but not connected: a
  * resource seen at `check` starts it, so that the first real call does not wait for PowerShell to start (seconds on a
  * cold agent). It never logs in: connecting stays part of the first call, so a wrong password costs one failed login,
- * as without it. A spare nobody takes is disposed of after the pool's idle time; one that fails to start is dropped,
+ * as without it. A spare nobody takes is closed after the pool's idle time; one that fails to start is dropped,
  * and the first call starts its own process and reports what goes wrong.
  */
 import type { BridgeProcess } from "./bridgeProcess";
@@ -24,7 +24,7 @@ export class Spare {
     this.timer = setTimeout(() => {
       if (this.pending !== pending) return;
       this.pending = undefined;
-      void pending.then((bridge) => bridge?.dispose());
+      void pending.then((bridge) => bridge?.close());
     }, this.idleMs);
     this.timer.unref();
   }
@@ -37,15 +37,15 @@ export class Spare {
     clearTimeout(this.timer);
     const bridge = await pending;
     if (!bridge?.broken) return bridge;
-    await bridge.dispose();
+    await bridge.close();
     return undefined;
   }
 
-  /** Kills the pending process, started or starting. */
-  async dispose(): Promise<void> {
+  /** Ends the pending process once it has started: a spare is never in a request. */
+  async close(): Promise<void> {
     const pending = this.pending;
     this.pending = undefined;
     clearTimeout(this.timer);
-    await (await pending)?.dispose();
+    await (await pending)?.close();
   }
 }

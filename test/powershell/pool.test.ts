@@ -6,9 +6,13 @@ class Member {
   static started = 0;
   readonly id = ++Member.started;
   broken = false;
-  disposed = false;
+  /** How the pool ended it: let it leave by itself, or killed it. */
+  ended: "closed" | "killed" | undefined;
+  async close(): Promise<void> {
+    this.ended = "closed";
+  }
   async dispose(): Promise<void> {
-    this.disposed = true;
+    this.ended = "killed";
   }
 }
 
@@ -28,7 +32,7 @@ afterEach(() => {
 });
 
 describe("the PowerShell session pool", () => {
-  it("terminates idle and lent members alike, and lends no more", async () => {
+  it("on terminate, kills lent members, closes idle ones, and lends no more", async () => {
     const p = pool(2);
     const gate = hold();
     let lent: Member | undefined;
@@ -41,7 +45,7 @@ describe("the PowerShell session pool", () => {
 
     await p.terminate();
 
-    expect([lent?.disposed, idle.disposed]).toEqual([true, true]);
+    expect([lent?.ended, idle.ended]).toEqual(["killed", "closed"]);
     await expect(p.use(async () => undefined)).rejects.toThrow("the PowerShell session pool is closed");
     gate.release();
     await busy;
@@ -73,13 +77,13 @@ describe("the PowerShell session pool", () => {
     expect(Member.started).toBe(1);
   });
 
-  it("disposes of a broken member and starts a new one for the next caller", async () => {
+  it("closes a broken member and starts a new one for the next caller", async () => {
     const p = pool(1);
     const broken = await p.use(async (m) => {
       m.broken = true;
       return m;
     });
-    expect(broken.disposed).toBe(true);
+    expect(broken.ended).toBe("closed");
     expect(await p.use(async (m) => m.id)).toBe(2);
   });
 
@@ -88,7 +92,7 @@ describe("the PowerShell session pool", () => {
     const idle = await p.use(async (m) => m);
     idle.broken = true;
     expect(await p.use(async (m) => m.id)).toBe(2);
-    expect(idle.disposed).toBe(true);
+    expect(idle.ended).toBe("closed");
   });
 
   it("frees the slot of a member that failed to start, so a waiting caller can try again", async () => {
@@ -108,17 +112,27 @@ describe("the PowerShell session pool", () => {
     const p = pool(2, undefined, 1000);
     const member = await p.use(async (m) => m);
     vi.advanceTimersByTime(999);
-    expect(member.disposed).toBe(false);
+    expect(member.ended).toBeUndefined();
     vi.advanceTimersByTime(1);
-    expect(member.disposed).toBe(true);
+    expect(member.ended).toBe("closed");
     expect(p.members).toBe(0);
   });
 
-  it("disposes of everything on close and refuses further use", async () => {
+  it("closes every idle member on close, and one on loan when it comes back, and refuses further use", async () => {
     const p = pool(2);
+    const gate = hold();
+    let lent: Member | undefined;
+    const busy = p.use(async (m) => {
+      lent = m;
+      await gate.held;
+    });
     const member = await p.use(async (m) => m);
+    await vi.waitFor(() => expect(lent).toBeDefined());
     await p.close();
-    expect(member.disposed).toBe(true);
+    expect([member.ended, lent?.ended]).toEqual(["closed", undefined]);
+    gate.release();
+    await busy;
+    expect(lent?.ended).toBe("closed");
     await expect(p.use(async () => undefined)).rejects.toThrow("the PowerShell session pool is closed");
   });
 });

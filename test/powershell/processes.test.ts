@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import type { PowerShellCimSession } from "../../provider/powershell";
 import { closeAllPools } from "../../provider/powershell";
@@ -43,7 +44,9 @@ describe.skipIf(!pwsh.path)(skipTitle("the PowerShell processes behind the bridg
     await session.query(COLLECTIONS);
     const [first] = powershellChildren();
     process.kill(first!, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Until this process has reaped it, which is when the pool hears of its death: a large process takes a moment
+    // to be torn down, longer on a loaded machine.
+    await vi.waitFor(() => expect(fs.existsSync(`/proc/${first}`)).toBe(false), { timeout: 10_000 });
     expect(await session.query(COLLECTIONS)).toHaveLength(1);
     expect(powershellChildren()).not.toContain(first);
   });
