@@ -33,6 +33,9 @@
  *
  * `--cpu-prof DIR` writes a V8 CPU profile of each run's plugin process into DIR (open it in Chrome DevTools or
  * VS Code): wall times on shared cores are noisy, so the profile is where to look for what a call costs.
+ *
+ * `--node-options="..."` adds Node.js options to the plugin process (not to this one), as `NODE_OPTIONS` in the
+ * engine's environment would: for example `--max-old-space-size=160` for a plugin whose heap is bounded.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -110,11 +113,18 @@ async function hostOps(sim: HyperVSimulator): Promise<number> {
   return (await sim.reads()).length + (await sim.calls()).length;
 }
 
-/** The plugin's Node.js options for a CPU profile: it is written when the process exits, so SIGINT exits. */
+/** `--node-options`, split into the plugin's Node.js arguments. */
+let pluginNodeOptions: string[] = [];
+
+/**
+ * The plugin's Node.js options: `--node-options`, and those for a CPU profile (it is written when the process exits,
+ * so SIGINT exits).
+ */
 const profileArgs = (dir: string | undefined): string[] =>
   dir === undefined
-    ? (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)
+    ? pluginNodeOptions
     : [
+        ...pluginNodeOptions,
         "--cpu-prof",
         `--cpu-prof-dir=${path.resolve(dir)}`,
         "--import",
@@ -286,6 +296,7 @@ async function main(): Promise<void> {
           "file:100x10,file:1000x10,native:1000x10,file:100x10+busy,file:20x20,bridge:20x20,test:50x4,sites:20,vms:100x10",
       },
       "cpu-prof": { type: "string" },
+      "node-options": { type: "string" },
       ops: { type: "boolean", default: false },
       sessions: { type: "string" },
       warm: { type: "boolean", default: false },
@@ -293,6 +304,7 @@ async function main(): Promise<void> {
     },
   });
   const settings = parseSettings(values.runs ?? "");
+  pluginNodeOptions = (values["node-options"] ?? "").split(" ").filter(Boolean);
   const pwsh = findPwsh();
   console.log(
     `node ${process.version}; ${process.platform}/${process.arch}; PowerShell: ${pwsh.path ?? "none"}`,
