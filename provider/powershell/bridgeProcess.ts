@@ -11,8 +11,8 @@ import { newProcessKey } from "./seal";
 export const BRIDGE_SCRIPT = path.join(__dirname, "bridge.ps1");
 
 /**
- * How long a process whose stdin has ended may take to exit by itself before it is killed: an idle PowerShell leaves
- * within a fraction of a second.
+ * How long a process whose stdin has ended may take to exit by itself before it is killed, by default: an idle
+ * PowerShell leaves within a fraction of a second.
  */
 const LEAVE_MS = 2000;
 
@@ -36,6 +36,8 @@ export interface BridgeProcessOptions {
   readonly startTimeoutMs: number;
   /** How long one request may take before the process is given up. */
   readonly requestTimeoutMs: number;
+  /** How long a closed process may take to leave by itself before it is killed ({@link LEAVE_MS} by default). */
+  readonly leaveMs?: number;
 }
 
 /**
@@ -195,20 +197,25 @@ export class BridgeProcess {
   }
 
   /**
-   * Ends the process as it ends by itself: its stdin ends, the bridge's loop ends (once a request it is still in
-   * returns) and PowerShell exits. .NET then removes the files it keeps in the temporary folder while a process runs
-   * (a debugger pipe pair, a diagnostics socket, PowerShell's host pipe); a killed process leaves those four behind
-   * for good, on every agent that is not Windows. A process that does not leave within {@link LEAVE_MS}, and what it
-   * started that is still running once it has left, are killed.
+   * Ends the process as it ends by itself: its stdin ends, the bridge's loop ends and PowerShell exits. .NET then
+   * removes the files it keeps in the temporary folder while a process runs (a debugger pipe pair, a diagnostics
+   * socket, PowerShell's host pipe); a killed process leaves those four behind for good, on every agent that is not
+   * Windows. A process still in a request (one that timed out) would not read the end of its stdin until the request
+   * returns, and is killed at once; one that does not leave within `leaveMs`, and what it started that is
+   * still running once it has left, are killed too.
    */
   async close(): Promise<void> {
-    if (this.pid === undefined || this.channel.exitedBecause !== undefined) return this.dispose();
+    if (this.pid === undefined || this.channel.exitedBecause !== undefined || this.channel.busy) {
+      return this.dispose();
+    }
     this.brokenReason ??= "closed";
     const started = await descendants(this.pid);
     this.channel.end();
     const left = await Promise.race([
       this.channel.exited.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), LEAVE_MS).unref()),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), this.options.leaveMs ?? LEAVE_MS).unref(),
+      ),
     ]);
     if (!left) return this.dispose();
     await Promise.all(started.map((pid) => killTree(pid)));

@@ -23,6 +23,8 @@ interface Waiter {
  */
 export class PowerShellChannel {
   private waiter: Waiter | undefined;
+  /** An exchange was abandoned before its answer came: the process may still be working on it. */
+  private abandoned = false;
   private stderr = "";
   private exitReason: string | undefined;
   private crashSignal = false;
@@ -85,7 +87,13 @@ export class PowerShellChannel {
 
   /** Stops waiting (a deadline passed); later output is dropped. */
   abandon(): void {
+    if (this.waiter) this.abandoned = true;
     this.waiter = undefined;
+  }
+
+  /** Whether the process is, or may still be, working on an exchange: it reads no more of stdin until it is done. */
+  get busy(): boolean {
+    return this.waiter !== undefined || this.abandoned;
   }
 
   /** Ends stdin: the bridge's loop ends and PowerShell exits by itself. */

@@ -37,7 +37,7 @@ export class Spare {
     clearTimeout(this.timer);
     const bridge = await pending;
     if (!bridge?.broken) return bridge;
-    await bridge.close();
+    void bridge.close();
     return undefined;
   }
 

@@ -11,6 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BridgeProcess } from "../../provider/powershell/bridgeProcess";
+import { HyperVSimulator } from "../../provider/simulator";
+import { COLLECTIONS, useBridgeFixture } from "./fixture";
 import { findPwsh, skipTitle } from "./pwsh";
 
 const pwsh = findPwsh();
@@ -43,6 +45,9 @@ const why = process.platform !== "linux" ? "the test reads /proc, which only Lin
 describe.skipIf(!pwsh.path || why !== undefined)(
   why ? `${title} (skipped: ${why})` : skipTitle(title, pwsh),
   () => {
+    // The stand-in CIM cmdlets in front of a simulator, for a request that takes long.
+    const f = useBridgeFixture(pwsh);
+
     it("leaves by itself, and leaves nothing in its temporary folder", async () => {
       const tmp = fs.mkdtempSync(path.join(dir, "tmp-"));
       const bridge = await start(pwshIn("leaves", tmp));
@@ -56,6 +61,29 @@ describe.skipIf(!pwsh.path || why !== undefined)(
       expect(running(pid)).toBe(false);
       expect(fs.readdirSync(tmp)).toEqual([]);
       expect(bridge.broken).toBe(true);
+    });
+
+    it("is killed at once when it is still in a request that timed out", async () => {
+      f.sim = new HyperVSimulator();
+      await f.sim.injectFault({ kind: "slow", delayMs: 150_000, times: 1 });
+      const bridge = await BridgeProcess.start({
+        executable: pwshIn("busy", fs.mkdtempSync(path.join(dir, "tmp-"))),
+        key: randomBytes(32),
+        startTimeoutMs: 60_000,
+        requestTimeoutMs: 1000,
+        // Were it let leave, it would be killed only after this.
+        leaveMs: 120_000,
+      });
+      const pid = bridge.pid!;
+      const query = { op: "query", namespace: "root/HyperVCluster/v2", className: COLLECTIONS, filter: null };
+      await expect(bridge.request(query)).rejects.toMatchObject({ category: "timeout" });
+      const startedAt = Date.now();
+
+      // Still in the query, it would read the end of its stdin only after it, minutes on.
+      await bridge.close();
+
+      expect(Date.now() - startedAt).toBeLessThan(60_000);
+      expect(running(pid)).toBe(false);
     });
 
     it("is killed, with what it started, when it does not leave within two seconds", async () => {
