@@ -27,23 +27,49 @@ function isFresh(dir: string): boolean {
   return marker !== undefined && Date.now() - marker.mtimeMs < FRESH_MS;
 }
 
+/** Whether process `pid` still runs (a signal 0 reaches it). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Installs and replaced installs that the runs which made them left behind (a run stopped half-way): 100 MB each. */
+function removeLeftovers(cache: string): void {
+  const prefix = `${path.basename(cache)}.`;
+  for (const name of fs.readdirSync(path.dirname(cache))) {
+    const pid = Number(/(\d+)$/.exec(name)?.[1]);
+    if (name.startsWith(prefix) && Number.isInteger(pid) && !alive(pid)) {
+      fs.rmSync(path.join(path.dirname(cache), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * A project with `@pulumi/pulumi@version` installed from the npm registry, kept in `.tmp/` for a day. Installing it
- * is most of a run's CPU for the test that needs it (about 20 s on 2 CPUs, more under load); copying it is about 2 s.
- * It is installed in a folder of its own and renamed into place, so that a run never sees half an install.
+ * is most of a run's CPU for the test that needs it (about 20 s on 2 CPUs, more under load); linking it is a
+ * fraction of a second. It is installed in a folder of its own and renamed into place, so that a run never sees half
+ * an install; a run that finds another's install fresh when its own is done uses that one.
  */
 function cachedSdkProject(version: string): string {
   const cache = path.join(REPO_ROOT, ".tmp", `sdk-${version}`);
   if (isFresh(cache)) return cache;
+  fs.mkdirSync(path.dirname(cache), { recursive: true });
+  removeLeftovers(cache);
   const fresh = `${cache}.${process.pid}`;
-  fs.rmSync(fresh, { recursive: true, force: true });
-  fs.mkdirSync(fresh, { recursive: true });
+  fs.mkdirSync(fresh);
   fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "lowest-sdk", private: true }));
   run(NPM, ["install", "--no-audit", "--no-fund", "--save-exact", `@pulumi/pulumi@${version}`], fresh);
   fs.writeFileSync(path.join(fresh, MARKER), new Date().toISOString());
   const stale = `${cache}.stale.${process.pid}`;
-  if (fs.existsSync(cache)) fs.renameSync(cache, stale);
-  fs.renameSync(fresh, cache);
+  if (isFresh(cache)) fs.renameSync(fresh, stale);
+  else {
+    if (fs.existsSync(cache)) fs.renameSync(cache, stale);
+    fs.renameSync(fresh, cache);
+  }
   fs.rmSync(stale, { recursive: true, force: true });
   return cache;
 }
