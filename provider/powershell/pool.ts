@@ -23,8 +23,9 @@ interface Idle<T> {
 
 /**
  * Lends members one caller at a time, starting new ones up to `max` so that concurrent Pulumi steps do not queue
- * behind one process. Broken members are closed and replaced, as are idle ones after `idleMs`; `terminate` kills those on loan. The timers
- * are unref'd, so once the idle processes are closed nothing of the pool keeps the plugin alive.
+ * behind one process. Broken members are closed and replaced, as are idle ones after `idleMs`; `terminate` kills
+ * those on loan. The timers are unref'd, so once the idle processes are closed nothing of the pool keeps the plugin
+ * alive.
  */
 export class Pool<T extends Poolable> {
   private readonly idle: Idle<T>[] = [];
