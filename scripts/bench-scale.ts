@@ -113,18 +113,11 @@ async function hostOps(sim: HyperVSimulator): Promise<number> {
   return (await sim.reads()).length + (await sim.calls()).length;
 }
 
-/** `--node-options`, split into the plugin's Node.js arguments. */
-let pluginNodeOptions: string[] = [];
-
-/**
- * The plugin's Node.js options: `--node-options`, and those for a CPU profile (it is written when the process exits,
- * so SIGINT exits).
- */
+/** The plugin's Node.js options for a CPU profile: it is written when the process exits, so SIGINT exits. */
 const profileArgs = (dir: string | undefined): string[] =>
   dir === undefined
-    ? pluginNodeOptions
+    ? []
     : [
-        ...pluginNodeOptions,
         "--cpu-prof",
         `--cpu-prof-dir=${path.resolve(dir)}`,
         "--import",
@@ -142,7 +135,8 @@ function printOps(reads: readonly SimRead[], collections: number): void {
 }
 
 interface RunOptions {
-  readonly profileDir?: string;
+  /** The plugin's Node.js arguments: `--node-options`, and a CPU profile's. */
+  readonly nodeArgs: readonly string[];
   readonly showOps: boolean;
   readonly sessions?: string;
   /** Through the bridge, fail over from the plugin that created the collections, its PowerShell already started. */
@@ -161,7 +155,7 @@ async function configuredPlugin(
   const plugin = await startPlugin(setting.kind === "native" ? "native" : "dynamic", {
     cwd: project,
     root: options.build?.root ?? path.resolve(__dirname, ".."),
-    nodeArgs: profileArgs(options.profileDir),
+    nodeArgs: options.nodeArgs,
   });
   await plugin.configure(config);
   return plugin;
@@ -304,7 +298,10 @@ async function main(): Promise<void> {
     },
   });
   const settings = parseSettings(values.runs ?? "");
-  pluginNodeOptions = (values["node-options"] ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [
+    ...(values["node-options"] ?? "").split(" ").filter(Boolean),
+    ...profileArgs(values["cpu-prof"]),
+  ];
   const pwsh = findPwsh();
   console.log(
     `node ${process.version}; ${process.platform}/${process.arch}; PowerShell: ${pwsh.path ?? "none"}`,
@@ -322,7 +319,7 @@ async function main(): Promise<void> {
     if (isChain(setting)) {
       for (const build of builds) {
         console.log(`running ${chainLabel(setting)}${build ? ` (${build.label})` : ""} ...`);
-        chains.push(await runChain(setting, build, profileArgs(values["cpu-prof"])));
+        chains.push(await runChain(setting, build, nodeArgs));
       }
       continue;
     }
@@ -333,7 +330,7 @@ async function main(): Promise<void> {
     const options: RunOptions = {
       showOps: values.ops ?? false,
       warm: values.warm ?? false,
-      ...(values["cpu-prof"] !== undefined ? { profileDir: values["cpu-prof"] } : {}),
+      nodeArgs,
       ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
     };
     for (const build of builds) {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BridgeProcess } from "../../provider/powershell/bridgeProcess";
 import { HyperVSimulator } from "../../provider/simulator";
-import { COLLECTIONS, useBridgeFixture } from "./fixture";
+import { COLLECTIONS, running, useBridgeFixture } from "./fixture";
 import { findPwsh, skipTitle } from "./pwsh";
 
 const pwsh = findPwsh();
@@ -29,15 +29,6 @@ function pwshIn(name: string, tmp: string, after = ""): string {
 
 const start = (executable: string) =>
   BridgeProcess.start({ executable, key: randomBytes(32), startTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
-
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat[stat.lastIndexOf(")") + 2] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 const title = "a PowerShell process the provider closes";
 const why = process.platform !== "linux" ? "the test reads /proc, which only Linux has" : undefined;
