@@ -118,13 +118,14 @@ export function processText(pid: number | string): string {
   return texts.join("\n");
 }
 
+/** The pid of every process on this machine. */
+export function processIds(): string[] {
+  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+}
+
 /** Every process's command line and environment on this machine, as text. */
 export function everyProcess(): string {
-  return fs
-    .readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .map(processText)
-    .join("\n");
+  return processIds().map(processText).join("\n");
 }
 
 /** Every process this test process started, and what those started. */
