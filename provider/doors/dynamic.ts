@@ -17,7 +17,7 @@ import type { RuntimeDeps } from "../runtime/context";
 import { createContext } from "../runtime/context";
 import type { FunctionMethod, Registry, ResourceMethods } from "../runtime/resourceMethods";
 import { warmOnCheck } from "../runtime/warmOnCheck";
-import { terminatePowerShell, watchEngine } from "./lifeline";
+import { settlePluginProcess } from "./pluginProcess";
 
 export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
   const ctx = createContext(overrides);
@@ -46,10 +46,11 @@ export function createRuntime(overrides: Partial<RuntimeDeps> = {}) {
      * in `rawConfig` (the engine gives dynamic providers every key, namespaced), which is how a misspelt
      * `hyperv-replica:` key is found; `get` alone could only look up the keys it already knows.
      *
-     * Only the plugin calls it, so this is also where the runtime starts watching for the engine to go away.
+     * Only the plugin calls it, so this is also where the runtime settles into the plugin's process: it starts
+     * watching for the engine to go away, and bounds the heap's growth.
      */
     configureFrom(config: { get(key: string): string | undefined }) {
-      watchEngine(terminatePowerShell);
+      settlePluginProcess();
       const raw = (config as { rawConfig?: unknown }).rawConfig;
       const keys = typeof raw === "object" && raw !== null ? Object.keys(raw) : undefined;
       ctx.configure((key) => config.get(key), keys);

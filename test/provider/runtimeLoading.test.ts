@@ -16,10 +16,27 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvr-runtime-loading-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `script` in a fresh node in the repository (so that the package resolves itself by name); its stdout. */
-function inNode(script: string, env: NodeJS.ProcessEnv = {}): string {
+function inNode(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): string {
   const plain = { ...process.env, ...env };
   delete plain.NODE_POWERSHELL;
-  return execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", env: plain });
+  return execFileSync(process.execPath, [...nodeArgs, "-e", script], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: plain,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+/**
+ * The heap growing factors V8 applied, from its `--trace-gc-verbose` lines: V8 12 (Node.js 22) ends each "Limit:"
+ * line with the factor it applied (its "factor" line comes before `--heap-growing-percent` is applied), V8 13
+ * (Node.js 24) gives it in the "factor" line alone.
+ */
+function appliedFactors(trace: string): string[] {
+  const limits = [...trace.matchAll(/\] Limit: .*\((\d+\.\d+)\)$/gm)].map((m) => m[1]!);
+  return limits.length > 0
+    ? limits
+    : [...trace.matchAll(/\] factor (\d+\.\d+) based on/gm)].map((m) => m[1]!);
 }
 
 describe("the dynamic provider's runtime", () => {
@@ -41,6 +58,27 @@ describe("the dynamic provider's runtime", () => {
     expect(failures).toEqual([]);
     expect(folders).toContain("runtime");
     expect(folders.filter((f) => f === "simulator" || f === "powershell")).toEqual([]);
+  });
+
+  it("fixes V8's heap growing factor at 1.5 once the plugin configures it, and not before", () => {
+    const trace = inNode(
+      `
+      const { runtime } = require("pulumi-hyperv-replica/runtime");
+      gc();
+      console.log("-- configuring");
+      runtime.configureFrom({ get: () => undefined });
+      gc();
+      gc();
+      process.exit(0);
+    `,
+      {},
+      ["--expose-gc", "--trace-gc-verbose"],
+    );
+    const [before, after] = trace.split("-- configuring\n");
+    expect(appliedFactors(before!).filter((f) => f !== "1.5")).not.toEqual([]);
+    const applied = appliedFactors(after!);
+    expect(applied.length).toBeGreaterThan(0);
+    expect(new Set(applied)).toEqual(new Set(["1.5"]));
   });
 
   it("holds no CimError of its own: it and the simulator it loads from dist/ throw and check one class", () => {

@@ -10,7 +10,7 @@ import { flushCompileCache } from "node:module";
 import * as path from "node:path";
 import { systemClock } from "../../clock";
 import { createRuntime } from "../dynamic";
-import { terminatePowerShell, watchEngine } from "../lifeline";
+import { settlePluginProcess } from "../pluginProcess";
 import { cancellableClock } from "./cancel";
 import { connectEngineLog } from "./engineLog";
 import { createNativeProvider } from "./provider";
@@ -79,7 +79,7 @@ async function main(args: readonly string[]): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
-  watchEngine(terminatePowerShell);
+  settlePluginProcess();
   // Where the launcher enabled Node's compile cache, the code compiled so far is written now: the engine ends a
   // plugin with a kill, which leaves no exit for Node to write it at. (Node 22.10 and later.)
   flushCompileCache?.();
