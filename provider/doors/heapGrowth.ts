@@ -5,9 +5,9 @@
  * `MemoryController::GrowingFactor`, read each time it sets a limit, so that setting it at run time holds).
  *
  * A thousand failovers at once leave about 110 MB live in the plugin, and V8's own factor let its RSS reach 400 to
- * 500 MB before collecting. At 1.5 the plugins peaked at 249 to 279 MB, for 10 to 25 % more plugin CPU in that
- * batch, and no difference at a hundred (bench:scale, 7 December 2026, in the README). Unlike a heap limit
- * (`--max-old-space-size`), it never ends the process: a batch that needs more memory gets it.
+ * 500 MB before collecting. At 1.5 the plugins peaked at 249 to 289 MB, for 2 to 42 % more plugin CPU in that batch
+ * (the native plugin's the most), and no difference at a hundred (bench:scale, 7 December 2026; docs/how-it-works.md).
+ * Unlike a heap limit (`--max-old-space-size`), it never ends the process: a batch that needs more memory gets it.
  *
  * Node.js does not take this V8 option from NODE_OPTIONS, so a plugin sets it itself, through `v8.setFlagsFromString`.
  * The dynamic provider's plugin belongs to @pulumi/pulumi, and the setting holds for every dynamic provider it hosts.
