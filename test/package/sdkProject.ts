@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isAlive } from "../harness/orphan";
 import { REPO_ROOT } from "../harness/plugin";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -27,22 +28,12 @@ function isFresh(dir: string): boolean {
   return marker !== undefined && Date.now() - marker.mtimeMs < FRESH_MS;
 }
 
-/** Whether process `pid` still runs (a signal 0 reaches it). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Installs and replaced installs that the runs which made them left behind (a run stopped half-way): 100 MB each. */
 function removeLeftovers(cache: string): void {
   const prefix = `${path.basename(cache)}.`;
   for (const name of fs.readdirSync(path.dirname(cache))) {
     const pid = Number(/(\d+)$/.exec(name)?.[1]);
-    if (name.startsWith(prefix) && Number.isInteger(pid) && !alive(pid)) {
+    if (name.startsWith(prefix) && Number.isInteger(pid) && !isAlive(pid)) {
       fs.rmSync(path.join(path.dirname(cache), name), { recursive: true, force: true });
     }
   }
