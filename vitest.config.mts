@@ -60,7 +60,7 @@ export default defineConfig({
   test: {
     // The Pulumi closure serializer needs the V8 inspector, which worker threads do not have.
     pool: "forks",
-    globalSetup: ["./test/harness/compileCache.ts"],
+    globalSetup: ["./test/harness/compileCache.ts", "./test/harness/fakeCimCmdlets.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The default output, then the ten slowest files. `.ci/run` names its reporters itself and adds this one too.

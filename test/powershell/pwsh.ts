@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveExecutable } from "../../provider/powershell";
+import { ensureFakeCimCmdlets } from "./fakeCimBuild";
 
 const REPO = path.resolve(__dirname, "../..");
 export const TEST_MODULES = path.join(REPO, "test/powershell/modules");
@@ -28,8 +29,10 @@ export function findPwsh(): Pwsh {
   };
 }
 
-/** Points spawned PowerShell processes at the test-only CIM cmdlets and their endpoint. */
+/** Points spawned PowerShell processes at the test-only CIM cmdlets and their endpoint, built if they are not. */
 export function useFakeCimCmdlets(url: string): void {
+  const pwsh = findPwsh().path;
+  if (pwsh) ensureFakeCimCmdlets(pwsh);
   process.env.PSModulePath = TEST_MODULES;
   process.env.HVR_FAKE_CIM_URL = url;
 }
