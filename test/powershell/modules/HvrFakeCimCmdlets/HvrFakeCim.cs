@@ -1,7 +1,7 @@
 // The compiled half of the test-only CIM stand-ins (HvrFakeCimCmdlets.psm1): the wire to the loopback endpoint, and
 // the conversions between its JSON and objects shaped like CIM instances. The real CimCmdlets are compiled too; in
-// script, these loops cost a new PowerShell process about a second of CPU before they ran at full speed, in every
-// bridge a test starts. build.ps1 compiles this file; the module loads the build whose name carries this file's hash.
+// script, these loops cost a new PowerShell process about half a second of CPU before PowerShell compiled them, in
+// every bridge a test starts. build.ps1 compiles this file; the module loads the build named after this file's hash.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -80,11 +80,11 @@ namespace HvrFakeCim
 
         private static object Unwrap(object value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
-        public static bool IsInstance(object value) =>
+        private static bool IsInstance(object value) =>
             value is PSObject instance && instance.Properties["CimInstanceProperties"] != null;
 
         // A value as the endpoint takes it: an instance as a reference {className, keys}, small integers as long.
-        public static object ToWire(object value)
+        private static object ToWire(object value)
         {
             if (IsInstance(value)) return ToRef((PSObject)value);
             value = Unwrap(value);
@@ -110,7 +110,7 @@ namespace HvrFakeCim
         }
 
         // A fake instance as a reference {className, keys} for the endpoint.
-        public static IDictionary ToRef(PSObject instance)
+        private static IDictionary ToRef(PSObject instance)
         {
             var keys = new Dictionary<string, object>();
             foreach (var item in (IEnumerable)Unwrap(instance.Properties["CimInstanceProperties"].Value))
@@ -171,7 +171,7 @@ namespace HvrFakeCim
         }
 
         // A wire value as a .NET value of its CIM type (UInt16, UInt64, DateTime, TimeSpan, ...).
-        public static object FromValue(object value, string cimType)
+        private static object FromValue(object value, string cimType)
         {
             if (value == null) return null;
             if (cimType.EndsWith("Array", StringComparison.Ordinal))
