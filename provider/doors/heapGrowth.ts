@@ -14,7 +14,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 
-export const HEAP_GROWTH_PERCENT = 50;
+const HEAP_GROWTH_PERCENT = 50;
 
 let bounded = false;
 

@@ -14,7 +14,7 @@ const SOURCE = path.join(MODULE, "HvrFakeCim.cs");
 const BIN = path.join(MODULE, "bin");
 
 /** The library's path for the source as it is now; the module computes the same (SHA-256, 16 hex digits). */
-export function fakeCimLibrary(): string {
+function fakeCimLibrary(): string {
   const hash = createHash("sha256").update(fs.readFileSync(SOURCE)).digest("hex").slice(0, 16);
   return path.join(BIN, `HvrFakeCim-${hash}.dll`);
 }
@@ -30,14 +30,8 @@ export function ensureFakeCimCmdlets(pwsh: string): void {
   const scratch = fs.mkdtempSync(path.join(BIN, ".build-"));
   try {
     const built = path.join(scratch, path.basename(library));
-    const script = path.join(MODULE, "build.ps1");
-    execFileSync(
-      pwsh,
-      ["-NoProfile", "-NonInteractive", "-File", script, "-Source", SOURCE, "-Output", built],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
+    const args = ["-File", path.join(MODULE, "build.ps1"), "-Source", SOURCE, "-Output", built];
+    execFileSync(pwsh, ["-NoProfile", "-NonInteractive", ...args], { stdio: ["ignore", "ignore", "pipe"] });
     fs.renameSync(built, library);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
